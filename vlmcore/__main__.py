@@ -1,0 +1,3 @@
+from vlmcore.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""The ``vlmcore`` command line: dataset summaries, the embedded demo, comparisons.
+
+Subcommands stay thin: each calls the library function that does the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vlmcore.errors import VlmcoreError
+
+BUNDLED_DATASET = Path(__file__).resolve().parent.parent / "fixtures" / "phantom" / "dataset.csv"
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from vlmcore.data import load_dataset, summarise
+
+    dataset = load_dataset(args.dataset, args.image_root, check_images=args.image_root is not None)
+    print(summarise(dataset))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from vlmcore.demo import run_demo
+
+    return run_demo(report_dir=args.report_dir, extra=args.pytest_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vlmcore", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    summary = commands.add_parser("summary", help="print a one-screen summary of a dataset file")
+    summary.add_argument("dataset", type=Path, metavar="DATASET")
+    summary.add_argument("--image-root", type=Path, default=None, metavar="DIR", help="folder the image paths are under (checked to exist)")
+    summary.set_defaults(run=_summary)
+    demo = commands.add_parser("demo", help="run the suite on the built-in tiny models and the bundled dataset")
+    demo.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="where the report goes (default: reports)")
+    demo.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except VlmcoreError as error:
+        print(f"vlmcore: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The pytest plugin: options, markers, session, fixtures, report and gate."""
