@@ -1,0 +1,9 @@
+"""Anatomy on a grayscale chest film: body and lung masks, patient-oriented regions, boxes."""
+
+from vlmcore.anatomy.body_mask import body_mask
+from vlmcore.anatomy.lung_fields import lung_fields
+from vlmcore.anatomy.regions import border_fraction, cell_coverage, inside_body_ratio, inside_box_ratio, region_fractions
+
+__all__ = [
+    "body_mask", "border_fraction", "cell_coverage", "inside_body_ratio", "inside_box_ratio", "lung_fields", "region_fractions",
+]

@@ -1,0 +1,1 @@
+"""Report writers: one output format per module; writers format, they never compute."""
