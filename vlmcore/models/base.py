@@ -1,0 +1,255 @@
+"""The adapter interface: the only way the rest of vlmcore talks to a model.
+
+Batch methods over lists of ``Request``s (one image + one question each):
+
+- ``score_yes_no(requests) -> list[YesNoScore]``: one forward pass, read at the answer
+  position (the position whose next-token distribution is the answer).
+- ``generate(requests) -> list[Generation]``: greedy free text, only new tokens decoded,
+  then ``parse_answer``.
+- ``attention_maps(requests, query=..., method=...) -> list[AttentionMap]``: maps on the
+  model's own image grid (``grid_shape``), each labelled with the method that made it.
+- ``evaluate(requests) -> list[(YesNoScore, AttentionMap)]``: score and map from the same
+  forward pass (what the engine uses).
+
+An adapter knows nothing of datasets, metrics, caching or reports. A family subclass
+supplies encoding (prompt format, processor call), the modules to record, and how image
+positions map onto its grid; everything else lives here.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import torch
+
+from vlmcore.answers import explain_answer
+from vlmcore.attention.attention_map import AttentionMap
+from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, install_capture
+from vlmcore.attention.fusion import FUSIONS, fuse, select_layers
+from vlmcore.errors import CaptureError, ConfigError
+from vlmcore.models.answer_tokens import answer_token_ids
+from vlmcore.models.requests import Generation, Request, YesNoScore
+
+
+@dataclass
+class Encoded:
+    """A processed batch. Positions are in the *expanded* sequence (image tokens included)."""
+
+    inputs: dict  # tensors for the model's forward
+    input_ids: torch.Tensor  # (B, L) the sequence the recorded layers attend over (keys)
+    image_positions: torch.Tensor  # (B, N) key positions of the image tokens that form the grid
+    answer_index: torch.Tensor  # (B, 1) query position whose next token is the answer
+
+
+@dataclass
+class Capture:
+    encoded: Encoded
+    layers: tuple[int, ...]
+    recorders: list  # [decoder rows recorder, *family extras]
+    logits: torch.Tensor  # (B, V) at the answer position
+
+
+class VLMAdapter(ABC):
+    family: ClassVar[str] = ""
+    #: sub-configs whose attention goes through the capture implementation
+    capture_configs: ClassVar[tuple[str, ...]] = ("text_config",)
+
+    def __init__(self, model, processor, *, name: str = "", fingerprint: str = ""):
+        install_capture()
+        self.model = model.eval()
+        self.processor = processor
+        self.tokenizer = processor.tokenizer
+        self.name = name or self.family
+        self.fingerprint = fingerprint
+        self.model.set_attn_implementation({key: CAPTURE_IMPLEMENTATION for key in self.capture_configs})
+        self.yes_ids, self.no_ids = answer_token_ids(self.tokenizer)
+        self.grid_shape = self._grid_shape()
+
+    # -- what a family supplies -------------------------------------------------------
+    @abstractmethod
+    def _grid_shape(self) -> tuple[int, int]:
+        """The image-token grid, from the model config."""
+
+    @abstractmethod
+    def encode(self, requests: list[Request]) -> Encoded:
+        """Prompt + processor; checks the image-token count and returns positions."""
+
+    @abstractmethod
+    def decoder_attention_modules(self) -> list[torch.nn.Module]:
+        """The language decoder's attention modules whose rows make the map, in layer order."""
+
+    def forward_logits(self, encoded: Encoded) -> torch.Tensor:
+        """Logits (B, V) at the answer position."""
+        output = self.model(**encoded.inputs, logits_to_keep=1)
+        return output.logits[:, -1, :]
+
+    def compose(self, grid_mass: torch.Tensor, encoded: Encoded, recorders: list) -> torch.Tensor:
+        """Map mass on image positions (B, N) to the grid (B, rows*cols); identity by default."""
+        return grid_mass
+
+    def extra_recorders(self, encoded: Encoded) -> list[AttentionRecorder]:
+        return []
+
+    # -- shared machinery ----------------------------------------------------------------
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return next(self.model.parameters()).dtype
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.decoder_attention_modules())
+
+    def score_from_logits(self, logits: torch.Tensor) -> list[YesNoScore]:
+        logits = logits.float()
+        log_probs = torch.log_softmax(logits, dim=-1)
+        yes = torch.logsumexp(log_probs[:, self.yes_ids], dim=-1)
+        no = torch.logsumexp(log_probs[:, self.no_ids], dim=-1)
+        both = torch.logaddexp(yes, no)
+        top = logits.argmax(dim=-1).tolist()
+        return [
+            YesNoScore(p_yes=float(torch.exp(y - b)), margin=float(y - n), mass=float(torch.exp(b)),
+                       top_token=self.tokenizer.convert_ids_to_tokens(t))
+            for y, n, b, t in zip(yes, no, both, top)
+        ]
+
+    def _recorder(self, encoded: Encoded, layers: tuple[int, ...], query_index: torch.Tensor) -> AttentionRecorder:
+        modules = self.decoder_attention_modules()
+        return AttentionRecorder({modules[i]: i for i in layers}, query_index, encoded.image_positions)
+
+    def capture(self, requests: list[Request], *, layers=None, keep_all_keys: bool = False) -> "Capture":
+        """One forward with the recorders active: logits at the answer position and the raw
+        rows per layer, (B, H, 1, N) over image keys (or over every key with ``keep_all_keys``)."""
+        encoded = self.encode(requests)
+        chosen = select_layers(self.num_layers, layers)
+        recorder = self._recorder(encoded, chosen, encoded.answer_index)
+        if keep_all_keys:
+            recorder.key_index = None
+        recorders = [recorder] + self.extra_recorders(encoded)
+        with torch.no_grad():
+            logits = self._run(encoded, recorders)
+        return Capture(encoded, chosen, recorders, logits)
+
+    def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean"
+                 ) -> list[tuple[YesNoScore, AttentionMap | None]]:
+        """Scores and answer-position maps from one forward pass."""
+        if fusion not in FUSIONS:
+            raise ConfigError(f"unknown head fusion {fusion!r}; expected one of {FUSIONS}")
+        if not with_maps:
+            with torch.no_grad():
+                logits = self._run(self.encode(requests), [])
+            return [(score, None) for score in self.score_from_logits(logits)]
+        captured = self.capture(requests, layers=layers)
+        scores = self.score_from_logits(captured.logits)
+        maps = self._maps(captured.recorders, captured.encoded, captured.layers, fusion, query="answer")
+        return list(zip(scores, maps))
+
+    def _run(self, encoded: Encoded, recorders: list[AttentionRecorder]) -> torch.Tensor:
+        for recorder in recorders:
+            recorder.__enter__()
+        try:
+            logits = self.forward_logits(encoded)
+        finally:
+            for recorder in reversed(recorders):
+                recorder.__exit__(None, None, None)
+        for recorder in recorders:
+            recorder.require_all_layers()
+        return logits
+
+    def _maps(self, recorders, encoded, layers, fusion, query) -> list[AttentionMap]:
+        mass = fuse(recorders[0].rows, layers, fusion)  # (B, N) over image positions
+        grid = self.compose(mass, encoded, recorders).float().cpu().numpy()
+        rows, cols = self.grid_shape
+        return [
+            AttentionMap(values=item.reshape(rows, cols).astype(np.float64), method=self.map_method, grid=(rows, cols),
+                         layers=layers, head_fusion=fusion, query=query)
+            for item in grid
+        ]
+
+    map_method: ClassVar[str] = "sdpa-rows"
+
+    def score_yes_no(self, requests: list[Request]) -> list[YesNoScore]:
+        return [score for score, _ in self.evaluate(requests, with_maps=False)]
+
+    def attention_maps(self, requests: list[Request], *, query: str = "answer", method: str = "attention",
+                       layers=None, fusion: str = "mean", target: str = "yes") -> list[AttentionMap]:
+        """Maps for each request. ``query``: ``"answer"`` or ``"token:<word>"`` (rows of that
+        word's tokens in the question). ``method``: ``attention``, ``grad-cam`` or
+        ``activation-norm``; ``target`` (``yes``/``no``) steers grad-cam."""
+        from vlmcore.attention import methods
+
+        if method != "attention":
+            return methods.alternative_maps(self, requests, method, target)
+        if query == "answer":
+            return [m for _, m in self.evaluate(requests, layers=layers, fusion=fusion)]
+        if not query.startswith("token:"):
+            raise ConfigError(f"query {query!r}: expected 'answer' or 'token:<word>'")
+        return [self._token_map(request, query[len("token:"):], layers, fusion) for request in requests]
+
+    def _token_map(self, request: Request, word: str, layers, fusion: str) -> AttentionMap:
+        encoded = self.encode([request])
+        positions = find_word_positions(self.tokenizer, encoded.input_ids[0], word)
+        chosen = select_layers(self.num_layers, layers)
+        recorders = [self._recorder(encoded, chosen, torch.tensor([positions]))] + self.extra_recorders(encoded)
+        with torch.no_grad():
+            self._run(encoded, recorders)
+        return self._maps(recorders, encoded, chosen, fusion, query=f"token:{word}")[0]
+
+    def prompt(self, question: str) -> str:
+        return question
+
+    def generate(self, requests: list[Request], max_new_tokens: int = 16) -> list[Generation]:
+        encoded = self.encode(requests)
+        with torch.no_grad():
+            output = self.model.generate(**self.generation_inputs(encoded), max_new_tokens=max_new_tokens, do_sample=False)
+        new_tokens = self.new_tokens(output, encoded)
+        texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+        results = []
+        for text, request in zip(texts, requests):
+            parsed = explain_answer(text, request.question)
+            results.append(Generation(text.strip(), parsed.answer, parsed.rule))
+        return results
+
+    def generation_inputs(self, encoded: Encoded) -> dict:
+        inputs = dict(encoded.inputs)
+        inputs.pop("position_ids", None)  # generate derives positions from the attention mask
+        return inputs
+
+    def new_tokens(self, output: torch.Tensor, encoded: Encoded) -> torch.Tensor:
+        """Only the generated tokens (decoder-only models echo the prompt)."""
+        return output[:, encoded.input_ids.shape[1]:]
+
+
+def find_word_positions(tokenizer, input_ids: torch.Tensor, word: str) -> list[int]:
+    """Positions of every token of ``word`` in ``input_ids`` (all occurrences; multi-token words
+    contribute all their pieces). Raises if the word is not in the sequence."""
+    ids = input_ids.tolist()
+    positions: list[int] = []
+    for spelling in dict.fromkeys([word, word.lower(), word.capitalize(), " " + word, " " + word.lower()]):
+        pieces = tokenizer.encode(spelling, add_special_tokens=False)
+        if not pieces or tokenizer.unk_token_id in pieces:
+            continue
+        for start in range(len(ids) - len(pieces) + 1):
+            if ids[start:start + len(pieces)] == pieces:
+                positions.extend(range(start, start + len(pieces)))
+    if not positions:
+        raise CaptureError(f"target word {word!r} does not occur in the input sequence; cannot condition a map on it")
+    return sorted(set(positions))
+
+
+def image_positions_from_ids(input_ids: torch.Tensor, token_id: int, expected: int, family: str) -> torch.Tensor:
+    """(B, expected) positions of ``token_id`` per row; a wrong count is an error, never a guess."""
+    mask = input_ids == token_id
+    counts = mask.sum(dim=1).tolist()
+    if any(count != expected for count in counts):
+        raise CaptureError(
+            f"{family}: expected {expected} image tokens (id {token_id}) per sequence, found {counts}; "
+            "the processor's image token does not match the model config"
+        )
+    return mask.nonzero()[:, 1].reshape(input_ids.shape[0], expected)

@@ -1,0 +1,64 @@
+"""BLIP-2 (``Blip2ForConditionalGeneration``, OPT language model).
+
+The language model never sees patches: it sees 32 Q-Former query tokens. A map over the
+image is the LLM's attention over those queries composed with each query's Q-Former
+cross-attention over the ViT patches (heads and cross-attention layers averaged; the
+class token's share is dropped and reported). Both are captured in the same forward.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from vlmcore.attention.capture import AttentionRecorder
+from vlmcore.errors import CaptureError
+from vlmcore.models.base import Encoded
+from vlmcore.models.decoder_only import DecoderOnlyAdapter
+from vlmcore.models.requests import Request
+
+
+class Blip2Adapter(DecoderOnlyAdapter):
+    family = "blip2"
+    capture_configs = ("text_config", "qformer_config")
+    passes_position_ids = False
+    map_method = "qformer-composed"
+
+    def _grid_shape(self) -> tuple[int, int]:
+        vision = self.model.config.vision_config
+        side, rest = divmod(int(vision.image_size), int(vision.patch_size))
+        if rest:
+            raise CaptureError(f"blip2: image size {vision.image_size} is not a multiple of patch {vision.patch_size}")
+        return (side, side)
+
+    @property
+    def tokens_per_image(self) -> int:
+        return int(self.model.config.num_query_tokens)
+
+    def prompt(self, question: str) -> str:
+        return f"Question: {question} Answer:"
+
+    def processor_call(self, requests: list[Request], prompts: list[str]) -> dict:
+        return self.processor(images=[r.rgb() for r in requests], text=prompts, padding=True, return_tensors="pt")
+
+    def decoder_attention_modules(self) -> list[torch.nn.Module]:
+        return [layer.self_attn for layer in self.model.language_model.model.decoder.layers]
+
+    def cross_attention_modules(self) -> list[torch.nn.Module]:
+        layers = self.model.qformer.encoder.layer
+        modules = [layer.crossattention.attention for layer in layers if getattr(layer, "has_cross_attention", False)]
+        if not modules:
+            raise CaptureError("blip2: the Q-Former has no cross-attention layers to compose a map with")
+        return modules
+
+    def extra_recorders(self, encoded: Encoded) -> list[AttentionRecorder]:
+        queries = self.tokens_per_image
+        batch = encoded.input_ids.shape[0]
+        index = torch.arange(queries).expand(batch, queries)
+        modules = self.cross_attention_modules()
+        return [AttentionRecorder({module: i for i, module in enumerate(modules)}, index, None)]
+
+    def compose(self, grid_mass: torch.Tensor, encoded: Encoded, recorders: list) -> torch.Tensor:
+        cross = recorders[1].rows  # layer -> (B, H, 32, 1 + patches)
+        per_query = torch.stack([rows.mean(dim=1) for rows in cross.values()]).mean(dim=0)  # (B, 32, 1+P)
+        patches = per_query[..., 1:]  # drop the ViT class token
+        return torch.einsum("bq,bqp->bp", grid_mass.to(patches.dtype), patches)

@@ -1,0 +1,63 @@
+"""Florence-2 (``Florence2ForConditionalGeneration``): an encoder-decoder.
+
+The image tokens live in the *encoder* input: one global (mean) token followed by the
+H x W spatial tokens. The answer is the decoder's first answer step; the map is the
+decoder's cross-attention from that step over the spatial image tokens. The decoder
+starts from ``decoder_start_token_id`` (plus the forced BOS when the config forces one).
+"""
+
+from __future__ import annotations
+
+from math import isqrt
+
+import torch
+
+from vlmcore.errors import CaptureError
+from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
+from vlmcore.models.requests import Request
+
+
+class Florence2Adapter(VLMAdapter):
+    family = "florence2"
+    map_method = "cross-attention"
+
+    def _grid_shape(self) -> tuple[int, int]:
+        tokens = int(self.processor.num_image_tokens) - 1  # minus the global token
+        side = isqrt(tokens)
+        if side * side != tokens:
+            raise CaptureError(f"florence2: {tokens} spatial image tokens do not form a square grid")
+        return (side, side)
+
+    def decoder_prefix(self) -> list[int]:
+        text = self.model.config.text_config
+        prefix = [int(text.decoder_start_token_id)]
+        if getattr(text, "forced_bos_token_id", None) is not None:
+            prefix.append(int(text.forced_bos_token_id))
+        return prefix
+
+    def encode(self, requests: list[Request]) -> Encoded:
+        self.tokenizer.padding_side = "right"
+        batch = dict(self.processor(images=[r.rgb() for r in requests], text=[r.question for r in requests],
+                                    padding=True, return_tensors="pt"))
+        input_ids = batch["input_ids"]
+        token_id = int(self.model.config.image_token_id)
+        all_image = image_positions_from_ids(input_ids, token_id, int(self.processor.num_image_tokens), self.family)
+        prefix = torch.tensor([self.decoder_prefix()] * len(requests))
+        batch["decoder_input_ids"] = prefix
+        inputs = {k: (v.to(self.device, self.dtype) if v.is_floating_point() else v.to(self.device)) for k, v in batch.items()}
+        answer = torch.full((len(requests), 1), prefix.shape[1] - 1, dtype=torch.long)
+        return Encoded(inputs=inputs, input_ids=input_ids, image_positions=all_image[:, 1:], answer_index=answer)
+
+    def forward_logits(self, encoded: Encoded) -> torch.Tensor:
+        return self.model(**encoded.inputs).logits[:, -1, :]
+
+    def decoder_attention_modules(self) -> list[torch.nn.Module]:
+        return [layer.encoder_attn for layer in self.model.model.language_model.decoder.layers]
+
+    def generation_inputs(self, encoded: Encoded) -> dict:
+        inputs = dict(encoded.inputs)
+        inputs.pop("decoder_input_ids")
+        return inputs
+
+    def new_tokens(self, output: torch.Tensor, encoded: Encoded) -> torch.Tensor:
+        return output[:, len(self.decoder_prefix()):]

@@ -1,0 +1,36 @@
+"""LLaVA-1.5 and LLaVA-Rad (``LlavaForConditionalGeneration``).
+
+Prompt ``USER: <image>\\n{question} ASSISTANT:``. The processor expands ``<image>`` into one
+token per vision patch (336 px / 14 = 24x24 = 576 for LLaVA-1.5, 518 px -> 37x37 = 1369 for
+LLaVA-Rad), so every position — query and image keys — is counted in the *expanded* sequence.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from vlmcore.errors import CaptureError
+from vlmcore.models.decoder_only import DecoderOnlyAdapter
+from vlmcore.models.requests import Request
+
+
+class LlavaAdapter(DecoderOnlyAdapter):
+    family = "llava"
+
+    def _grid_shape(self) -> tuple[int, int]:
+        vision = self.model.config.vision_config
+        side, rest = divmod(int(vision.image_size), int(vision.patch_size))
+        if rest:
+            raise CaptureError(f"llava: image size {vision.image_size} is not a multiple of patch {vision.patch_size}")
+        if self.model.config.vision_feature_select_strategy != "default":
+            raise CaptureError("llava: only the 'default' feature strategy (CLS dropped) maps onto a square grid")
+        return (side, side)
+
+    def prompt(self, question: str) -> str:
+        return f"USER: <image>\n{question} ASSISTANT:"
+
+    def processor_call(self, requests: list[Request], prompts: list[str]) -> dict:
+        return self.processor(images=[r.rgb() for r in requests], text=prompts, padding=True, return_tensors="pt")
+
+    def decoder_attention_modules(self) -> list[torch.nn.Module]:
+        return [layer.self_attn for layer in self.model.model.language_model.layers]

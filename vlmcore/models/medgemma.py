@@ -1,0 +1,51 @@
+"""MedGemma (``Gemma3ForConditionalGeneration``).
+
+Facts that bite, enforced here: bf16 on GPU / fp32 on CPU, never fp16 (Gemma3 overflows);
+the chat template is applied once, to text, and the processor is called on that text;
+``token_type_ids`` are kept on every forward (they make image tokens attend to each other
+bidirectionally); image positions are the model config's ``image_token_id`` — the
+``<image_soft_token>`` that the processor expands 256 times — not the ``<start_of_image>``
+placeholder (which transformers 5 calls ``processor.image_token_id``).
+"""
+
+from __future__ import annotations
+
+from math import isqrt
+
+import torch
+
+from vlmcore.errors import CaptureError, ConfigError
+from vlmcore.models.decoder_only import DecoderOnlyAdapter
+from vlmcore.models.requests import Request
+
+
+class MedGemmaAdapter(DecoderOnlyAdapter):
+    family = "medgemma"
+
+    def __init__(self, model, processor, **kwargs):
+        if next(model.parameters()).dtype == torch.float16:
+            raise ConfigError("MedGemma (Gemma3) must not run in float16: activations overflow. Use bfloat16 on GPU, float32 on CPU.")
+        super().__init__(model, processor, **kwargs)
+        soft = self.tokenizer.convert_tokens_to_ids(getattr(self.tokenizer, "image_token", None) or "<image_soft_token>")
+        if soft != self.image_token_id:
+            raise CaptureError(
+                f"medgemma: the tokenizer's image token id {soft} differs from the model's image_token_id {self.image_token_id}"
+            )
+
+    def _grid_shape(self) -> tuple[int, int]:
+        tokens = int(self.model.config.mm_tokens_per_image)
+        side = isqrt(tokens)
+        if side * side != tokens:
+            raise CaptureError(f"medgemma: {tokens} image tokens do not form a square grid")
+        return (side, side)
+
+    def prompt(self, question: str) -> str:
+        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]}]
+        return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+
+    def processor_call(self, requests: list[Request], prompts: list[str]) -> dict:
+        return self.processor(images=[[r.rgb()] for r in requests], text=prompts, padding=True, return_tensors="pt",
+                              add_special_tokens=False)
+
+    def decoder_attention_modules(self) -> list[torch.nn.Module]:
+        return [layer.self_attn for layer in self.model.model.language_model.layers]

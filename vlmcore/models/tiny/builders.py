@@ -1,0 +1,143 @@
+"""Config + processor recipes for the tiny models (one function per family).
+
+``TinySize`` scales every family together: the ``tiny`` size is CI-sized, ``medium`` has
+hundreds of image tokens so CPU timings mean something (see ``vlmcore.perf``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vlmcore.models.tiny.vocabulary import build_tokenizer
+
+
+@dataclass(frozen=True)
+class TinySize:
+    image: int = 64  # pixels
+    patch: int = 8  # vision patch size -> (image / patch)^2 patches
+    hidden: int = 64
+    layers: int = 4
+    heads: int = 4
+    kv_heads: int = 2
+    vision_hidden: int = 32
+    vision_layers: int = 1
+
+
+TINY = TinySize()
+
+
+def _seeded(model_class, config, seed: int):
+    import torch
+
+    torch.manual_seed(seed)
+    return model_class(config).eval()
+
+
+def build_medgemma(size: TinySize = TINY, seed: int = 0):
+    from transformers import Gemma3Config, Gemma3ForConditionalGeneration, Gemma3Processor
+    from transformers.models.gemma3.image_processing_pil_gemma3 import Gemma3ImageProcessorPil
+
+    special = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>", "<start_of_image>", "<end_of_image>",
+               "<image_soft_token>"]
+    tokenizer = build_tokenizer(special, dict(bos_token="<bos>", eos_token="<eos>", pad_token="<pad>", unk_token="<unk>"),
+                                {"boi_token": "<start_of_image>", "eoi_token": "<end_of_image>", "image_token": "<image_soft_token>"})
+    template = (
+        "{{ bos_token }}{% for message in messages %}<start_of_turn>{{ 'model' if message['role'] == 'assistant' else message['role'] }}\n"
+        "{% for item in message['content'] %}{% if item['type'] == 'image' %}<start_of_image>{% else %}{{ item['text'] }}{% endif %}"
+        "{% endfor %}<end_of_turn>\n{% endfor %}{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+    )
+    patches_per_side = size.image // size.patch
+    tokens_per_side = max(1, patches_per_side // 2)  # Gemma3 pools patches 2x2 into image tokens here
+    image_processor = Gemma3ImageProcessorPil(size={"height": size.image, "width": size.image})
+    processor = Gemma3Processor(image_processor=image_processor, tokenizer=tokenizer, chat_template=template,
+                                image_seq_length=tokens_per_side ** 2)
+    ids = tokenizer.convert_tokens_to_ids
+    config = Gemma3Config(
+        text_config=dict(vocab_size=len(tokenizer), hidden_size=size.hidden, intermediate_size=2 * size.hidden,
+                         num_hidden_layers=size.layers, num_attention_heads=size.heads, num_key_value_heads=size.kv_heads,
+                         head_dim=size.hidden // size.heads, max_position_embeddings=4096, sliding_window=4096,
+                         pad_token_id=ids("<pad>"), bos_token_id=ids("<bos>"), eos_token_id=ids("<eos>")),
+        vision_config=dict(hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden,
+                           num_hidden_layers=size.vision_layers, num_attention_heads=2, image_size=size.image, patch_size=size.patch),
+        mm_tokens_per_image=tokens_per_side ** 2, image_token_id=ids("<image_soft_token>"), boi_token_id=ids("<start_of_image>"),
+        eoi_token_id=ids("<end_of_image>"), pad_token_id=ids("<pad>"), bos_token_id=ids("<bos>"), eos_token_id=ids("<eos>"),
+    )
+    return _seeded(Gemma3ForConditionalGeneration, config, seed), processor
+
+
+def build_llava(size: TinySize = TINY, seed: int = 0):
+    from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    tokenizer = build_tokenizer(["<unk>", "<s>", "</s>", "<pad>", "<image>"],
+                                dict(unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="<pad>"), {"image_token": "<image>"})
+    image_processor = CLIPImageProcessorPil(size={"shortest_edge": size.image}, crop_size={"height": size.image, "width": size.image})
+    processor = LlavaProcessor(image_processor=image_processor, tokenizer=tokenizer, patch_size=size.patch,
+                               vision_feature_select_strategy="default", image_token="<image>", num_additional_image_tokens=1)
+    config = LlavaConfig(
+        vision_config=dict(model_type="clip_vision_model", hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden,
+                           num_hidden_layers=max(2, size.vision_layers), num_attention_heads=2, image_size=size.image,
+                           patch_size=size.patch, projection_dim=size.vision_hidden),
+        text_config=dict(model_type="llama", vocab_size=len(tokenizer), hidden_size=size.hidden, intermediate_size=2 * size.hidden,
+                         num_hidden_layers=size.layers, num_attention_heads=size.heads, num_key_value_heads=size.kv_heads,
+                         max_position_embeddings=4096, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                         eos_token_id=tokenizer.eos_token_id),
+        image_token_id=tokenizer.convert_tokens_to_ids("<image>"), vision_feature_layer=-2, vision_feature_select_strategy="default",
+    )
+    return _seeded(LlavaForConditionalGeneration, config, seed), processor
+
+
+def build_blip2(size: TinySize = TINY, seed: int = 0, num_query_tokens: int = 8):
+    from transformers import Blip2Config, Blip2ForConditionalGeneration, Blip2Processor
+    from transformers.models.blip.image_processing_pil_blip import BlipImageProcessorPil
+
+    tokenizer = build_tokenizer(["<pad>", "</s>", "<unk>", "<image>"],
+                                dict(unk_token="<unk>", bos_token="</s>", eos_token="</s>", pad_token="<pad>"))
+    processor = Blip2Processor(image_processor=BlipImageProcessorPil(size={"height": size.image, "width": size.image}),
+                               tokenizer=tokenizer, num_query_tokens=num_query_tokens)
+    config = Blip2Config(
+        vision_config=dict(hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden, num_hidden_layers=size.vision_layers,
+                           num_attention_heads=2, image_size=size.image, patch_size=size.patch),
+        qformer_config=dict(hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden, num_hidden_layers=2,
+                            num_attention_heads=2, encoder_hidden_size=size.vision_hidden, cross_attention_frequency=1, vocab_size=64),
+        text_config=dict(model_type="opt", vocab_size=len(tokenizer), hidden_size=size.hidden, ffn_dim=2 * size.hidden,
+                         num_hidden_layers=size.layers, num_attention_heads=size.heads, word_embed_proj_dim=size.hidden,
+                         max_position_embeddings=4096, pad_token_id=0, bos_token_id=1, eos_token_id=1),
+        num_query_tokens=num_query_tokens, image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
+    )
+    return _seeded(Blip2ForConditionalGeneration, config, seed), processor
+
+
+def build_florence2(size: TinySize = TINY, seed: int = 0):
+    from transformers import Florence2Config, Florence2ForConditionalGeneration, Florence2Processor
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    tokenizer = build_tokenizer(["<s>", "<pad>", "</s>", "<unk>", "<image>"],
+                                dict(unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="<pad>"), {"image_token": "<image>"},
+                                padding_side="right")
+    side = size.image // 16  # two stages of stride 4
+    image_processor = CLIPImageProcessorPil(size={"height": size.image, "width": size.image}, do_center_crop=False,
+                                            crop_size={"height": size.image, "width": size.image}, image_seq_length=side * side + 1)
+    processor = Florence2Processor(image_processor=image_processor, tokenizer=tokenizer)
+    config = Florence2Config(
+        vision_config=dict(depths=[1, 1], patch_size=[7, 3], patch_stride=[4, 4], patch_padding=[3, 1], patch_prenorm=[False, True],
+                           embed_dim=[16, size.vision_hidden], num_heads=[2, 4], num_groups=[2, 4], window_size=4,
+                           projection_dim=size.hidden, drop_path_rate=0.0),
+        text_config=dict(vocab_size=len(tokenizer), d_model=size.hidden, encoder_layers=size.layers, decoder_layers=size.layers,
+                         encoder_attention_heads=size.heads, decoder_attention_heads=size.heads, encoder_ffn_dim=2 * size.hidden,
+                         decoder_ffn_dim=2 * size.hidden, max_position_embeddings=4096, pad_token_id=1, bos_token_id=0,
+                         eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=None),
+        image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
+    )
+    return _seeded(Florence2ForConditionalGeneration, config, seed), processor
+
+
+TINY_BUILDERS = {"medgemma": build_medgemma, "llava": build_llava, "blip2": build_blip2, "florence2": build_florence2}
+
+
+def build_tiny(family: str, size: TinySize = TINY, seed: int = 0):
+    from vlmcore.errors import ConfigError
+
+    if family not in TINY_BUILDERS:
+        raise ConfigError(f"no tiny build for {family!r}; known: {sorted(TINY_BUILDERS)}")
+    return TINY_BUILDERS[family](size, seed)
