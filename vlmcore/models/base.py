@@ -81,6 +81,10 @@ class VLMAdapter(ABC):
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         """The language decoder's attention modules whose rows make the map, in layer order."""
 
+    @abstractmethod
+    def vision_features(self) -> tuple[torch.nn.Module, object, tuple[int, int]]:
+        """(module to hook, its output tensor -> (B, patches, C) without class token, patch grid)."""
+
     def forward_logits(self, encoded: Encoded) -> torch.Tensor:
         """Logits (B, V) at the answer position."""
         output = self.model(**encoded.inputs, logits_to_keep=1)
@@ -119,8 +123,12 @@ class VLMAdapter(ABC):
             for y, n, b, t in zip(yes, no, both, top)
         ]
 
-    def _recorder(self, encoded: Encoded, layers: tuple[int, ...], query_index: torch.Tensor) -> AttentionRecorder:
-        modules = self.decoder_attention_modules()
+    def token_query_modules(self) -> list[torch.nn.Module]:
+        """Modules whose queries are the question's tokens (for token-conditioned maps)."""
+        return self.decoder_attention_modules()
+
+    def _recorder(self, encoded: Encoded, layers: tuple[int, ...], query_index: torch.Tensor, modules=None) -> AttentionRecorder:
+        modules = modules if modules is not None else self.decoder_attention_modules()
         return AttentionRecorder({modules[i]: i for i in layers}, query_index, encoded.image_positions)
 
     def capture(self, requests: list[Request], *, layers=None, keep_all_keys: bool = False) -> "Capture":
@@ -195,8 +203,9 @@ class VLMAdapter(ABC):
     def _token_map(self, request: Request, word: str, layers, fusion: str) -> AttentionMap:
         encoded = self.encode([request])
         positions = find_word_positions(self.tokenizer, encoded.input_ids[0], word)
-        chosen = select_layers(self.num_layers, layers)
-        recorders = [self._recorder(encoded, chosen, torch.tensor([positions]))] + self.extra_recorders(encoded)
+        modules = self.token_query_modules()
+        chosen = select_layers(len(modules), layers)
+        recorders = [self._recorder(encoded, chosen, torch.tensor([positions]), modules)] + self.extra_recorders(encoded)
         with torch.no_grad():
             self._run(encoded, recorders)
         return self._maps(recorders, encoded, chosen, fusion, query=f"token:{word}")[0]

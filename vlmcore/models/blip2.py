@@ -43,6 +43,9 @@ class Blip2Adapter(DecoderOnlyAdapter):
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in self.model.language_model.model.decoder.layers]
 
+    def vision_features(self):
+        return self.model.vision_model.encoder, lambda features: features[:, 1:], self.grid_shape
+
     def cross_attention_modules(self) -> list[torch.nn.Module]:
         layers = self.model.qformer.encoder.layer
         modules = [layer.crossattention.attention for layer in layers if getattr(layer, "has_cross_attention", False)]

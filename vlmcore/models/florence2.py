@@ -54,6 +54,13 @@ class Florence2Adapter(VLMAdapter):
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.encoder_attn for layer in self.model.model.language_model.decoder.layers]
 
+    def token_query_modules(self) -> list[torch.nn.Module]:
+        # the question's words are in the encoder input, next to the image tokens
+        return [layer.self_attn for layer in self.model.model.language_model.encoder.layers]
+
+    def vision_features(self):
+        return self.model.model.vision_tower, lambda features: features.flatten(2).transpose(1, 2), self.grid_shape
+
     def generation_inputs(self, encoded: Encoded) -> dict:
         inputs = dict(encoded.inputs)
         inputs.pop("decoder_input_ids")

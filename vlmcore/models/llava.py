@@ -18,11 +18,16 @@ class LlavaAdapter(DecoderOnlyAdapter):
     family = "llava"
 
     def _grid_shape(self) -> tuple[int, int]:
-        vision = self.model.config.vision_config
+        return self.grid_from_config(self.model.config)
+
+    @staticmethod
+    def grid_from_config(config) -> tuple[int, int]:
+        """One token per patch: 336/14 -> 24x24 (LLaVA-1.5), 518/14 -> 37x37 (LLaVA-Rad)."""
+        vision = config.vision_config
         side, rest = divmod(int(vision.image_size), int(vision.patch_size))
         if rest:
             raise CaptureError(f"llava: image size {vision.image_size} is not a multiple of patch {vision.patch_size}")
-        if self.model.config.vision_feature_select_strategy != "default":
+        if config.vision_feature_select_strategy != "default":
             raise CaptureError("llava: only the 'default' feature strategy (CLS dropped) maps onto a square grid")
         return (side, side)
 
@@ -34,3 +39,7 @@ class LlavaAdapter(DecoderOnlyAdapter):
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in self.model.model.language_model.layers]
+
+    def vision_features(self):
+        layer = self.model.model.vision_tower.encoder.layers[self.model.config.vision_feature_layer]
+        return layer, lambda features: features[:, 1:], self.grid_shape

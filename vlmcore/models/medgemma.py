@@ -33,10 +33,18 @@ class MedGemmaAdapter(DecoderOnlyAdapter):
             )
 
     def _grid_shape(self) -> tuple[int, int]:
-        tokens = int(self.model.config.mm_tokens_per_image)
+        return self.grid_from_config(self.model.config)
+
+    @staticmethod
+    def grid_from_config(config) -> tuple[int, int]:
+        """Image tokens are SigLIP patches average-pooled to ``mm_tokens_per_image`` (16x16 = 256 at 896 px)."""
+        tokens = int(config.mm_tokens_per_image)
         side = isqrt(tokens)
         if side * side != tokens:
             raise CaptureError(f"medgemma: {tokens} image tokens do not form a square grid")
+        patches = int(config.vision_config.image_size) // int(config.vision_config.patch_size)
+        if patches % side:
+            raise CaptureError(f"medgemma: {patches}x{patches} patches do not pool evenly onto {side}x{side} tokens")
         return (side, side)
 
     def prompt(self, question: str) -> str:
@@ -49,3 +57,9 @@ class MedGemmaAdapter(DecoderOnlyAdapter):
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in self.model.model.language_model.layers]
+
+    def vision_features(self):
+        vision = self.model.config.vision_config
+        side = int(vision.image_size) // int(vision.patch_size)
+        # the encoder's output, before post-layernorm (which equalises every token's norm)
+        return self.model.model.vision_tower.encoder, lambda features: features, (side, side)

@@ -21,16 +21,37 @@ class TinySize:
     kv_heads: int = 2
     vision_hidden: int = 32
     vision_layers: int = 1
+    init_std: float = 0.1  # peakier attention than the usual 0.02, so maps and answers depend on the input
 
 
 TINY = TinySize()
 
 
-def _seeded(model_class, config, seed: int):
+def _with_init_std(config, std: float):
+    """Set ``initializer_range`` on the config and every sub-config that has one."""
+    for candidate in [config] + [getattr(config, key) for key in getattr(config, "sub_configs", {}) if getattr(config, key, None)]:
+        if hasattr(candidate, "initializer_range"):
+            candidate.initializer_range = std
+        if hasattr(candidate, "init_std"):
+            candidate.init_std = std
+    return config
+
+
+def _seeded(model_class, config, seed: int, init_std: float):
+    """Build with seeded random weights. Some families initialise a weight matrix at or near
+    zero (Gemma3's multimodal projector; BLIP-2's ViT, whose initializer_range is 1e-10):
+    left so, the image would have no effect on the answer at all, so every such matrix gets
+    seeded noise too."""
     import torch
 
     torch.manual_seed(seed)
-    return model_class(config).eval()
+    model = model_class(_with_init_std(config, init_std)).eval()
+    generator = torch.Generator().manual_seed(seed + 1)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.ndim >= 2 and parameter.abs().max() < 1e-6:
+                parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.05)
+    return model
 
 
 def build_medgemma(size: TinySize = TINY, seed: int = 0):
@@ -62,7 +83,7 @@ def build_medgemma(size: TinySize = TINY, seed: int = 0):
         mm_tokens_per_image=tokens_per_side ** 2, image_token_id=ids("<image_soft_token>"), boi_token_id=ids("<start_of_image>"),
         eoi_token_id=ids("<end_of_image>"), pad_token_id=ids("<pad>"), bos_token_id=ids("<bos>"), eos_token_id=ids("<eos>"),
     )
-    return _seeded(Gemma3ForConditionalGeneration, config, seed), processor
+    return _seeded(Gemma3ForConditionalGeneration, config, seed, size.init_std), processor
 
 
 def build_llava(size: TinySize = TINY, seed: int = 0):
@@ -84,7 +105,7 @@ def build_llava(size: TinySize = TINY, seed: int = 0):
                          eos_token_id=tokenizer.eos_token_id),
         image_token_id=tokenizer.convert_tokens_to_ids("<image>"), vision_feature_layer=-2, vision_feature_select_strategy="default",
     )
-    return _seeded(LlavaForConditionalGeneration, config, seed), processor
+    return _seeded(LlavaForConditionalGeneration, config, seed, size.init_std), processor
 
 
 def build_blip2(size: TinySize = TINY, seed: int = 0, num_query_tokens: int = 8):
@@ -105,7 +126,7 @@ def build_blip2(size: TinySize = TINY, seed: int = 0, num_query_tokens: int = 8)
                          max_position_embeddings=4096, pad_token_id=0, bos_token_id=1, eos_token_id=1),
         num_query_tokens=num_query_tokens, image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
     )
-    return _seeded(Blip2ForConditionalGeneration, config, seed), processor
+    return _seeded(Blip2ForConditionalGeneration, config, seed, size.init_std), processor
 
 
 def build_florence2(size: TinySize = TINY, seed: int = 0):
@@ -129,7 +150,7 @@ def build_florence2(size: TinySize = TINY, seed: int = 0):
                          eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=None),
         image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
     )
-    return _seeded(Florence2ForConditionalGeneration, config, seed), processor
+    return _seeded(Florence2ForConditionalGeneration, config, seed, size.init_std), processor
 
 
 TINY_BUILDERS = {"medgemma": build_medgemma, "llava": build_llava, "blip2": build_blip2, "florence2": build_florence2}

@@ -1,0 +1,118 @@
+"""Scoring, generation, batching, image positions, token maps and alternative methods."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from tests.models.conftest import FAMILIES
+from vlmcore.errors import CaptureError
+from vlmcore.metrics import js_divergence
+from vlmcore.models import tiny_adapter
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_score_matches_first_generation_step(family, adapters, requests_four):
+    adapter = adapters(family)
+    scores = adapter.score_yes_no(requests_four)
+    encoded = adapter.encode(requests_four)
+    with torch.no_grad():
+        out = adapter.model.generate(**adapter.generation_inputs(encoded), max_new_tokens=1, do_sample=False,
+                                     output_logits=True, return_dict_in_generate=True)
+    first_step = adapter.score_from_logits(out.logits[0])
+    first_tokens = adapter.new_tokens(out.sequences, encoded)[:, 0].tolist()
+    for score, reference, token in zip(scores, first_step, first_tokens):
+        assert 0.0 <= score.p_yes <= 1.0 and 0.0 < score.mass <= 1.0
+        assert score.p_yes == pytest.approx(reference.p_yes, abs=1e-5)
+        if token in adapter.yes_ids + adapter.no_ids:  # the generated answer word agrees with the score
+            assert (token in adapter.yes_ids) == (score.p_yes > 0.5)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_batch_of_four_with_padding_equals_one_by_one(family, adapters, requests_four):
+    adapter = adapters(family)
+    batched = adapter.evaluate(requests_four)
+    for request, (score, attention) in zip(requests_four, batched):
+        (alone_score, alone_map), = adapter.evaluate([request])
+        assert score.p_yes == pytest.approx(alone_score.p_yes, abs=1e-4)
+        np.testing.assert_allclose(attention.values, alone_map.values, atol=1e-5)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_maps_are_labelled_on_the_model_grid(family, adapters, requests_four):
+    adapter = adapters(family)
+    (_, attention), = adapter.evaluate(requests_four[:1])
+    assert attention.grid == adapter.grid_shape and attention.values.shape == adapter.grid_shape
+    assert attention.method in ("sdpa-rows", "qformer-composed", "cross-attention")
+    assert attention.fallback is False and attention.layers == (adapter.num_layers - 1,)
+    assert attention.values.std() > 0, "a real map is not uniform"
+
+
+@pytest.mark.parametrize("family", ["medgemma", "llava", "blip2"])
+def test_wrong_image_token_raises_instead_of_returning_a_map(family, requests_four):
+    adapter = tiny_adapter(family)
+    adapter.model.config.image_token_id = adapter.tokenizer.pad_token_id
+    with pytest.raises(CaptureError, match="image tokens"):
+        adapter.evaluate(requests_four[:1])
+
+
+def test_medgemma_start_of_image_placeholder_is_not_the_image_token(requests_four):
+    """The seed bug: positions looked up by the placeholder token give one position, not 16."""
+    adapter = tiny_adapter("medgemma")
+    assert adapter.processor.image_token_id != adapter.image_token_id
+    adapter.model.config.image_token_id = adapter.processor.image_token_id
+    with pytest.raises(CaptureError, match="expected 16 image tokens"):
+        adapter.encode(requests_four[:1])
+
+
+def test_medgemma_refuses_float16():
+    from vlmcore.errors import ConfigError
+    from vlmcore.models.medgemma import MedGemmaAdapter
+    from vlmcore.models.tiny import build_tiny
+
+    model, processor = build_tiny("medgemma")
+    with pytest.raises(ConfigError, match="float16"):
+        MedGemmaAdapter(model.half(), processor)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_token_conditioned_maps_differ_by_word(family, adapters, requests_four):
+    adapter = adapters(family)
+    request = requests_four[0]  # "is there pleural effusion ?"
+    effusion, = adapter.attention_maps([request], query="token:effusion")
+    pleural, = adapter.attention_maps([request], query="token:pleural")
+    assert effusion.query == "token:effusion"
+    assert js_divergence(effusion.values, pleural.values) > 1e-6
+    with pytest.raises(CaptureError, match="does not occur"):
+        adapter.attention_maps([request], query="token:cardiomegaly")
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_grad_cam_is_non_uniform_and_depends_on_target(family, adapters, requests_four):
+    adapter = adapters(family)
+    yes, = adapter.attention_maps(requests_four[:1], method="grad-cam", target="yes")
+    no, = adapter.attention_maps(requests_four[:1], method="grad-cam", target="no")
+    assert yes.method == "grad-cam" and yes.grid == adapter.grid_shape
+    assert yes.values.std() > 0
+    assert js_divergence(yes.values, no.values) > 0.05
+    assert all(p.grad is None for p in adapter.model.parameters())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_activation_norm_map(family, adapters, requests_four):
+    adapter = adapters(family)
+    norm, = adapter.attention_maps(requests_four[:1], method="activation-norm")
+    assert norm.method == "activation-norm" and norm.values.std() > 0
+
+
+def test_recorder_released_after_an_error_inside_the_forward(adapters, requests_four):
+    from vlmcore.attention import capture
+
+    adapter = adapters("llava")
+    encoded = adapter.encode(requests_four[:1])
+    broken = adapter._recorder(encoded, (0,), torch.tensor([[10_000]]))  # a query position past the sequence
+    with pytest.raises(CaptureError, match="outside the layer"):
+        adapter._run(encoded, [broken])
+    assert capture._recorders() == []
+    adapter.evaluate(requests_four[:1])  # and the adapter still works

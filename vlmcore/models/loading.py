@@ -1,0 +1,144 @@
+"""Loading real checkpoints: local folder or the Hugging Face cache, never the network.
+
+Security defaults: ``trust_remote_code=False``, safetensors only, ``local_files_only``.
+dtype policy: ``auto`` is bfloat16 on CUDA and float32 on CPU (float16 is refused for
+MedGemma by its adapter). Quantization (``8bit`` / ``4bit``) needs CUDA and bitsandbytes.
+A checkpoint that is not available raises ``WeightsUnavailable``, whose message says how
+to provide it; the pytest plugin turns it into a skip with that reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from vlmcore.errors import ConfigError
+from vlmcore.models import ADAPTERS
+from vlmcore.models.fingerprint import model_fingerprint
+
+MODEL_CLASSES = {
+    "medgemma": "Gemma3ForConditionalGeneration",
+    "llava": "LlavaForConditionalGeneration",
+    "blip2": "Blip2ForConditionalGeneration",
+    "florence2": "Florence2ForConditionalGeneration",
+}
+_MODEL_TYPES = {"gemma3": "medgemma", "llava": "llava", "blip-2": "blip2", "florence2": "florence2"}
+DEFAULT_CHECKPOINTS = {
+    "medgemma": "google/medgemma-4b-it",
+    "llava": "llava-hf/llava-1.5-7b-hf",
+    "blip2": "Salesforce/blip2-opt-2.7b",
+    "florence2": "florence-community/Florence-2-base",
+}
+QUANTIZATIONS = (None, "8bit", "4bit")
+
+
+class WeightsUnavailable(ConfigError):
+    """The checkpoint is neither a local folder nor in the local Hugging Face cache."""
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    family: str | None = None  # inferred from config.json when None
+    path: str | None = None  # local folder or hub id (read from the local cache only)
+    revision: str | None = None
+    dtype: str = "auto"  # auto | bfloat16 | float32 | float16
+    quantization: str | None = None
+    device: str = "auto"  # auto | cpu | cuda | cuda:N
+    device_map: str | None = None
+    trust_remote_code: bool = False
+
+
+def resolve_checkpoint(spec: LoadSpec) -> Path:
+    """The local folder holding ``config.json`` for ``spec``; never downloads."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    target = spec.path or DEFAULT_CHECKPOINTS.get(spec.family or "", None)
+    if target is None:
+        raise ConfigError(f"no model path given and no default checkpoint for family {spec.family!r}")
+    local = Path(target).expanduser()
+    if local.is_dir():
+        if not (local / "config.json").is_file():
+            raise WeightsUnavailable(f"{local} has no config.json: not a Hugging Face checkpoint folder")
+        return local
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(target, "config.json", revision=spec.revision)
+    if not isinstance(cached, str):
+        raise WeightsUnavailable(
+            f"weights for {target!r} are not available offline: pass --model-path /path/to/checkpoint, or download it "
+            f"once elsewhere (huggingface-cli download {target}) into the HF cache ({os.environ.get('HF_HOME', '~/.cache/huggingface')})"
+        )
+    return Path(cached).parent
+
+
+def family_of(folder: Path, requested: str | None) -> str:
+    model_type = json.loads((folder / "config.json").read_text()).get("model_type", "")
+    detected = _MODEL_TYPES.get(model_type)
+    if requested and detected and requested != detected:
+        raise ConfigError(f"{folder} holds a {model_type!r} model, not {requested!r}")
+    if not (requested or detected):
+        raise ConfigError(f"{folder}: model_type {model_type!r} is not a supported family ({sorted(_MODEL_TYPES)})")
+    return requested or detected
+
+
+def _torch_dtype(spec: LoadSpec, device: str):
+    import torch
+
+    if spec.dtype == "auto":
+        return torch.bfloat16 if device.startswith("cuda") else torch.float32
+    if spec.dtype not in ("bfloat16", "float32", "float16"):
+        raise ConfigError(f"dtype {spec.dtype!r}: expected auto, bfloat16, float32 or float16")
+    return getattr(torch, spec.dtype)
+
+
+def _device(spec: LoadSpec) -> str:
+    import torch
+
+    if spec.device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if spec.device.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"device {spec.device!r} requested but CUDA is not available")
+    return spec.device
+
+
+def quantization_config(quantization: str | None, device: str, compute_dtype):
+    if quantization not in QUANTIZATIONS:
+        raise ConfigError(f"quantization {quantization!r}: expected one of 8bit, 4bit")
+    if quantization is None:
+        return None
+    if not device.startswith("cuda"):
+        raise ConfigError(f"{quantization} quantization needs CUDA (bitsandbytes); this run is on {device}")
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError:
+        raise ConfigError("quantization needs bitsandbytes: pip install 'vlmcore[gpu]'") from None
+    from transformers import BitsAndBytesConfig
+
+    if quantization == "8bit":
+        return BitsAndBytesConfig(load_in_8bit=True)
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=compute_dtype)
+
+
+def load_adapter(spec: LoadSpec):
+    """Load a real checkpoint into its family's adapter."""
+    import transformers
+
+    folder = resolve_checkpoint(spec)
+    family = family_of(folder, spec.family)
+    device = _device(spec)
+    dtype = _torch_dtype(spec, device)
+    weights = sorted(folder.glob("*.safetensors"))
+    if not weights:
+        raise WeightsUnavailable(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
+    model_class = getattr(transformers, MODEL_CLASSES[family])
+    common = dict(revision=spec.revision, local_files_only=True, trust_remote_code=spec.trust_remote_code)
+    model = model_class.from_pretrained(
+        folder, dtype=dtype, use_safetensors=True, device_map=spec.device_map or (device if spec.quantization else None),
+        quantization_config=quantization_config(spec.quantization, device, dtype), **common,
+    )
+    if spec.quantization is None and spec.device_map is None:
+        model = model.to(device)
+    processor = transformers.AutoProcessor.from_pretrained(folder, **common)
+    fingerprint = model_fingerprint((folder / "config.json").read_text(), weights, str(dtype).removeprefix("torch."), spec.quantization)
+    return ADAPTERS.get(family)(model, processor, name=str(spec.path or folder.name), fingerprint=fingerprint)
