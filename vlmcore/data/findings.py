@@ -41,6 +41,8 @@ FINDINGS: dict[str, tuple[str, ...]] = {
     "granuloma": ("granuloma", "granulomas"),
     "pneumoperitoneum": ("free subdiaphragmatic gas", "free subdiaphragmatic air", "pneumoperitoneum"),
     "aortic_tortuosity": ("tortuosity of the thoracic aorta", "aortic tortuosity", "tortuosity"),
+    # a normal structure, named so that "are lung markings present?" is not read as "is there a pneumothorax?"
+    "lung_markings": ("lung markings", "vascular markings"),
 }
 
 

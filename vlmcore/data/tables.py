@@ -30,8 +30,9 @@ class Table:
     raw: object = None  # the parsed JSON document, for schemas that need more than rows
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: str | Path) -> Table:
     """Dispatch on the file suffix; unknown suffixes are refused with the ones we read."""
+    path = Path(path)
     suffix = path.suffix.lower()
     readers = {".csv": _read_csv, ".tsv": _read_csv, ".jsonl": _read_jsonl, ".json": _read_json, ".parquet": _read_parquet}
     if suffix not in readers:

@@ -1,0 +1,44 @@
+"""The flip search on scripted models."""
+
+import re
+
+from hypothesis.database import InMemoryExampleDatabase
+
+from vlmcore.paraphrase.search import search_flip
+
+PASSIVE = re.compile(r"\b(?:is|are|be|been|was)\s+(?:seen|shown|identified|demonstrated|noted|observed)\b")
+
+
+def passive_flipper(text: str) -> float:
+    """Says yes (+2) unless the question has a passive construction, then no (-2)."""
+    return -2.0 if PASSIVE.search(text.lower()) else 2.0
+
+
+def test_finds_and_shrinks_to_a_single_passive_transform():
+    result = search_flip(passive_flipper, "is there pleural effusion?", budget=60)
+    assert result.found
+    assert PASSIVE.search(result.paraphrase.lower())
+    assert result.transforms and len(result.transforms) == 1 and result.transforms[0].startswith("voice")
+    assert result.examples <= 60
+
+
+def test_never_flipping_model_reports_none():
+    result = search_flip(lambda text: 3.0, "is there pleural effusion?", budget=40)
+    assert not result.found and result.paraphrase is None
+    assert 0 < result.examples <= 40
+
+
+def test_flip_is_saved_and_replayed_from_the_database():
+    database = InMemoryExampleDatabase()
+    calls = []
+
+    def counting(text):
+        calls.append(text)
+        return passive_flipper(text)
+
+    first = search_flip(counting, "is there pneumothorax?", budget=60, database=database, key="group-1")
+    assert first.found
+    calls.clear()
+    replay = search_flip(counting, "is there pneumothorax?", budget=60, database=database, key="group-1")
+    assert replay.paraphrase == first.paraphrase
+    assert len(calls) <= 3  # base question + the replayed minimal example (+ its re-run)

@@ -1,0 +1,23 @@
+"""Voice change: the finding becomes the subject of a passive (or observational) verb."""
+
+from __future__ import annotations
+
+from vlmcore.paraphrase.question import QuestionParts
+from vlmcore.paraphrase.strategies.base import ParaphraseStrategy
+from vlmcore.paraphrase.strategies.frames import image_phrase
+
+
+class VoiceStrategy(ParaphraseStrategy):
+    label = "voice"
+
+    def rewrite(self, parts: QuestionParts) -> list[tuple[str, str]]:
+        f, where, on = parts.finding, parts.where, image_phrase(parts, "on")
+        if parts.kind == "attribute":
+            return [(f"is the {f} seen to be {parts.predicate}?", "passive:seen"),
+                    (f"is the {f} shown to be {parts.predicate}?", "passive:shown")]
+        return [
+            (f"is {f} seen{where}{on}?", "passive:seen"),
+            (f"can {f} be seen{where}{on}?", "passive:modal"),
+            (f"has {f} been identified{where}{on}?", "passive:identified"),
+            (f"is {f} demonstrated{where}{on}?", "passive:demonstrated"),
+        ]
