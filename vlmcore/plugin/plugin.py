@@ -1,6 +1,17 @@
-"""pytest hooks, option declarations and fixtures for vlmcore (loaded via ``pytest11``)."""
+"""pytest hooks, option declarations and fixtures for vlmcore (loaded via ``pytest11``).
+
+Benchmark functions ask for ``vlm_model`` plus one subject fixture (``vlm_group``,
+``vlm_case``, ``vlm_inverted``, ``vlm_finding``, ``vlm_strategy``); the plugin parametrizes
+them over every configured model and subject, with readable ids (``tiny-medgemma-phantom02-
+pleural_effusion``), the model's marker, and an ``xdist_group`` per model so
+``--dist loadgroup`` keeps one model on one worker.
+"""
 
 from __future__ import annotations
+
+import pytest
+
+from vlmcore.plugin.options import add_options
 
 MARKERS = {
     "medgemma": "cases on MedGemma (Gemma3ForConditionalGeneration)",
@@ -11,8 +22,127 @@ MARKERS = {
     "gpu": "needs CUDA; skipped with a reason elsewhere",
     "slow": "takes more than a few seconds on CPU",
 }
+SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strategy")
+_RUN = pytest.StashKey()
+
+
+def pytest_addoption(parser) -> None:
+    add_options(parser)
 
 
 def pytest_configure(config) -> None:
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
+    if config.option.help or getattr(config.option, "version", False):
+        return
+    from vlmcore.plugin.session import VlmcoreRun
+
+    config.stash[_RUN] = VlmcoreRun(config)
+
+
+def _run(config):
+    return config.stash[_RUN]
+
+
+def _subjects(run, name: str) -> list[str]:
+    dataset = run.dataset
+    if name == "vlm_group":
+        return [g.group_id for g in dataset.groups]
+    if name == "vlm_case":
+        return [c.case_id for c in dataset.cases]
+    if name == "vlm_inverted":
+        return [c.case_id for c in dataset.cases if c.relation == "inverted"]
+    if name == "vlm_finding":
+        return sorted({g.finding for g in dataset.groups})
+    return sorted({c.strategy for c in dataset.cases if c.relation == "invariant"})
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "vlm_model" not in metafunc.fixturenames or _RUN not in metafunc.config.stash:
+        return
+    run = _run(metafunc.config)
+    subject = next((name for name in SUBJECTS if name in metafunc.fixturenames), None)
+    params = []
+    for spec in run.models:
+        marks = [getattr(pytest.mark, spec.marker), pytest.mark.xdist_group(spec.key)]
+        if subject is None:
+            params.append(pytest.param(spec.key, marks=marks, id=spec.key))
+            continue
+        for item in _subjects(run, subject):
+            params.append(pytest.param(spec.key, item, marks=marks, id=f"{spec.key}-{item}"))
+    names = ["vlm_model"] + ([subject] if subject else [])
+    metafunc.parametrize(names, params)
+
+
+@pytest.fixture(scope="session")
+def vlm(request):
+    """The run session: engines (``vlm.engine(model)``), thresholds, dataset."""
+    return _run(request.config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "vlm_model" in params and (report.when == "call" or (report.when == "setup" and not report.passed)):
+        from vlmcore.report.run_report import CaseOutcome
+
+        subject = next((str(params[name]) for name in SUBJECTS if name in params), params["vlm_model"])
+        message = ""
+        if report.failed:
+            message = str(getattr(call.excinfo, "value", "") or report.longreprtext.splitlines()[-1:])
+        elif report.skipped:
+            message = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
+        outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
+        _run(item.config).record_case(CaseOutcome(item.nodeid, item.originalname, params["vlm_model"], subject, outcome,
+                                                  message.splitlines()[0] if message else ""))
+    return report
+
+
+def pytest_testnodedown(node, error) -> None:
+    payload = getattr(node, "workeroutput", {}).get("vlmcore")
+    if payload and _RUN in node.config.stash:
+        _run(node.config).merge(payload)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    config = session.config
+    if _RUN not in config.stash:
+        return
+    run = _run(config)
+    if hasattr(config, "workerinput"):  # an xdist worker: ship results to the controller
+        config.workeroutput["vlmcore"] = run.payload()
+        return
+    if not run.rows and not run.cases:
+        return
+    from vlmcore.report.write import write_report
+
+    report = run.build_report()
+    run.run_dir = write_report(report, run.options.report_dir)
+    run.last_report = report
+    if run.options.save_baseline:
+        from vlmcore.plugin.baseline import save_baseline
+
+        run.saved_baseline = save_baseline(run.options.report_dir, run.options.save_baseline, run.run_dir)
+    if any(not g.passed for g in report.gate) and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _RUN not in config.stash or not hasattr(_run(config), "last_report"):
+        return
+    run = _run(config)
+    report = run.last_report
+    write = terminalreporter.write_line
+    terminalreporter.section("vlmcore")
+    for model, summary in report.summary.items():
+        c, a = summary["consistency"]["value"], summary["accuracy"]["value"]
+        write(f"{model}: consistency {c if c is None else f'{c:.3f}'}  accuracy {a if a is None else f'{a:.3f}'}  "
+              f"JS {summary['js_divergence']['value']}  image reliance {summary['image_reliance']['value']}")
+    for result in report.gate:
+        write(result.sentence)
+        if not result.passed:
+            write("  cases that got worse: " + ", ".join(result.worse[:30]) + (" ..." if len(result.worse) > 30 else ""))
+    write(f"verdict: {report.verdict()}  report: {run.run_dir / 'report.html'}")
+    if getattr(run, "saved_baseline", None):
+        write(f"baseline saved: {run.saved_baseline}")

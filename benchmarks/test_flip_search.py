@@ -1,0 +1,12 @@
+"""Per group: Hypothesis looks for a valid paraphrase that flips the answer and shrinks it.
+
+A flip found is a robustness failure; the minimal paraphrase is in the message and the
+report, and the example database replays it first on the next run."""
+
+
+def test_no_flipping_paraphrase(vlm, vlm_model, vlm_group):
+    result = vlm.flip_search(vlm_model, vlm_group)
+    assert not result["found"], (
+        f"{result['question']!r} flips to {result['paraphrase']!r} via {', '.join(result['transforms'])} "
+        f"(margin {result['base_margin']:+.2f} -> {result['margin']:+.2f}, {result['examples']} examples)"
+    )

@@ -1,0 +1,110 @@
+"""The session engine for one model: evaluate once, assert many.
+
+``Engine.group(group_id)`` evaluates every case of one image's paraphrase group in one
+batched forward (answers and maps from the same pass), computes map metrics, and caches
+the result; test functions only read. Each evaluated group is pushed to ``on_group`` (the
+plugin's session), so the report sees exactly what the tests saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Callable
+
+import numpy as np
+
+from vlmcore.anatomy import body_mask
+from vlmcore.attention.attention_map import AttentionMap
+from vlmcore.data.case import Dataset, ParaphraseGroup
+from vlmcore.data.images import load_image
+from vlmcore.engine.map_metrics import map_metrics
+from vlmcore.engine.rows import VariantRow
+from vlmcore.errors import ConfigError
+from vlmcore.metrics import js_divergence
+from vlmcore.models.requests import Request
+
+BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
+
+
+@dataclass
+class GroupEvaluation:
+    group: ParaphraseGroup
+    rows: list[VariantRow]
+    maps: dict[str, AttentionMap]  # case_id -> map
+    image: np.ndarray = field(repr=False)
+
+    def row(self, case_id: str) -> VariantRow:
+        return next(r for r in self.rows if r.case_id == case_id)
+
+    @property
+    def base(self) -> VariantRow:
+        return next(r for r in self.rows if r.relation == "base")
+
+    def of(self, relation: str) -> list[VariantRow]:
+        return [r for r in self.rows if r.relation == relation]
+
+    def pairwise_js(self) -> list[float]:
+        """JS divergence (base 2) between every pair of maps among base + invariant variants."""
+        ids = [self.base.case_id] + [r.case_id for r in self.of("invariant")]
+        return [js_divergence(self.maps[a].values, self.maps[b].values) for a, b in combinations(ids, 2)]
+
+
+class Engine:
+    def __init__(self, adapter, dataset: Dataset, *, model_key: str, boxes: dict | None = None,
+                 on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 16):
+        self.adapter = adapter
+        self.dataset = dataset
+        self.model_key = model_key
+        self.boxes = boxes or {}
+        self.on_group = on_group
+        self.batch_size = batch_size
+        self._groups = {group.group_id: group for group in dataset.groups}
+        self._evaluated: dict[str, GroupEvaluation] = {}
+
+    def group_ids(self) -> list[str]:
+        return list(self._groups)
+
+    def group(self, group_id: str) -> GroupEvaluation:
+        if group_id not in self._evaluated:
+            if group_id not in self._groups:
+                raise ConfigError(f"unknown group {group_id!r}")
+            self._evaluated[group_id] = self._evaluate(self._groups[group_id])
+            if self.on_group is not None:
+                self.on_group(self._evaluated[group_id])
+        return self._evaluated[group_id]
+
+    def all_groups(self) -> list[GroupEvaluation]:
+        return [self.group(group_id) for group_id in self._groups]
+
+    def _score(self, image: np.ndarray, questions: list[str], with_maps: bool):
+        results = []
+        for start in range(0, len(questions), self.batch_size):
+            chunk = [Request.of(image, q) for q in questions[start:start + self.batch_size]]
+            results += self.adapter.evaluate(chunk, with_maps=with_maps)
+        return results
+
+    def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:
+        image = load_image(group.image_path).pixels
+        body = body_mask(image)
+        cases = list(group.cases)
+        scored = self._score(image, [c.question for c in cases], with_maps=True)
+        blank = self._score(np.full_like(image, BLANK_LEVEL), [c.question for c in cases], with_maps=False)
+        box = self.boxes.get((group.image_path.name, group.finding))
+        maps = {case.case_id: attention for case, (_, attention) in zip(cases, scored)}
+        base_answer = scored[0][0].answer
+        base_map = scored[0][1]
+        rows = []
+        for case, (score, attention), (blank_score, _) in zip(cases, scored, blank):
+            metrics = map_metrics(attention, body, box, image.shape)
+            if not case.is_base:
+                metrics["js_to_base"] = round(js_divergence(base_map.values, attention.values), 6)
+            rows.append(VariantRow(
+                model=self.model_key, case_id=case.case_id, group_id=group.group_id, question=case.question,
+                relation=case.relation, strategy=case.strategy, finding=case.finding, patient_id=case.patient_id,
+                image=group.image_path.name, expected=case.expected_answer, answer=score.answer, base_answer=base_answer,
+                p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
+                map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
+                blank_answer=blank_score.answer, metrics=metrics,
+            ))
+        return GroupEvaluation(group, rows, maps, image)

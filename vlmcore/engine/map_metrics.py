@@ -1,0 +1,23 @@
+"""Per-map measurements the report and the per-case thresholds read."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vlmcore.anatomy import border_fraction, inside_body_ratio, inside_box_ratio, region_fractions
+from vlmcore.attention.attention_map import AttentionMap
+from vlmcore.metrics import entropy, focus, gini, peak_to_average
+
+
+def map_metrics(attention: AttentionMap, body: np.ndarray, box: tuple | None, image_shape: tuple[int, int]) -> dict:
+    values = attention.values
+    regions = region_fractions(values)
+    metrics = {
+        "entropy": entropy(values), "focus": focus(values), "gini": gini(values), "peak_to_average": peak_to_average(values),
+        "inside_body_ratio": inside_body_ratio(values, body), "border_fraction": border_fraction(values),
+        "patient_right": regions.patient_right, "patient_left": regions.patient_left,
+        "apical": regions.apical, "basal": regions.basal,
+    }
+    if box is not None:
+        metrics["inside_box_ratio"] = inside_box_ratio(values, box, image_shape)
+    return {key: round(float(value), 6) for key, value in metrics.items()}

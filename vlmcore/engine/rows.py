@@ -1,0 +1,50 @@
+"""One flat row per evaluated variant: what ``results.jsonl`` holds and summaries read."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    model: str
+    case_id: str
+    group_id: str
+    question: str
+    relation: str  # base | invariant | inverted | different | related
+    strategy: str
+    finding: str
+    patient_id: str
+    image: str
+    expected: str
+    answer: str  # yes | no | uncertain
+    base_answer: str
+    p_yes: float
+    margin: float
+    mass: float
+    parse_path: str  # "score" (single forward) or "generate:<rule>"
+    map_method: str
+    map_fallback: bool
+    map_grid: tuple[int, int]
+    blank_answer: str | None = None  # the answer with the image blanked
+    metrics: dict = field(default_factory=dict)  # map metrics; js_to_base for non-base variants
+
+    @property
+    def correct(self) -> bool:
+        return self.answer == self.expected
+
+    @property
+    def consistent(self) -> bool:
+        """For invariant variants: same answer as the group's base question."""
+        return self.answer == self.base_answer
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["map_grid"] = list(self.map_grid)
+        return data
+
+    @staticmethod
+    def from_json(data: dict) -> "VariantRow":
+        data = dict(data)
+        data["map_grid"] = tuple(data["map_grid"])
+        return VariantRow(**data)

@@ -1,0 +1,41 @@
+"""Which models a run benchmarks: the four tiny built-ins (marker ``smoke``) and the real
+families or checkpoint folders named by ``--vlm-model`` (marker = family)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from vlmcore.models.loading import LoadSpec, family_of
+from vlmcore.plugin.options import REAL_FAMILIES, RunOptions
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    key: str  # test id prefix and report name: "tiny-medgemma", "medgemma", "medgemma@my-ckpt"
+    family: str
+    tiny: bool
+    load: LoadSpec | None = None
+
+    @property
+    def marker(self) -> str:
+        return "smoke" if self.tiny else self.family
+
+
+def model_specs(options: RunOptions) -> list[ModelSpec]:
+    specs = [ModelSpec(f"tiny-{family}", family, True) for family in REAL_FAMILIES]
+    names = [name.strip() for name in options.vlm_model.split(",") if name.strip()]
+    if options.model_path and len(names) != 1:
+        raise pytest.UsageError(f"--model-path needs exactly one --vlm-model family, got {names}")
+    for name in names:
+        common = dict(revision=None, dtype=options.dtype, quantization=options.quantization, device=options.device)
+        if name in REAL_FAMILIES:
+            specs.append(ModelSpec(name, name, False, LoadSpec(family=name, path=options.model_path, **common)))
+        elif Path(name).is_dir() and (Path(name) / "config.json").is_file():
+            family = family_of(Path(name), None)
+            specs.append(ModelSpec(f"{family}@{Path(name).name}", family, False, LoadSpec(family=family, path=name, **common)))
+        else:
+            raise pytest.UsageError(f"--vlm-model: {name!r} is neither a family ({', '.join(REAL_FAMILIES)}) nor a checkpoint folder")
+    return specs

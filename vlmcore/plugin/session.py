@@ -1,0 +1,198 @@
+"""The run-wide session: options, thresholds, dataset, baseline, engines and results.
+
+Created in ``pytest_configure`` (so a bad dataset, thresholds file or baseline fails before
+any model loads). Fixtures push results here; report writers read only from here. Under
+xdist each worker has its own session and ships its rows and outcomes to the controller
+(``workeroutput``), which merges them (deduplicated by model and case) and writes the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import platform
+import time
+from pathlib import Path
+
+import pytest
+
+from vlmcore.errors import ConfigError, VlmcoreError
+from vlmcore.plugin.model_specs import ModelSpec, model_specs
+from vlmcore.plugin.options import RunOptions, read_options
+from vlmcore.plugin.thresholds import load_thresholds
+
+
+class VlmcoreRun:
+    def __init__(self, config):
+        from vlmcore.data import load_dataset
+
+        self.options: RunOptions = read_options(config)
+        try:
+            self.thresholds = load_thresholds(self.options.thresholds)
+            self.dataset = load_dataset(self.options.dataset, self.options.image_root, check_images=True)
+            self.baseline = self._load_baseline()
+        except VlmcoreError as error:
+            raise pytest.UsageError(f"vlmcore: {error}") from None
+        self.models: list[ModelSpec] = model_specs(self.options)
+        self.run_id = time.strftime("%Y%m%d-%H%M%S")
+        self.boxes = self._boxes()
+        self.rows: dict[tuple[str, str], object] = {}
+        self.cases: list = []
+        self.flips: dict[tuple[str, str], dict] = {}
+        self.overlays: dict[str, str] = {}
+        self.model_environment: dict[str, str] = {}
+        self._engines: dict[str, object] = {}
+        self._unavailable: dict[str, str] = {}
+
+    # -- setup -------------------------------------------------------------------------
+    def _load_baseline(self):
+        if not self.options.baseline:
+            return None
+        from vlmcore.plugin.baseline import load_baseline
+
+        return load_baseline(self.options.report_dir, self.options.baseline)
+
+    def _boxes(self) -> dict:
+        """Pathology boxes keyed by (image file name, finding), from a ground_truth.json
+        next to the dataset (the bundled phantoms ship one)."""
+        path = self.options.dataset.parent / "ground_truth.json"
+        if not path.is_file():
+            return {}
+        truth = json.loads(path.read_text())
+        return {(Path(image).name, f["kind"]): tuple(f["box"]) for image, entry in truth.items() for f in entry["findings"]}
+
+    def case_row(self, key: str, case_id: str):
+        """The evaluated row of one case (its whole group is evaluated in one batch)."""
+        if not hasattr(self, "_group_of"):
+            self._group_of = {case.case_id: case.group_id for case in self.dataset.cases}
+        return self.engine(key).group(self._group_of[case_id]).row(case_id)
+
+    def all_rows(self, key: str) -> list:
+        return [row for evaluation in self.engine(key).all_groups() for row in evaluation.rows]
+
+    def spec(self, key: str) -> ModelSpec:
+        return next(spec for spec in self.models if spec.key == key)
+
+    # -- engines -------------------------------------------------------------------------
+    def engine(self, key: str):
+        """The model's engine, loaded once per session (per xdist worker); absent weights skip."""
+        if key in self._unavailable:
+            pytest.skip(self._unavailable[key])
+        if key not in self._engines:
+            from vlmcore.engine import Engine
+            from vlmcore.models.loading import WeightsUnavailable
+
+            spec = self.spec(key)
+            try:
+                adapter = self._adapter(spec)
+            except WeightsUnavailable as error:
+                self._unavailable[key] = f"{key}: {error}"
+                pytest.skip(self._unavailable[key])
+            self.model_environment[key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
+            self._engines[key] = Engine(adapter, self.dataset, model_key=key, boxes=self.boxes,
+                                        on_group=self._add_group)
+        return self._engines[key]
+
+    def _adapter(self, spec: ModelSpec):
+        if spec.tiny:
+            from vlmcore.models import tiny_adapter
+
+            return tiny_adapter(spec.family)
+        from vlmcore.models.loading import load_adapter
+
+        try:
+            return load_adapter(spec.load)
+        except ConfigError as error:
+            if type(error).__name__ == "WeightsUnavailable":
+                raise
+            raise pytest.UsageError(f"vlmcore: {error}") from None
+
+    # -- results pushed by engines and fixtures --------------------------------------------
+    def _add_group(self, evaluation) -> None:
+        from vlmcore.report.overlays import comparison_png
+
+        for row in evaluation.rows:
+            self.rows[(row.model, row.case_id)] = row
+        base = evaluation.base
+        for row in evaluation.rows:
+            if row.relation == "invariant" and not row.consistent:
+                png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
+                                     titles=(f"base: {base.answer}", f"variant: {row.answer}"))
+                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(png).decode()
+
+    def record_case(self, outcome) -> None:
+        self.cases.append(outcome)
+
+    def flip_search(self, key: str, group_id: str):
+        from vlmcore.paraphrase.search import search_flip
+
+        if (key, group_id) not in self.flips:
+            engine = self.engine(key)
+            evaluation = engine.group(group_id)
+            from vlmcore.models.requests import Request
+
+            def margin_of(text: str) -> float:
+                return engine.adapter.score_yes_no([Request.of(evaluation.image, text)])[0].margin
+
+            result = search_flip(margin_of, evaluation.group.base.question, budget=int(self.thresholds.get("flip_search_budget")),
+                                 database=self._flip_database(), key=f"{key}/{group_id}")
+            self.flips[(key, group_id)] = {"model": key, "group_id": group_id, "question": result.question, "found": result.found,
+                                           "paraphrase": result.paraphrase, "transforms": list(result.transforms),
+                                           "margin": result.margin, "base_margin": result.base_margin, "examples": result.examples}
+        return self.flips[(key, group_id)]
+
+    def _flip_database(self):
+        from hypothesis.database import DirectoryBasedExampleDatabase
+
+        return DirectoryBasedExampleDatabase(str(self.options.report_dir / ".flip-search-db"))
+
+    # -- xdist transport ------------------------------------------------------------------------
+    def payload(self) -> str:
+        return json.dumps({
+            "rows": [row.to_json() for row in self.rows.values()], "cases": [c.to_json() for c in self.cases],
+            "flips": list(self.flips.values()), "overlays": self.overlays, "models": self.model_environment,
+        })
+
+    def merge(self, payload: str) -> None:
+        from vlmcore.engine.rows import VariantRow
+        from vlmcore.report.run_report import CaseOutcome
+
+        data = json.loads(payload)
+        for row in map(VariantRow.from_json, data["rows"]):
+            self.rows[(row.model, row.case_id)] = row
+        self.cases += [CaseOutcome(**c) for c in data["cases"]]
+        for flip in data["flips"]:
+            self.flips[(flip["model"], flip["group_id"])] = flip
+        self.overlays.update(data["overlays"])
+        self.model_environment.update(data["models"])
+
+    # -- the end of the run ---------------------------------------------------------------------
+    def environment(self) -> dict:
+        import importlib.metadata as metadata
+
+        software = {"python": platform.python_version(), "platform": platform.platform()}
+        for package in ("vlmcore", "torch", "transformers", "numpy"):
+            try:
+                software[package] = metadata.version(package)
+            except metadata.PackageNotFoundError:
+                software[package] = "not installed"
+        try:
+            import torch
+
+            software["device"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
+        except ImportError:
+            software["device"] = "unknown"
+        software["dataset"] = f"{self.options.dataset} ({self.dataset.schema}, {len(self.dataset.groups)} groups)"
+        software["quantization"] = self.options.quantization or "none"
+        return {"software": software, "models": dict(sorted(self.model_environment.items()))}
+
+    def build_report(self):
+        from vlmcore.metrics.summary import summarise_run
+        from vlmcore.plugin.gate import compare_runs
+        from vlmcore.report.run_report import RunReport
+
+        rows = sorted(self.rows.values(), key=lambda r: (r.model, r.group_id, r.case_id))
+        gate = compare_runs(self.baseline, rows, self.thresholds.gate) if self.baseline is not None else []
+        cases = sorted(self.cases, key=lambda c: c.nodeid)
+        return RunReport(self.run_id, rows, summarise_run(rows), cases, self.thresholds.describe(), self.environment(), gate,
+                         sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])), self.overlays)
