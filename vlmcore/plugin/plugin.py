@@ -26,6 +26,12 @@ SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strateg
 _RUN = pytest.StashKey()
 
 
+def pytest_addhooks(pluginmanager) -> None:
+    from vlmcore.plugin import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_addoption(parser) -> None:
     add_options(parser)
 

@@ -26,6 +26,7 @@ class VlmcoreRun:
     def __init__(self, config):
         from vlmcore.data import load_dataset
 
+        self.config = config
         self.options: RunOptions = read_options(config)
         try:
             self.thresholds = load_thresholds(self.options.thresholds)
@@ -94,6 +95,9 @@ class VlmcoreRun:
         return self._engines[key]
 
     def _adapter(self, spec: ModelSpec):
+        provided = self.config.hook.pytest_vlmcore_make_adapter(spec=spec, run=self)
+        if provided is not None:
+            return provided
         if spec.tiny:
             from vlmcore.models import tiny_adapter
 

@@ -1,48 +1,63 @@
-"""Attention overlays on the X-ray, as PNG.
+"""Attention overlays on the X-ray, as PNG, drawn with numpy and PIL (milliseconds each, so
+every flipped pair of a run can have one).
 
 Display only: maps are clipped at a high percentile so one hot cell does not wash out the
-rest. Metrics always use the raw maps. Each panel's title names the map's method.
+rest. Metrics always use the raw maps. Each panel carries a title (e.g. the map's method).
 """
 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
+from PIL import Image, ImageDraw
 
 from vlmcore.metrics.distribution import as_distribution
 
+PANEL = 160  # pixels per panel side
+TITLE = 14  # pixels of title strip
 
-def _display(values, percentile: float) -> np.ndarray:
+
+@lru_cache(maxsize=4)
+def _lut(name: str) -> np.ndarray:
+    import matplotlib
+
+    return (matplotlib.colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+
+
+def _film(gray: np.ndarray) -> np.ndarray:
+    small = cv2.resize(np.asarray(gray, dtype=np.uint8), (PANEL, PANEL), interpolation=cv2.INTER_AREA)
+    return np.repeat(small[..., None], 3, axis=2).astype(np.float32)
+
+
+def _blend(film: np.ndarray, unit: np.ndarray, cmap: str, alpha: float) -> np.ndarray:
+    up = cv2.resize(unit.astype(np.float32), (PANEL, PANEL), interpolation=cv2.INTER_LINEAR)
+    colour = _lut(cmap)[np.clip(np.rint(up * 255), 0, 255).astype(np.int64)].astype(np.float32)
+    return (film * (1 - alpha) + colour * alpha).clip(0, 255).astype(np.uint8)
+
+
+def _heat(values, percentile: float) -> np.ndarray:
     p = as_distribution(values)
     top = np.percentile(p, percentile)
     return np.clip(p, 0, top) / top if top > 0 else p
 
 
-def _figure(panels: int):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(1, panels, figsize=(3.2 * panels, 3.4), squeeze=False)
-    return plt, figure, axes[0]
+def _titled(panel: np.ndarray, title: str) -> Image.Image:
+    canvas = Image.new("RGB", (PANEL, PANEL + TITLE), "white")
+    canvas.paste(Image.fromarray(panel), (0, TITLE))
+    ImageDraw.Draw(canvas).text((3, 1), title[:40], fill="black")
+    return canvas
 
 
-def _draw_overlay(axis, gray: np.ndarray, values, title: str, percentile: float, cmap: str = "inferno") -> None:
-    height, width = gray.shape
-    axis.imshow(gray, cmap="gray", vmin=0, vmax=255)
-    axis.imshow(_display(values, percentile), cmap=cmap, alpha=0.45, extent=(0, width, height, 0), interpolation="bilinear")
-    axis.set_title(title, fontsize=8)
-    axis.axis("off")
-
-
-def _save(plt, figure, path: Path | None) -> bytes:
+def _png(panels: list[Image.Image], path: Path | None) -> bytes:
+    sheet = Image.new("RGB", (PANEL * len(panels), PANEL + TITLE), "white")
+    for index, panel in enumerate(panels):
+        sheet.paste(panel, (index * PANEL, 0))
     buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=80)
-    plt.close(figure)
+    sheet.save(buffer, format="PNG", compress_level=6)
     data = buffer.getvalue()
     if path is not None:
         Path(path).write_bytes(data)
@@ -51,22 +66,18 @@ def _save(plt, figure, path: Path | None) -> bytes:
 
 def overlay_png(gray: np.ndarray, attention, title: str = "", path: Path | None = None, percentile: float = 99.0) -> bytes:
     """One heatmap over the film; returns the PNG bytes (and writes them when ``path`` is given)."""
-    plt, figure, (axis,) = _figure(1)
-    _draw_overlay(axis, gray, attention, title, percentile)
-    return _save(plt, figure, path)
+    return _png([_titled(_blend(_film(gray), _heat(attention, percentile), "inferno", 0.45), title)], path)
 
 
 def comparison_png(gray: np.ndarray, base, variant, titles: tuple[str, str] = ("base", "variant"),
                    path: Path | None = None, percentile: float = 99.0) -> bytes:
-    """Baseline / variant / signed difference (variant - base), side by side."""
-    plt, figure, axes = _figure(3)
-    _draw_overlay(axes[0], gray, base, titles[0], percentile)
-    _draw_overlay(axes[1], gray, variant, titles[1], percentile)
+    """Baseline / variant / signed difference (variant - base; red more, blue less), side by side."""
+    film = _film(gray)
     difference = as_distribution(variant) - as_distribution(base)
     bound = float(np.abs(difference).max()) or 1.0
-    height, width = gray.shape
-    axes[2].imshow(gray, cmap="gray", vmin=0, vmax=255)
-    axes[2].imshow(difference, cmap="coolwarm", vmin=-bound, vmax=bound, alpha=0.6, extent=(0, width, height, 0))
-    axes[2].set_title("variant - base", fontsize=8)
-    axes[2].axis("off")
-    return _save(plt, figure, path)
+    panels = [
+        _titled(_blend(film, _heat(base, percentile), "inferno", 0.45), titles[0]),
+        _titled(_blend(film, _heat(variant, percentile), "inferno", 0.45), titles[1]),
+        _titled(_blend(film, (difference / bound + 1) / 2, "coolwarm", 0.6), "variant - base"),
+    ]
+    return _png(panels, path)

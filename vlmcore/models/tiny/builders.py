@@ -21,7 +21,7 @@ class TinySize:
     kv_heads: int = 2
     vision_hidden: int = 32
     vision_layers: int = 1
-    init_std: float = 0.1  # peakier attention than the usual 0.02, so maps and answers depend on the input
+    init_std: float = 0.2  # above the usual 0.02 so random tiny models give input-dependent answers; small enough that fp32 eager and SDPA agree to 1e-5
 
 
 TINY = TinySize()

@@ -1,0 +1,68 @@
+"""Helpers to run the benchmark suite in a subprocess, as users do."""
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BENCHMARKS = REPO / "benchmarks"
+PHANTOM = REPO / "fixtures" / "phantom"
+
+
+SCRIPTED_PLUGIN = '''
+import re
+import numpy as np
+from vlmcore.testing import ScriptedAdapter
+
+PASSIVE = re.compile(r"\\b(?:is|are|be|been|can|has)\\b.*\\b(?:seen|shown|identified|demonstrated)\\b")
+BEHAVIOUR = {behaviour!r}
+
+
+def margin(question, image):
+    text = question.lower()
+    if BEHAVIOUR == "yes-always":
+        return 3.0
+    image_says = 2.0 if float(np.mean(image)) < 120 else -2.0  # phantoms are darker than the blank film
+    if BEHAVIOUR == "passive-flipper" and PASSIVE.search(text):
+        return -image_says
+    if BEHAVIOUR == "degraded" and ("present" in text or "seen" in text or "?" == text[-1:] and text.startswith("in ")):
+        return -image_says
+    return image_says
+
+
+def pytest_vlmcore_make_adapter(spec, run):
+    if spec.key == "tiny-medgemma":
+        return ScriptedAdapter(margin, name=BEHAVIOUR)
+'''
+
+
+def scripted_plugin(pytester, behaviour: str) -> str:
+    name = f"scripted_{behaviour.replace('-', '_')}"
+    pytester.makepyfile(**{name: textwrap.dedent(SCRIPTED_PLUGIN.format(behaviour=behaviour))})
+    return name
+
+
+def run_suite(pytester, *args, plugin: str | None = None):
+    extra = ["-p", plugin] if plugin else []
+    return pytester.runpytest_subprocess(str(BENCHMARKS), "-p", "no:cacheprovider", "-q", *extra, *args)
+
+
+def latest_run(report_dir: Path) -> Path:
+    return report_dir / (report_dir / "latest.txt").read_text().strip()
+
+
+def read_summary(report_dir: Path) -> dict:
+    return json.loads((latest_run(report_dir) / "summary.json").read_text())
+
+
+def read_results(report_dir: Path) -> list[dict]:
+    return [json.loads(line) for line in (latest_run(report_dir) / "results.jsonl").read_text().splitlines()]
+
+
+def copy_phantom(tmp: Path) -> Path:
+    target = tmp / "phantom"
+    shutil.copytree(PHANTOM, target)
+    return target
