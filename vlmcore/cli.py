@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from vlmcore.errors import VlmcoreError
+from vlmcore.errors import ConfigError, VlmcoreError
 
 BUNDLED_DATASET = Path(__file__).resolve().parent.parent / "fixtures" / "phantom" / "dataset.csv"
 
@@ -28,6 +28,19 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(report_dir=args.report_dir, extra=args.pytest_args)
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from vlmcore.report.compare import compare_run_dirs
+
+    for folder in (args.first, args.second):
+        if not (folder / "summary.json").is_file():
+            raise ConfigError(f"{folder} is not a vlmcore run folder (no summary.json)")
+    markdown, passed = compare_run_dirs(args.first, args.second, args.thresholds)
+    if args.output:
+        args.output.write_text(markdown)
+    print(markdown)
+    return 0 if passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vlmcore", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="where the report goes (default: reports)")
     demo.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     demo.set_defaults(run=_demo)
+    compare = commands.add_parser("compare", help="compare two run folders side by side; exit 1 when the gate fails")
+    compare.add_argument("first", type=Path, metavar="RUN_DIR", help="the reference run (e.g. reports/<old-run>)")
+    compare.add_argument("second", type=Path, metavar="RUN_DIR", help="the candidate run")
+    compare.add_argument("--thresholds", default=None, metavar="TOML", help="gate margins (default: benchmarks/thresholds.toml)")
+    compare.add_argument("--output", type=Path, default=None, metavar="FILE", help="also write the markdown here")
+    compare.set_defaults(run=_compare)
     return parser
 
 
