@@ -23,6 +23,9 @@ BEHAVIOUR = {behaviour!r}
 
 def margin(question, image):
     text = question.lower()
+    if BEHAVIOUR == "slow":
+        import time
+        time.sleep(0.02)  # slow enough that a SIGKILL lands mid-run
     if BEHAVIOUR == "yes-always":
         return 3.0
     image_says = 2.0 if float(np.mean(image)) < 120 else -2.0  # phantoms are darker than the blank film

@@ -8,6 +8,7 @@ plugin's session), so the report sees exactly what the tests saw.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable
@@ -21,8 +22,10 @@ from vlmcore.data.images import load_image
 from vlmcore.engine.map_metrics import map_metrics
 from vlmcore.engine.rows import VariantRow
 from vlmcore.errors import ConfigError
+from vlmcore.engine.cache_key import result_key
+from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
-from vlmcore.models.requests import Request
+from vlmcore.models.requests import Request, YesNoScore, image_hash
 
 BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
 
@@ -52,8 +55,12 @@ class GroupEvaluation:
 
 class Engine:
     def __init__(self, adapter, dataset: Dataset, *, model_key: str, boxes: dict | None = None,
-                 on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 16):
+                 on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 16,
+                 store: ResultStore | None = None, progress: Callable[[int], None] | None = None):
         self.adapter = adapter
+        self.store = store
+        self.progress = progress
+        self.events: list[str] = []  # visible degradations (OOM splits), reported
         self.dataset = dataset
         self.model_key = model_key
         self.boxes = boxes or {}
@@ -78,11 +85,37 @@ class Engine:
         return [self.group(group_id) for group_id in self._groups]
 
     def _score(self, image: np.ndarray, questions: list[str], with_maps: bool):
+        """Scores (and maps) for every question on one image: from the store when all are
+        there, else one batched evaluation of the whole group, stored as one transaction."""
+        keys = [self._key(image, q, with_maps) for q in questions]
+        cached = self.store.get_many(keys) if self.store is not None else {}
+        if len(cached) == len(keys):
+            return [_decode(cached[k]) for k in keys]
         results = []
         for start in range(0, len(questions), self.batch_size):
-            chunk = [Request.of(image, q) for q in questions[start:start + self.batch_size]]
-            results += self.adapter.evaluate(chunk, with_maps=with_maps)
+            results += self._evaluate_splitting(image, questions[start:start + self.batch_size], with_maps)
+        if self.store is not None:
+            self.store.put_many({k: _encode(score, attention) for k, (score, attention) in zip(keys, results)})
         return results
+
+    def _evaluate_splitting(self, image, questions: list[str], with_maps: bool):
+        """On CUDA out-of-memory, split the batch in halves and retry; the event is recorded."""
+        try:
+            return self.adapter.evaluate([Request.of(image, q) for q in questions], with_maps=with_maps)
+        except Exception as error:  # torch.OutOfMemoryError, matched by name so torch stays optional here
+            if type(error).__name__ != "OutOfMemoryError" or len(questions) == 1:
+                raise
+            torch = sys.modules.get("torch")
+            if torch is not None and torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            half = len(questions) // 2
+            self.events.append(f"{self.model_key}: CUDA out of memory on a batch of {len(questions)}; split into {half} + {len(questions) - half}")
+            return self._evaluate_splitting(image, questions[:half], with_maps) + self._evaluate_splitting(image, questions[half:], with_maps)
+
+    def _key(self, image: np.ndarray, question: str, with_maps: bool) -> str:
+        prompt = self.adapter.prompt(question) if hasattr(self.adapter, "prompt") else question
+        return result_key(fingerprint=self.adapter.fingerprint, prompt=prompt, image_hash=image_hash(image), question=question,
+                          with_map=with_maps)
 
     def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:
         image = load_image(group.image_path).pixels
@@ -107,4 +140,26 @@ class Engine:
                 map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
                 blank_answer=blank_score.answer, metrics=metrics,
             ))
+        if self.progress is not None:
+            self.progress(len(rows))
         return GroupEvaluation(group, rows, maps, image)
+
+
+def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
+    value = {"p_yes": score.p_yes, "margin": score.margin, "mass": score.mass, "top_token": score.top_token}
+    if attention is not None:
+        value["map"] = {"values": attention.values.tolist(), "method": attention.method, "grid": list(attention.grid),
+                        "layers": list(attention.layers), "head_fusion": attention.head_fusion, "query": attention.query,
+                        "fallback": attention.fallback}
+    return value
+
+
+def _decode(value: dict) -> tuple[YesNoScore, AttentionMap | None]:
+    score = YesNoScore(value["p_yes"], value["margin"], value["mass"], value["top_token"])
+    stored = value.get("map")
+    if stored is None:
+        return score, None
+    attention = AttentionMap(values=np.asarray(stored["values"], dtype=np.float64), method=stored["method"],
+                             grid=tuple(stored["grid"]), layers=tuple(stored["layers"]), head_fusion=stored["head_fusion"],
+                             query=stored["query"], fallback=stored["fallback"])
+    return score, attention

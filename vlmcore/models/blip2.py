@@ -46,6 +46,10 @@ class Blip2Adapter(DecoderOnlyAdapter):
     def vision_features(self):
         return self.model.vision_model.encoder, lambda features: features[:, 1:], self.grid_shape
 
+    def suffix_logits(self, inputs: dict) -> torch.Tensor:
+        # the question tokens never see the image directly: only the language model runs
+        return self.model.language_model(**inputs).logits
+
     def cross_attention_modules(self) -> list[torch.nn.Module]:
         layers = self.model.qformer.encoder.layer
         modules = [layer.crossattention.attention for layer in layers if getattr(layer, "has_cross_attention", False)]

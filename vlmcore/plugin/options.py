@@ -41,6 +41,9 @@ OPTIONS = (
     Option("--report-dir", "DIR", "reports", "where reports go: DIR/<run-id>/"),
     Option("--baseline", "NAME", None, "compare with a saved run and fail on a significant regression"),
     Option("--save-baseline", "NAME", None, "save this run as baseline NAME"),
+    Option("--result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)"),
+    Option("--progress", "WHEN", "auto", "progress line with variants/s and ETA: auto (on a terminal, off under CI), on, off",
+           ("auto", "on", "off")),
     Option("--device", "DEVICE", "auto", "auto, cpu, cuda or cuda:N", ("auto", "cpu", "cuda") + tuple(f"cuda:{i}" for i in range(16))),
     Option("--dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",
            ("auto", "bfloat16", "float32", "float16")),
@@ -79,6 +82,8 @@ class RunOptions:
     device: str
     dtype: str
     quantization: str | None
+    result_cache: Path | None
+    progress: str
 
 
 def read_options(config) -> RunOptions:
@@ -90,6 +95,9 @@ def read_options(config) -> RunOptions:
     if image_root is not None and not image_root.is_dir():
         raise pytest.UsageError(f"--image-root: {image_root} is not a folder")
     quantization = None if values["quantization"] in (None, "none") else values["quantization"]
-    return RunOptions(values["vlm_model"], values["model_path"], dataset, image_root, values["thresholds"],
-                      Path(values["report_dir"]), values["baseline"], values["save_baseline"], values["device"], values["dtype"],
-                      quantization)
+    report_dir = Path(values["report_dir"])
+    cache = values["result_cache"]
+    result_cache = None if cache == "off" else Path(cache) if cache else report_dir / "result-cache.sqlite"
+    return RunOptions(values["vlm_model"], values["model_path"], dataset, image_root, values["thresholds"], report_dir,
+                      values["baseline"], values["save_baseline"], values["device"], values["dtype"], quantization,
+                      result_cache, values["progress"])

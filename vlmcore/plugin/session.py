@@ -42,6 +42,7 @@ class VlmcoreRun:
         self.flips: dict[tuple[str, str], dict] = {}
         self.overlays: dict[str, str] = {}
         self.model_environment: dict[str, str] = {}
+        self.events: list[str] = []  # degradations merged from workers (OOM splits)
         self._engines: dict[str, object] = {}
         self._unavailable: dict[str, str] = {}
 
@@ -90,9 +91,21 @@ class VlmcoreRun:
                 self._unavailable[key] = f"{key}: {error}"
                 pytest.skip(self._unavailable[key])
             self.model_environment[key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
-            self._engines[key] = Engine(adapter, self.dataset, model_key=key, boxes=self.boxes,
-                                        on_group=self._add_group)
+            from vlmcore.plugin.progress import Progress
+
+            total = len(self.dataset.cases)
+            self._engines[key] = Engine(adapter, self.dataset, model_key=key, boxes=self.boxes, on_group=self._add_group,
+                                        store=self._store(), progress=Progress(self.config, key, total, self.options.progress))
         return self._engines[key]
+
+    def _store(self):
+        if self.options.result_cache is None:
+            return None
+        if not hasattr(self, "_result_store"):
+            from vlmcore.engine.result_store import ResultStore
+
+            self._result_store = ResultStore(self.options.result_cache)
+        return self._result_store
 
     def _adapter(self, spec: ModelSpec):
         provided = self.config.hook.pytest_vlmcore_make_adapter(spec=spec, run=self)
@@ -155,6 +168,7 @@ class VlmcoreRun:
         return json.dumps({
             "rows": [row.to_json() for row in self.rows.values()], "cases": [c.to_json() for c in self.cases],
             "flips": list(self.flips.values()), "overlays": self.overlays, "models": self.model_environment,
+            "events": [e for engine in self._engines.values() for e in engine.events],
         })
 
     def merge(self, payload: str) -> None:
@@ -169,6 +183,7 @@ class VlmcoreRun:
             self.flips[(flip["model"], flip["group_id"])] = flip
         self.overlays.update(data["overlays"])
         self.model_environment.update(data["models"])
+        self.events += data["events"]
 
     # -- the end of the run ---------------------------------------------------------------------
     def environment(self) -> dict:
@@ -188,7 +203,8 @@ class VlmcoreRun:
             software["device"] = "unknown"
         software["dataset"] = f"{self.options.dataset} ({self.dataset.schema}, {len(self.dataset.groups)} groups)"
         software["quantization"] = self.options.quantization or "none"
-        return {"software": software, "models": dict(sorted(self.model_environment.items()))}
+        events = sorted(set(self.events + [e for engine in self._engines.values() for e in engine.events]))
+        return {"software": software, "models": dict(sorted(self.model_environment.items())), "events": events}
 
     def build_report(self):
         from vlmcore.metrics.summary import summarise_run

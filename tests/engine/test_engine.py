@@ -1,0 +1,86 @@
+"""The engine: one batch per group, the result store, OOM splitting."""
+
+import pytest
+
+from vlmcore.data import load_dataset
+from vlmcore.engine import Engine
+from vlmcore.engine.cache_key import result_key
+from vlmcore.engine.result_store import ResultStore
+from vlmcore.errors import ConfigError
+from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT
+from vlmcore.testing import ScriptedAdapter
+
+
+class OutOfMemoryError(RuntimeError):
+    """Named like torch.OutOfMemoryError, which the engine matches by name."""
+
+
+class SmallMemoryAdapter(ScriptedAdapter):
+    """Runs out of memory on batches larger than two."""
+
+    def __init__(self):
+        super().__init__(lambda q, image: 1.0 if "no" in q.lower().split() else -1.0, name="small-memory")
+        self.batches = []
+
+    def evaluate(self, requests, **kwargs):
+        self.batches.append(len(requests))
+        if len(requests) > 2:
+            raise OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return super().evaluate(requests, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(DEFAULT_OUT / "dataset.csv", DEFAULT_OUT)
+
+
+def test_out_of_memory_splits_the_batch_and_reports_it(dataset):
+    adapter = SmallMemoryAdapter()
+    engine = Engine(adapter, dataset, model_key="m")
+    evaluation = engine.group(dataset.groups[0].group_id)
+    assert len(evaluation.rows) == len(dataset.groups[0].cases)
+    assert adapter.batches[0] == len(dataset.groups[0].cases) > 2  # the whole group was tried first
+    assert sum(b for b in adapter.batches if b <= 2) == 2 * len(dataset.groups[0].cases)  # scored + blank passes, all split
+    assert engine.events and "out of memory" in engine.events[0] and "split into" in engine.events[0]
+
+
+def test_other_errors_are_not_swallowed(dataset):
+    class Broken(ScriptedAdapter):
+        def evaluate(self, requests, **kwargs):
+            raise ValueError("broken model")
+
+    engine = Engine(Broken(lambda q, i: 0.0), dataset, model_key="m")
+    with pytest.raises(ValueError, match="broken model"):
+        engine.group(dataset.groups[0].group_id)
+
+
+def test_store_makes_a_rerun_skip_the_model(dataset, tmp_path):
+    calls = []
+
+    class Counting(ScriptedAdapter):
+        def evaluate(self, requests, **kwargs):
+            calls.append(len(requests))
+            return super().evaluate(requests, **kwargs)
+
+    adapter = Counting(lambda q, i: 0.5, name="counting")
+    first = Engine(adapter, dataset, model_key="m", store=ResultStore(tmp_path / "r.sqlite")).group(dataset.groups[1].group_id)
+    made = len(calls)
+    second = Engine(adapter, dataset, model_key="m", store=ResultStore(tmp_path / "r.sqlite")).group(dataset.groups[1].group_id)
+    assert len(calls) == made, "the rerun came from the store"
+    assert [r.to_json() for r in first.rows] == [r.to_json() for r in second.rows]
+
+
+def test_cache_key_changes_with_everything_that_changes_an_answer():
+    base = dict(fingerprint="f1", prompt="USER: q", image_hash="abc", question="q", with_map=True)
+    key = result_key(**base)
+    for field, other in [("fingerprint", "f2"), ("prompt", "USER: q2"), ("image_hash", "abd"), ("question", "q2"), ("with_map", False)]:
+        assert result_key(**dict(base, **{field: other})) != key
+    assert result_key(**base) == key
+
+
+def test_store_refuses_empty_values(tmp_path):
+    store = ResultStore(tmp_path / "r.sqlite")
+    with pytest.raises(ConfigError, match="empty"):
+        store.put_many({"k": {}})
+    store.put_many({"k": {"p_yes": 0.5}})
+    assert store.get_many(["k", "missing"]) == {"k": {"p_yes": 0.5}} and len(store) == 1
