@@ -14,7 +14,6 @@ from vlmcore.attention.capture import AttentionRecorder
 from vlmcore.errors import CaptureError
 from vlmcore.models.base import Encoded
 from vlmcore.models.decoder_only import DecoderOnlyAdapter
-from vlmcore.models.requests import Request
 
 
 class Blip2Adapter(DecoderOnlyAdapter):
@@ -37,8 +36,8 @@ class Blip2Adapter(DecoderOnlyAdapter):
     def prompt(self, question: str) -> str:
         return f"Question: {question} Answer:"
 
-    def processor_call(self, requests: list[Request], prompts: list[str]) -> dict:
-        return self.processor(images=[r.rgb() for r in requests], text=prompts, padding=True, return_tensors="pt")
+    def processor_call(self, images: list, prompts: list[str]) -> dict:
+        return self.processor(images=images, text=prompts, padding=True, return_tensors="pt")
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in self.model.language_model.model.decoder.layers]

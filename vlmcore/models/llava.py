@@ -11,7 +11,6 @@ import torch
 
 from vlmcore.errors import CaptureError
 from vlmcore.models.decoder_only import DecoderOnlyAdapter
-from vlmcore.models.requests import Request
 
 
 class LlavaAdapter(DecoderOnlyAdapter):
@@ -34,8 +33,8 @@ class LlavaAdapter(DecoderOnlyAdapter):
     def prompt(self, question: str) -> str:
         return f"USER: <image>\n{question} ASSISTANT:"
 
-    def processor_call(self, requests: list[Request], prompts: list[str]) -> dict:
-        return self.processor(images=[r.rgb() for r in requests], text=prompts, padding=True, return_tensors="pt")
+    def processor_call(self, images: list, prompts: list[str]) -> dict:
+        return self.processor(images=images, text=prompts, padding=True, return_tensors="pt")
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in self.model.model.language_model.layers]

@@ -16,7 +16,6 @@ import torch
 
 from vlmcore.errors import CaptureError, ConfigError
 from vlmcore.models.decoder_only import DecoderOnlyAdapter
-from vlmcore.models.requests import Request
 
 
 class MedGemmaAdapter(DecoderOnlyAdapter):
@@ -51,8 +50,8 @@ class MedGemmaAdapter(DecoderOnlyAdapter):
         messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]}]
         return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
 
-    def processor_call(self, requests: list[Request], prompts: list[str]) -> dict:
-        return self.processor(images=[[r.rgb()] for r in requests], text=prompts, padding=True, return_tensors="pt",
+    def processor_call(self, images: list, prompts: list[str]) -> dict:
+        return self.processor(images=[[image] for image in images], text=prompts, padding=True, return_tensors="pt",
                               add_special_tokens=False)
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
