@@ -60,6 +60,11 @@ def add_options(parser) -> None:
         parser.addini(option.dest, f"{option.help} (see {option.flag})", default=None)
 
 
+def explicitly_configured(config) -> bool:
+    """Whether any vlmcore option was set on the command line or in the environment."""
+    return any(config.getoption(o.dest) is not None or os.environ.get(o.env) for o in OPTIONS)
+
+
 def resolve(config, option: Option) -> str | None:
     value = config.getoption(option.dest)
     if value is None:

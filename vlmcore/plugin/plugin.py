@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from vlmcore.plugin.options import add_options
+from vlmcore.plugin.options import add_options, explicitly_configured
 
 MARKERS = {
     "medgemma": "cases on MedGemma (Gemma3ForConditionalGeneration)",
@@ -41,12 +41,18 @@ def pytest_configure(config) -> None:
         config.addinivalue_line("markers", f"{name}: {text}")
     if config.option.help or getattr(config.option, "version", False):
         return
-    from vlmcore.plugin.session import VlmcoreRun
-
-    config.stash[_RUN] = VlmcoreRun(config)
+    if explicitly_configured(config):
+        _run(config)  # options were given for vlmcore: check them now, before anything loads
 
 
 def _run(config):
+    """The run session, created on first use: the plugin is active in every pytest run on a
+    machine where vlmcore is installed, but reads options, thresholds, dataset and baseline
+    only when benchmark cases are collected (still before any model loads)."""
+    if _RUN not in config.stash:
+        from vlmcore.plugin.session import VlmcoreRun
+
+        config.stash[_RUN] = VlmcoreRun(config)
     return config.stash[_RUN]
 
 
@@ -64,7 +70,7 @@ def _subjects(run, name: str) -> list[str]:
 
 
 def pytest_generate_tests(metafunc) -> None:
-    if "vlm_model" not in metafunc.fixturenames or _RUN not in metafunc.config.stash:
+    if "vlm_model" not in metafunc.fixturenames:
         return
     run = _run(metafunc.config)
     subject = next((name for name in SUBJECTS if name in metafunc.fixturenames), None)
@@ -107,7 +113,7 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_testnodedown(node, error) -> None:
     payload = getattr(node, "workeroutput", {}).get("vlmcore")
-    if payload and _RUN in node.config.stash:
+    if payload:  # the controller collects nothing itself: its session starts with the first payload
         _run(node.config).merge(payload)
 
 
