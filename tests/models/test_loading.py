@@ -102,3 +102,20 @@ def test_medgemma_bf16_on_gpu_matches_fp32_answers():
     requests = [Request.of((np.random.default_rng(i).random((64, 64)) * 255).astype(np.uint8), "is there effusion ?") for i in range(4)]
     for a, b in zip(cpu.score_yes_no(requests), gpu.score_yes_no(requests)):
         assert a.p_yes == pytest.approx(b.p_yes, abs=2e-2)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("mode", ["8bit", "4bit"])
+def test_quantized_load_on_gpu(mode, tmp_path):
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA and bitsandbytes: quantized loading runs on a GPU runner only")
+    pytest.importorskip("bitsandbytes", reason="bitsandbytes is the 'gpu' extra: pip install -e '.[gpu]'")
+    model, processor = build_tiny("llava")
+    model.save_pretrained(tmp_path, safe_serialization=True)
+    processor.save_pretrained(tmp_path)
+    adapter = load_adapter(LoadSpec(path=str(tmp_path), device="cuda", quantization=mode))
+    assert len(adapter.fingerprint) == 20
+    from vlmcore.models.requests import Request
+
+    (score, attention), = adapter.evaluate([Request.of(np.zeros((64, 64), np.uint8), "is there effusion ?")])
+    assert 0 <= score.p_yes <= 1 and attention.values.std() > 0
