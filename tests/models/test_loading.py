@@ -119,3 +119,10 @@ def test_quantized_load_on_gpu(mode, tmp_path):
 
     (score, attention), = adapter.evaluate([Request.of(np.zeros((64, 64), np.uint8), "is there effusion ?")])
     assert 0 <= score.p_yes <= 1 and attention.values.std() > 0
+
+
+def test_tiny_fingerprint_follows_the_weights():
+    from vlmcore.models import tiny_adapter
+
+    first, again, other = tiny_adapter("llava", seed=0), tiny_adapter("llava", seed=0), tiny_adapter("llava", seed=1)
+    assert first.fingerprint == again.fingerprint != other.fingerprint

@@ -14,9 +14,12 @@ def tiny_adapter(family: str, seed: int = 0, size=None):
     from vlmcore.models.tiny import build_tiny
     from vlmcore.models.tiny.builders import TINY
 
+    from vlmcore.models.fingerprint import state_fingerprint
+
     model, processor = build_tiny(family, size or TINY, seed)
     adapter_class = ADAPTERS.get(family)
-    return adapter_class(model, processor, name=f"tiny-{family}", fingerprint=f"tiny-{family}-seed{seed}")
+    # content-based, so a changed builder never reuses cached results
+    return adapter_class(model, processor, name=f"tiny-{family}", fingerprint=state_fingerprint(model, f"tiny-{family}"))
 
 
 __all__ = ["ADAPTERS", "tiny_adapter"]

@@ -213,6 +213,18 @@ class VLMAdapter(ABC):
     def prompt(self, question: str) -> str:
         return question
 
+    def films(self, requests: list[Request]) -> list:
+        """One RGB image per request, the same object for requests on the same film, with the
+        processor's image step wrapped so a shared film is preprocessed once."""
+        from vlmcore.models.image_memo import SharedImageProcessor
+
+        if not isinstance(self.processor.image_processor, SharedImageProcessor):
+            self.processor.image_processor = SharedImageProcessor(self.processor.image_processor)
+        by_key: dict[str, object] = {}
+        for request in requests:
+            by_key.setdefault(request.image_key, request.rgb())
+        return [by_key[request.image_key] for request in requests]
+
     def generate(self, requests: list[Request], max_new_tokens: int = 16) -> list[Generation]:
         encoded = self.encode(requests)
         with torch.no_grad():

@@ -16,7 +16,6 @@ from vlmcore.attention.capture import AttentionRecorder
 from vlmcore.attention.fusion import FUSIONS, select_layers
 from vlmcore.errors import ConfigError
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
-from vlmcore.models.image_memo import SharedImageProcessor
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, plan_shared_prefix, prefix_inputs, suffix_inputs
 
@@ -42,13 +41,8 @@ class DecoderOnlyAdapter(VLMAdapter):
 
     def encode(self, requests: list[Request]) -> Encoded:
         self.tokenizer.padding_side = "left"
-        if not isinstance(self.processor.image_processor, SharedImageProcessor):
-            self.processor.image_processor = SharedImageProcessor(self.processor.image_processor)
         prompts = [self.prompt(request.question) for request in requests]
-        films = {request.image_key: None for request in requests}
-        for request in requests:  # one RGB object per distinct film, so it is preprocessed once
-            films[request.image_key] = films[request.image_key] or request.rgb()
-        batch = dict(self.processor_call([films[r.image_key] for r in requests], prompts))
+        batch = dict(self.processor_call(self.films(requests), prompts))
         input_ids = batch["input_ids"]
         positions = image_positions_from_ids(input_ids, self.image_token_id, self.tokens_per_image, self.family)
         if self.passes_position_ids:

@@ -37,7 +37,7 @@ class Florence2Adapter(VLMAdapter):
 
     def encode(self, requests: list[Request]) -> Encoded:
         self.tokenizer.padding_side = "right"
-        batch = dict(self.processor(images=[r.rgb() for r in requests], text=[r.question for r in requests],
+        batch = dict(self.processor(images=self.films(requests), text=[r.question for r in requests],
                                     padding=True, return_tensors="pt"))
         input_ids = batch["input_ids"]
         token_id = int(self.model.config.image_token_id)

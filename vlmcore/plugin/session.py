@@ -135,7 +135,7 @@ class VlmcoreRun:
             if row.relation == "invariant" and not row.consistent:
                 png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
                                      titles=(f"base: {base.answer}", f"variant: {row.answer}"))
-                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(png).decode()
+                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(_as_jpeg(png)).decode()
 
     def record_case(self, outcome) -> None:
         self.cases.append(outcome)
@@ -216,3 +216,14 @@ class VlmcoreRun:
         cases = sorted(self.cases, key=lambda c: c.nodeid)
         return RunReport(self.run_id, rows, summarise_run(rows), cases, self.thresholds.describe(), self.environment(), gate,
                          sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])), self.overlays)
+
+
+def _as_jpeg(png: bytes) -> bytes:
+    """Overlays are embedded in the HTML report; JPEG keeps a run with many flips small."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()

@@ -18,9 +18,9 @@ img{max-width:100%;margin:4px 0}figure{display:inline-block;margin:6px}figcaptio
 """
 
 
-def _img(data: bytes | str, alt: str) -> str:
+def _img(data: bytes | str, alt: str, mime: str = "image/png") -> str:
     encoded = data if isinstance(data, str) else base64.b64encode(data).decode()
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}">'
+    return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{encoded}">'
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -47,7 +47,7 @@ def _model_section(report: RunReport, model: str, summary: dict) -> list[str]:
         overlay = report.overlays.get(f"{model}/{row.case_id}")
         caption = (f"{row.group_id}: “{row.question}” answered {row.answer} vs base {row.base_answer}; "
                    f"JS {row.metrics['js_to_base']:.3f}; map {row.map_method}")
-        parts.append(f"<figure>{_img(overlay, row.case_id) if overlay else '<em>no overlay</em>'}"
+        parts.append(f"<figure>{_img(overlay, row.case_id, 'image/jpeg') if overlay else '<em>no overlay</em>'}"
                      f"<figcaption>{html.escape(caption)}</figcaption></figure>")
     return parts
 
