@@ -78,3 +78,12 @@ def test_absent_real_weights_skip_with_a_reason(pytester, tmp_path, monkeypatch)
     result.stdout.fnmatch_lines(["*medgemma*not available offline*--model-path*"])
     summary = json.loads((tmp_path / (tmp_path / "latest.txt").read_text().strip() / "summary.json").read_text())
     assert summary["cases"]["skipped"] == 1
+
+
+def test_progress_line_shows_rate_and_eta_unless_quiet(pytester, tmp_path, monkeypatch):
+    plugin = scripted_plugin(pytester, "honest")
+    shown = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "a"), "--progress", "on", plugin=plugin)
+    assert "[vlmcore] tiny-medgemma:" in shown.stdout.str() and "variants/s" in shown.stdout.str() and "ETA" in shown.stdout.str()
+    monkeypatch.setenv("CI", "true")
+    quiet = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "b"), plugin=plugin)
+    assert "[vlmcore]" not in quiet.stdout.str()

@@ -28,7 +28,7 @@ class Progress:
         self._last = now
         rate = self.done / max(now - self.started, 1e-9)
         eta = (self.total - self.done) / rate if rate > 0 else 0.0
-        line = f"[vlmcore] {self.label}: {self.done}/{self.total} variants  {rate:.1f}/s  ETA {eta:.0f}s"
+        line = f"[vlmcore] {self.label}: {self.done}/{self.total} variants  {rate:.1f} variants/s  ETA {eta:.0f}s"
         capture = self.config.pluginmanager.getplugin("capturemanager")
         writer = self.config.get_terminal_writer()
         with capture.global_and_fixture_disabled():
