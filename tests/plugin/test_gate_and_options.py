@@ -87,3 +87,22 @@ def test_progress_line_shows_rate_and_eta_unless_quiet(pytester, tmp_path, monke
     monkeypatch.setenv("CI", "true")
     quiet = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "b"), plugin=plugin)
     assert "[vlmcore]" not in quiet.stdout.str()
+
+
+def test_real_checkpoint_folder_runs_under_its_family_marker(pytester, tmp_path):
+    from vlmcore.models.tiny import build_tiny
+
+    folder = tmp_path / "medgemma-candidate"
+    model, processor = build_tiny("medgemma")
+    model.save_pretrained(folder, safe_serialization=True)
+    processor.save_pretrained(folder)
+    by_path = run_suite(pytester, "-m", "medgemma", "-k", "test_group_accuracy", "--vlm-model", "medgemma", "--model-path",
+                        str(folder), "--report-dir", str(tmp_path / "a"))
+    outcomes = by_path.parseoutcomes()
+    assert outcomes.get("passed", 0) + outcomes.get("failed", 0) == 22 and "skipped" not in outcomes
+    summary = read_summary(tmp_path / "a")
+    assert set(summary["models"]) == {"medgemma"}
+    assert "fingerprint=" in summary["environment"]["models"]["medgemma"]
+    by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "--vlm-model", str(folder),
+                          "--report-dir", str(tmp_path / "b"))
+    by_folder.stdout.fnmatch_lines(["*test_image_reliance[[]medgemma@medgemma-candidate[]]*"])
