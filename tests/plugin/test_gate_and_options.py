@@ -106,3 +106,20 @@ def test_real_checkpoint_folder_runs_under_its_family_marker(pytester, tmp_path)
     by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "--vlm-model", str(folder),
                           "--report-dir", str(tmp_path / "b"))
     by_folder.stdout.fnmatch_lines(["*test_image_reliance[[]medgemma@medgemma-candidate[]]*"])
+
+
+def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
+    plugin = scripted_plugin(pytester, "honest")
+    run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--save-baseline", "medgemma-only", plugin=plugin)
+    other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--report-dir", str(tmp_path),
+                      "--baseline", "medgemma-only")
+    assert other.ret == 1
+    other.stdout.fnmatch_lines(["*REGRESSION CHECK IMPOSSIBLE: no case of this run*"])
+
+
+def test_all_skipped_run_is_not_evaluated_not_passed(pytester, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    result = run_suite(pytester, "-m", "llava", "-k", "test_group_accuracy", "--report-dir", str(tmp_path))
+    result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED*"])
+    assert read_summary(tmp_path)["verdict"] == "NOT EVALUATED"

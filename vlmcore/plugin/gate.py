@@ -67,8 +67,15 @@ def build_checks(gate: dict) -> list[RegressionCheck]:
 
 
 def compare_runs(baseline_rows: list[VariantRow], current_rows: list[VariantRow], gate: dict) -> list[GateResult]:
+    """Every check for every model in both runs. A baseline that shares no model and case
+    with this run is itself a failure: a gate that compared nothing must not pass."""
     results = []
     models = sorted({r.model for r in current_rows} & {r.model for r in baseline_rows})
+    shared = {(r.model, r.case_id) for r in current_rows} & {(r.model, r.case_id) for r in baseline_rows}
+    if current_rows and not shared:
+        ran, saved = sorted({r.model for r in current_rows}), sorted({r.model for r in baseline_rows})
+        return [GateResult("pairing", ",".join(ran), False, f"REGRESSION CHECK IMPOSSIBLE: no case of this run ({ran}) is in the "
+                           f"baseline ({saved}); compare runs of the same model on the same dataset", 0.0, 0.0, 1.0, (), ())]
     for model in models:
         base = {r.case_id: r for r in baseline_rows if r.model == model}
         current = {r.case_id: r for r in current_rows if r.model == model}

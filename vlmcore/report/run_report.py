@@ -36,6 +36,10 @@ class RunReport:
         return [c for c in self.cases if c.outcome == "failed"]
 
     def verdict(self) -> str:
+        """FAIL on any failed case or gate check; NOT EVALUATED when nothing passed (e.g. every
+        case skipped because the weights are absent), so a skip never reads as a pass."""
         if any(not g.passed for g in self.gate) or self.failed():
             return "FAIL"
-        return "PASS" if self.cases else "NO CASES"
+        if not any(c.outcome == "passed" for c in self.cases):
+            return "NOT EVALUATED"
+        return "PASS"
