@@ -4,31 +4,31 @@ import numpy as np
 import pytest
 
 
-def test_group_consistency(vlm, vlm_model, vlm_group):
+def test_group_consistency(vlm, vlm_threshold, vlm_model, vlm_group):
     evaluation = vlm.engine(vlm_model).group(vlm_group)
     invariant = evaluation.of("invariant")
     if not invariant:
         pytest.skip(f"{vlm_group} has no meaning-preserving paraphrases")
-    threshold = vlm.thresholds.get("consistency", evaluation.group.finding)
+    threshold = vlm_threshold("consistency", evaluation.group.finding)
     rate = sum(r.consistent for r in invariant) / len(invariant)
     flipped = "; ".join(f"[{r.strategy}] {r.question!r} -> {r.answer}" for r in invariant if not r.consistent)
     assert rate >= threshold, f"consistency {rate:.2f} < {threshold}: base {evaluation.base.question!r} -> {evaluation.base.answer}; flipped: {flipped}"
 
 
-def test_group_accuracy(vlm, vlm_model, vlm_group):
+def test_group_accuracy(vlm, vlm_threshold, vlm_model, vlm_group):
     evaluation = vlm.engine(vlm_model).group(vlm_group)
-    threshold = vlm.thresholds.get("accuracy", evaluation.group.finding)
+    threshold = vlm_threshold("accuracy", evaluation.group.finding)
     rate = sum(r.correct for r in evaluation.rows) / len(evaluation.rows)
     wrong = "; ".join(f"{r.question!r} -> {r.answer} (expected {r.expected})" for r in evaluation.rows if not r.correct)
     assert rate >= threshold, f"accuracy {rate:.2f} < {threshold}; wrong: {wrong}"
 
 
-def test_group_attention_js(vlm, vlm_model, vlm_group):
+def test_group_attention_js(vlm, vlm_threshold, vlm_model, vlm_group):
     evaluation = vlm.engine(vlm_model).group(vlm_group)
     pairs = evaluation.pairwise_js()
     if not pairs:
         pytest.skip(f"{vlm_group} has no paraphrase maps to compare")
-    threshold = vlm.thresholds.get("js_divergence", evaluation.group.finding)
+    threshold = vlm_threshold("js_divergence", evaluation.group.finding)
     mean = float(np.mean(pairs))
     flipped = {r.case_id: r.metrics["js_to_base"] for r in evaluation.of("invariant") if not r.consistent}
     assert mean <= threshold, f"mean pairwise JS divergence {mean:.3f} > {threshold} (base 2); JS to base of flipped variants: {flipped}"

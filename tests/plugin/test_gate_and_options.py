@@ -123,3 +123,28 @@ def test_all_skipped_run_is_not_evaluated_not_passed(pytester, tmp_path, monkeyp
     result = run_suite(pytester, "-m", "llava", "-k", "test_group_accuracy", "--report-dir", str(tmp_path))
     result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED*"])
     assert read_summary(tmp_path)["verdict"] == "NOT EVALUATED"
+
+
+def test_threshold_markers_override_the_toml_per_case(pytester, tmp_path):
+    pytester.makepyfile(test_own_cases='''
+        import pytest
+
+        pytestmark = pytest.mark.vlm_threshold(accuracy=0.3)
+
+        @pytest.mark.vlm_threshold(consistency=0.5)
+        def test_marked(vlm_threshold, vlm_model):
+            assert vlm_threshold("consistency") == 0.5
+            assert vlm_threshold("accuracy") == 0.3  # module marker
+            assert vlm_threshold("accuracy", "pneumothorax") == 0.3  # the marker wins over the TOML's per-finding value
+
+        def test_unmarked(vlm_threshold, vlm_model):
+            assert vlm_threshold("consistency") == 0.9
+            assert vlm_threshold("accuracy", "pneumothorax") == 0.3
+
+        @pytest.mark.vlm_threshold(consistensy=0.5)
+        def test_typo(vlm_threshold, vlm_model):
+            pass
+    ''')
+    result = pytester.runpytest_subprocess("-m", "smoke", "-k", "tiny-medgemma", "-p", "no:cacheprovider", "--report-dir", str(tmp_path))
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*unknown keys*consistensy*"])

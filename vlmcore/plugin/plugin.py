@@ -21,6 +21,7 @@ MARKERS = {
     "smoke": "cases on the built-in tiny models (CPU, seconds)",
     "gpu": "needs CUDA; skipped with a reason elsewhere",
     "slow": "takes more than a few seconds on CPU",
+    "vlm_threshold": "vlm_threshold(key=value, ...): override thresholds for the marked cases",
 }
 SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strategy")
 _RUN = pytest.StashKey()
@@ -90,6 +91,27 @@ def pytest_generate_tests(metafunc) -> None:
 def vlm(request):
     """The run session: engines (``vlm.engine(model)``), thresholds, dataset."""
     return _run(request.config)
+
+
+@pytest.fixture
+def vlm_threshold(request, vlm):
+    """``vlm_threshold(key, finding=None)``: the threshold this case must meet. A
+    ``@pytest.mark.vlm_threshold(consistency=0.8)`` on the case, its class or module wins over
+    the TOML file (closest marker first); unknown keys are errors."""
+    from vlmcore.errors import ConfigError
+    from vlmcore.plugin.thresholds import DEFAULTS
+
+    overrides: dict = {}
+    for marker in reversed(list(request.node.iter_markers("vlm_threshold"))):  # farthest first, closest wins
+        overrides.update(marker.kwargs)
+    unknown = sorted(set(overrides) - set(DEFAULTS))
+    if unknown:
+        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(DEFAULTS)}")
+
+    def lookup(key: str, finding: str | None = None):
+        return overrides[key] if key in overrides else vlm.thresholds.get(key, finding)
+
+    return lookup
 
 
 @pytest.hookimpl(wrapper=True)
