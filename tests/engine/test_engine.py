@@ -71,9 +71,10 @@ def test_store_makes_a_rerun_skip_the_model(dataset, tmp_path):
 
 
 def test_cache_key_changes_with_everything_that_changes_an_answer():
-    base = dict(fingerprint="f1", prompt="USER: q", image_hash="abc", question="q", with_map=True)
+    base = dict(fingerprint="f1", prompt="USER: q", image_hash="abc", question="q", with_map=True, dtype="torch.float32")
     key = result_key(**base)
-    for field, other in [("fingerprint", "f2"), ("prompt", "USER: q2"), ("image_hash", "abd"), ("question", "q2"), ("with_map", False)]:
+    for field, other in [("fingerprint", "f2"), ("prompt", "USER: q2"), ("image_hash", "abd"), ("question", "q2"), ("with_map", False),
+                         ("dtype", "torch.bfloat16")]:
         assert result_key(**dict(base, **{field: other})) != key
     assert result_key(**base) == key
 

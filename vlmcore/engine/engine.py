@@ -115,7 +115,7 @@ class Engine:
     def _key(self, image: np.ndarray, question: str, with_maps: bool) -> str:
         prompt = self.adapter.prompt(question) if hasattr(self.adapter, "prompt") else question
         return result_key(fingerprint=self.adapter.fingerprint, prompt=prompt, image_hash=image_hash(image), question=question,
-                          with_map=with_maps)
+                          with_map=with_maps, dtype=str(self.adapter.dtype))
 
     def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:
         image = load_image(group.image_path).pixels
