@@ -13,6 +13,35 @@ def _metric(summary: dict, name: str) -> str:
     return f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
 
 
+#: checks judged per group or per model come before the per-case map checks
+CHECK_ORDER = ("test_image_reliance", "test_group_consistency", "test_group_accuracy", "test_inverted_answer_flips",
+               "test_no_flipping_paraphrase", "test_group_attention_js", "test_finding_consistency", "test_strategy_consistency",
+               "test_map_is_measured", "test_attention_inside_body", "test_attention_off_border")
+EXAMPLES_PER_CHECK = 15
+
+
+def _check_rank(check: str) -> int:
+    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)
+
+
+def _failed_sections(report: RunReport) -> list[str]:
+    from collections import Counter, defaultdict
+
+    totals = Counter((c.check, c.model) for c in report.cases if c.outcome in ("passed", "failed"))
+    failures: dict[tuple[str, str], list] = defaultdict(list)
+    for case in report.failed():
+        failures[(case.check, case.model)].append(case)
+    ordered = sorted(failures, key=lambda key: (_check_rank(key[0]), key[0], key[1]))
+    lines = ["## Failed checks", "", "| check | model | failed |", "| --- | --- | --- |"]
+    lines += [f"| {check} | {model} | {len(failures[(check, model)])} of {totals[(check, model)]} |" for check, model in ordered]
+    lines += ["", f"## Failed cases (up to {EXAMPLES_PER_CHECK} per check and model; all in summary.json)", "",
+              "| check | model | subject | why |", "| --- | --- | --- | --- |"]
+    for key in ordered:
+        for case in sorted(failures[key], key=lambda c: c.subject)[:EXAMPLES_PER_CHECK]:
+            lines.append(f"| {case.check} | {case.model} | {case.subject} | {case.message.replace('|', '/')[:160]} |")
+    return lines + [""]
+
+
 def render_markdown(report: RunReport) -> str:
     lines = [f"# vlmcore report {report.run_id}", "", f"**Verdict: {report.verdict()}** — "
              f"{sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed, "
@@ -32,12 +61,7 @@ def render_markdown(report: RunReport) -> str:
         lines.append("")
     failed = report.failed()
     if failed:
-        lines += ["## Failed cases", "", "| check | model | subject | why |", "| --- | --- | --- | --- |"]
-        for case in sorted(failed, key=lambda c: (c.model, c.check, c.subject))[:200]:
-            lines.append(f"| {case.check} | {case.model} | {case.subject} | {case.message.replace('|', '/')[:160]} |")
-        if len(failed) > 200:
-            lines.append(f"| ... | | | {len(failed) - 200} more in summary.json |")
-        lines.append("")
+        lines += _failed_sections(report)
     if report.flips:
         lines += ["## Minimal flipping paraphrases (Hypothesis search)", ""]
         lines += [f"- {f['model']} / {f['group_id']}: \"{f['question']}\" -> \"{f['paraphrase']}\" ({', '.join(f['transforms'])})"
