@@ -42,3 +42,15 @@ def test_flip_is_saved_and_replayed_from_the_database():
     replay = search_flip(counting, "is there pneumothorax?", budget=60, database=database, key="group-1")
     assert replay.paraphrase == first.paraphrase
     assert len(calls) <= 3  # base question + the replayed minimal example (+ its re-run)
+
+
+def test_search_is_deterministic_per_group():
+    """A model that flips only on one rare frame: whether and what the search finds must not
+    change from run to run."""
+    rare = re.compile(r"\bhas\b.*\bbeen identified\b")
+
+    def picky(text):
+        return -1.0 if rare.search(text.lower()) else 1.0
+
+    runs = [search_flip(picky, "is there pleural effusion?", budget=8, key="g7") for _ in range(3)]
+    assert len({(r.found, r.paraphrase, r.examples) for r in runs}) == 1
