@@ -1,7 +1,9 @@
 """Per group: Hypothesis looks for a valid paraphrase that flips the answer and shrinks it.
 
 A flip found is a robustness failure; the minimal paraphrase is in the message and the
-report, and the example database replays it first on the next run."""
+report. The search is derandomized (the same examples every run, so the gate does not
+flicker), and a flip found is stored (reports/flip-store.json, keyed by model fingerprint and
+group) and replayed first on the next run."""
 
 
 def test_no_flipping_paraphrase(vlm, vlm_model, vlm_group):

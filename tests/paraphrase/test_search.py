@@ -2,9 +2,7 @@
 
 import re
 
-from hypothesis.database import InMemoryExampleDatabase
-
-from vlmcore.paraphrase.search import search_flip
+from vlmcore.paraphrase.search import FlipStore, search_flip
 
 PASSIVE = re.compile(r"\b(?:is|are|be|been|was)\s+(?:seen|shown|identified|demonstrated|noted|observed)\b")
 
@@ -28,20 +26,29 @@ def test_never_flipping_model_reports_none():
     assert 0 < result.examples <= 40
 
 
-def test_flip_is_saved_and_replayed_from_the_database():
-    database = InMemoryExampleDatabase()
+def test_flip_is_stored_and_replayed_next_run(tmp_path):
+    store = FlipStore(tmp_path / "flips.json")
     calls = []
 
     def counting(text):
         calls.append(text)
         return passive_flipper(text)
 
-    first = search_flip(counting, "is there pneumothorax?", budget=60, database=database, key="group-1")
-    assert first.found
+    first = search_flip(counting, "is there pneumothorax?", budget=60, store=store, key="model-a/group-1")
+    assert first.found and not first.replayed
     calls.clear()
-    replay = search_flip(counting, "is there pneumothorax?", budget=60, database=database, key="group-1")
-    assert replay.paraphrase == first.paraphrase
-    assert len(calls) <= 3  # base question + the replayed minimal example (+ its re-run)
+    replay = search_flip(counting, "is there pneumothorax?", budget=60, store=store, key="model-a/group-1")
+    assert replay.replayed and replay.paraphrase == first.paraphrase and replay.transforms == first.transforms
+    assert len(calls) == 2  # the base question and the stored paraphrase, no search
+    fresh = search_flip(counting, "is there pneumothorax?", budget=60, store=store, key="model-b/group-1")
+    assert not fresh.replayed, "another model searches afresh"
+
+
+def test_a_stored_flip_that_no_longer_flips_triggers_a_new_search(tmp_path):
+    store = FlipStore(tmp_path / "flips.json")
+    search_flip(passive_flipper, "is there pneumothorax?", budget=60, store=store, key="k")
+    fixed = search_flip(lambda text: 2.0, "is there pneumothorax?", budget=30, store=store, key="k")
+    assert not fixed.found and fixed.examples > 1
 
 
 def test_search_is_deterministic_per_group():

@@ -5,20 +5,20 @@ synonym), a frame (keep the base frame or use one of a strategy's frames) and wh
 image reference is fronted. Each choice's first option is the identity, so Hypothesis
 shrinks a flipping program toward the fewest transforms: the minimal flipping paraphrase.
 ``hypothesis.target`` on the signed yes/no margin steers generation toward the decision
-boundary. Each group's search is seeded from its key, so it tries the same examples every
-run (a gate must not flicker); flips found are saved in an example database keyed per
-group, so the next run replays them first.
+boundary. The search is derandomized, so it tries the same examples every run (a gate must
+not flicker); flips found are kept in a ``FlipStore`` keyed by model and group, and the next
+run replays them first.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable
 
-from hypothesis import HealthCheck, Phase, given, seed, settings, target
+from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import strategies as st
-from hypothesis.database import ExampleDatabase
 
 from vlmcore.paraphrase.generate import strategy_objects
 from vlmcore.paraphrase.lexicon import synonyms_of
@@ -79,24 +79,29 @@ def paraphrase_programs(question: str) -> st.SearchStrategy[ParaphraseProgram]:
     )
 
 
-class NamespacedDatabase(ExampleDatabase):
-    """One example database shared by many groups, each under its own key prefix."""
+class FlipStore:
+    """Flips found earlier, replayed first on the next run: ``{key: program choices}`` in JSON.
 
-    def __init__(self, inner: ExampleDatabase, namespace: str):
-        super().__init__()
-        self.inner, self.prefix = inner, namespace.encode() + b"\x00"
+    Hypothesis's own example database cannot be combined with a fixed seed (``seed()`` and
+    ``derandomize`` switch it off), and a gate must be deterministic, so found flips are kept
+    here. Keys include the model fingerprint: a new checkpoint searches afresh."""
 
-    def save(self, key: bytes, value: bytes) -> None:
-        self.inner.save(self.prefix + key, value)
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
 
-    def fetch(self, key: bytes):
-        return self.inner.fetch(self.prefix + key)
+    def _load(self) -> dict:
+        return json.loads(self.path.read_text()) if self.path.is_file() else {}
 
-    def delete(self, key: bytes, value: bytes) -> None:
-        self.inner.delete(self.prefix + key, value)
+    def get(self, key: str) -> dict | None:
+        return self._load().get(key)
 
-    def move(self, src: bytes, dest: bytes, value: bytes) -> None:
-        self.inner.move(self.prefix + src, self.prefix + dest, value)
+    def put(self, key: str, program: "ParaphraseProgram") -> None:
+        data = self._load()
+        data[key] = {"synonym": program.synonym, "frame": list(program.frame) if program.frame else None, "fronted": program.fronted}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, indent=1, sort_keys=True))
+        temporary.replace(self.path)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class FlipSearchResult:
     transforms: tuple[str, ...] = ()
     margin: float | None = None
     examples: int = 0
+    replayed: bool = False
 
 
 class _Flipped(Exception):
@@ -117,17 +123,21 @@ class _Flipped(Exception):
 
 
 def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int = 60,
-                database: ExampleDatabase | None = None, key: str = "") -> FlipSearchResult:
+                store: FlipStore | None = None, key: str = "") -> FlipSearchResult:
     """Find a valid paraphrase of ``question`` whose answer differs from the base's.
 
     ``margin_of(text)`` is the model's yes-minus-no margin for that question on the group's
-    image. At most ``budget`` examples are tried."""
+    image. A flip stored under ``key`` is replayed first; otherwise a derandomized search
+    tries at most ``budget`` examples and stores what it finds."""
     base_margin = margin_of(question)
     sign = 1.0 if base_margin > 0 else -1.0
+    replay = _replay(store, key, question, sign, base_margin, margin_of)
+    if replay is not None:
+        return replay
     tried = [0]
 
-    @settings(max_examples=budget, deadline=None, database=NamespacedDatabase(database, key) if database is not None else None,
-              phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    @settings(max_examples=budget, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink],
               suppress_health_check=list(HealthCheck), print_blob=False)
     @given(paraphrase_programs(question))
     def probe(program: ParaphraseProgram) -> None:
@@ -140,11 +150,23 @@ def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int
         if agreement <= 0:
             raise _Flipped(program, text, sign * agreement)
 
-    # a fixed seed per group: the same examples every run, so a CI gate does not flicker;
-    # flips already found are still replayed first from the example database
-    seed(int(hashlib.sha256(f"{key}|{question}".encode()).hexdigest()[:8], 16))(probe)
     try:
         probe()
     except _Flipped as flipped:
+        if store is not None:
+            store.put(key, flipped.program)
         return FlipSearchResult(question, base_margin, True, flipped.text, flipped.program.transforms, flipped.margin, tried[0])
     return FlipSearchResult(question, base_margin, False, examples=tried[0])
+
+
+def _replay(store, key, question, sign, base_margin, margin_of) -> FlipSearchResult | None:
+    stored = store.get(key) if store is not None else None
+    if stored is None:
+        return None
+    frame = tuple(stored["frame"]) if stored["frame"] else None
+    program = ParaphraseProgram(parse_question(question), stored["synonym"], frame, stored["fronted"])
+    text = program.render()
+    margin = sign * margin_of(text)
+    if margin > 0:  # no longer flips: search again
+        return None
+    return FlipSearchResult(question, base_margin, True, text, program.transforms, sign * margin, 1, replayed=True)

@@ -152,16 +152,17 @@ class VlmcoreRun:
                 return engine.adapter.score_yes_no([Request.of(evaluation.image, text)])[0].margin
 
             result = search_flip(margin_of, evaluation.group.base.question, budget=int(self.thresholds.get("flip_search_budget")),
-                                 database=self._flip_database(), key=f"{key}/{group_id}")
+                                 store=self._flip_store(), key=f"{engine.adapter.fingerprint}/{group_id}")
             self.flips[(key, group_id)] = {"model": key, "group_id": group_id, "question": result.question, "found": result.found,
                                            "paraphrase": result.paraphrase, "transforms": list(result.transforms),
-                                           "margin": result.margin, "base_margin": result.base_margin, "examples": result.examples}
+                                           "margin": result.margin, "base_margin": result.base_margin, "examples": result.examples,
+                                           "replayed": result.replayed}
         return self.flips[(key, group_id)]
 
-    def _flip_database(self):
-        from hypothesis.database import DirectoryBasedExampleDatabase
+    def _flip_store(self):
+        from vlmcore.paraphrase.search import FlipStore
 
-        return DirectoryBasedExampleDatabase(str(self.options.report_dir / ".flip-search-db"))
+        return FlipStore(self.options.report_dir / "flip-store.json")
 
     # -- xdist transport ------------------------------------------------------------------------
     def payload(self) -> str:
