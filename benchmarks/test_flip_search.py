@@ -2,7 +2,7 @@
 
 A flip found is a robustness failure; the minimal paraphrase is in the message and the
 report. The search is derandomized (the same examples every run, so the gate does not
-flicker), and a flip found is stored (reports/flip-store.json, keyed by model fingerprint and
+flicker), and a flip found is stored (reports/flip-store/, keyed by model fingerprint and
 group) and replayed first on the next run."""
 
 

@@ -27,7 +27,7 @@ def test_never_flipping_model_reports_none():
 
 
 def test_flip_is_stored_and_replayed_next_run(tmp_path):
-    store = FlipStore(tmp_path / "flips.json")
+    store = FlipStore(tmp_path / "flips")
     calls = []
 
     def counting(text):
@@ -45,7 +45,7 @@ def test_flip_is_stored_and_replayed_next_run(tmp_path):
 
 
 def test_a_stored_flip_that_no_longer_flips_triggers_a_new_search(tmp_path):
-    store = FlipStore(tmp_path / "flips.json")
+    store = FlipStore(tmp_path / "flips")
     search_flip(passive_flipper, "is there pneumothorax?", budget=60, store=store, key="k")
     fixed = search_flip(lambda text: 2.0, "is there pneumothorax?", budget=30, store=store, key="k")
     assert not fixed.found and fixed.examples > 1

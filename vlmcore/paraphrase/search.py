@@ -12,7 +12,9 @@ run replays them first.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -80,28 +82,33 @@ def paraphrase_programs(question: str) -> st.SearchStrategy[ParaphraseProgram]:
 
 
 class FlipStore:
-    """Flips found earlier, replayed first on the next run: ``{key: program choices}`` in JSON.
+    """Flips found earlier, replayed first on the next run: one small JSON file per key in a
+    folder (so parallel workers never contend for one file).
 
     Hypothesis's own example database cannot be combined with a fixed seed (``seed()`` and
     ``derandomize`` switch it off), and a gate must be deterministic, so found flips are kept
     here. Keys include the model fingerprint: a new checkpoint searches afresh."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
 
-    def _load(self) -> dict:
-        return json.loads(self.path.read_text()) if self.path.is_file() else {}
+    def _file(self, key: str) -> Path:
+        return self.folder / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".json")
 
     def get(self, key: str) -> dict | None:
-        return self._load().get(key)
+        path = self._file(key)
+        if not path.is_file():
+            return None
+        entry = json.loads(path.read_text())
+        return entry["program"] if entry.get("key") == key else None
 
     def put(self, key: str, program: "ParaphraseProgram") -> None:
-        data = self._load()
-        data[key] = {"synonym": program.synonym, "frame": list(program.frame) if program.frame else None, "fronted": program.fronted}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=1, sort_keys=True))
-        temporary.replace(self.path)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        entry = {"key": key, "program": {"synonym": program.synonym, "frame": list(program.frame) if program.frame else None,
+                                         "fronted": program.fronted}}
+        temporary = self._file(key).with_suffix(f".tmp{os.getpid()}")
+        temporary.write_text(json.dumps(entry, indent=1, sort_keys=True))
+        temporary.replace(self._file(key))
 
 
 @dataclass(frozen=True)

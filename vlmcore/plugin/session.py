@@ -162,7 +162,7 @@ class VlmcoreRun:
     def _flip_store(self):
         from vlmcore.paraphrase.search import FlipStore
 
-        return FlipStore(self.options.report_dir / "flip-store.json")
+        return FlipStore(self.options.report_dir / "flip-store")
 
     # -- xdist transport ------------------------------------------------------------------------
     def payload(self) -> str:
