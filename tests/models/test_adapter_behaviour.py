@@ -1,6 +1,5 @@
 """Scoring, generation, batching, image positions, token maps and alternative methods."""
 
-import copy
 
 import numpy as np
 import pytest

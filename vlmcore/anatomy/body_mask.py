@@ -35,7 +35,7 @@ def _border_connected(dark: np.ndarray) -> np.ndarray:
     return np.isin(labels, edge_labels[edge_labels > 0])
 
 
-def _largest_component(mask: np.ndarray) -> np.ndarray:
+def largest_component(mask: np.ndarray) -> np.ndarray:
     labels, count = ndimage.label(mask)
     if count == 0:
         return mask
@@ -51,6 +51,6 @@ def body_mask(gray: np.ndarray) -> np.ndarray:
     small = _working_copy(gray.astype(np.uint8))
     air = _border_connected(small < _air_threshold(small))
     body = ndimage.binary_opening(~air, structure=np.ones((5, 5)))
-    body = ndimage.binary_fill_holes(_largest_component(body))
+    body = ndimage.binary_fill_holes(largest_component(body))
     full = cv2.resize(body.astype(np.uint8), (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     return full.astype(bool)

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from vlmcore.anatomy.body_mask import _working_copy, body_mask
+from vlmcore.anatomy.body_mask import _working_copy, body_mask, largest_component
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,7 @@ class LungFields:
 
 
 def _largest(mask: np.ndarray) -> np.ndarray:
-    labels, count = ndimage.label(mask)
-    if count == 0:
-        return mask
-    sizes = ndimage.sum(mask, labels, index=range(1, count + 1))
-    return ndimage.binary_fill_holes(labels == (int(np.argmax(sizes)) + 1))
+    return ndimage.binary_fill_holes(largest_component(mask))
 
 
 def lung_fields(gray: np.ndarray, body: np.ndarray | None = None) -> LungFields:

@@ -19,6 +19,7 @@ and every other module passes straight through.
 from __future__ import annotations
 
 import threading
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 import torch
@@ -84,6 +85,15 @@ class AttentionRecorder:
             index = self.key_index.to(probs.device)
             probs = probs.gather(3, index[:, None, None, :].expand(batch, heads, positions.shape[1], index.shape[1]))
         self.rows[layer] = probs.detach()
+
+
+@contextmanager
+def recording(recorders: list[AttentionRecorder]):
+    """All ``recorders`` active for the block, every one released afterwards, errors propagated."""
+    with ExitStack() as stack:
+        for recorder in recorders:
+            stack.enter_context(recorder)
+        yield
 
 
 def _recorders() -> list:

@@ -16,6 +16,12 @@ from vlmcore.errors import ConfigError
 FUSIONS = ("mean", "max", "entropy")
 
 
+def check_fusion(fusion: str) -> None:
+    """Refuse an unknown head fusion before any forward pass is spent."""
+    if fusion not in FUSIONS:
+        raise ConfigError(f"unknown head fusion {fusion!r}; expected one of {FUSIONS}")
+
+
 def default_layers(count: int) -> tuple[int, ...]:
     """The last quarter of ``count`` layers (at least one)."""
     keep = max(1, count // 4)
@@ -46,7 +52,8 @@ def fuse_heads(rows: torch.Tensor, fusion: str) -> torch.Tensor:
         weights = (math.log(rows.shape[-1]) - entropy).clamp_min(1e-6)
         weights = weights / weights.sum(dim=1, keepdim=True)
         return (rows * weights[..., None]).sum(dim=1)
-    raise ConfigError(f"unknown head fusion {fusion!r}; expected one of {FUSIONS}")
+    check_fusion(fusion)
+    raise AssertionError("unreachable: check_fusion accepted an unhandled fusion")
 
 
 def fuse(rows_by_layer: dict[int, torch.Tensor], layers: tuple[int, ...], fusion: str) -> torch.Tensor:

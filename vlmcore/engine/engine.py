@@ -87,21 +87,22 @@ class Engine:
     def _score(self, image: np.ndarray, questions: list[str], with_maps: bool):
         """Scores (and maps) for every question on one image: from the store when all are
         there, else one batched evaluation of the whole group, stored as one transaction."""
-        keys = [self._key(image, q, with_maps) for q in questions]
+        film = image_hash(image)  # once per group, not once per question
+        keys = [self._key(film, q, with_maps) for q in questions]
         cached = self.store.get_many(keys) if self.store is not None else {}
         if len(cached) == len(keys):
             return [_decode(cached[k]) for k in keys]
         results = []
         for start in range(0, len(questions), self.batch_size):
-            results += self._evaluate_splitting(image, questions[start:start + self.batch_size], with_maps)
+            results += self._evaluate_splitting(image, film, questions[start:start + self.batch_size], with_maps)
         if self.store is not None:
             self.store.put_many({k: _encode(score, attention) for k, (score, attention) in zip(keys, results)})
         return results
 
-    def _evaluate_splitting(self, image, questions: list[str], with_maps: bool):
+    def _evaluate_splitting(self, image, film: str, questions: list[str], with_maps: bool):
         """On CUDA out-of-memory, split the batch in halves and retry; the event is recorded."""
         try:
-            return self.adapter.evaluate([Request.of(image, q) for q in questions], with_maps=with_maps)
+            return self.adapter.evaluate([Request(image, q, film) for q in questions], with_maps=with_maps)
         except Exception as error:  # torch.OutOfMemoryError, matched by name so torch stays optional here
             if type(error).__name__ != "OutOfMemoryError" or len(questions) == 1:
                 raise
@@ -110,11 +111,12 @@ class Engine:
                 torch.cuda.empty_cache()
             half = len(questions) // 2
             self.events.append(f"{self.model_key}: CUDA out of memory on a batch of {len(questions)}; split into {half} + {len(questions) - half}")
-            return self._evaluate_splitting(image, questions[:half], with_maps) + self._evaluate_splitting(image, questions[half:], with_maps)
+            return (self._evaluate_splitting(image, film, questions[:half], with_maps)
+                    + self._evaluate_splitting(image, film, questions[half:], with_maps))
 
-    def _key(self, image: np.ndarray, question: str, with_maps: bool) -> str:
+    def _key(self, film: str, question: str, with_maps: bool) -> str:
         prompt = self.adapter.prompt(question) if hasattr(self.adapter, "prompt") else question
-        return result_key(fingerprint=self.adapter.fingerprint, prompt=prompt, image_hash=image_hash(image), question=question,
+        return result_key(fingerprint=self.adapter.fingerprint, prompt=prompt, image_hash=film, question=question,
                           with_map=with_maps, dtype=str(self.adapter.dtype))
 
     def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:

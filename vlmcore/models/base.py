@@ -27,8 +27,8 @@ import torch
 
 from vlmcore.answers import explain_answer
 from vlmcore.attention.attention_map import AttentionMap
-from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, install_capture
-from vlmcore.attention.fusion import FUSIONS, fuse, select_layers
+from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, install_capture, recording
+from vlmcore.attention.fusion import check_fusion, fuse, select_layers
 from vlmcore.errors import CaptureError, ConfigError
 from vlmcore.models.answer_tokens import answer_token_ids
 from vlmcore.models.requests import Generation, Request, YesNoScore
@@ -147,8 +147,7 @@ class VLMAdapter(ABC):
     def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean"
                  ) -> list[tuple[YesNoScore, AttentionMap | None]]:
         """Scores and answer-position maps from one forward pass."""
-        if fusion not in FUSIONS:
-            raise ConfigError(f"unknown head fusion {fusion!r}; expected one of {FUSIONS}")
+        check_fusion(fusion)
         if not with_maps:
             with torch.no_grad():
                 logits = self._run(self.encode(requests), [])
@@ -159,13 +158,8 @@ class VLMAdapter(ABC):
         return list(zip(scores, maps))
 
     def _run(self, encoded: Encoded, recorders: list[AttentionRecorder]) -> torch.Tensor:
-        for recorder in recorders:
-            recorder.__enter__()
-        try:
+        with recording(recorders):
             logits = self.forward_logits(encoded)
-        finally:
-            for recorder in reversed(recorders):
-                recorder.__exit__(None, None, None)
         for recorder in recorders:
             recorder.require_all_layers()
         return logits

@@ -12,9 +12,8 @@ from abc import abstractmethod
 import torch
 
 from vlmcore.attention.attention_map import AttentionMap
-from vlmcore.attention.capture import AttentionRecorder
-from vlmcore.attention.fusion import FUSIONS, select_layers
-from vlmcore.errors import ConfigError
+from vlmcore.attention.capture import AttentionRecorder, recording
+from vlmcore.attention.fusion import check_fusion, select_layers
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, plan_shared_prefix, prefix_inputs, suffix_inputs
@@ -61,8 +60,7 @@ class DecoderOnlyAdapter(VLMAdapter):
     # -- shared-prefix fast path ------------------------------------------------------------
     def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean"
                  ) -> list[tuple[YesNoScore, AttentionMap | None]]:
-        if fusion not in FUSIONS:
-            raise ConfigError(f"unknown head fusion {fusion!r}; expected one of {FUSIONS}")
+        check_fusion(fusion)
         plan = None
         if self.prefix_sharing and len(requests) > 1 and len({r.image_key for r in requests}) == 1:
             plan = plan_shared_prefix(self.encode(requests), self.image_token_id)
@@ -73,13 +71,8 @@ class DecoderOnlyAdapter(VLMAdapter):
     def prefix_cache(self, plan: PrefixPlan, recorders: list[AttentionRecorder]):
         """Run the prefix (batch 1, with the image) and return its KV cache."""
         inputs = prefix_inputs(plan, ("input_ids", "attention_mask", "token_type_ids"))
-        for recorder in recorders:
-            recorder.__enter__()
-        try:
+        with recording(recorders):
             output = self.model(**inputs, use_cache=True, logits_to_keep=1)
-        finally:
-            for recorder in recorders:
-                recorder.__exit__(None, None, None)
         cache = getattr(output, "past_key_values", None)
         if cache is None:  # BLIP-2 nests the language model's outputs
             cache = output.language_model_outputs.past_key_values
@@ -102,13 +95,8 @@ class DecoderOnlyAdapter(VLMAdapter):
                 answer = (plan.prefix_length + last)[:, None]
                 recorders = [AttentionRecorder({modules[i]: i for i in chosen}, answer, plan.image_positions.expand(batch, -1),
                                                query_offset=plan.prefix_length)]
-            for recorder in recorders:
-                recorder.__enter__()
-            try:
+            with recording(recorders):
                 logits = self.suffix_logits(inputs)
-            finally:
-                for recorder in recorders:
-                    recorder.__exit__(None, None, None)
         for recorder in recorders + extras:
             recorder.require_all_layers()
         scores = self.score_from_logits(logits[torch.arange(batch), last.to(logits.device)])

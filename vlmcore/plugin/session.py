@@ -115,13 +115,13 @@ class VlmcoreRun:
             from vlmcore.models import tiny_adapter
 
             return tiny_adapter(spec.family)
-        from vlmcore.models.loading import load_adapter
+        from vlmcore.models.loading import WeightsUnavailable, load_adapter
 
         try:
             return load_adapter(spec.load)
+        except WeightsUnavailable:
+            raise  # the caller turns it into a skip with the reason
         except ConfigError as error:
-            if type(error).__name__ == "WeightsUnavailable":
-                raise
             raise pytest.UsageError(f"vlmcore: {error}") from None
 
     # -- results pushed by engines and fixtures --------------------------------------------
