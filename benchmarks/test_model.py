@@ -1,26 +1,41 @@
-"""Per model: it uses the image; aggregates per finding and per paraphrase strategy."""
+"""Per model, per finding, per strategy: the aggregates the first-run verdict is made of.
 
-from vlmcore.metrics.summary import consistency, image_reliance
+Each case is one check of ``vlmcore.verdict.first_run``: it fails only when the check's
+one-sided confidence bound (clustered by patient, familywise-corrected across all of the
+model's checks) rules out the threshold, and its message gives the value, the interval and
+the bound. With ``--baseline`` the gate decides the verdict and these read as xfail when
+they do not hold."""
 
-
-def test_image_reliance(vlm, vlm_threshold, vlm_model):
-    rows = vlm.all_rows(vlm_model)
-    threshold = vlm_threshold("image_reliance")
-    same = image_reliance(rows)
-    assert same <= threshold, (
-        f"{same:.0%} of answers stay the same with the image blanked (allowed {threshold:.0%}): the model answers from the text"
-    )
+import pytest
 
 
-def test_finding_consistency(vlm, vlm_threshold, vlm_model, vlm_finding):
-    rows = [r for r in vlm.all_rows(vlm_model) if r.finding == vlm_finding]
-    threshold = vlm_threshold("finding_consistency", vlm_finding)
-    value = consistency(rows)
-    assert value is None or value >= threshold, f"{vlm_finding}: consistency {value:.2f} < {threshold} over {len(rows)} cases"
+def _judge(vlm, model, check, subject=""):
+    result = vlm.aggregate(model, check, subject)
+    if result.passed is None:
+        pytest.skip(f"{model} {check} {subject}: no applicable case")
+    vlm.expect(result.passed, result.sentence, level="aggregate")
 
 
-def test_strategy_consistency(vlm, vlm_threshold, vlm_model, vlm_strategy):
-    rows = [r for r in vlm.all_rows(vlm_model) if r.strategy == vlm_strategy]
-    threshold = vlm_threshold("strategy_consistency")
-    value = consistency(rows)
-    assert value is None or value >= threshold, f"{vlm_strategy}: consistency {value:.2f} < {threshold} over {len(rows)} variants"
+def test_consistency(vlm, vlm_model):
+    _judge(vlm, vlm_model, "consistency")
+
+
+def test_accuracy(vlm, vlm_model):
+    _judge(vlm, vlm_model, "accuracy")
+
+
+def test_image_reliance(vlm, vlm_model):
+    """Share of answers unchanged with the film blanked, at most the threshold: the model uses the image."""
+    _judge(vlm, vlm_model, "image_reliance")
+
+
+def test_finding_consistency(vlm, vlm_model, vlm_finding):
+    _judge(vlm, vlm_model, "finding_consistency", vlm_finding)
+
+
+def test_finding_accuracy(vlm, vlm_model, vlm_finding):
+    _judge(vlm, vlm_model, "finding_accuracy", vlm_finding)
+
+
+def test_strategy_consistency(vlm, vlm_model, vlm_strategy):
+    _judge(vlm, vlm_model, "strategy_consistency", vlm_strategy)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from vlmcore.cli import main
-from vlmcore.engine.rows import VariantRow
+from vlmcore.data.rows import VariantRow
 
 
 def _row(case: str, answer: str) -> dict:

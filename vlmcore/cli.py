@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from vlmcore.errors import ConfigError, VlmcoreError
+from vlmcore.verdict import exit_codes
 
 BUNDLED_DATASET = Path(__file__).resolve().parent.parent / "fixtures" / "phantom" / "dataset.csv"
 
@@ -34,15 +35,24 @@ def _compare(args: argparse.Namespace) -> int:
     for folder in (args.first, args.second):
         if not (folder / "summary.json").is_file():
             raise ConfigError(f"{folder} is not a vlmcore run folder (no summary.json)")
-    markdown, passed = compare_run_dirs(args.first, args.second, args.thresholds)
+    markdown, decision = compare_run_dirs(args.first, args.second, args.thresholds)
     if args.output:
         args.output.write_text(markdown)
     print(markdown)
-    return 0 if passed else 1
+    print(f"verdict: {decision.status} (exit code {decision.exit_code})")
+    return decision.exit_code
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 4, as pytest's do, so scripts read one table of exit codes."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(exit_codes.USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vlmcore", description=__doc__)
+    parser = _Parser(prog="vlmcore", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="print a one-screen summary of a dataset file")
     summary.add_argument("dataset", type=Path, metavar="DATASET")
@@ -52,10 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="where the report goes (default: reports)")
     demo.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     demo.set_defaults(run=_demo)
-    compare = commands.add_parser("compare", help="compare two run folders side by side; exit 1 when the gate fails")
+    compare = commands.add_parser("compare", help="compare two run folders; the gate's verdict is the exit code "
+                                  "(0 pass, 1 regression, 4 usage error, 6 nothing evaluated, 7 comparison impossible)")
     compare.add_argument("first", type=Path, metavar="RUN_DIR", help="the reference run (e.g. reports/<old-run>)")
     compare.add_argument("second", type=Path, metavar="RUN_DIR", help="the candidate run")
-    compare.add_argument("--thresholds", default=None, metavar="TOML", help="gate margins (default: benchmarks/thresholds.toml)")
+    compare.add_argument("--thresholds", default=None, metavar="TOML",
+                         help="override the first run's stored gate settings with this file's [gate] (default: the stored ones)")
     compare.add_argument("--output", type=Path, default=None, metavar="FILE", help="also write the markdown here")
     compare.set_defaults(run=_compare)
     return parser
@@ -67,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except VlmcoreError as error:
         print(f"vlmcore: error: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.USAGE_ERROR
 
 
 if __name__ == "__main__":

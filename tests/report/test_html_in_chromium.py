@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from vlmcore.engine.rows import VariantRow
+from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.summary import summarise_run
 from vlmcore.plugin.thresholds import load_thresholds
 from vlmcore.report.html import render_html

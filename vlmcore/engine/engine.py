@@ -20,7 +20,7 @@ from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.data.case import Dataset, ParaphraseGroup
 from vlmcore.data.images import load_image
 from vlmcore.engine.map_metrics import map_metrics
-from vlmcore.engine.rows import VariantRow
+from vlmcore.data.rows import VariantRow
 from vlmcore.errors import ConfigError
 from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.result_store import ResultStore
@@ -84,10 +84,10 @@ class Engine:
     def all_groups(self) -> list[GroupEvaluation]:
         return [self.group(group_id) for group_id in self._groups]
 
-    def _score(self, image: np.ndarray, questions: list[str], with_maps: bool):
+    def _score(self, image: np.ndarray, questions: list[str], with_maps: bool, film: str | None = None):
         """Scores (and maps) for every question on one image: from the store when all are
         there, else one batched evaluation of the whole group, stored as one transaction."""
-        film = image_hash(image)  # once per group, not once per question
+        film = film or image_hash(image)  # once per group, not once per question
         keys = [self._key(film, q, with_maps) for q in questions]
         cached = self.store.get_many(keys) if self.store is not None else {}
         if len(cached) == len(keys):
@@ -123,7 +123,8 @@ class Engine:
         image = load_image(group.image_path).pixels
         body = body_mask(image)
         cases = list(group.cases)
-        scored = self._score(image, [c.question for c in cases], with_maps=True)
+        film = image_hash(image)
+        scored = self._score(image, [c.question for c in cases], with_maps=True, film=film)
         blank = self._score(np.full_like(image, BLANK_LEVEL), [c.question for c in cases], with_maps=False)
         box = self.boxes.get((group.image_path.name, group.finding))
         maps = {case.case_id: attention for case, (_, attention) in zip(cases, scored)}
@@ -140,7 +141,7 @@ class Engine:
                 image=group.image_path.name, expected=case.expected_answer, answer=score.answer, base_answer=base_answer,
                 p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
                 map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
-                blank_answer=blank_score.answer, metrics=metrics,
+                blank_answer=blank_score.answer, metrics=metrics, image_sha=film,
             ))
         if self.progress is not None:
             self.progress(len(rows))

@@ -1,5 +1,7 @@
 """Run summaries computed from variant rows alone (so they can be recomputed from
-``results.jsonl``). Each headline metric has a 95% bootstrap CI clustered by patient.
+``results.jsonl``). Each headline rate has a 95% interval clustered by patient (by film
+when the dataset has no patient ids; ``intervals`` says how), flagged unreliable below 10
+clusters.
 
 Definitions (per model):
 - consistency: share of invariant variants answering as their group's base question;
@@ -18,8 +20,10 @@ from typing import Callable
 
 import numpy as np
 
-from vlmcore.engine.rows import VariantRow
-from vlmcore.metrics.bootstrap import clustered_ci
+from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.clusters import cluster_unit, tally
+from vlmcore.metrics.intervals import mean_interval, rate_interval
+from vlmcore.metrics.rates import RATES
 
 
 def _mean(values) -> float | None:
@@ -28,7 +32,7 @@ def _mean(values) -> float | None:
 
 
 def consistency(rows: list[VariantRow]) -> float | None:
-    return _mean(r.consistent for r in rows if r.relation == "invariant")
+    return _mean(r.consistent for r in rows if RATES["consistency"].applies(r))
 
 
 def flip_rate(rows: list[VariantRow]) -> float | None:
@@ -65,12 +69,28 @@ def _by(rows: list[VariantRow], key: Callable[[VariantRow], str]) -> dict[str, l
     return dict(sorted(groups.items()))
 
 
-def summarise_model(rows: list[VariantRow], resamples: int = 1000) -> dict:
+def _interval(rows: list[VariantRow], name: str) -> dict:
+    """The 95% interval of one headline metric, with its cluster count and reliability."""
+    if name == "js_divergence":
+        by_cluster = _by([r for r in rows if r.relation == "invariant"], lambda r: r.cluster)
+        interval = mean_interval([[r.metrics["js_to_base"] for r in v] for v in by_cluster.values()])
+    else:
+        interval = rate_interval(tally(rows, "consistency" if name == "flip_rate" else name))
+        if interval is not None and name == "flip_rate":
+            return {"ci95": [round(1 - interval.high, 6), round(1 - interval.low, 6)], "clusters": interval.clusters,
+                    "reliable": interval.reliable}
+    if interval is None:
+        return {"ci95": None, "clusters": 0, "reliable": False}
+    return {"ci95": interval.to_json(), "clusters": interval.clusters, "reliable": interval.reliable}
+
+
+def summarise_model(rows: list[VariantRow]) -> dict:
     summary: dict = {"groups": len({r.group_id for r in rows}), "cases": len(rows), "patients": len({r.patient_id for r in rows}),
+                     "clusters": len({r.cluster for r in rows}), "cluster_unit": cluster_unit(rows),
                      "fallback_maps": sum(r.map_fallback for r in rows),
                      "map_methods": sorted({r.map_method for r in rows})}
     for name, metric in HEADLINE.items():
-        summary[name] = {"value": metric(rows), "ci95": clustered_ci(rows, metric, lambda r: r.patient_id, resamples)}
+        summary[name] = {"value": metric(rows), **_interval(rows, name)}
     summary["inside_body_ratio_mean"] = _mean(r.metrics["inside_body_ratio"] for r in rows)
     summary["border_fraction_mean"] = _mean(r.metrics["border_fraction"] for r in rows)
     summary["by_finding"] = {k: {"consistency": consistency(v), "accuracy": accuracy(v), "cases": len(v)}
@@ -80,5 +100,5 @@ def summarise_model(rows: list[VariantRow], resamples: int = 1000) -> dict:
     return summary
 
 
-def summarise_run(rows: list[VariantRow], resamples: int = 1000) -> dict[str, dict]:
-    return {model: summarise_model(model_rows, resamples) for model, model_rows in _by(rows, lambda r: r.model).items()}
+def summarise_run(rows: list[VariantRow]) -> dict[str, dict]:
+    return {model: summarise_model(model_rows) for model, model_rows in _by(rows, lambda r: r.model).items()}

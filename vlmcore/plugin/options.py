@@ -41,6 +41,12 @@ OPTIONS = (
     Option("--report-dir", "DIR", "reports", "where reports go: DIR/<run-id>/"),
     Option("--baseline", "NAME", None, "compare with a saved run and fail on a significant regression"),
     Option("--save-baseline", "NAME", None, "save this run as baseline NAME"),
+    Option("--case-checks", "MODE", "report",
+           "per-group and per-case checks: report (shown as xfail with the measured value; the verdict comes from "
+           "the aggregates or the gate) or gate (any failure fails the run: 'no flip allowed')", ("report", "gate")),
+    Option("--gate-settings", "FROM", "baseline",
+           "gate margins / alpha / rates: baseline (those saved with the baseline) or candidate (this run's thresholds "
+           "file; shown in the report as an override)", ("baseline", "candidate")),
     Option("--result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)"),
     Option("--progress", "WHEN", "auto", "progress line with variants/s and ETA: auto (on a terminal, off under CI), on, off",
            ("auto", "on", "off")),
@@ -89,6 +95,8 @@ class RunOptions:
     quantization: str | None
     result_cache: Path | None
     progress: str
+    case_checks: str = "report"
+    gate_settings: str = "baseline"
 
 
 def read_options(config) -> RunOptions:
@@ -105,4 +113,4 @@ def read_options(config) -> RunOptions:
     result_cache = None if cache == "off" else Path(cache) if cache else report_dir / "result-cache.sqlite"
     return RunOptions(values["vlm_model"], values["model_path"], dataset, image_root, values["thresholds"], report_dir,
                       values["baseline"], values["save_baseline"], values["device"], values["dtype"], quantization,
-                      result_cache, values["progress"])
+                      result_cache, values["progress"], values["case_checks"], values["gate_settings"])

@@ -99,7 +99,7 @@ def vlm_threshold(request, vlm):
     ``@pytest.mark.vlm_threshold(consistency=0.8)`` on the case, its class or module wins over
     the TOML file (closest marker first); unknown keys are errors."""
     from vlmcore.errors import ConfigError
-    from vlmcore.plugin.thresholds import DEFAULTS
+    from vlmcore.verdict.thresholds import DEFAULTS
 
     overrides: dict = {}
     for marker in reversed(list(request.node.iter_markers("vlm_threshold"))):  # farthest first, closest wins
@@ -123,11 +123,14 @@ def pytest_runtest_makereport(item, call):
 
         subject = next((str(params[name]) for name in SUBJECTS if name in params), params["vlm_model"])
         message = ""
+        xfailed = report.skipped and hasattr(report, "wasxfail")
         if report.failed:
             message = str(getattr(call.excinfo, "value", "") or report.longreprtext.splitlines()[-1:])
+        elif xfailed:
+            message = str(report.wasxfail)
         elif report.skipped:
             message = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
-        outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
+        outcome = "failed" if report.failed else "xfailed" if xfailed else "skipped" if report.skipped else "passed"
         _run(item.config).record_case(CaseOutcome(item.nodeid, item.originalname, params["vlm_model"], subject, outcome,
                                                   message.splitlines()[0] if message else ""))
     return report
@@ -155,11 +158,21 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     run.run_dir = write_report(report, run.options.report_dir)
     run.last_report = report
     if run.options.save_baseline:
-        from vlmcore.plugin.baseline import save_baseline
+        if report.rows:
+            from vlmcore.verdict.baseline import save_baseline
 
-        run.saved_baseline = save_baseline(run.options.report_dir, run.options.save_baseline, run.run_dir)
-    if any(not g.passed for g in report.gate) and session.exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            run.saved_baseline = save_baseline(run.options.report_dir, run.options.save_baseline, run.run_dir)
+        else:
+            run.baseline_refused = f"baseline {run.options.save_baseline!r} not saved: this run evaluated nothing"
+    session.exitstatus = verdict_exit_status(int(session.exitstatus), report.decision.exit_code)
+
+
+def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:
+    """The run's exit status: pytest's own errors (interrupted, internal, usage, nothing
+    collected) win; otherwise the verdict's code, and a failed gating case is never a pass."""
+    if pytest_status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return pytest_status
+    return verdict_code if verdict_code != 0 else pytest_status
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -170,13 +183,31 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     write = terminalreporter.write_line
     terminalreporter.section("vlmcore")
     for model, summary in report.summary.items():
-        c, a = summary["consistency"]["value"], summary["accuracy"]["value"]
-        write(f"{model}: consistency {c if c is None else f'{c:.3f}'}  accuracy {a if a is None else f'{a:.3f}'}  "
-              f"JS {summary['js_divergence']['value']}  image reliance {summary['image_reliance']['value']}")
-    for result in report.gate:
+        shown = "  ".join(f"{name} {_shown(summary[name])}" for name in ("consistency", "accuracy", "image_reliance"))
+        write(f"{model}: {shown}  ({summary['clusters']} clusters by {summary['cluster_unit']})")
+    decision = report.decision
+    for note in decision.notes:
+        write(f"note: {note}")
+    for result in decision.gate:
         write(result.sentence)
-        if not result.passed:
-            write("  cases that got worse: " + ", ".join(result.worse[:30]) + (" ..." if len(result.worse) > 30 else ""))
-    write(f"verdict: {report.verdict()}  report: {run.run_dir / 'report.html'}")
+    for flip in decision.new_flips[:30]:
+        write(f"  new flip {flip['model']} {flip['group_id']}: {flip['base_question']!r} -> {flip['base_answer']}; "
+              f"{flip['paraphrase']!r} -> {flip['answer']} [{flip['strategy']}]")
+    failed_checks = [c for c in decision.checks if c.passed is False]
+    for check in failed_checks:
+        write(check.sentence)
+    write(f"rule: {decision.rule}")
+    for model in decision.models:
+        write(f"{model.model}: {model.status} - {model.reasons[0] if model.reasons else ''}")
+    write(f"verdict: {decision.status} (exit code {decision.exit_code})  report: {run.run_dir / 'report.html'}")
     if getattr(run, "saved_baseline", None):
         write(f"baseline saved: {run.saved_baseline}")
+    if getattr(run, "baseline_refused", None):
+        write(run.baseline_refused)
+
+
+def _shown(entry: dict) -> str:
+    if entry["value"] is None:
+        return "-"
+    ci = entry.get("ci95")
+    return f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import platform
+import secrets
 import time
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 from vlmcore.errors import ConfigError, VlmcoreError
 from vlmcore.plugin.model_specs import ModelSpec, model_specs
 from vlmcore.plugin.options import RunOptions, read_options
-from vlmcore.plugin.thresholds import load_thresholds
+from vlmcore.verdict.thresholds import load_thresholds
 
 
 class VlmcoreRun:
@@ -29,13 +31,13 @@ class VlmcoreRun:
         self.config = config
         self.options: RunOptions = read_options(config)
         try:
-            self.thresholds = load_thresholds(self.options.thresholds)
             self.dataset = load_dataset(self.options.dataset, self.options.image_root, check_images=True)
+            self.thresholds = load_thresholds(self.options.thresholds, {g.finding for g in self.dataset.groups})
             self.baseline = self._load_baseline()
         except VlmcoreError as error:
             raise pytest.UsageError(f"vlmcore: {error}") from None
         self.models: list[ModelSpec] = model_specs(self.options)
-        self.run_id = time.strftime("%Y%m%d-%H%M%S")
+        self.run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"  # unique when runs start in the same second
         self.boxes = self._boxes()
         self.rows: dict[tuple[str, str], object] = {}
         self.cases: list = []
@@ -50,9 +52,51 @@ class VlmcoreRun:
     def _load_baseline(self):
         if not self.options.baseline:
             return None
-        from vlmcore.plugin.baseline import load_baseline
+        from vlmcore.verdict.baseline import load_baseline
 
         return load_baseline(self.options.report_dir, self.options.baseline)
+
+    @property
+    def gate_settings(self):
+        """The baseline's stored settings, unless ``--gate-settings candidate`` says otherwise."""
+        if self.baseline is None or self.options.gate_settings == "candidate":
+            return self.thresholds.gate
+        return self.baseline.manifest.gate
+
+    # -- how a check reports ------------------------------------------------------------
+    def expect(self, ok: bool, message: str, *, level: str) -> None:
+        """Fail, or report as xfail with the measured value, by the check's level.
+
+        ``level="case"``: per-group / per-case diagnostics, gating only with ``--case-checks gate``.
+        ``level="aggregate"``: the first-run checks; with a baseline the gate decides instead.
+        """
+        if ok:
+            return
+        gating = self.options.case_checks == "gate" if level == "case" else self.baseline is None
+        if gating:
+            pytest.fail(message, pytrace=False)
+        why = "diagnostic, not gating (--case-checks gate makes it gating)" if level == "case" else \
+            f"the gate against baseline {self.options.baseline!r} decides the verdict"
+        pytest.xfail(f"{message} [{why}]")
+
+    def aggregate(self, key: str, check: str, subject: str = ""):
+        """One first-run aggregate check of a model, judged with its whole family (``verdict.first_run``)."""
+        from vlmcore.verdict.first_run import first_run_checks
+
+        if not hasattr(self, "_aggregates"):
+            self._aggregates = {}
+        if key not in self._aggregates:
+            self._aggregates[key] = {(c.check, c.subject): c for c in first_run_checks(self.all_rows(key), self.thresholds, key)}
+        return self._aggregates[key][(check, subject)]
+
+    def baseline_status(self, key: str, group_id: str) -> str:
+        """For a group that fails a diagnostic: whether it flipped in the baseline too."""
+        if self.baseline is None:
+            return ""
+        old = [r for r in self.baseline.rows if r.group_id == group_id and r.relation == "invariant"]
+        if not old:
+            return "not in the baseline"
+        return "known: flipped in the baseline too" if any(not r.consistent for r in old) else "NEW: consistent in the baseline"
 
     def _boxes(self) -> dict:
         """Pathology boxes keyed by (image file name, finding), from a ground_truth.json
@@ -173,7 +217,7 @@ class VlmcoreRun:
         })
 
     def merge(self, payload: str) -> None:
-        from vlmcore.engine.rows import VariantRow
+        from vlmcore.data.rows import VariantRow
         from vlmcore.report.run_report import CaseOutcome
 
         data = json.loads(payload)
@@ -207,16 +251,47 @@ class VlmcoreRun:
         events = sorted(set(self.events + [e for engine in self._engines.values() for e in engine.events]))
         return {"software": software, "models": dict(sorted(self.model_environment.items())), "events": events}
 
+    def decide(self, rows: list):
+        """The verdict over this run's rows (``vlmcore.verdict.decision``)."""
+        from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
+
+        selected = sorted({c.model for c in self.cases})
+        failed = {}
+        for case in self.cases:
+            if case.outcome == "failed":
+                failed[case.model] = failed.get(case.model, 0) + 1
+        if self.baseline is None:
+            return decide_first_run(rows, self.thresholds, selected, failed)
+        settings = self.gate_settings
+        notes = ()
+        differences = self.thresholds.gate.differences(self.baseline.manifest.gate)
+        if differences and self.options.gate_settings == "candidate":
+            notes = ("gate settings OVERRIDDEN with this run's thresholds file (--gate-settings candidate): " + "; ".join(differences),)
+        elif differences:
+            notes = ("this run's thresholds file asks for other gate settings, not used (the baseline's are): " + "; ".join(differences),)
+        fingerprint = self.manifest().dataset_fingerprint
+        if fingerprint != self.baseline.manifest.dataset_fingerprint:
+            notes += (f"dataset fingerprint {fingerprint} differs from the baseline's {self.baseline.manifest.dataset_fingerprint}: "
+                      "only cases with the same id, text, answer and film are compared",)
+        return decide_against_baseline(rows, self.baseline.rows, settings, self.options.baseline, selected, failed, notes,
+                                       self.thresholds.min_clusters)
+
+    def manifest(self):
+        from vlmcore import __version__
+        from vlmcore.verdict.manifest import RunManifest, dataset_fingerprint
+
+        return RunManifest(self.run_id, str(self.options.dataset), dataset_fingerprint(self.dataset.cases), self.gate_settings,
+                           dict(sorted(self.model_environment.items())), __version__)
+
     def build_report(self):
         from vlmcore.metrics.summary import summarise_run
-        from vlmcore.plugin.gate import compare_runs
         from vlmcore.report.run_report import RunReport
 
         rows = sorted(self.rows.values(), key=lambda r: (r.model, r.group_id, r.case_id))
-        gate = compare_runs(self.baseline, rows, self.thresholds.gate) if self.baseline is not None else []
         cases = sorted(self.cases, key=lambda c: c.nodeid)
-        return RunReport(self.run_id, rows, summarise_run(rows), cases, self.thresholds.describe(), self.environment(), gate,
-                         sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])), self.overlays)
+        return RunReport(self.run_id, rows, summarise_run(rows), cases, self.thresholds.describe(), self.environment(),
+                         self.decide(rows), self.manifest(), sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])),
+                         self.overlays)
 
 
 def _as_jpeg(png: bytes) -> bytes:

@@ -1,14 +1,16 @@
 """Two runs side by side (old vs new checkpoint, or MedGemma vs LLaVA), with the gate's
-verdict when both ran the same model on the same cases."""
+verdict: the first run is the baseline, its stored gate settings apply, and the decision
+comes from the same functions as ``pytest benchmarks --baseline`` (same exit codes)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from vlmcore.plugin.baseline import read_rows
-from vlmcore.plugin.gate import compare_runs
-from vlmcore.plugin.thresholds import load_thresholds
+from vlmcore.report.verdict_section import cell, verdict_lines
+from vlmcore.verdict.baseline import read_run
+from vlmcore.verdict.decision import Verdict, decide_against_baseline
+from vlmcore.verdict.thresholds import load_thresholds
 
 HEADLINE = ("consistency", "flip_rate", "accuracy", "js_divergence", "inverted_flip_rate", "image_reliance")
 
@@ -18,18 +20,23 @@ def _value(summary: dict, model: str, name: str) -> str:
     return "-" if not entry or entry["value"] is None else f"{entry['value']:.3f}"
 
 
-def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None) -> tuple[str, bool]:
-    """Markdown comparing two run folders, and whether the gate passed (True if no paired model)."""
+def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None) -> tuple[str, Verdict]:
+    """Markdown comparing two run folders, and the gate's verdict on the second against the first.
+
+    ``thresholds``: a thresholds file whose ``[gate]`` overrides the first run's stored settings.
+    """
+    baseline, candidate = read_run(first), read_run(second)
     one, two = (json.loads((d / "summary.json").read_text()) for d in (first, second))
+    settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
+    notes = (f"gate settings from {settings.source}",)
+    if not baseline.rows:
+        decision = Verdict("COMPARISON IMPOSSIBLE", f"gate against {first.name}", (), notes=notes + (f"{first} evaluated nothing",))
+    else:
+        models = sorted({r.model for r in candidate.rows}) or sorted({r.model for r in baseline.rows})
+        decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes)
     lines = [f"# vlmcore comparison: `{first.name}` vs `{second.name}`", "",
              "| model | metric | " + first.name + " | " + second.name + " |", "| --- | --- | --- | --- |"]
     for model in sorted(set(one["models"]) | set(two["models"])):
-        for name in HEADLINE:
-            lines.append(f"| {model} | {name} | {_value(one, model, name)} | {_value(two, model, name)} |")
-    gate = compare_runs(read_rows(first / "results.jsonl"), read_rows(second / "results.jsonl"), load_thresholds(thresholds).gate)
-    lines += ["", "## Gate (second run against the first)", ""]
-    lines += [f"- {g.sentence}" for g in gate] or ["- no model ran on the same cases in both runs: nothing to gate"]
-    for g in gate:
-        if not g.passed:
-            lines.append(f"  - worse ({g.model}, {g.check}): " + ", ".join(g.worse))
-    return "\n".join(lines) + "\n", all(g.passed for g in gate)
+        lines += [f"| {cell(model)} | {name} | {_value(one, model, name)} | {_value(two, model, name)} |" for name in HEADLINE]
+    lines += ["", "## Verdict (second run against the first)", ""] + verdict_lines(decision)
+    return "\n".join(lines) + "\n", decision

@@ -52,20 +52,49 @@ def _model_section(report: RunReport, model: str, summary: dict) -> list[str]:
     return parts
 
 
+def _verdict_section(report: RunReport) -> list[str]:
+    decision = report.decision
+    parts = [f"<p>Verdict: <span class='{'pass' if decision.status == 'PASS' else 'fail'}'>{html.escape(decision.status)}</span> "
+             f"(exit code {decision.exit_code})</p>", f"<p>Rule: {html.escape(decision.rule)}.</p>", "<ul>"]
+    for model in decision.models:
+        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons)
+        parts.append(f"<li><b>{html.escape(model.model)}: {html.escape(model.status)}</b><ul>{reasons}</ul></li>")
+    parts.append("</ul>")
+    parts += [f"<p><em>{html.escape(note)}</em></p>" for note in decision.notes]
+    checks = [c for c in decision.checks if c.passed is not None]
+    if checks:
+        parts += ["<h2>First-run checks</h2>", _table(
+            ["model", "check", "scope", "value", "95% CI", "decision bound", "required", "result"],
+            [[c.model, c.check, c.scope, f"{c.value:.3f}", f"[{c.interval.low:.3f}, {c.interval.high:.3f}]"
+              + ("" if c.interval.reliable else " unreliable"), f"{c.bound:.3f} (one-sided {100 * (1 - c.alpha):.2f}%)",
+              f"{'>=' if c.higher_is_better else '<='} {c.threshold}", "pass" if c.passed else "FAIL"] for c in checks])]
+    if decision.gate:
+        parts += ["<h2>Gate against the baseline</h2>", _table(
+            ["model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)", "Holm alpha", "clusters changed", "result"],
+            [[g.model, g.rate, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin, f"{g.p_value:.3g}",
+              f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}", "REGRESSION" if g.regressed else "ok"]
+             for g in decision.gate])]
+    if decision.new_flips:
+        parts += [f"<h2>New flips ({len(decision.new_flips)})</h2>", _table(
+            ["model", "group", "base question", "answer", "paraphrase", "answer", "strategy"],
+            [[f["model"], f["group_id"], f["base_question"], f["base_answer"], f["paraphrase"], f["answer"], f["strategy"]]
+             for f in decision.new_flips])]
+    return parts
+
+
 def render_html(report: RunReport) -> str:
-    verdict = report.verdict()
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>vlmcore {html.escape(report.run_id)}</title>",
-             f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report {html.escape(report.run_id)}</h1>",
-             f"<p>Verdict: <span class='{'pass' if verdict == 'PASS' else 'fail'}'>{verdict}</span> — "
-             f"{sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed.</p>"]
-    if report.gate:
-        parts += ["<h2>Gate against baseline</h2>", _table(["check", "model", "result"],
-                  [[g.check, g.model, g.sentence] for g in report.gate])]
+             f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report {html.escape(report.run_id)}</h1>"]
+    parts += _verdict_section(report)
+    parts.append(f"<p>Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed (gating), "
+                 f"{len(report.diagnostics())} diagnostics did not hold.</p>")
     for model, summary in report.summary.items():
         parts += _model_section(report, model, summary)
-    failed = sorted(report.failed(), key=lambda c: (c.model, c.check, c.subject))
-    parts += [f"<h2>Failed cases ({len(failed)})</h2>", _table(["check", "model", "subject", "why"],
-              [[c.check, c.model, c.subject, c.message[:200]] for c in failed[:500]])]
+    failed = sorted(report.not_holding(), key=lambda c: (c.outcome != "failed", c.model, c.check, c.subject))
+    parts += [f"<h2>Checks that did not hold ({len(failed)}; gating first; the first 500 shown, all in summary.json)</h2>",
+              _table(["check", "model", "subject", "kind", "why"],
+                     [[c.check, c.model, c.subject, "gating" if c.outcome == "failed" else "diagnostic", c.message[:200]]
+                      for c in failed[:500]])]
     parts += ["<h2>Thresholds</h2>", _table(["key", "value"], [[k, v] for k, v in report.thresholds["thresholds"].items()] +
               [[f"findings.{f}.{k}", v] for f, t in report.thresholds["findings"].items() for k, v in t.items()])]
     env = report.environment

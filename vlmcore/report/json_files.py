@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from vlmcore.report.run_report import RunReport
@@ -19,14 +18,22 @@ def write_results(report: RunReport, run_dir: Path) -> Path:
 def write_summary(report: RunReport, run_dir: Path) -> Path:
     path = run_dir / "summary.json"
     document = {
-        "run_id": report.run_id, "verdict": report.verdict(), "models": report.summary, "thresholds": report.thresholds,
-        "environment": report.environment,
+        "run_id": report.run_id, "verdict": report.verdict(), "decision": report.decision.to_json(), "models": report.summary,
+        "thresholds": report.thresholds, "environment": report.environment, "manifest": report.manifest.to_json(),
         "cases": {"passed": sum(c.outcome == "passed" for c in report.cases), "failed": len(report.failed()),
-                  "skipped": sum(c.outcome == "skipped" for c in report.cases)},
-        "failed_cases": [c.to_json() for c in sorted(report.failed(), key=lambda c: c.nodeid)],
-        "gate": [asdict(g) for g in report.gate], "flip_search": report.flips,
+                  "not_holding_diagnostics": len(report.diagnostics()), "skipped": sum(c.outcome == "skipped" for c in report.cases)},
+        "failed_cases": [c.to_json() for c in sorted(report.not_holding(), key=lambda c: c.nodeid)],
+        "flip_search": report.flips,
         "metric_notes": {"js_divergence": "Jensen-Shannon divergence, log base 2, in [0, 1]; JS distance is its square root",
-                         "ci95": "95% bootstrap percentile interval, patients resampled with replacement (1000 resamples)"},
+                         "ci95": "95% interval clustered by patient (by film without patient ids): Wilson score on the "
+                                 "design-effect-adjusted sample size with a t quantile on clusters - 1 df; unreliable below 10 clusters",
+                         "verdict": "see decision.rule; exit codes in the README"},
     }
     path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def write_manifest(report: RunReport, run_dir: Path) -> Path:
+    path = run_dir / "manifest.json"
+    path.write_text(json.dumps(report.manifest.to_json(), indent=1, sort_keys=True) + "\n")
     return path

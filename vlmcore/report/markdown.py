@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vlmcore.report.run_report import RunReport
+from vlmcore.report.verdict_section import cell, verdict_lines
 
 
 def _metric(summary: dict, name: str) -> str:
@@ -10,7 +11,8 @@ def _metric(summary: dict, name: str) -> str:
     if entry["value"] is None:
         return "-"
     ci = entry["ci95"]
-    return f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+    shown = f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+    return shown + ("" if entry.get("reliable", True) else " (unreliable: few clusters)")
 
 
 #: checks judged per group or per model come before the per-case map checks
@@ -27,49 +29,51 @@ def _check_rank(check: str) -> int:
 def _failed_sections(report: RunReport) -> list[str]:
     from collections import Counter, defaultdict
 
-    totals = Counter((c.check, c.model) for c in report.cases if c.outcome in ("passed", "failed"))
+    totals = Counter((c.check, c.model) for c in report.cases if c.outcome in ("passed", "failed", "xfailed"))
     failures: dict[tuple[str, str], list] = defaultdict(list)
-    for case in report.failed():
+    for case in report.not_holding():
         failures[(case.check, case.model)].append(case)
     ordered = sorted(failures, key=lambda key: (_check_rank(key[0]), key[0], key[1]))
-    lines = ["## Failed checks", "", "| check | model | failed |", "| --- | --- | --- |"]
-    lines += [f"| {check} | {model} | {len(failures[(check, model)])} of {totals[(check, model)]} |" for check, model in ordered]
-    lines += ["", f"## Failed cases (up to {EXAMPLES_PER_CHECK} per check and model; all in summary.json)", "",
+    lines = ["## Checks that did not hold", "", "Gating: counts toward the verdict. Diagnostic: shows where the model is brittle "
+             "(pytest xfail); `--case-checks gate` makes these gating.", "",
+             "| check | model | did not hold | kind |", "| --- | --- | --- | --- |"]
+    for check, model in ordered:
+        cases = failures[(check, model)]
+        kind = "gating" if any(c.outcome == "failed" for c in cases) else "diagnostic"
+        lines.append(f"| {check} | {cell(model)} | {len(cases)} of {totals[(check, model)]} | {kind} |")
+    lines += ["", f"## Examples (up to {EXAMPLES_PER_CHECK} per check and model; all in summary.json)", "",
               "| check | model | subject | why |", "| --- | --- | --- | --- |"]
     for key in ordered:
         for case in sorted(failures[key], key=lambda c: c.subject)[:EXAMPLES_PER_CHECK]:
-            lines.append(f"| {case.check} | {case.model} | {case.subject} | {case.message.replace('|', '/')[:160]} |")
+            lines.append(f"| {case.check} | {cell(case.model)} | {cell(case.subject)} | {cell(case.message[:200])} |")
     return lines + [""]
 
 
 def render_markdown(report: RunReport) -> str:
-    lines = [f"# vlmcore report {report.run_id}", "", f"**Verdict: {report.verdict()}** — "
-             f"{sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed, "
-             f"{sum(c.outcome == 'skipped' for c in report.cases)} skipped.", ""]
+    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision)
+    lines += [f"Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed (gating), "
+              f"{len(report.diagnostics())} diagnostics did not hold, {sum(c.outcome == 'skipped' for c in report.cases)} skipped.", ""]
     lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for model, summary in report.summary.items():
         lines.append(f"| {model} | {summary['groups']} | {summary['cases']} | {_metric(summary, 'consistency')} | "
                      f"{_metric(summary, 'flip_rate')} | {_metric(summary, 'accuracy')} | {_metric(summary, 'js_divergence')} | "
                      f"{_metric(summary, 'inverted_flip_rate')} | {_metric(summary, 'image_reliance')} | {summary['fallback_maps']} |")
-    lines += ["", "Intervals: 95% bootstrap, clustered by patient. JS: Jensen-Shannon divergence, log base 2.", ""]
-    if report.gate:
-        lines += ["## Gate against baseline", ""] + [f"- {g.sentence}" for g in report.gate]
-        for g in report.gate:
-            if not g.passed:
-                lines.append(f"  - worse cases ({g.model}, {g.check}): " + ", ".join(g.worse[:40]))
-        lines.append("")
-    failed = report.failed()
-    if failed:
+    units = "; ".join(f"{m}: {s['clusters']} clusters by {s['cluster_unit']}" for m, s in report.summary.items())
+    lines += ["", f"Intervals: 95%, clustered ({units}); marked unreliable below 10 clusters. JS: Jensen-Shannon divergence, "
+              "log base 2. image reliance: share of answers unchanged with the film blanked (lower is better).", ""]
+    if report.not_holding():
         lines += _failed_sections(report)
     if report.flips:
         lines += ["## Minimal flipping paraphrases (Hypothesis search)", ""]
-        lines += [f"- {f['model']} / {f['group_id']}: \"{f['question']}\" -> \"{f['paraphrase']}\" ({', '.join(f['transforms'])})"
+        lines += [f"- {cell(f['model'])} / {cell(f['group_id'])}: \"{cell(f['question'])}\" -> \"{cell(f['paraphrase'])}\" ({', '.join(f['transforms'])})"
                   for f in report.flips if f["found"]]
         lines.append("")
     lines += ["## Thresholds", "", f"From `{report.thresholds['source']}`:", ""]
     lines += [f"- `{k}` = {v}" for k, v in report.thresholds["thresholds"].items()]
     lines += [f"- `findings.{f}.{k}` = {v}" for f, table in report.thresholds["findings"].items() for k, v in table.items()]
+    lines += [f"- `verdict.alpha` = {report.thresholds['verdict']['alpha']}"]
+    lines += [f"- gate (in force): `{k}` = {v}" for k, v in report.manifest.gate.to_json().items()]
     lines += ["", "## Environment", ""]
     lines += [f"- {k}: {v}" for k, v in report.environment.get("software", {}).items()]
     lines += [f"- model {k}: {v}" for k, v in report.environment.get("models", {}).items()]

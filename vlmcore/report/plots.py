@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from vlmcore.engine.rows import VariantRow
+from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.summary import accuracy, consistency
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vlmcore.engine.rows import VariantRow
+from vlmcore.data.rows import VariantRow
+from vlmcore.verdict.decision import Verdict
+from vlmcore.verdict.manifest import RunManifest
 
 
 @dataclass
@@ -13,7 +15,7 @@ class CaseOutcome:
     check: str  # the benchmark function, e.g. "test_group_consistency"
     model: str
     subject: str  # group / case / finding / strategy the check judged
-    outcome: str  # passed | failed | skipped
+    outcome: str  # passed | failed | xfailed (a diagnostic that did not hold) | skipped
     message: str = ""
 
     def to_json(self) -> dict:
@@ -28,18 +30,20 @@ class RunReport:
     cases: list[CaseOutcome]
     thresholds: dict
     environment: dict
-    gate: list = field(default_factory=list)  # GateResult
+    decision: Verdict
+    manifest: RunManifest
     flips: list[dict] = field(default_factory=list)  # flip-search findings
-    overlays: dict = field(default_factory=dict)  # "model/case_id" -> base64 PNG
+    overlays: dict = field(default_factory=dict)  # "model/case_id" -> base64 image
 
     def failed(self) -> list[CaseOutcome]:
         return [c for c in self.cases if c.outcome == "failed"]
 
+    def diagnostics(self) -> list[CaseOutcome]:
+        """Checks that did not hold but do not gate (reported as xfail)."""
+        return [c for c in self.cases if c.outcome == "xfailed"]
+
+    def not_holding(self) -> list[CaseOutcome]:
+        return [c for c in self.cases if c.outcome in ("failed", "xfailed")]
+
     def verdict(self) -> str:
-        """FAIL on any failed case or gate check; NOT EVALUATED when nothing passed (e.g. every
-        case skipped because the weights are absent), so a skip never reads as a pass."""
-        if any(not g.passed for g in self.gate) or self.failed():
-            return "FAIL"
-        if not any(c.outcome == "passed" for c in self.cases):
-            return "NOT EVALUATED"
-        return "PASS"
+        return self.decision.status

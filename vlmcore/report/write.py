@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from vlmcore.report.html import render_html
-from vlmcore.report.json_files import write_results, write_summary
+from vlmcore.report.json_files import write_manifest, write_results, write_summary
 from vlmcore.report.markdown import render_markdown
 from vlmcore.report.run_report import RunReport
 
@@ -16,6 +16,7 @@ def write_report(report: RunReport, report_dir: Path) -> Path:
     run_dir.mkdir(parents=True, exist_ok=True)
     write_results(report, run_dir)
     write_summary(report, run_dir)
+    write_manifest(report, run_dir)
     markdown = render_markdown(report)
     (run_dir / "report.md").write_text(markdown)
     (run_dir / "report.html").write_text(render_html(report))

@@ -19,10 +19,12 @@ from vlmcore.models.requests import Request, YesNoScore
 class ScriptedAdapter:
     family = "scripted"
 
-    def __init__(self, margin: Callable[[str, np.ndarray], float], *, name: str = "scripted", grid: tuple[int, int] = (8, 8)):
+    def __init__(self, margin: Callable[[str, np.ndarray], float], *, name: str = "scripted", grid: tuple[int, int] = (8, 8),
+                 fingerprint: str | None = None):
         self.margin = margin
         self.name = name
-        self.fingerprint = f"scripted-{name}"
+        # the result cache and the flip store key on the fingerprint: give each behaviour its own
+        self.fingerprint = fingerprint or f"scripted-{name}"
         self.grid_shape = grid
         self.dtype = "float32"
         self.device = "cpu"

@@ -1,4 +1,9 @@
-"""One flat row per evaluated variant: what ``results.jsonl`` holds and summaries read."""
+"""One flat row per evaluated variant: what ``results.jsonl`` holds, summaries read and the
+gate pairs. It sits beside ``Case`` at the bottom of the package: every layer above (metrics,
+verdict, engine, report, plugin) speaks it, and it imports nothing of theirs.
+
+A row carries what pairing needs to tell "the same case" from "a case with the same id":
+the question text, the expected answer, the relation and the film's content hash."""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ class VariantRow:
     map_grid: tuple[int, int]
     blank_answer: str | None = None  # the answer with the image blanked
     metrics: dict = field(default_factory=dict)  # map metrics; js_to_base for non-base variants
+    image_sha: str = ""  # content hash of the film the model saw (pairing checks it)
 
     @property
     def correct(self) -> bool:
@@ -45,6 +51,14 @@ class VariantRow:
 
     @staticmethod
     def from_json(data: dict) -> "VariantRow":
+        """Raises ``TypeError`` / ``KeyError`` on a record that is not a row (callers name the file and line)."""
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object, got {type(data).__name__}")
         data = dict(data)
         data["map_grid"] = tuple(data["map_grid"])
         return VariantRow(**data)
+
+    @property
+    def cluster(self) -> str:
+        """The unit of resampling: the patient, or the film when the dataset has no patient ids."""
+        return f"patient:{self.patient_id}" if self.patient_id else f"image:{self.image_sha or self.image}"

@@ -1,0 +1,44 @@
+"""The verdict as report lines: the rule, the numbers that decided it, the gate table and the
+new flips. Shared by report.md and ``vlmcore compare`` (report.html renders the same data)."""
+
+from __future__ import annotations
+
+from vlmcore.verdict.decision import Verdict
+
+
+def cell(text) -> str:
+    """Markdown table cell: pipes and line breaks would break the table."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def verdict_lines(decision: Verdict) -> list[str]:
+    lines = [f"**Verdict: {decision.status}** (exit code {decision.exit_code})", "", f"Rule: {decision.rule}.", ""]
+    for model in decision.models:
+        lines += [f"- **{model.model}: {model.status}**"] + [f"  - {cell(reason)}" for reason in model.reasons]
+    lines += [""] + [f"> {cell(note)}" for note in decision.notes] + ([""] if decision.notes else [])
+    if decision.checks:
+        lines += ["### First-run checks", "", "| model | check | scope | value | 95% CI | decision bound | required | result |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for c in decision.checks:
+            if c.passed is None:
+                continue
+            relation = ">=" if c.higher_is_better else "<="
+            ci = f"[{c.interval.low:.3f}, {c.interval.high:.3f}]" + ("" if c.interval.reliable else " (unreliable: few clusters)")
+            lines.append(f"| {cell(c.model)} | {c.check} | {cell(c.scope)} | {c.value:.3f} | {ci} | {c.bound:.3f} "
+                         f"(one-sided {100 * (1 - c.alpha):.2f}%) | {relation} {c.threshold} | {'pass' if c.passed else '**FAIL**'} |")
+        lines.append("")
+    if decision.gate:
+        lines += ["### Gate against the baseline", "", "| model | rate | baseline | this run | worse by | margin | p (sign-flip) | "
+                  "Holm alpha | clusters changed | result |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for g in decision.gate:
+            lines.append(f"| {cell(g.model)} | {g.rate} | {g.baseline_value:.3f} | {g.candidate_value:.3f} | {g.drop:+.3f} | "
+                         f"{g.margin} | {g.p_value:.3g} | {g.holm_alpha:.4g} | {g.changed_clusters} of {g.clusters} | "
+                         f"{'**REGRESSION**' if g.regressed else 'ok'} |")
+        lines.append("")
+    if decision.new_flips:
+        lines += [f"### New flips ({len(decision.new_flips)}): consistent in the baseline, not now", "",
+                  "| model | group | base question | answer | paraphrase | answer | strategy |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {cell(f['model'])} | {cell(f['group_id'])} | {cell(f['base_question'])} | {f['base_answer']} | "
+                  f"{cell(f['paraphrase'])} | {f['answer']} | {f['strategy']} |" for f in decision.new_flips]
+        lines.append("")
+    return lines

@@ -1,0 +1,178 @@
+"""The verdict, decided in one place from the rows a run produced.
+
+- Without a baseline (first run): the aggregate checks of ``first_run`` decide.
+- With a baseline: the paired regression gate of ``regression`` decides, on cases that pair
+  (``pairing``), with the settings stored in the baseline.
+- Either way: a selected model with no result is NOT EVALUATED, and a gating pytest case
+  that failed (an aggregate case, a fallback map, an error) makes the run FAIL.
+
+The verdict names its rule and the numbers that decided it, so the terminal line, report.md,
+report.html and summary.json all say *why*. ``vlmcore compare`` calls the same functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.clusters import cluster_unit
+from vlmcore.verdict import exit_codes
+from vlmcore.verdict.first_run import AggregateCheck, first_run_checks
+from vlmcore.verdict.gate_settings import GateSettings
+from vlmcore.verdict.pairing import Pairing, match_models, pair_model
+from vlmcore.verdict.regression import RegressionResult, regression_tests
+from vlmcore.verdict.thresholds import Thresholds
+
+FIRST_RUN_RULE = ("first run: every model-level, per-finding and per-strategy aggregate must not be ruled out by its "
+                  "one-sided confidence bound (clustered; weighted Bonferroni over all checks, familywise alpha {alpha})")
+GATE_RULE = ("gate against baseline {name!r}: no gated rate may drop by more than its margin with a significant "
+             "cluster sign-flip test (Holm across rates and models, familywise alpha {alpha})")
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    model: str
+    status: str
+    reasons: tuple[str, ...]  # the decisive sentences (failures first), or why all passed
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    rule: str
+    models: tuple[ModelVerdict, ...]
+    checks: tuple[AggregateCheck, ...] = ()
+    gate: tuple[RegressionResult, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+    notes: tuple[str, ...] = ()
+    new_flips: tuple[dict, ...] = field(default=())
+
+    @property
+    def exit_code(self) -> int:
+        return exit_codes.BY_STATUS[self.status]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f"{m.model}: {m.status} - {reason}" for m in self.models for reason in m.reasons]
+
+    def headline(self) -> str:
+        decisive = next((m.reasons[0] for m in self.models if m.status == self.status and m.reasons), "")
+        return f"{self.status} ({self.rule})" + (f": {decisive}" if decisive else "")
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "exit_code": self.exit_code, "rule": self.rule,
+                "models": [{"model": m.model, "status": m.status, "reasons": list(m.reasons)} for m in self.models],
+                "checks": [c.to_json() for c in self.checks], "gate": [g.to_json() for g in self.gate],
+                "pairings": [p.summary() for p in self.pairings], "notes": list(self.notes), "new_flips": list(self.new_flips)}
+
+
+def _by_model(rows: list[VariantRow]) -> dict[str, list[VariantRow]]:
+    grouped: dict[str, list[VariantRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.model].append(row)
+    return grouped
+
+
+def _unevaluated(models: list[str], rows: dict, failed_cases: dict[str, int]) -> list[ModelVerdict]:
+    verdicts = []
+    for model in models:
+        if model not in rows:
+            extra = f"; {failed_cases[model]} case(s) errored" if failed_cases.get(model) else ""
+            verdicts.append(ModelVerdict(model, "NOT EVALUATED", (f"no case produced a result (weights absent or every case skipped{extra})",)))
+    return verdicts
+
+
+def _passed_or_too_few(model: str, clusters: int, min_clusters: int, reason: str, what: str) -> ModelVerdict:
+    """A model with no failure passes only with enough clusters: with a handful of patients
+    every interval is wide, nothing can be ruled out, and a PASS would mean nothing."""
+    if clusters < min_clusters:
+        return ModelVerdict(model, "NOT EVALUATED", (f"only {clusters} clusters {what}; a verdict needs at least {min_clusters} "
+                                                     f"([verdict] min_clusters): nothing failed, but too little was measured to pass",))
+    return ModelVerdict(model, "PASS", (reason,))
+
+
+def _case_failures(model: str, failed_cases: dict[str, int]) -> list[str]:
+    count = failed_cases.get(model, 0)
+    return [f"{count} gating pytest case(s) failed (see the failed checks)"] if count else []
+
+
+def decide_first_run(rows: list[VariantRow], thresholds: Thresholds, models: list[str] | None = None,
+                     failed_cases: dict[str, int] | None = None) -> Verdict:
+    """``models``: every model the run selected (a model without rows is NOT EVALUATED)."""
+    failed_cases = failed_cases or {}
+    by_model = _by_model(rows)
+    models = sorted(set(models or []) | set(by_model))
+    verdicts, checks = _unevaluated(models, by_model, failed_cases), []
+    for model in sorted(by_model):
+        results = first_run_checks(by_model[model], thresholds, model)
+        checks += results
+        failures = [c.sentence for c in results if c.passed is False] + _case_failures(model, failed_cases)
+        if failures:
+            verdicts.append(ModelVerdict(model, "FAIL", tuple(failures)))
+            continue
+        passed = sum(bool(c.passed) for c in results)
+        clusters = len({r.cluster for r in by_model[model]})
+        verdicts.append(_passed_or_too_few(model, clusters, thresholds.min_clusters, f"all {passed} aggregate checks passed "
+                                           f"({clusters} clusters by {cluster_unit(by_model[model])})", "evaluated"))
+    verdicts.sort(key=lambda v: v.model)
+    status = exit_codes.worst(v.status for v in verdicts)
+    return Verdict(status, FIRST_RUN_RULE.format(alpha=thresholds.verdict_alpha), tuple(verdicts), tuple(checks))
+
+
+def new_flips(pairing: Pairing, worse: set[str]) -> list[dict]:
+    """Paraphrases that agreed with their base question in the baseline and disagree now."""
+    bases = {new.group_id: new for _, new in pairing.pairs if new.relation == "base"}
+    flips = []
+    for _, new in pairing.pairs:
+        if new.case_id in worse:
+            base = bases.get(new.group_id)
+            flips.append({"model": new.model, "group_id": new.group_id, "case_id": new.case_id, "strategy": new.strategy,
+                          "base_question": base.question if base else "", "base_answer": new.base_answer,
+                          "paraphrase": new.question, "answer": new.answer})
+    return flips
+
+
+def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantRow], settings: GateSettings, name: str,
+                            models: list[str] | None = None, failed_cases: dict[str, int] | None = None,
+                            notes: tuple[str, ...] = (), min_clusters: int = 10) -> Verdict:
+    failed_cases = failed_cases or {}
+    by_model, saved = _by_model(rows), _by_model(baseline_rows)
+    models = sorted(set(models or []) | set(by_model))
+    verdicts = _unevaluated(models, by_model, failed_cases)
+    matched, unmatched, note = match_models(set(saved), set(by_model))
+    notes = notes + ((note,) if note else ())
+    for model in unmatched:
+        verdicts.append(ModelVerdict(model, "COMPARISON IMPOSSIBLE", (f"the baseline has no results for {model} "
+                                                                      f"(it holds {sorted(saved)})",)))
+    pairings, impossible = [], {}
+    for old, new in matched:
+        pairing = pair_model(saved[old], by_model[new], old, new)
+        pairings.append(pairing)
+        reason = pairing.impossible_reason(settings.min_paired_share)
+        if reason:
+            impossible[new] = reason
+        elif pairing.changed:
+            notes += (f"{new}: {len(pairing.changed)} case(s) changed since the baseline and were left out: "
+                      + ", ".join(f"{c} ({why})" for c, why in pairing.changed[:10]) + (" ..." if len(pairing.changed) > 10 else ""),)
+    gate = regression_tests([p for p in pairings if p.model not in impossible], settings)
+    flips = []
+    for pairing in pairings:
+        model = pairing.model
+        if model in impossible:
+            verdicts.append(ModelVerdict(model, "COMPARISON IMPOSSIBLE", (impossible[model],)))
+            continue
+        results = [g for g in gate if g.model == model]
+        failures = [g.sentence for g in results if g.regressed] + _case_failures(model, failed_cases)
+        worse = {c for g in results if g.rate == "consistency" for c in g.worse}
+        flips += new_flips(pairing, worse)
+        if failures:
+            verdicts.append(ModelVerdict(model, "FAIL", tuple(failures)))
+            continue
+        clusters = len({new.cluster for _, new in pairing.pairs})
+        verdicts.append(_passed_or_too_few(model, clusters, min_clusters, f"no regression in {', '.join(g.rate for g in results)} "
+                                           f"over {len(pairing.pairs)} paired cases in {clusters} clusters", "paired"))
+    verdicts.sort(key=lambda v: v.model)
+    status = exit_codes.worst(v.status for v in verdicts)
+    return Verdict(status, GATE_RULE.format(name=name, alpha=settings.alpha), tuple(verdicts), (), tuple(gate),
+                   tuple(pairings), notes, tuple(flips))

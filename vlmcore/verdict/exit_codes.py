@@ -1,0 +1,32 @@
+"""Exit codes of ``pytest benchmarks ...`` and ``vlmcore compare``: one table, documented in
+the README. pytest's own codes 2 (interrupted), 3 (internal error) and 5 (no test
+collected) keep their meaning; vlmcore's verdicts use 0, 1, 6 and 7, and usage errors 4."""
+
+from __future__ import annotations
+
+PASS = 0
+FAIL = 1
+USAGE_ERROR = 4
+NOT_EVALUATED = 6
+COMPARISON_IMPOSSIBLE = 7
+
+BY_STATUS = {"PASS": PASS, "FAIL": FAIL, "NOT EVALUATED": NOT_EVALUATED, "COMPARISON IMPOSSIBLE": COMPARISON_IMPOSSIBLE}
+
+#: worst first: a run with a failed model and an unevaluated one is a FAIL
+SEVERITY = ("FAIL", "COMPARISON IMPOSSIBLE", "NOT EVALUATED", "PASS")
+
+TABLE = (
+    (PASS, "PASS: every model evaluated and the verdict's rule passed"),
+    (FAIL, "FAIL: a first-run check or the regression gate failed (or a gating pytest case failed)"),
+    (2, "pytest: interrupted"),
+    (3, "pytest: internal error"),
+    (USAGE_ERROR, "usage error: a bad option, thresholds file, dataset or baseline, found before any model loads"),
+    (5, "pytest: no test collected"),
+    (NOT_EVALUATED, "NOT EVALUATED: a selected model produced no result (weights absent, every case skipped)"),
+    (COMPARISON_IMPOSSIBLE, "COMPARISON IMPOSSIBLE: the baseline and this run do not share enough of the same cases"),
+)
+
+
+def worst(statuses) -> str:
+    statuses = set(statuses)
+    return next((s for s in SEVERITY if s in statuses), "NOT EVALUATED")

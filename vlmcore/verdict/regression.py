@@ -1,0 +1,105 @@
+"""The paired regression test: has the candidate got worse than the baseline?
+
+For each gated rate and model, every paired case contributes its outcome in both runs; the
+unit of the test is the cluster (patient, or film without patient ids), whose difference
+d_i = sum(candidate outcomes) - sum(baseline outcomes) is an integer. The p-value for
+"worse" comes from the exact sign-flip test on those d_i (``metrics.signflip``), so a base
+answer that flips a whole group's consistency counts once, as one cluster's change, not as
+five independent cases.
+
+A rate regresses when both hold:
+- the drop in the paired rate is larger than the rate's margin (a change too small to
+  matter never fails the gate), and
+- the sign-flip test rejects "no change" after Holm's step-down correction across every
+  gated (model, rate) pair, so the familywise false-alarm rate over metrics and models is
+  at most alpha.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.signflip import p_worse
+from vlmcore.verdict.gate_settings import GateSettings
+from vlmcore.verdict.pairing import Pairing
+
+
+@dataclass(frozen=True)
+class RegressionResult:
+    model: str
+    rate: str
+    baseline_value: float
+    candidate_value: float
+    margin: float
+    p_value: float
+    holm_alpha: float  # the alpha this test was held to in Holm's sequence (0 when not reached)
+    regressed: bool
+    clusters: int
+    changed_clusters: int
+    cases: int
+    worse: tuple[str, ...]  # case ids that went from a good to a bad outcome
+    better: tuple[str, ...]
+
+    @property
+    def drop(self) -> float:
+        """How much worse the candidate is, in the rate's bad direction (negative: better)."""
+        change = self.candidate_value - self.baseline_value
+        return -change if RATES[self.rate].higher_is_better else change
+
+    @property
+    def sentence(self) -> str:
+        label = "REGRESSION" if self.regressed else "ok"
+        alpha = f"Holm alpha {self.holm_alpha:.4g}" if self.holm_alpha else "not reached in Holm's sequence"
+        return (f"{label} {self.model}: {self.rate} {self.baseline_value:.3f} -> {self.candidate_value:.3f} "
+                f"(worse by {self.drop:+.3f}; margin {self.margin}); sign-flip p={self.p_value:.3g} ({alpha}) over "
+                f"{self.clusters} clusters ({self.changed_clusters} changed), {self.cases} paired cases: "
+                f"{len(self.worse)} worse, {len(self.better)} better")
+
+    def to_json(self) -> dict:
+        return {"model": self.model, "rate": self.rate, "baseline": self.baseline_value, "candidate": self.candidate_value,
+                "drop": round(self.drop, 6), "margin": self.margin, "p_value": self.p_value, "holm_alpha": self.holm_alpha,
+                "regressed": self.regressed, "clusters": self.clusters, "changed_clusters": self.changed_clusters,
+                "cases": self.cases, "worse": list(self.worse), "better": list(self.better), "sentence": self.sentence}
+
+
+def paired_rate_test(pairing: Pairing, rate_name: str, margin: float) -> RegressionResult | None:
+    """The paired test of one rate (before Holm: ``regressed`` is decided by ``holm``)."""
+    rate = RATES[rate_name]
+    pairs = [(old, new) for old, new in pairing.pairs if rate.applies(old) and rate.applies(new)]
+    if not pairs:
+        return None
+    sign = 1 if rate.higher_is_better else -1
+    per_cluster: dict[str, int] = defaultdict(int)
+    worse, better = [], []
+    for old, new in pairs:
+        before, after = bool(rate.success(old)), bool(rate.success(new))
+        per_cluster[new.cluster] += sign * (after - before)
+        if before != after:
+            (better if sign * (after - before) > 0 else worse).append(new.case_id)
+    baseline_value = sum(rate.success(o) for o, _ in pairs) / len(pairs)
+    candidate_value = sum(rate.success(n) for _, n in pairs) / len(pairs)
+    differences = list(per_cluster.values())
+    return RegressionResult(pairing.model, rate_name, baseline_value, candidate_value, margin, p_worse(differences), 0.0,
+                            False, len(differences), sum(d != 0 for d in differences), len(pairs), tuple(worse), tuple(better))
+
+
+def holm(results: list[RegressionResult], alpha: float) -> list[RegressionResult]:
+    """Holm's step-down over all results; a result regresses when significant and beyond its margin."""
+    order = sorted(range(len(results)), key=lambda i: results[i].p_value)
+    decided = list(results)
+    for step, index in enumerate(order):
+        level = alpha / (len(results) - step)
+        result = results[index]
+        if result.p_value > level:
+            break
+        decided[index] = replace(result, holm_alpha=level, regressed=result.drop > result.margin)
+    return decided
+
+
+def regression_tests(pairings: list[Pairing], settings: GateSettings) -> list[RegressionResult]:
+    """Every gated rate for every paired model, Holm-corrected together."""
+    results = [r for p in pairings for name in settings.metrics if (r := paired_rate_test(p, name, settings.margins[name])) is not None]
+    return holm(results, settings.alpha)
