@@ -8,32 +8,42 @@ from vlmcore.cli import main
 from vlmcore.data.rows import VariantRow
 
 
-def _row(case: str, answer: str) -> dict:
-    return VariantRow(model="m", case_id=case, group_id="g", question="q?", relation="invariant", strategy="voice",
-                      finding="f", patient_id="p", image="a.png", expected="yes", answer=answer, base_answer="yes", p_yes=0.5,
-                      margin=0.1, mass=0.5, parse_path="score", map_method="sdpa-rows", map_fallback=False, map_grid=(2, 2),
-                      blank_answer="no", metrics={"js_to_base": 0.01}).to_json()
+def _row(case: int, answer: str) -> dict:
+    return VariantRow(model="m", case_id=f"c{case}", group_id=f"g{case}", question="q?", relation="invariant", strategy="voice",
+                      finding="f", patient_id=f"p{case}", image="a.png", expected="yes", answer=answer, base_answer="yes",
+                      p_yes=0.5, margin=0.1, mass=0.5, parse_path="score", map_method="sdpa-rows", map_fallback=False,
+                      map_grid=(2, 2), blank_answer="no", metrics={"js_to_base": 0.01}, image_sha=f"film{case}").to_json()
 
 
 def _run_dir(folder, answers):
+    from vlmcore.verdict.gate_settings import GateSettings
+    from vlmcore.verdict.manifest import RunManifest
+
     folder.mkdir()
-    rows = [_row(f"c{i}", a) for i, a in enumerate(answers)]
+    rows = [_row(i, a) for i, a in enumerate(answers)]
     (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    value = sum(a == "yes" for a in answers) / len(answers)
+    manifest = RunManifest(folder.name, "d.csv", "fp", GateSettings(metrics=("consistency",)), {"m": "scripted"})
+    (folder / "manifest.json").write_text(json.dumps(manifest.to_json()))
+    value = sum(a == "yes" for a in answers) / max(len(answers), 1)
     metric = {"value": value, "ci95": None}
     (folder / "summary.json").write_text(json.dumps({"models": {"m": {k: metric for k in (
         "consistency", "flip_rate", "accuracy", "js_divergence", "inverted_flip_rate", "image_reliance")}}}))
     return folder
 
 
-def test_compare_passes_for_equal_runs_and_fails_for_a_regression(tmp_path, capsys):
+def test_compare_uses_the_gate_and_its_exit_codes(tmp_path, capsys):
     old = _run_dir(tmp_path / "old", ["yes"] * 30)
     same = _run_dir(tmp_path / "same", ["yes"] * 30)
     worse = _run_dir(tmp_path / "worse", ["yes"] * 20 + ["no"] * 10)
+    empty = _run_dir(tmp_path / "empty", [])
     assert main(["compare", str(old), str(same)]) == 0
     assert main(["compare", str(old), str(worse), "--output", str(tmp_path / "c.md")]) == 1
     text = (tmp_path / "c.md").read_text()
-    assert "REGRESSION m: consistency 1.000 -> 0.667" in text and "c29" in text
+    assert "REGRESSION m: consistency 1.000 -> 0.667" in text and "sign-flip p=" in text and "10 worse" in text
+    assert main(["compare", str(old), str(empty)]) == 6  # the candidate evaluated nothing
+    assert main(["compare", str(empty), str(old)]) == 7  # nothing to compare against
+    assert main(["compare", str(old), str(tmp_path / "nowhere")]) == 4
+    assert "verdict: NOT EVALUATED (exit code 6)" in capsys.readouterr().out
 
 
 def test_summary_command_and_errors(tmp_path):
@@ -45,4 +55,4 @@ def test_summary_command_and_errors(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("group_id,image,question,answer\ng,a.png,q?,maybe\n")
     done = subprocess.run([sys.executable, "-m", "vlmcore", "summary", str(bad)], capture_output=True, text=True)
-    assert done.returncode == 2 and "row 2" in done.stderr and "unknown answer" in done.stderr
+    assert done.returncode == 4 and "row 2" in done.stderr and "unknown answer" in done.stderr

@@ -7,35 +7,41 @@ from tests.plugin.conftest import read_summary, run_suite, scripted_plugin
 SELECTION = ["-m", "smoke", "-k", "tiny-medgemma and test_group_consistency"]
 
 
+def _few_clusters_allowed(tmp_path):
+    """The scripted model reads the phantom films only roughly (accuracy ~0.4): judge consistency alone."""
+    path = tmp_path / "few.toml"
+    path.write_text("[thresholds]\naccuracy = 0.0\n[verdict]\nmin_clusters = 2\n")
+    return path
+
+
 def test_saved_run_compared_with_itself_passes(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "honest")
-    saved = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--save-baseline", "good", plugin=plugin)
-    assert saved.ret == 0
+    few = ["--thresholds", str(_few_clusters_allowed(tmp_path))]
+    saved = run_suite(pytester, *SELECTION, *few, "--report-dir", str(tmp_path), "--save-baseline", "good", plugin=plugin)
+    assert saved.ret == 0, saved.stdout.str()[-2000:]
     assert (tmp_path / "baselines" / "good" / "results.jsonl").is_file()
-    again = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--baseline", "good", plugin=plugin)
+    again = run_suite(pytester, *SELECTION, *few, "--report-dir", str(tmp_path), "--baseline", "good", plugin=plugin)
     assert again.ret == 0, again.stdout.str()[-2000:]
     again.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> 1.000*", "*verdict: PASS*"])
 
 
-def test_degraded_model_fails_the_gate_and_lists_changed_cases(pytester, tmp_path):
+def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp_path):
+    """The bundled phantom set has 6 patients: nothing can be ruled out, so neither a first run
+    nor a gate on it may PASS. The regression is still shown (its worse cases listed)."""
     good = scripted_plugin(pytester, "honest")
-    run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--save-baseline", "v1", plugin=good)
-    # the degraded model flips on some phrasings; its own per-group consistency cases are not run here,
-    # so only the gate can fail the session
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text("[thresholds]\naccuracy = 0.0\n")
+    first = run_suite(pytester, *SELECTION, "--thresholds", str(lenient), "--report-dir", str(tmp_path), "--save-baseline", "v1",
+                      plugin=good)
+    assert first.ret == 6
+    first.stdout.fnmatch_lines(["*tiny-medgemma: NOT EVALUATED - only 6 clusters evaluated; a verdict needs at least 10*"])
     bad = scripted_plugin(pytester, "degraded")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_accuracy", "--report-dir", str(tmp_path),
-                       "--baseline", "v1", "--thresholds", str(_lenient(tmp_path)), plugin=bad)
-    assert result.ret == 1
-    result.stdout.fnmatch_lines(["*REGRESSION tiny-medgemma: consistency 1.000 -> *McNemar p=*", "*cases that got worse: phantom*"])
-    gate = read_summary(tmp_path)["gate"]
-    regressed = [g for g in gate if not g["passed"]]
-    assert regressed and all(g["worse"] for g in regressed)
-
-
-def _lenient(tmp_path):
-    path = tmp_path / "lenient.toml"
-    path.write_text("[thresholds]\naccuracy = 0.0\n")
-    return path
+    result = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--baseline", "v1", plugin=bad)
+    assert result.ret == 6, result.stdout.str()[-2000:]
+    result.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> *sign-flip p=*6 clusters*", "*only 6 clusters paired*"])
+    gate = read_summary(tmp_path)["decision"]["gate"]
+    consistency = next(g for g in gate if g["rate"] == "consistency")
+    assert consistency["drop"] > 0.02 and consistency["worse"] and not consistency["regressed"]
 
 
 def test_missing_baseline_fails_before_any_model_loads(pytester, tmp_path):
@@ -55,7 +61,7 @@ def test_bad_option_values_are_usage_errors_naming_the_option(pytester, tmp_path
     typo.write_text("[thresholds]\nconsistensy = 0.5\n")
     result = run_suite(pytester, *SELECTION, "--thresholds", str(typo))
     assert result.ret == 4
-    assert "unknown keys ['consistensy'] in [thresholds]" in result.stderr.str()
+    assert "unknown key 'consistensy' (did you mean 'consistency'?) in [thresholds]" in result.stderr.str()
 
 
 def test_environment_variable_sets_an_option(pytester, tmp_path, monkeypatch):
@@ -99,13 +105,13 @@ def test_real_checkpoint_folder_runs_under_its_family_marker(pytester, tmp_path)
     by_path = run_suite(pytester, "-m", "medgemma", "-k", "test_group_accuracy", "--vlm-model", "medgemma", "--model-path",
                         str(folder), "--report-dir", str(tmp_path / "a"))
     outcomes = by_path.parseoutcomes()
-    assert outcomes.get("passed", 0) + outcomes.get("failed", 0) == 22 and "skipped" not in outcomes
+    assert outcomes.get("passed", 0) + outcomes.get("failed", 0) + outcomes.get("xfailed", 0) == 22 and "skipped" not in outcomes
     summary = read_summary(tmp_path / "a")
     assert set(summary["models"]) == {"medgemma"}
     assert "fingerprint=" in summary["environment"]["models"]["medgemma"]
     by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "--vlm-model", str(folder),
                           "--report-dir", str(tmp_path / "b"))
-    by_folder.stdout.fnmatch_lines(["*test_image_reliance[[]medgemma@medgemma-candidate[]]*"])
+    by_folder.stdout.fnmatch_lines(["*medgemma@medgemma-candidate: NOT EVALUATED - only 6 clusters*"])
 
 
 def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
@@ -113,15 +119,16 @@ def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
     run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--save-baseline", "medgemma-only", plugin=plugin)
     other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--report-dir", str(tmp_path),
                       "--baseline", "medgemma-only")
-    assert other.ret == 1
-    other.stdout.fnmatch_lines(["*REGRESSION CHECK IMPOSSIBLE: no case of this run*"])
+    assert other.ret == 7
+    other.stdout.fnmatch_lines(["*tiny-llava: COMPARISON IMPOSSIBLE - the baseline has no results for tiny-llava*"])
 
 
 def test_all_skipped_run_is_not_evaluated_not_passed(pytester, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
     result = run_suite(pytester, "-m", "llava", "-k", "test_group_accuracy", "--report-dir", str(tmp_path))
-    result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED*"])
+    result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED (exit code 6)*"])
+    assert result.ret == 6
     assert read_summary(tmp_path)["verdict"] == "NOT EVALUATED"
 
 

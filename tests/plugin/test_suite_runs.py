@@ -58,10 +58,25 @@ def test_summary_matches_a_recomputation_from_results(tiny_llava_run):
 
 
 def test_yes_always_model_fails_image_reliance(pytester, tmp_path):
+    """On 100 films a model that says yes whatever the image is ruled out; on the 6-patient
+    phantom set image reliance cannot be (all of a patient's answers alike is possible), and
+    the run fails on what can be ruled out there: its accuracy."""
+    import numpy as np
+
+    from vlmcore.testing.study import StudyModel, write_study
+
+    dataset = write_study(StudyModel().draw(np.random.default_rng(0)), tmp_path / "study")
     plugin = scripted_plugin(pytester, "yes-always")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--report-dir", str(tmp_path), plugin=plugin)
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--dataset", str(dataset),
+                       "--report-dir", str(tmp_path / "a"), plugin=plugin)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*test_image_reliance[[]tiny-medgemma[]]*", "*stay the same with the image blanked*"])
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*FAIL tiny-medgemma image_reliance (model): 1.000, 95% CI*required <= 0.9 (100 clusters*"])
+    few = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--report-dir", str(tmp_path / "b"),
+                    plugin=plugin)
+    few.assert_outcomes(passed=1)
+    assert few.ret == 1
+    few.stdout.fnmatch_lines(["*FAIL tiny-medgemma accuracy (model)*unreliable: only 6 cluster(s))"])
 
 
 def test_image_dependent_model_passes_image_reliance(pytester, tmp_path):
@@ -89,11 +104,16 @@ def _dataset_with_voice_in_two_groups(tmp_path):
 def test_strategy_flipper_fails_exactly_the_groups_with_that_strategy(pytester, tmp_path):
     dataset, voice_groups, all_groups = _dataset_with_voice_in_two_groups(tmp_path)
     plugin = scripted_plugin(pytester, "passive-flipper")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--dataset", str(dataset),
-                       "--report-dir", str(tmp_path / "r"), plugin=plugin)
-    failed = {line.split("tiny-medgemma-")[1].split("]")[0] for line in result.outlines if line.startswith("FAILED")}
-    assert failed == voice_groups
-    result.assert_outcomes(failed=2, passed=len(all_groups) - 2)
+    shown = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--dataset", str(dataset),
+                      "--report-dir", str(tmp_path / "r"), "-rx", plugin=plugin)
+    xfailed = {line.split("tiny-medgemma-")[1].split("]")[0] for line in shown.outlines if line.startswith("XFAIL")}
+    assert xfailed == voice_groups  # diagnostics: shown with the measured value, not gating
+    shown.assert_outcomes(xfailed=2, passed=len(all_groups) - 2)
+    gating = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--dataset", str(dataset),
+                       "--report-dir", str(tmp_path / "g"), "--case-checks", "gate", plugin=plugin)
+    failed = {line.split("tiny-medgemma-")[1].split("]")[0] for line in gating.outlines if line.startswith("FAILED")}
+    assert failed == voice_groups and gating.ret == 1
+    gating.assert_outcomes(failed=2, passed=len(all_groups) - 2)
 
 
 def test_xdist_gives_the_same_summary_as_serial(pytester, tmp_path):

@@ -7,7 +7,9 @@ import pytest
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.summary import summarise_run
-from vlmcore.plugin.thresholds import load_thresholds
+from vlmcore.verdict.decision import decide_first_run
+from vlmcore.verdict.manifest import RunManifest
+from vlmcore.verdict.thresholds import load_thresholds
 from vlmcore.report.html import render_html
 from vlmcore.report.run_report import CaseOutcome, RunReport
 
@@ -23,7 +25,9 @@ def _report() -> RunReport:
                 mass=0.5, parse_path="score", map_method="sdpa-rows", map_fallback=False, map_grid=(4, 4), blank_answer="yes",
                 metrics={"inside_body_ratio": 0.9, "border_fraction": 0.1, "js_to_base": 0.02 * index}))
     cases = [CaseOutcome("b::t[m-g0]", "test_group_consistency", "m", "g0", "failed", "consistency 0.50 < 0.9")]
-    return RunReport("r1", rows, summarise_run(rows, resamples=50), cases, load_thresholds().describe(), {"software": {}}, [], [], {})
+    thresholds = load_thresholds()
+    return RunReport("r1", rows, summarise_run(rows), cases, thresholds.describe(), {"software": {}},
+                     decide_first_run(rows, thresholds, ["m"], {"m": 1}), RunManifest("r1", "d.csv", "fp", thresholds.gate))
 
 
 def test_html_report_renders_in_headless_chromium(tmp_path):

@@ -78,11 +78,13 @@ def pair_model(baseline: list[VariantRow], candidate: list[VariantRow], baseline
 def match_models(baseline_models: set[str], candidate_models: set[str]) -> tuple[list[tuple[str, str]], list[str], str]:
     """(baseline, candidate) model pairs, candidate models left without a baseline, and a note.
 
-    Models pair by key. When the runs share no key and each holds exactly one model (a new
-    checkpoint folder is a new key), those two pair, and the note says so.
+    Models pair by key. When the runs share no key and each holds exactly one model of the
+    same family (a new checkpoint folder is a new key: ``medgemma@v2`` against
+    ``medgemma@v1``), those two pair, and the note says so.
     """
     shared = sorted(baseline_models & candidate_models)
     if not shared and len(baseline_models) == 1 and len(candidate_models) == 1:
         (old,), (new,) = baseline_models, candidate_models
-        return [(old, new)], [], f"paired model {new} with the baseline's only model {old}"
+        if old.split("@")[0] == new.split("@")[0]:
+            return [(old, new)], [], f"paired model {new} with the baseline's only model {old} (same family)"
     return [(m, m) for m in shared], sorted(candidate_models - baseline_models), ""

@@ -35,7 +35,7 @@ class RegressionResult:
     candidate_value: float
     margin: float
     p_value: float
-    holm_alpha: float  # the alpha this test was held to in Holm's sequence (0 when not reached)
+    holm_alpha: float  # the level this test was held to in Holm's sequence (0: not reached, an earlier one held)
     regressed: bool
     clusters: int
     changed_clusters: int
@@ -93,9 +93,10 @@ def holm(results: list[RegressionResult], alpha: float) -> list[RegressionResult
     for step, index in enumerate(order):
         level = alpha / (len(results) - step)
         result = results[index]
-        if result.p_value > level:
-            break
-        decided[index] = replace(result, holm_alpha=level, regressed=result.drop > result.margin)
+        significant = result.p_value <= level
+        decided[index] = replace(result, holm_alpha=level, regressed=significant and result.drop > result.margin)
+        if not significant:
+            break  # the tests after this one are not reached
     return decided
 
 
