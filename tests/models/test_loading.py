@@ -126,3 +126,16 @@ def test_tiny_fingerprint_follows_the_weights():
 
     first, again, other = tiny_adapter("llava", seed=0), tiny_adapter("llava", seed=0), tiny_adapter("llava", seed=1)
     assert first.fingerprint == again.fingerprint != other.fingerprint
+
+
+def test_digest_memo_survives_a_half_written_file_and_writes_atomically(tmp_path, monkeypatch):
+    """Parallel workers share the memo: a truncated one (a writer mid-write) must not break a load."""
+    from vlmcore.models import fingerprint
+
+    monkeypatch.setattr(fingerprint, "_MEMO", tmp_path / "memo.json")
+    weights = tmp_path / "w.safetensors"
+    weights.write_bytes(b"weights")
+    (tmp_path / "memo.json").write_text("")  # what a reader saw during a non-atomic write
+    first = fingerprint.file_digest(weights)
+    assert first == __import__("hashlib").sha256(b"weights").hexdigest()
+    assert fingerprint._read_memo() and not list(tmp_path.glob("*.tmp"))

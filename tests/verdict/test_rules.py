@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.verdict.rows import group, row
+from tests.verdict.rows import group
 from vlmcore.verdict import exit_codes
 from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
 from vlmcore.verdict.first_run import first_run_checks

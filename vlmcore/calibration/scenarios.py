@@ -34,7 +34,7 @@ class Scenario:
 
 def at_thresholds(thresholds: Thresholds, below: float = 0.0, only: str | None = None) -> StudyModel:
     """A model whose expected rates sit at every threshold, or ``below`` worse (all of them, or ``only`` one)."""
-    shift = lambda name: below if only in (None, name) else 0.0  # noqa: E731
+    shift = lambda name: below if only in (None, name) else 0.0
     consistency = max(thresholds.get("consistency"), thresholds.get("finding_consistency"), thresholds.get("strategy_consistency"))
     accuracy = {f: thresholds.get("accuracy", f) - shift("accuracy") for f in FINDINGS}
     return StudyModel().with_rates(consistency - shift("consistency"), accuracy, thresholds.get("image_reliance") + shift("image_reliance"))
@@ -91,10 +91,10 @@ def gate_scenarios(thresholds: Thresholds, design: StudyDesign) -> list[Scenario
     # base questions that depart from the film's reading more often, so that base redraws actually happen
     shaky_base = replace(study, base_flip_probability=0.08).with_rates(study.expected_consistency(), study.expected_accuracy(),
                                                                         study.blank_same)
-    null = lambda name, change, model=study: Scenario("gate null", name, "pass", _gate(thresholds, design, model, change))  # noqa: E731
-    alternative = lambda name, model, change: Scenario("gate alternative", name, "fail",  # noqa: E731
+    null = lambda name, change, model=study: Scenario("gate null", name, "pass", _gate(thresholds, design, model, change))
+    alternative = lambda name, model, change: Scenario("gate alternative", name, "fail",
                                                        _gate(thresholds, design, model, change))
-    old = lambda name, change, model=study: Scenario("old rule, null", name, "pass",  # noqa: E731
+    old = lambda name, change, model=study: Scenario("old rule, null", name, "pass",
                                                     _gate(thresholds, design, model, change, old_rule=True))
     return [
         old("paraphrase-level redraw", lambda run, rng: study.redraw_paraphrases(run, rng)),

@@ -15,18 +15,35 @@ from pathlib import Path
 _MEMO = Path(os.environ.get("VLMCORE_CACHE_DIR", Path.home() / ".cache" / "vlmcore")) / "file-digests.json"
 
 
+def _read_memo() -> dict:
+    """The memo, or an empty one when it is absent or unreadable (it is only a cache)."""
+    try:
+        memo = json.loads(_MEMO.read_text())
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def _write_memo(memo: dict) -> None:
+    """Atomically (temp file + rename): parallel workers and processes share this file, and a
+    reader must never see it half written."""
+    _MEMO.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _MEMO.with_name(f"{_MEMO.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(memo))
+    os.replace(temporary, _MEMO)
+
+
 def file_digest(path: Path) -> str:
     stat = path.stat()
     key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    memo = json.loads(_MEMO.read_text()) if _MEMO.is_file() else {}
+    memo = _read_memo()
     if key not in memo:
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        memo[key] = digest.hexdigest()
-        _MEMO.parent.mkdir(parents=True, exist_ok=True)
-        _MEMO.write_text(json.dumps(memo))
+        memo = _read_memo() | {key: digest.hexdigest()}  # re-read: keep what other processes added meanwhile
+        _write_memo(memo)
     return memo[key]
 
 

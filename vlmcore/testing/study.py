@@ -120,7 +120,7 @@ class StudyModel:
         departs = self.base_flip_probability * (1 - self.flip_probability) + (1 - self.base_flip_probability) * self.flip_probability
         stable = 1 - (1 - consistency) / departs
         c = (1 - stable) * (self.base_flip_probability + PARAPHRASES * self.flip_probability) / (PARAPHRASES + 1)
-        base = lambda target: (target - c) / (1 - 2 * c)  # noqa: E731 - inverse of expected_accuracy
+        base = lambda target: (target - c) / (1 - 2 * c)  # the inverse of expected_accuracy
         if isinstance(accuracy, dict):
             per_finding = tuple((f, base(t)) for f, t in accuracy.items())
             return replace(self, stable_share=stable, finding_accuracy=per_finding, blank_same=blank_same)
@@ -182,7 +182,7 @@ def study_rows(run: StudyAnswers, model: str = "study", patient_ids: bool = True
     """The run as the suite's result rows (``VariantRow``), as the engine would write them."""
     from vlmcore.data.rows import VariantRow
 
-    said = lambda value: "yes" if value else "no"  # noqa: E731
+    said = lambda value: "yes" if value else "no"
     rows = []
     for g in range(run.design.groups):
         texts = questions(run, g)
@@ -236,6 +236,7 @@ def write_study(run: StudyAnswers, folder: Path, *, relabel: bool = False, rewor
         key = image_hash(pixels)
         expected = bool(run.expected[g]) ^ relabel
         patient = f"p{g // run.design.films_per_patient:03d}"
+        table[f"{key}|*"] = "yes" if run.answers[g, 0] else "no"  # any other question on this film: its base answer
         texts = questions(run, g)
         if reword:
             texts = [t.replace("?", " on the lateral view?") for t in texts]
@@ -257,7 +258,9 @@ def write_study(run: StudyAnswers, folder: Path, *, relabel: bool = False, rewor
 def study_adapter(answers_file: str | Path, name: str = "study"):
     """A ``ScriptedAdapter`` answering from ``answers.json``; a blank film is answered "no".
 
-    A question or film the table does not hold raises ``KeyError``: a test double must not guess.
+    A question the table does not hold for a known film (the flip search's own paraphrases)
+    gets that film's base answer; an unknown film raises ``KeyError``: a test double must
+    not guess.
     """
     from vlmcore.models.requests import image_hash
     from vlmcore.testing.scripted import ScriptedAdapter
@@ -270,7 +273,9 @@ def study_adapter(answers_file: str | Path, name: str = "study"):
     def margin(question: str, image: np.ndarray) -> float:
         if image.min() == image.max():  # the blank film of the image-reliance pass
             return -2.0
-        return 2.0 if table[f"{image_hash(image)}|{question}"] == "yes" else -2.0
+        film_key = image_hash(image)
+        answer = table.get(f"{film_key}|{question}") or table[f"{film_key}|*"]
+        return 2.0 if answer == "yes" else -2.0
 
     # new answers are a new model: the result cache must not serve the old ones
     return ScriptedAdapter(margin, name=name, fingerprint=f"study-{hashlib.sha256(text.encode()).hexdigest()[:12]}")

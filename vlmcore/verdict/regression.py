@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.rates import RATES
 from vlmcore.metrics.signflip import p_worse
 from vlmcore.verdict.gate_settings import GateSettings
