@@ -49,7 +49,7 @@ def test_16bit_dicom_with_window_scales_to_8bit(tmp_path: Path):
     from pydicom.dataset import FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
-    values = np.tile(np.arange(0, 4096, 16, dtype=np.uint16), (8, 1))
+    values = np.tile(np.arange(0, 4096, 16, dtype=np.uint16), (32, 1))
     meta = FileMetaDataset()
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1"
