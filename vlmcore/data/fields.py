@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from vlmcore.data.tables import Record, Table
@@ -58,12 +59,34 @@ def require_columns(table: Table, columns: tuple[str, ...], schema: str) -> None
         raise DatasetError(f"{schema} schema needs columns {missing}", file=table.path, row=1)
 
 
-def resolve_image(table: Table, record: Record, column: str, image_root: Path) -> Path:
-    """The image path under ``image_root``; a path that escapes the root is refused."""
-    text = required(table, record, column)
-    root = image_root.resolve()
+MAX_PATH = 1024
+
+
+@lru_cache(maxsize=4)
+def _resolved_root(image_root: Path) -> Path:
+    return image_root.resolve()
+
+
+@lru_cache(maxsize=65_536)
+def _resolve_under(root: Path, text: str) -> tuple[Path, bool]:
+    """(resolved path, inside root?): memoised, since a group's six rows name one film."""
     candidate = Path(text)
     resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
-    if not resolved.is_relative_to(root):
+    return resolved, resolved.is_relative_to(root)
+
+
+def resolve_image(table: Table, record: Record, column: str, image_root: Path) -> Path:
+    """The image path under ``image_root``; a path that escapes the root is refused (symlinks
+    are followed before the check)."""
+    text = required(table, record, column)
+    if len(text) > MAX_PATH or "\x00" in text:
+        raise DatasetError(f"not a usable image path ({len(text)} characters{', NUL byte' if chr(0) in text else ''})",
+                           file=table.path, row=record.row, column=column)
+    root = _resolved_root(image_root)
+    try:
+        resolved, inside = _resolve_under(root, text)
+    except (OSError, RuntimeError) as error:  # a symlink loop, a name too long for the file system
+        raise DatasetError(f"image path {text!r} cannot be resolved ({error})", file=table.path, row=record.row, column=column) from None
+    if not inside:
         raise DatasetError(f"image path {text!r} escapes the image root {str(root)!r}", file=table.path, row=record.row, column=column)
     return resolved

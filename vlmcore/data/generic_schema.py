@@ -23,8 +23,24 @@ REQUIRED = ("group_id", "image", "question", "answer")
 OPTIONAL = ("case_id", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split")
 
 
+def _check_unknown_columns(table: Table) -> None:
+    """A column that looks like a known one is a typo that would silently drop its data
+    (``pateint_id`` would cluster every case as one patient): refuse it."""
+    import difflib
+
+    known = REQUIRED + OPTIONAL
+    for column in table.columns:
+        if column and column not in known:
+            close = difflib.get_close_matches(column.lower(), known, n=1, cutoff=0.75)
+            if close or column.lower() in known:
+                suggestion = close[0] if close else column.lower()
+                raise DatasetError(f"unknown column {column!r}: did you mean {suggestion!r}? (known: {list(known)})",
+                                   file=table.path, row=1, column=column)
+
+
 def read_generic(table: Table, image_root: Path) -> list[Case]:
     fields.require_columns(table, REQUIRED, "generic")
+    _check_unknown_columns(table)
     base_rows = _base_rows(table)
     base_questions = {
         fields.required(table, record, "group_id"): fields.required(table, record, "question")

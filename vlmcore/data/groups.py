@@ -54,5 +54,19 @@ def _group(group_id: str, members: list[Case], path: Path) -> ParaphraseGroup:
                 f"group {group_id!r} mixes images: {case.image_path.name!r} vs {base.image_path.name!r} (base at row {_where(base, path)['row']})",
                 column="image", **_where(case, path),
             )
+    for case in members:
+        _check_answer_relation(case, base, path)
     variants = tuple(case for case in members if not case.is_base)
     return ParaphraseGroup(group_id, base.image_path, base, variants)
+
+
+def _check_answer_relation(case: Case, base: Case, path: Path) -> None:
+    """A paraphrase keeps the base question's answer and a negated control flips it: a label
+    that says otherwise would turn a correct model into a "flip" (or hide one)."""
+    where = f"base {base.question!r} at row {_where(base, path)['row']} expects {base.expected_answer!r}"
+    if case.relation == "invariant" and case.expected_answer != base.expected_answer:
+        raise DatasetError(f"an invariant paraphrase must expect the base question's answer, got {case.expected_answer!r} ({where})",
+                           column="answer", **_where(case, path))
+    if case.relation == "inverted" and case.expected_answer == base.expected_answer:
+        raise DatasetError(f"an inverted control must expect the opposite of the base question's answer, got "
+                           f"{case.expected_answer!r} ({where})", column="answer", **_where(case, path))

@@ -42,8 +42,14 @@ def read_table(path: str | Path) -> Table:
     return readers[suffix](path)
 
 
+MAX_CELL = 10_000  # characters in one value: a question or a path is far shorter; a megabyte cell is an attack
+
+
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DatasetError(f"cannot be read ({error.strerror or error})", file=path, row=1) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -70,6 +76,10 @@ def _read_csv(path: Path) -> Table:
                 continue  # a blank line is not a record
             if len(cells) != len(columns):
                 raise DatasetError(f"{len(cells)} fields where the header has {len(columns)}", file=path, row=reader.line_num)
+            for column, cell in zip(columns, cells):
+                if len(cell) > MAX_CELL:
+                    raise DatasetError(f"value of {len(cell)} characters (at most {MAX_CELL})", file=path, row=reader.line_num,
+                                       column=column)
             records.append(Record(reader.line_num, dict(zip(columns, cells))))
     except csv.Error as error:
         raise DatasetError(f"malformed CSV: {error}", file=path, row=max(reader.line_num, 1)) from None
@@ -83,12 +93,26 @@ def _check_header(columns: tuple[str, ...], path: Path) -> None:
         raise DatasetError(f"duplicate column names {duplicates}", file=path, row=1)
 
 
-def _stringify(value: object) -> str:
+def _stringify(value: object, path: Path, row: int, column: str) -> str:
+    """A JSON / Parquet value as the text a CSV cell would hold; anything that is not a
+    scalar (a list, an object, bytes) or not finite is refused rather than turned into text."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise DatasetError(f"{value!r} is not a usable value", file=path, row=row, column=column)
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str):
+        raise DatasetError(f"expected text or a number, got {type(value).__name__}", file=path, row=row, column=column)
+    if "\x00" in value:
+        raise DatasetError("NUL byte in text", file=path, row=row, column=column)
+    if len(value) > MAX_CELL:
+        raise DatasetError(f"value of {len(value)} characters (at most {MAX_CELL})", file=path, row=row, column=column)
+    return value
 
 
 def _records_from_dicts(items: list, path: Path, first_row: int, step_rows: list[int] | None = None) -> Table:
@@ -101,7 +125,7 @@ def _records_from_dicts(items: list, path: Path, first_row: int, step_rows: list
         for key in item:
             if key not in columns:
                 columns.append(str(key))
-        records.append(Record(row, {str(k): _stringify(v) for k, v in item.items()}))
+        records.append(Record(row, {str(k): _stringify(v, path, row, str(k)) for k, v in item.items()}))
     return Table(path, tuple(columns), tuple(records), raw=items)
 
 
@@ -114,6 +138,8 @@ def _read_jsonl(path: Path) -> Table:
             items.append(json.loads(line))
         except json.JSONDecodeError as error:
             raise DatasetError(f"invalid JSON: {error.msg}", file=path, row=number) from None
+        except RecursionError:
+            raise DatasetError("JSON nested too deeply", file=path, row=number) from None
         rows.append(number)
     if not items:
         raise DatasetError("empty file: no records", file=path, row=1)
@@ -125,6 +151,8 @@ def _read_json(path: Path) -> Table:
         document = json.loads(_decode(path))
     except json.JSONDecodeError as error:
         raise DatasetError(f"invalid JSON: {error.msg} (line {error.lineno})", file=path, row=error.lineno) from None
+    except RecursionError:
+        raise DatasetError("JSON nested too deeply", file=path, row=1) from None
     if not isinstance(document, list) or not document:
         raise DatasetError("expected a non-empty JSON list of records", file=path, row=1)
     return _records_from_dicts(document, path, 1)

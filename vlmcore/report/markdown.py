@@ -56,7 +56,7 @@ def render_markdown(report: RunReport) -> str:
     lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for model, summary in report.summary.items():
-        lines.append(f"| {model} | {summary['groups']} | {summary['cases']} | {_metric(summary, 'consistency')} | "
+        lines.append(f"| {cell(model)} | {summary['groups']} | {summary['cases']} | {_metric(summary, 'consistency')} | "
                      f"{_metric(summary, 'flip_rate')} | {_metric(summary, 'accuracy')} | {_metric(summary, 'js_divergence')} | "
                      f"{_metric(summary, 'inverted_flip_rate')} | {_metric(summary, 'image_reliance')} | {summary['fallback_maps']} |")
     units = "; ".join(f"{m}: {s['clusters']} clusters by {s['cluster_unit']}" for m, s in report.summary.items())
@@ -69,12 +69,12 @@ def render_markdown(report: RunReport) -> str:
         lines += [f"- {cell(f['model'])} / {cell(f['group_id'])}: \"{cell(f['question'])}\" -> \"{cell(f['paraphrase'])}\" ({', '.join(f['transforms'])})"
                   for f in report.flips if f["found"]]
         lines.append("")
-    lines += ["## Thresholds", "", f"From `{report.thresholds['source']}`:", ""]
+    lines += ["## Thresholds", "", f"From {cell(report.thresholds['source'])}:", ""]
     lines += [f"- `{k}` = {v}" for k, v in report.thresholds["thresholds"].items()]
     lines += [f"- `findings.{f}.{k}` = {v}" for f, table in report.thresholds["findings"].items() for k, v in table.items()]
     lines += [f"- `verdict.alpha` = {report.thresholds['verdict']['alpha']}"]
     lines += [f"- gate (in force): `{k}` = {v}" for k, v in report.manifest.gate.to_json().items()]
     lines += ["", "## Environment", ""]
-    lines += [f"- {k}: {v}" for k, v in report.environment.get("software", {}).items()]
-    lines += [f"- model {k}: {v}" for k, v in report.environment.get("models", {}).items()]
+    lines += [f"- {k}: {cell(v)}" for k, v in report.environment.get("software", {}).items()]
+    lines += [f"- model {cell(k)}: {cell(v)}" for k, v in report.environment.get("models", {}).items()]
     return "\n".join(lines) + "\n"

@@ -7,8 +7,13 @@ from vlmcore.verdict.decision import Verdict
 
 
 def cell(text) -> str:
-    """Markdown table cell: pipes and line breaks would break the table."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """User text (questions, ids, messages) made inert for Markdown: no raw HTML (report.md is
+    appended to ``$GITHUB_STEP_SUMMARY``, which renders it), no pipe or line break to break a
+    table, no backtick or bracket to start code or a link."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;")  # no tag can open without "<"
+    for character in "\\`[]|":
+        text = text.replace(character, "\\" + character)
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def verdict_lines(decision: Verdict) -> list[str]:
