@@ -91,7 +91,12 @@ class Engine:
         keys = [self._key(film, q, with_maps) for q in questions]
         cached = self.store.get_many(keys) if self.store is not None else {}
         if len(cached) == len(keys):
-            return [_decode(cached[k]) for k in keys]
+            try:
+                return [_decode(cached[k]) for k in keys]
+            except (KeyError, TypeError, ValueError, IndexError):  # a damaged entry: recompute, never drop the group
+                message = f"{self.model_key}: malformed cached result for film {film}; recomputed"
+                if message not in self.events:
+                    self.events.append(message)
         results = []
         for start in range(0, len(questions), self.batch_size):
             results += self._evaluate_splitting(image, film, questions[start:start + self.batch_size], with_maps)

@@ -19,19 +19,45 @@ from vlmcore.errors import ConfigError
 class ResultStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self.moved_aside: Path | None = None  # where a corrupt cache went (the run reports it)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open()
+        except sqlite3.DatabaseError:
+            self._db.close()
+            self._move_aside()
+            self._open()
+
+    def _open(self) -> None:
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)")
+        if self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+
+    def _move_aside(self) -> None:
+        """A corrupt cache is kept for inspection under a new name, never silently deleted."""
+        target = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                source.rename(Path(f"{target}{suffix}"))
+        self.moved_aside = target
 
     def get_many(self, keys: list[str]) -> dict[str, dict]:
+        """Stored values; a value that is not valid JSON object is treated as absent (recomputed), never as a result."""
         found: dict[str, dict] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for key, value in self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
-                found[key] = json.loads(value)
+                try:
+                    decoded = json.loads(value)
+                except (ValueError, TypeError):
+                    continue
+                if isinstance(decoded, dict) and decoded:
+                    found[key] = decoded
         return found
 
     def put_many(self, items: dict[str, dict]) -> None:

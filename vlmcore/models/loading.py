@@ -142,3 +142,31 @@ def load_adapter(spec: LoadSpec):
     processor = transformers.AutoProcessor.from_pretrained(folder, **common)
     fingerprint = model_fingerprint((folder / "config.json").read_text(), weights, str(dtype).removeprefix("torch."), spec.quantization)
     return ADAPTERS.get(family)(model, processor, name=str(spec.path or folder.name), fingerprint=fingerprint)
+
+
+def _looks_like_a_path(target: str) -> bool:
+    """Hub ids are ``org/name``; anything absolute, relative-dotted, home-based or deeper is a folder path."""
+    return target.startswith(("/", "./", "../", "~", ".\\")) or target.count("/") >= 2 or os.sep != "/" and os.sep in target
+
+
+def preflight(spec: LoadSpec) -> None:
+    """Everything that can be checked without loading weights, at start-up (seconds, before any
+    case runs): a folder that does not exist or is not a checkpoint, a family / dtype /
+    quantization / device that cannot work. Raises ``ConfigError`` (a usage error); a hub id
+    missing from the local cache raises ``WeightsUnavailable`` (its cases skip: NOT EVALUATED)."""
+    target = spec.path or DEFAULT_CHECKPOINTS.get(spec.family or "", None)
+    if target is not None and _looks_like_a_path(target) and not Path(target).expanduser().exists():
+        raise ConfigError(f"--model-path {target}: no such folder")
+    if spec.family == "medgemma" and spec.dtype == "float16":
+        raise ConfigError("MedGemma (Gemma3) must not run in float16: activations overflow. Use --dtype bfloat16 (GPU) or float32.")
+    if spec.dtype not in ("auto", "bfloat16", "float32", "float16"):
+        raise ConfigError(f"dtype {spec.dtype!r}: expected auto, bfloat16, float32 or float16")
+    device = _device(spec)
+    if spec.quantization is not None and not device.startswith("cuda"):
+        raise ConfigError(f"--quantization {spec.quantization} needs CUDA (bitsandbytes); this run is on {device}")
+    folder = resolve_checkpoint(spec)
+    if not any(folder.glob("*.safetensors")):
+        raise ConfigError(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
+    family = family_of(folder, spec.family)
+    if family == "medgemma" and spec.dtype == "float16":
+        raise ConfigError(f"{folder} is a MedGemma (Gemma3) checkpoint: float16 overflows; use --dtype bfloat16 or float32")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vlmcore.models.loading import LoadSpec, family_of
+from vlmcore.errors import ConfigError
+from vlmcore.models.loading import LoadSpec, WeightsUnavailable, family_of, preflight
 from vlmcore.plugin.options import REAL_FAMILIES, RunOptions
 
 
@@ -34,8 +35,22 @@ def model_specs(options: RunOptions) -> list[ModelSpec]:
         if name in REAL_FAMILIES:
             specs.append(ModelSpec(name, name, False, LoadSpec(family=name, path=options.model_path, **common)))
         elif Path(name).is_dir() and (Path(name) / "config.json").is_file():
-            family = family_of(Path(name), None)
+            family = _checked(lambda: family_of(Path(name), None))
             specs.append(ModelSpec(f"{family}@{Path(name).name}", family, False, LoadSpec(family=family, path=name, **common)))
         else:
             raise pytest.UsageError(f"--vlm-model: {name!r} is neither a family ({', '.join(REAL_FAMILIES)}) nor a checkpoint folder")
+    for spec in specs:
+        if spec.load is not None:
+            _checked(lambda: preflight(spec.load))
     return specs
+
+
+def _checked(check):
+    """Run a start-up check: a bad path, family or dtype is a usage error now, not a failure in
+    every case after an hour; weights absent from the local cache are left to skip."""
+    try:
+        return check()
+    except WeightsUnavailable:
+        return None
+    except ConfigError as error:
+        raise pytest.UsageError(f"vlmcore: {error}") from None

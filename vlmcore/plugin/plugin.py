@@ -25,6 +25,7 @@ MARKERS = {
 }
 SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strategy")
 _RUN = pytest.StashKey()
+_LOST = pytest.StashKey[list]()
 
 
 def pytest_addhooks(pluginmanager) -> None:
@@ -136,14 +137,43 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist: every worker uses the controller's run id (one report, one partial-results folder)."""
+    from vlmcore.plugin.session import shared_run_id
+
+    node.workerinput["vlmcore_run_id"] = shared_run_id(node.config)
+
+
 def pytest_testnodedown(node, error) -> None:
     payload = getattr(node, "workeroutput", {}).get("vlmcore")
     if payload:  # the controller collects nothing itself: its session starts with the first payload
         _run(node.config).merge(payload)
+    elif error is not None:  # the worker died: its results never arrive; handled at session end
+        node.config.stash.setdefault(_LOST, []).append((node.gateway.id, error))
+
+
+def _apply_lost_workers(config) -> None:
+    """Lost workers count only for a vlmcore run: one that merged results, or left partial ones."""
+    lost = config.stash.get(_LOST, [])
+    if not lost:
+        return
+    if _RUN not in config.stash:
+        from vlmcore.plugin.options import read_options
+        from vlmcore.plugin.session import shared_run_id
+
+        partial = read_options(config).report_dir / ".partial" / shared_run_id(config)
+        if not any((partial / f"{worker}.jsonl").is_file() for worker, _ in lost):
+            return
+    run = _run(config)
+    for worker, error in lost:
+        run.worker_lost(worker, error)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     config = session.config
+    if not hasattr(config, "workerinput"):
+        _apply_lost_workers(config)
     if _RUN not in config.stash:
         return
     run = _run(config)
@@ -154,9 +184,19 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         return
     from vlmcore.report.write import write_report
 
+    from vlmcore.report.atomic import ReportWriteError
+
     report = run.build_report()
-    run.run_dir = write_report(report, run.options.report_dir)
+    try:
+        run.run_dir = write_report(report, run.options.report_dir)
+    except ReportWriteError as error:
+        run.write_error = str(error)
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return
     run.last_report = report
+    import shutil
+
+    shutil.rmtree(run.partial_dir, ignore_errors=True)  # the report holds every row now
     if run.options.save_baseline:
         if report.rows:
             from vlmcore.verdict.baseline import save_baseline
@@ -176,6 +216,10 @@ def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _RUN in config.stash and getattr(_run(config), "write_error", None):
+        terminalreporter.section("vlmcore")
+        terminalreporter.write_line(f"vlmcore: the report could not be written: {_run(config).write_error}", red=True)
+        return
     if _RUN not in config.stash or not hasattr(_run(config), "last_report"):
         return
     run = _run(config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import platform
 import secrets
 import time
@@ -36,7 +37,11 @@ class VlmcoreRun:
         except VlmcoreError as error:
             raise pytest.UsageError(f"vlmcore: {error}") from None
         self.models: list[ModelSpec] = model_specs(self.options)
-        self.run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"  # unique when runs start in the same second
+        worker = getattr(config, "workerinput", None)
+        self.run_id = shared_run_id(config)
+        self.worker_id = worker["workerid"] if worker else "main"
+        self.lost_workers: list[str] = []
+        self._check_report_dir()
         self.boxes = self._boxes()
         self.rows: dict[tuple[str, str], object] = {}
         self.cases: list = []
@@ -46,8 +51,33 @@ class VlmcoreRun:
         self.events: list[str] = []  # degradations merged from workers (OOM splits)
         self._engines: dict[str, object] = {}
         self._unavailable: dict[str, str] = {}
+        self._broken: dict[str, str] = {}  # models whose load failed: not retried by every case
 
     # -- setup -------------------------------------------------------------------------
+    def _check_report_dir(self) -> None:
+        """Before any model loads: the report folder can be created and written, and has room
+        (an hour of GPU time must not end in a report that cannot be written)."""
+        import shutil
+
+        folder = self.options.report_dir
+        probe = folder / f".vlmcore-write-probe-{os.getpid()}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe.write_text("probe")
+            probe.unlink()
+            free = shutil.disk_usage(folder).free
+        except OSError as error:
+            raise pytest.UsageError(f"vlmcore: --report-dir {folder}: not a writable folder ({error.strerror or error})") from None
+        needed = 10_000_000 + 8_000 * len(self.dataset.cases) * max(1, len(self.models))
+        if free < needed:
+            raise pytest.UsageError(f"vlmcore: --report-dir {folder}: {free / 1e6:.1f} MB free, this run's report needs about "
+                                    f"{needed / 1e6:.0f} MB")
+
+    @property
+    def partial_dir(self) -> Path:
+        """Rows as each group is evaluated, one file per worker: what a dead worker leaves behind."""
+        return self.options.report_dir / ".partial" / self.run_id
+
     def _load_baseline(self):
         if not self.options.baseline:
             return None
@@ -123,6 +153,8 @@ class VlmcoreRun:
         """The model's engine, loaded once per session (per xdist worker); absent weights skip."""
         if key in self._unavailable:
             pytest.skip(self._unavailable[key])
+        if key in self._broken:
+            pytest.fail(self._broken[key], pytrace=False)
         if key not in self._engines:
             from vlmcore.engine import Engine
             from vlmcore.models.loading import WeightsUnavailable
@@ -133,6 +165,13 @@ class VlmcoreRun:
             except WeightsUnavailable as error:
                 self._unavailable[key] = f"{key}: {error}"
                 pytest.skip(self._unavailable[key])
+            except (pytest.UsageError, KeyboardInterrupt):
+                raise
+            except Exception as error:  # a corrupt checkpoint, a broken tokenizer: one cause, reported once per case
+                self._broken[key] = (f"{key} failed to load (tried once; every case of this model reports this error): "
+                                     f"{type(error).__name__}: {error}")
+                self.events.append(self._broken[key])
+                pytest.fail(self._broken[key], pytrace=False)
             self.model_environment[key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
             from vlmcore.plugin.progress import Progress
 
@@ -148,6 +187,9 @@ class VlmcoreRun:
             from vlmcore.engine.result_store import ResultStore
 
             self._result_store = ResultStore(self.options.result_cache)
+            if self._result_store.moved_aside:
+                self.events.append(f"result cache {self.options.result_cache} was corrupt: moved aside to "
+                                   f"{self._result_store.moved_aside} and rebuilt (results are recomputed)")
         return self._result_store
 
     def _adapter(self, spec: ModelSpec):
@@ -173,12 +215,45 @@ class VlmcoreRun:
 
         for row in evaluation.rows:
             self.rows[(row.model, row.case_id)] = row
+        self._append_partial(evaluation.rows)
         base = evaluation.base
         for row in evaluation.rows:
             if row.relation == "invariant" and not row.consistent:
                 png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
                                      titles=(f"base: {base.answer}", f"variant: {row.answer}"))
                 self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(_as_jpeg(png)).decode()
+
+    def _append_partial(self, rows) -> None:
+        try:
+            self.partial_dir.mkdir(parents=True, exist_ok=True)
+            with (self.partial_dir / f"{self.worker_id}.jsonl").open("a") as handle:
+                handle.write("".join(json.dumps(row.to_json(), sort_keys=True) + "\n" for row in rows))
+                handle.flush()
+        except OSError as error:  # the final report still gets every row from the payload; say so, once
+            message = f"partial results for {self.worker_id} could not be written ({error.strerror or error}): a lost worker's rows would be lost"
+            if message not in self.events:
+                self.events.append(message)
+
+    def worker_lost(self, worker: str, error) -> None:
+        """An xdist worker died (e.g. the OOM killer): recover the rows it had written, record the loss."""
+        from vlmcore.data.rows import VariantRow
+
+        recovered = 0
+        partial = self.partial_dir / f"{worker}.jsonl"
+        if partial.is_file():
+            for line in partial.read_text().splitlines():
+                try:
+                    row = VariantRow.from_json(json.loads(line))
+                except (ValueError, TypeError, KeyError):
+                    continue  # the line it was writing when it died; the group is evaluated again or missing
+                if (row.model, row.case_id) not in self.rows:
+                    self.rows[(row.model, row.case_id)] = row
+                    recovered += 1
+        cause = str(error).strip().splitlines()[-1] if error else "no reason given"
+        message = (f"worker {worker} was lost ({cause}): {recovered} result rows recovered from its partial results; "
+                   "what it had not finished is not evaluated, so this run cannot PASS")
+        self.lost_workers.append(message)
+        self.events.append(message)
 
     def record_case(self, outcome) -> None:
         self.cases.append(outcome)
@@ -212,7 +287,7 @@ class VlmcoreRun:
         return json.dumps({
             "rows": [row.to_json() for row in self.rows.values()], "cases": [c.to_json() for c in self.cases],
             "flips": list(self.flips.values()), "overlays": self.overlays, "models": self.model_environment,
-            "events": [e for engine in self._engines.values() for e in engine.events],
+            "events": self.events + [e for engine in self._engines.values() for e in engine.events],
         })
 
     def merge(self, payload: str) -> None:
@@ -251,14 +326,19 @@ class VlmcoreRun:
         return {"software": software, "models": dict(sorted(self.model_environment.items())), "events": events}
 
     def decide(self, rows: list):
-        """The verdict over this run's rows (``vlmcore.verdict.decision``)."""
-        from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
-
+        """The verdict over this run's rows (``vlmcore.verdict.decision``); a lost worker blocks a PASS."""
         selected = sorted({c.model for c in self.cases})
         failed = {}
         for case in self.cases:
             if case.outcome == "failed":
                 failed[case.model] = failed.get(case.model, 0) + 1
+        from vlmcore.verdict.decision import incomplete
+
+        return incomplete(self._decide(rows, selected, failed), self.lost_workers)
+
+    def _decide(self, rows: list, selected: list[str], failed: dict):
+        from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
+
         if self.baseline is None:
             return decide_first_run(rows, self.thresholds, selected, failed)
         settings = self.gate_settings
@@ -291,6 +371,20 @@ class VlmcoreRun:
         return RunReport(self.run_id, rows, summarise_run(rows), cases, self.thresholds.describe(), self.environment(),
                          self.decide(rows), self.manifest(), sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])),
                          self.overlays)
+
+
+RUN_ID = pytest.StashKey[str]()
+
+
+def shared_run_id(config) -> str:
+    """One id for the controller and its xdist workers (the controller hands it out in
+    ``pytest_configure_node``); unique even when runs start in the same second."""
+    worker = getattr(config, "workerinput", None)
+    if worker and "vlmcore_run_id" in worker:
+        return worker["vlmcore_run_id"]
+    if RUN_ID not in config.stash:
+        config.stash[RUN_ID] = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+    return config.stash[RUN_ID]
 
 
 def _as_jpeg(png: bytes) -> bytes:

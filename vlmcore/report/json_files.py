@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from vlmcore.report.atomic import write_atomic
 from vlmcore.report.run_report import RunReport
 
 
 def write_results(report: RunReport, run_dir: Path) -> Path:
     path = run_dir / "results.jsonl"
     ordered = sorted(report.rows, key=lambda r: (r.model, r.group_id, r.case_id))
-    path.write_text("".join(json.dumps(row.to_json(), sort_keys=True) + "\n" for row in ordered))
+    write_atomic(path, "".join(json.dumps(row.to_json(), sort_keys=True) + "\n" for row in ordered))
     return path
 
 
@@ -29,11 +30,11 @@ def write_summary(report: RunReport, run_dir: Path) -> Path:
                                  "design-effect-adjusted sample size with a t quantile on clusters - 1 df; unreliable below 10 clusters",
                          "verdict": "see decision.rule; exit codes in the README"},
     }
-    path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    write_atomic(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
     return path
 
 
 def write_manifest(report: RunReport, run_dir: Path) -> Path:
     path = run_dir / "manifest.json"
-    path.write_text(json.dumps(report.manifest.to_json(), indent=1, sort_keys=True) + "\n")
+    write_atomic(path, json.dumps(report.manifest.to_json(), indent=1, sort_keys=True) + "\n")
     return path

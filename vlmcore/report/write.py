@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vlmcore.report.atomic import ReportWriteError, append_text, write_atomic
 from vlmcore.report.html import render_html
 from vlmcore.report.json_files import write_manifest, write_results, write_summary
 from vlmcore.report.markdown import render_markdown
@@ -12,17 +13,20 @@ from vlmcore.report.run_report import RunReport
 
 
 def write_report(report: RunReport, report_dir: Path) -> Path:
+    """Every file atomically (``atomic.write_atomic``); raises ``ReportWriteError`` naming the path."""
     run_dir = report_dir / report.run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportWriteError(f"cannot create {run_dir}: {error.strerror or error}") from None
     write_results(report, run_dir)
     write_summary(report, run_dir)
     write_manifest(report, run_dir)
     markdown = render_markdown(report)
-    (run_dir / "report.md").write_text(markdown)
-    (run_dir / "report.html").write_text(render_html(report))
-    (report_dir / "latest.txt").write_text(report.run_id + "\n")
+    write_atomic(run_dir / "report.md", markdown)
+    write_atomic(run_dir / "report.html", render_html(report))
+    write_atomic(report_dir / "latest.txt", report.run_id + "\n")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
-        with open(step_summary, "a") as handle:
-            handle.write(markdown)
+        append_text(Path(step_summary), markdown)
     return run_dir

@@ -6,6 +6,7 @@ before any model loads."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,14 @@ def load_baseline(report_dir: Path, name: str) -> SavedRun:
 
 
 def save_baseline(report_dir: Path, name: str, run_dir: Path) -> Path:
+    """Copy the run's files; each lands whole (temporary copy, then rename) or not at all."""
     folder = baseline_dir(report_dir, name)
-    folder.mkdir(parents=True, exist_ok=True)
-    for file in FILES:
-        shutil.copyfile(run_dir / file, folder / file)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for file in FILES:
+            temporary = folder / f".{file}.tmp"
+            shutil.copyfile(run_dir / file, temporary)
+            os.replace(temporary, folder / file)
+    except OSError as error:
+        raise ConfigError(f"cannot save baseline {name!r} in {folder}: {error.strerror or error}") from None
     return folder

@@ -13,7 +13,7 @@ report.html and summary.json all say *why*. ``vlmcore compare`` calls the same f
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.clusters import cluster_unit
@@ -176,3 +176,14 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
     status = exit_codes.worst(v.status for v in verdicts)
     return Verdict(status, GATE_RULE.format(name=name, alpha=settings.alpha), tuple(verdicts), (), tuple(gate),
                    tuple(pairings), notes, tuple(flips))
+
+
+def incomplete(verdict: Verdict, reasons: list[str]) -> Verdict:
+    """The run lost part of its work (a worker died): it can still FAIL on what it measured,
+    but it cannot PASS; every model reads NOT EVALUATED at best, with the reasons."""
+    if not reasons:
+        return verdict
+    models = tuple(m if m.status != "PASS" else ModelVerdict(m.model, "NOT EVALUATED", tuple(reasons) + m.reasons)
+                   for m in verdict.models)
+    status = exit_codes.worst([m.status for m in models] + ["NOT EVALUATED"])
+    return replace(verdict, status=status, models=models, notes=verdict.notes + tuple(reasons))
