@@ -40,10 +40,10 @@ def test_compare_uses_the_gate_and_its_exit_codes(tmp_path, capsys):
     assert main(["compare", str(old), str(worse), "--output", str(tmp_path / "c.md")]) == 1
     text = (tmp_path / "c.md").read_text()
     assert "REGRESSION m: consistency 1.000 -> 0.667" in text and "sign-flip p=" in text and "10 worse" in text
-    assert main(["compare", str(old), str(empty)]) == 6  # the candidate evaluated nothing
-    assert main(["compare", str(empty), str(old)]) == 7  # nothing to compare against
+    assert main(["compare", str(old), str(empty)]) == 10  # the candidate evaluated nothing
+    assert main(["compare", str(empty), str(old)]) == 11  # nothing to compare against
     assert main(["compare", str(old), str(tmp_path / "nowhere")]) == 4
-    assert "verdict: NOT EVALUATED (exit code 6)" in capsys.readouterr().out
+    assert "verdict: NOT EVALUATED (exit code 10)" in capsys.readouterr().out
 
 
 def test_summary_command_and_errors(tmp_path):

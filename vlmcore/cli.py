@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     demo.set_defaults(run=_demo)
     compare = commands.add_parser("compare", help="compare two run folders; the gate's verdict is the exit code "
-                                  "(0 pass, 1 regression, 4 usage error, 6 nothing evaluated, 7 comparison impossible)")
+                                  "(0 pass, 1 regression, 4 usage error, 10 nothing evaluated, 11 comparison impossible)")
     compare.add_argument("first", type=Path, metavar="RUN_DIR", help="the reference run (e.g. reports/<old-run>)")
     compare.add_argument("second", type=Path, metavar="RUN_DIR", help="the candidate run")
     compare.add_argument("--thresholds", default=None, metavar="TOML",

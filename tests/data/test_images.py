@@ -45,24 +45,10 @@ def test_true_monochrome1_twin_loads_to_the_same_image(tmp_path: Path):
 
 
 def test_16bit_dicom_with_window_scales_to_8bit(tmp_path: Path):
-    import pydicom
-    from pydicom.dataset import FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+    from tests.data.hostile_files import dicom_file
 
     values = np.tile(np.arange(0, 4096, 16, dtype=np.uint16), (32, 1))
-    meta = FileMetaDataset()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1"
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    ds = pydicom.Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
-    ds.Rows, ds.Columns = values.shape
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
-    ds.WindowCenter, ds.WindowWidth = 1024, 1024
-    ds.PixelData = values.tobytes()
-    ds.save_as(tmp_path / "w.dcm", enforce_file_format=True)
+    dicom_file(tmp_path / "w.dcm", values, WindowCenter=1024, WindowWidth=1024)
     pixels = load_image(tmp_path / "w.dcm").pixels
     assert pixels.dtype == np.uint8
     row = pixels[0]

@@ -33,11 +33,11 @@ def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp
     lenient.write_text("[thresholds]\naccuracy = 0.0\n")
     first = run_suite(pytester, *SELECTION, "--thresholds", str(lenient), "--report-dir", str(tmp_path), "--save-baseline", "v1",
                       plugin=good)
-    assert first.ret == 6
+    assert first.ret == 10
     first.stdout.fnmatch_lines(["*tiny-medgemma: NOT EVALUATED - only 6 clusters evaluated; a verdict needs at least 10*"])
     bad = scripted_plugin(pytester, "degraded")
     result = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--baseline", "v1", plugin=bad)
-    assert result.ret == 6, result.stdout.str()[-2000:]
+    assert result.ret == 10, result.stdout.str()[-2000:]
     result.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> *sign-flip p=*6 clusters*", "*only 6 clusters paired*"])
     gate = read_summary(tmp_path)["decision"]["gate"]
     consistency = next(g for g in gate if g["rate"] == "consistency")
@@ -119,7 +119,7 @@ def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
     run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--save-baseline", "medgemma-only", plugin=plugin)
     other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--report-dir", str(tmp_path),
                       "--baseline", "medgemma-only")
-    assert other.ret == 7
+    assert other.ret == 11
     other.stdout.fnmatch_lines(["*tiny-llava: COMPARISON IMPOSSIBLE - the baseline has no results for tiny-llava*"])
 
 
@@ -127,8 +127,8 @@ def test_all_skipped_run_is_not_evaluated_not_passed(pytester, tmp_path, monkeyp
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
     result = run_suite(pytester, "-m", "llava", "-k", "test_group_accuracy", "--report-dir", str(tmp_path))
-    result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED (exit code 6)*"])
-    assert result.ret == 6
+    result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED (exit code 10)*"])
+    assert result.ret == 10
     assert read_summary(tmp_path)["verdict"] == "NOT EVALUATED"
 
 

@@ -124,9 +124,9 @@ def test_truncated_baseline_is_a_comparison_impossible(study, tmp_path):
     keep = {group_id(g) for g in range(10)}
     (truncated / "results.jsonl").write_text("\n".join(r for r in rows if json.loads(r)["group_id"] in keep) + "\n")
     result = study.pytest("--baseline", str(truncated), report_dir=tmp_path / "reports")
-    assert result.returncode == 7, result.stdout[-3000:]
+    assert result.returncode == 11, result.stdout[-3000:]
     assert "only 60 cases pair" in result.stdout and "10% of this run's 600" in result.stdout
-    assert "verdict: COMPARISON IMPOSSIBLE (exit code 7)" in result.stdout
+    assert "verdict: COMPARISON IMPOSSIBLE (exit code 11)" in result.stdout
 
 
 @pytest.mark.parametrize("change, named", [("relabel", "expected 'yes' -> 'no'"), ("reword", "question 'Is there")])
@@ -134,7 +134,7 @@ def test_changed_dataset_reusing_case_ids_is_a_comparison_impossible(study, tmp_
     dataset = write_study(study.run, tmp_path / change, relabel=change == "relabel", reword=change == "reword")
     result = study.pytest("--baseline", str(study.reports / "baselines" / "release"), dataset=dataset,
                           answers=dataset.parent / "answers.json", report_dir=tmp_path / "reports")
-    assert result.returncode == 7, result.stdout[-3000:]
+    assert result.returncode == 11, result.stdout[-3000:]
     assert "only 0 cases pair" in result.stdout and "600 shared ids changed content" in result.stdout
     assert named in result.stdout
 
@@ -145,9 +145,9 @@ def test_nothing_evaluated_exits_non_zero_also_with_a_baseline_and_in_compare(st
     monkeypatch.setenv("HF_HUB_CACHE", str(env_home / "hub"))
     absent = study.pytest("--baseline", str(study.reports / "baselines" / "release"), "-m", "medgemma", "-k", "test_accuracy",
                           report_dir=tmp_path / "reports")
-    assert absent.returncode == 6, absent.stdout[-2000:]
-    assert "verdict: NOT EVALUATED (exit code 6)" in absent.stdout
+    assert absent.returncode == 10, absent.stdout[-2000:]
+    assert "verdict: NOT EVALUATED (exit code 10)" in absent.stdout
     from vlmcore.cli import main
 
     empty = latest_run(tmp_path / "reports")
-    assert main(["compare", str(study.reports / "baselines" / "release"), str(empty)]) == 6
+    assert main(["compare", str(study.reports / "baselines" / "release"), str(empty)]) == 10

@@ -44,7 +44,7 @@ def test_first_run_uses_the_per_finding_threshold_and_fails_only_when_ruled_out(
 def test_too_few_clusters_cannot_pass_and_an_unevaluated_model_is_named():
     few = decide_first_run(_model(6), load_thresholds(), models=["m", "absent"])
     statuses = {m.model: m.status for m in few.models}
-    assert statuses == {"m": "NOT EVALUATED", "absent": "NOT EVALUATED"} and few.exit_code == 6
+    assert statuses == {"m": "NOT EVALUATED", "absent": "NOT EVALUATED"} and few.exit_code == 10
     assert "only 6 clusters" in few.models[1].reasons[0] and "no case produced a result" in few.models[0].reasons[0]
     failed_case = decide_first_run(_model(40), load_thresholds(), failed_cases={"m": 2})
     assert failed_case.status == "FAIL" and "2 gating pytest case(s) failed" in failed_case.models[0].reasons[0]
@@ -53,7 +53,7 @@ def test_too_few_clusters_cannot_pass_and_an_unevaluated_model_is_named():
 def test_worst_status_wins():
     assert exit_codes.worst(["PASS", "NOT EVALUATED"]) == "NOT EVALUATED"
     assert exit_codes.worst(["COMPARISON IMPOSSIBLE", "FAIL", "PASS"]) == "FAIL"
-    assert [exit_codes.BY_STATUS[s] for s in exit_codes.SEVERITY] == [1, 7, 6, 0]
+    assert [exit_codes.BY_STATUS[s] for s in exit_codes.SEVERITY] == [1, 11, 10, 0]
 
 
 def test_pairing_excludes_changed_cases_and_names_what_changed():
@@ -108,9 +108,9 @@ def test_gate_verdicts_and_exit_codes():
     assert failed.status == "FAIL" and "REGRESSION m: consistency 1.000 -> 0.600" in failed.models[0].reasons[0]
     assert {f["group_id"] for f in failed.new_flips} == {f"g-p{g:02d}" for g in range(8)}
     truncated = decide_against_baseline(base, base[:12], settings, "release")
-    assert truncated.status == "COMPARISON IMPOSSIBLE" and truncated.exit_code == 7
+    assert truncated.status == "COMPARISON IMPOSSIBLE" and truncated.exit_code == 11
     nothing = decide_against_baseline([], base, settings, "release", models=["m"])
-    assert nothing.status == "NOT EVALUATED" and nothing.exit_code == 6
+    assert nothing.status == "NOT EVALUATED" and nothing.exit_code == 10
 
 
 def test_thresholds_object_defaults_match_the_shipped_file():

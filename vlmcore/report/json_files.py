@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from vlmcore.report.atomic import write_atomic
@@ -30,8 +31,23 @@ def write_summary(report: RunReport, run_dir: Path) -> Path:
                                  "design-effect-adjusted sample size with a t quantile on clusters - 1 df; unreliable below 10 clusters",
                          "verdict": "see decision.rule; exit codes in the README"},
     }
-    write_atomic(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+    document, replaced = finite(document)
+    document["non_finite_values_replaced"] = replaced  # NaN / infinity would make the file invalid JSON
+    write_atomic(path, json.dumps(document, indent=1, sort_keys=True, allow_nan=False) + "\n")
     return path
+
+
+def finite(value) -> tuple[object, int]:
+    """``value`` with every NaN / infinity replaced by None (JSON has neither), and how many were."""
+    if isinstance(value, float):
+        return (value, 0) if math.isfinite(value) else (None, 1)
+    if isinstance(value, dict):
+        pairs = [(k, *finite(v)) for k, v in value.items()]
+        return {k: v for k, v, _ in pairs}, sum(n for _, _, n in pairs)
+    if isinstance(value, (list, tuple)):
+        items = [finite(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    return value, 0
 
 
 def write_manifest(report: RunReport, run_dir: Path) -> Path:

@@ -1,14 +1,16 @@
 """Exit codes of ``pytest benchmarks ...`` and ``vlmcore compare``: one table, documented in
 the README. pytest's own codes 2 (interrupted), 3 (internal error) and 5 (no test
-collected) keep their meaning; vlmcore's verdicts use 0, 1, 6 and 7, and usage errors 4."""
+collected) and 6 (pytest 9: --max-warnings exceeded) keep their meaning; vlmcore's verdicts use
+0, 1, 10 and 11, far from pytest's range so a future pytest code cannot be mistaken for one, and
+usage errors 4."""
 
 from __future__ import annotations
 
 PASS = 0
 FAIL = 1
 USAGE_ERROR = 4
-NOT_EVALUATED = 6
-COMPARISON_IMPOSSIBLE = 7
+NOT_EVALUATED = 10
+COMPARISON_IMPOSSIBLE = 11
 
 BY_STATUS = {"PASS": PASS, "FAIL": FAIL, "NOT EVALUATED": NOT_EVALUATED, "COMPARISON IMPOSSIBLE": COMPARISON_IMPOSSIBLE}
 
@@ -22,6 +24,7 @@ TABLE = (
     (3, "pytest: internal error"),
     (USAGE_ERROR, "usage error: a bad option, thresholds file, dataset or baseline, found before any model loads"),
     (5, "pytest: no test collected"),
+    (6, "pytest: more warnings than --max-warnings allows"),
     (NOT_EVALUATED, "NOT EVALUATED: a selected model produced no result (weights absent, every case skipped)"),
     (COMPARISON_IMPOSSIBLE, "COMPARISON IMPOSSIBLE: the baseline and this run do not share enough of the same cases"),
 )
