@@ -2,7 +2,6 @@
 the path or key, nothing written under a final name, nothing lost without an event."""
 
 import contextlib
-import json
 import sqlite3
 import subprocess
 import textwrap
