@@ -115,3 +115,19 @@ def test_recorder_released_after_an_error_inside_the_forward(adapters, requests_
         adapter._run(encoded, [broken])
     assert capture._recorders() == []
     adapter.evaluate(requests_four[:1])  # and the adapter still works
+
+
+@pytest.mark.parametrize("family", ["llava", "medgemma"])
+def test_requests_built_without_a_key_are_scored_on_their_own_film(family, adapters, films):
+    """A request made as Request(image, question) gets its film's hash: a batch of two films
+    must not be scored on the first one."""
+    from vlmcore.models.requests import Request, image_hash
+
+    base, other = films
+    plain = [Request(base, "is there pleural effusion ?"), Request(other, "is there pleural effusion ?")]
+    assert [r.image_key for r in plain] == [image_hash(base), image_hash(other)]
+    adapter = adapters(family)
+    together = adapter.score_yes_no(plain)
+    alone = [adapter.score_yes_no([r])[0] for r in plain]
+    assert [s.p_yes for s in together] == pytest.approx([s.p_yes for s in alone], abs=1e-4)
+    assert abs(together[0].p_yes - together[1].p_yes) > 1e-6  # the two films really score differently

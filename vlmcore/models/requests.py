@@ -14,7 +14,11 @@ class Request:
 
     image: np.ndarray = field(repr=False)
     question: str
-    image_key: str = ""
+    image_key: str = ""  # content hash; computed when not given (batches group requests by it)
+
+    def __post_init__(self) -> None:
+        if not self.image_key:  # an empty key would make every request of a batch "the same film"
+            object.__setattr__(self, "image_key", image_hash(self.image))
 
     @staticmethod
     def of(image: np.ndarray, question: str) -> "Request":
