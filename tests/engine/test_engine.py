@@ -85,3 +85,30 @@ def test_store_refuses_empty_values(tmp_path):
         store.put_many({"k": {}})
     store.put_many({"k": {"p_yes": 0.5}})
     assert store.get_many(["k", "missing"]) == {"k": {"p_yes": 0.5}} and len(store) == 1
+
+
+def test_low_yes_no_mass_marks_answers_unreliable_in_rows_and_summary():
+    """A model that puts little probability on yes/no is not answering the question: flagged, never silently counted."""
+    import math
+
+    from vlmcore.metrics.summary import summarise_run
+    from vlmcore.models.requests import YesNoScore
+    from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT
+    from vlmcore.data import load_dataset
+    from vlmcore.engine import Engine
+    from vlmcore.testing import ScriptedAdapter
+
+    class Mumbling(ScriptedAdapter):
+        def _score(self, request):
+            margin = 1.0 if "effusion" in request.question else -1.0
+            mass = 0.1 if "present" in request.question else 0.9
+            return YesNoScore(p_yes=1 / (1 + math.exp(-margin)), margin=margin, mass=mass, top_token="maybe")
+
+    dataset = load_dataset(DEFAULT_OUT / "dataset.csv")
+    engine = Engine(Mumbling(lambda q, i: 0.0, name="mumbling"), dataset, model_key="m", mass_floor=0.5)
+    rows = [row for evaluation in engine.all_groups() for row in evaluation.rows]
+    flagged = [r for r in rows if r.low_mass]
+    assert flagged and all("present" in r.question for r in flagged)
+    assert not any(r.low_mass for r in rows if "present" not in r.question)
+    summary = summarise_run(rows)["m"]
+    assert summary["low_mass_share"] == round(len(flagged) / len(rows), 6)

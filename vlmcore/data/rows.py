@@ -34,6 +34,7 @@ class VariantRow:
     blank_answer: str | None = None  # the answer with the image blanked
     metrics: dict = field(default_factory=dict)  # map metrics; js_to_base for non-base variants
     image_sha: str = ""  # content hash of the film the model saw (pairing checks it)
+    low_mass: bool = False  # p(yes) + p(no) below the floor: the model was not answering yes/no, the answer is unreliable
 
     @property
     def correct(self) -> bool:

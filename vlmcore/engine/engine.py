@@ -56,8 +56,9 @@ class GroupEvaluation:
 class Engine:
     def __init__(self, adapter, dataset: Dataset, *, model_key: str, boxes: dict | None = None,
                  on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 16,
-                 store: ResultStore | None = None, progress: Callable[[int], None] | None = None):
+                 store: ResultStore | None = None, progress: Callable[[int], None] | None = None, mass_floor: float = 0.5):
         self.adapter = adapter
+        self.mass_floor = mass_floor  # below it, the yes/no answer is flagged unreliable in the row
         self.store = store
         self.progress = progress
         self.events: list[str] = []  # visible degradations (OOM splits), reported
@@ -146,7 +147,7 @@ class Engine:
                 image=group.image_path.name, expected=case.expected_answer, answer=score.answer, base_answer=base_answer,
                 p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
                 map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
-                blank_answer=blank_score.answer, metrics=metrics, image_sha=film,
+                blank_answer=blank_score.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
             ))
         if self.progress is not None:
             self.progress(len(rows))

@@ -88,6 +88,7 @@ def summarise_model(rows: list[VariantRow]) -> dict:
     summary: dict = {"groups": len({r.group_id for r in rows}), "cases": len(rows), "patients": len({r.patient_id for r in rows}),
                      "clusters": len({r.cluster for r in rows}), "cluster_unit": cluster_unit(rows),
                      "fallback_maps": sum(r.map_fallback for r in rows),
+                     "low_mass_share": _mean(r.low_mass for r in rows),
                      "map_methods": sorted({r.map_method for r in rows})}
     for name, metric in HEADLINE.items():
         summary[name] = {"value": metric(rows), **_interval(rows, name)}

@@ -229,6 +229,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     for model, summary in report.summary.items():
         shown = "  ".join(f"{name} {_shown(summary[name])}" for name in ("consistency", "accuracy", "image_reliance"))
         write(f"{model}: {shown}  ({summary['clusters']} clusters by {summary['cluster_unit']})")
+        if summary.get("low_mass_share"):
+            write(f"  {model}: {summary['low_mass_share']:.1%} of answers put less than {run.thresholds.get('min_answer_mass')} "
+                  "of their probability on yes/no: those answers are unreliable (row field low_mass)")
     decision = report.decision
     for note in decision.notes:
         write(f"note: {note}")

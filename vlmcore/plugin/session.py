@@ -177,7 +177,8 @@ class VlmcoreRun:
 
             total = len(self.dataset.cases)
             self._engines[key] = Engine(adapter, self.dataset, model_key=key, boxes=self.boxes, on_group=self._add_group,
-                                        store=self._store(), progress=Progress(self.config, key, total, self.options.progress))
+                                        store=self._store(), progress=Progress(self.config, key, total, self.options.progress),
+                                        mass_floor=float(self.thresholds.get("min_answer_mass")))
         return self._engines[key]
 
     def _store(self):

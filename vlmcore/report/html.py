@@ -34,7 +34,8 @@ def _model_section(report: RunReport, model: str, summary: dict) -> list[str]:
     threshold = report.thresholds["thresholds"]["consistency"]
     parts = [f"<h2>{html.escape(model)}</h2>",
              _table(["metric", "value [95% CI]"], [[name, _metric(summary, name)] for name in
-                    ("consistency", "flip_rate", "accuracy", "js_divergence", "inverted_flip_rate", "image_reliance")]),
+                    ("consistency", "flip_rate", "accuracy", "js_divergence", "inverted_flip_rate", "image_reliance")]
+                    + [["answers with low yes/no mass (unreliable)", f"{summary.get('low_mass_share') or 0:.1%}"]]),
              "<h3>Consistency per group</h3>", _img(plots.consistency_per_group(rows, threshold), "consistency per group"),
              "<h3>Accuracy and consistency by finding and by strategy</h3>",
              _img(plots.rate_by(rows, lambda r: r.finding, "finding"), "by finding"),

@@ -53,12 +53,13 @@ def render_markdown(report: RunReport) -> str:
     lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision)
     lines += [f"Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed (gating), "
               f"{len(report.diagnostics())} diagnostics did not hold, {sum(c.outcome == 'skipped' for c in report.cases)} skipped.", ""]
-    lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps | low yes/no mass |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for model, summary in report.summary.items():
         lines.append(f"| {cell(model)} | {summary['groups']} | {summary['cases']} | {_metric(summary, 'consistency')} | "
                      f"{_metric(summary, 'flip_rate')} | {_metric(summary, 'accuracy')} | {_metric(summary, 'js_divergence')} | "
-                     f"{_metric(summary, 'inverted_flip_rate')} | {_metric(summary, 'image_reliance')} | {summary['fallback_maps']} |")
+                     f"{_metric(summary, 'inverted_flip_rate')} | {_metric(summary, 'image_reliance')} | {summary['fallback_maps']} | "
+                     f"{summary.get('low_mass_share') or 0:.1%} |")
     units = "; ".join(f"{m}: {s['clusters']} clusters by {s['cluster_unit']}" for m, s in report.summary.items())
     lines += ["", f"Intervals: 95%, clustered ({units}); marked unreliable below 10 clusters. JS: Jensen-Shannon divergence, "
               "log base 2. image reliance: share of answers unchanged with the film blanked (lower is better).", ""]

@@ -38,12 +38,12 @@ UNIT = ("float", 0.0, 1.0)
 SCHEMA: dict[str, tuple] = {
     "consistency": UNIT, "accuracy": UNIT, "js_divergence": UNIT, "inside_body_ratio": UNIT, "border_fraction": UNIT,
     "image_reliance": UNIT, "finding_consistency": UNIT, "strategy_consistency": UNIT,
-    "allow_fallback_maps": ("bool",), "flip_search_budget": ("int", 0, 10_000),
+    "allow_fallback_maps": ("bool",), "flip_search_budget": ("int", 0, 10_000), "min_answer_mass": UNIT,
 }
 DEFAULTS = {
     "consistency": 0.9, "accuracy": 0.7, "js_divergence": 0.15, "inside_body_ratio": 0.7, "border_fraction": 0.05,
     "image_reliance": 0.9, "finding_consistency": 0.9, "strategy_consistency": 0.9, "allow_fallback_maps": False,
-    "flip_search_budget": 20,
+    "flip_search_budget": 20, "min_answer_mass": 0.5,
 }
 VERDICT_SCHEMA = {"alpha": ("float_open", 0.0, 0.5), "min_clusters": ("int", 2, 1_000_000)}
 VERDICT_DEFAULTS = {"alpha": 0.05, "min_clusters": 10}
