@@ -61,3 +61,27 @@ def test_parse_question_shapes():
 def test_strategy_reprs_read_like_source():
     combined = strategy_objects()["combined"][0]
     assert repr(combined) == "CombinedStrategy(SynonymStrategy(), VoiceStrategy())"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Is there a nodule in the left lung?", {"In the left lung, is there a nodule?", "Is a nodule present in the left lung?",
+                                             "Can a nodule be seen in the left lung?"}),
+    ("Is there an opacity in the right lower lobe?", {"Is an opacity seen in the right lower lobe?",
+                                                      "Is there an opacification in the right lower lobe?"}),
+    ("Is there any pneumothorax?", {"Is any pneumothorax present?", "Is there any collapsed lung?"}),
+])
+def test_generated_paraphrases_keep_the_article(question, expected):
+    texts = {p.text for group in paraphrases(question).values() for p in group}
+    assert expected <= texts
+    assert not [t for t in texts if " a nodules" in t or " an opacities" in t or "is there nodule" in t.lower()]
+
+
+def test_flip_search_results_always_name_their_transforms():
+    from vlmcore.paraphrase.search import search_flip
+
+    # a model that flips on *any* rewording: the identity program must not be reported as a flip
+    def margin(text: str) -> float:
+        return 2.0 if text == "Is there a nodule in the left lung?" else -2.0
+
+    result = search_flip(margin, "Is there a nodule in the left lung?", budget=30)
+    assert result.found and result.transforms and result.paraphrase != result.question

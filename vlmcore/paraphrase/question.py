@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 _PRESENCE = re.compile(
-    r"^(?:is|are) there (?P<evidence>(?:any )?(?:evidence|signs?) of )?(?:an? |any )?(?P<finding>.+?)"
+    r"^(?:is|are) there (?P<evidence>(?:any )?(?:evidence|signs?) of )?(?P<article>an? |any )?(?P<finding>.+?)"
     r"(?: in (?:the )?(?P<location>(?!this image)[^?]+?))?(?P<image> in this (?:image|radiograph|film))?\s*\??$"
 )
 _ATTRIBUTE = re.compile(r"^is the (?P<finding>.+?) (?P<predicate>bilateral|unilateral|large|small|present|enlarged|new|left-sided|right-sided)\s*\??$")
@@ -26,12 +26,28 @@ class QuestionParts:
     predicate: str | None = None  # attribute questions
     evidence: bool = False
     image_ref: bool = False
+    article: str = ""  # "a" / "an" / "any" as the base said it, or "" (a mass noun: "effusion")
 
     def with_finding(self, finding: str) -> "QuestionParts":
         return replace(self, finding=finding)
 
     def with_location(self, location: str | None) -> "QuestionParts":
         return replace(self, location=location, location_area=False)
+
+    @property
+    def noun(self) -> str:
+        """The finding with the base question's article, agreeing with the (possibly swapped)
+        finding: "a nodule", "an opacity", "any effusion"; without one the bare finding."""
+        if not self.article:
+            return self.finding
+        if self.article == "any":
+            return f"any {self.finding}"
+        return f"{'an' if self.finding[:1] in 'aeiou' else 'a'} {self.finding}"
+
+    @property
+    def counted(self) -> bool:
+        """The base used "a" / "an": the finding is a count noun in the singular."""
+        return self.article in ("a", "an")
 
     @property
     def where(self) -> str:
@@ -53,7 +69,8 @@ def parse_question(question: str) -> QuestionParts:
         if area:
             location = location[: -len(" area")]
         return QuestionParts("presence", match.group("finding"), location=location, location_area=area,
-                             evidence=bool(match.group("evidence")), image_ref=bool(match.group("image")))
+                             evidence=bool(match.group("evidence")), image_ref=bool(match.group("image")),
+                             article=(match.group("article") or "").strip())
     return QuestionParts("presence", text.rstrip("?").strip())
 
 
@@ -66,3 +83,9 @@ def normalise_question(text: str) -> str:
     if not text.endswith((".", "?")):
         text += "?"
     return text[:1].upper() + text[1:]
+
+
+def looks_plural(phrase: str) -> bool:
+    """"nodules", "opacities" (not "atelectasis", "pneumothorax", "stenosis")."""
+    last = phrase.split()[-1] if phrase.split() else ""
+    return last.endswith("s") and not last.endswith(("is", "ss", "us"))

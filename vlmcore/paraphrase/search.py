@@ -148,6 +148,8 @@ def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int
               suppress_health_check=list(HealthCheck), print_blob=False)
     @given(paraphrase_programs(question))
     def probe(program: ParaphraseProgram) -> None:
+        if not program.transforms:  # the base question itself, re-rendered: not a paraphrase, never a "flip"
+            return
         text = program.render()
         if text.lower() == normalise_question(question).lower() or not check_paraphrase(question, text):
             return
@@ -172,6 +174,8 @@ def _replay(store, key, question, sign, base_margin, margin_of) -> FlipSearchRes
         return None
     frame = tuple(stored["frame"]) if stored["frame"] else None
     program = ParaphraseProgram(parse_question(question), stored["synonym"], frame, stored["fronted"])
+    if not program.transforms:
+        return None
     text = program.render()
     margin = sign * margin_of(text)
     if margin > 0:  # no longer flips: search again

@@ -14,4 +14,4 @@ def base_frame(parts: QuestionParts) -> str:
     if parts.kind == "attribute":
         return f"is the {parts.finding} {parts.predicate}?"
     evidence = "evidence of " if parts.evidence else ""
-    return f"is there {evidence}{parts.finding}{parts.where}{image_phrase(parts)}?"
+    return f"is there {evidence}{parts.noun}{parts.where}{image_phrase(parts)}?"

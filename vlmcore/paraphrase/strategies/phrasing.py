@@ -15,10 +15,11 @@ class PhrasingStrategy(ParaphraseStrategy):
         if parts.kind == "attribute":
             return [(f"does the {f} appear {parts.predicate}?", "appear"),
                     (f"please determine whether the {f} is {parts.predicate}.", "imperative")]
+        n = parts.noun
         return [
-            (f"is {f} present{where}{image}?", "existential"),
-            (f"does this image show {f}{where}?", "show"),
-            (f"is the presence of {f}{where} evident{image}?", "nominalisation"),
-            (f"please determine whether there is {f}{where}{image}.", "imperative"),
-            (f"is there {f}{where}{image}, yes or no?", "explicit-binary"),
+            (f"is {n} present{where}{image}?", "existential"),
+            (f"does this image show {n}{where}?", "show"),
+            (f"is the presence of {n}{where} evident{image}?", "nominalisation"),
+            (f"please determine whether there is {n}{where}{image}.", "imperative"),
+            (f"is there {n}{where}{image}, yes or no?", "explicit-binary"),
         ]

@@ -19,7 +19,7 @@ class RegisterStrategy(ParaphraseStrategy):
         results = [
             (f"{capitalised(f)}{where}?", "telegraphic"),
             (f"any {f}{where}?", "telegraphic:any"),
-            (f"is there radiographic evidence of {f}{where}{image_phrase(parts, 'on')}?", "clinical"),
+            (f"is there radiographic evidence of {parts.noun}{where}{image_phrase(parts, 'on')}?", "clinical"),
         ]
         lay = lay_term(f)
         if lay and not parts.location:

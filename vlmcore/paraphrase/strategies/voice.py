@@ -15,9 +15,10 @@ class VoiceStrategy(ParaphraseStrategy):
         if parts.kind == "attribute":
             return [(f"is the {f} seen to be {parts.predicate}?", "passive:seen"),
                     (f"is the {f} shown to be {parts.predicate}?", "passive:shown")]
+        n = parts.noun
         return [
-            (f"is {f} seen{where}{on}?", "passive:seen"),
-            (f"can {f} be seen{where}{on}?", "passive:modal"),
-            (f"has {f} been identified{where}{on}?", "passive:identified"),
-            (f"is {f} demonstrated{where}{on}?", "passive:demonstrated"),
+            (f"is {n} seen{where}{on}?", "passive:seen"),
+            (f"can {n} be seen{where}{on}?", "passive:modal"),
+            (f"has {n} been identified{where}{on}?", "passive:identified"),
+            (f"is {n} demonstrated{where}{on}?", "passive:demonstrated"),
         ]
