@@ -131,3 +131,28 @@ def test_requests_built_without_a_key_are_scored_on_their_own_film(family, adapt
     alone = [adapter.score_yes_no([r])[0] for r in plain]
     assert [s.p_yes for s in together] == pytest.approx([s.p_yes for s in alone], abs=1e-4)
     assert abs(together[0].p_yes - together[1].p_yes) > 1e-6  # the two films really score differently
+
+
+def test_florence2_forced_bos_only_in_generation_config_scores_the_answer_step(requests_four):
+    """Real Florence-2 checkpoints decode </s><s>answer and may force <s> only in generation_config:
+    the scored position must be generate()'s second step, not the forced BOS."""
+    from vlmcore.models import ADAPTERS
+    from vlmcore.models.tiny import build_tiny
+
+    model, processor = build_tiny("florence2")
+    text = model.config.text_config
+    bos = int(text.bos_token_id)
+    text.forced_bos_token_id = None
+    model.generation_config.forced_bos_token_id = bos
+    adapter = ADAPTERS.get("florence2")(model, processor, name="forced-bos", fingerprint="forced-bos")
+    assert adapter.decoder_prefix() == [int(model.generation_config.decoder_start_token_id or text.decoder_start_token_id), bos]
+    scores = adapter.score_yes_no(requests_four)
+    encoded = adapter.encode(requests_four)
+    with torch.no_grad():
+        out = model.generate(**adapter.generation_inputs(encoded), max_new_tokens=2, do_sample=False, output_logits=True,
+                             return_dict_in_generate=True)
+    assert (out.sequences[:, 1] == bos).all()  # generate() really forced the BOS first
+    second_step = adapter.score_from_logits(out.logits[1])
+    assert [s.p_yes for s in scores] == pytest.approx([r.p_yes for r in second_step], abs=1e-5)
+    first_step = adapter.score_from_logits(out.logits[0])
+    assert max(abs(s.p_yes - r.p_yes) for s, r in zip(scores, first_step)) > 1e-4  # the BOS position is a different answer

@@ -2,8 +2,17 @@
 
 The image tokens live in the *encoder* input: one global (mean) token followed by the
 H x W spatial tokens. The answer is the decoder's first answer step; the map is the
-decoder's cross-attention from that step over the spatial image tokens. The decoder
-starts from ``decoder_start_token_id`` (plus the forced BOS when the config forces one).
+decoder's cross-attention from that step over the spatial image tokens.
+
+The decoder starts where ``generate()`` starts: ``decoder_start_token_id``, then the forced
+BOS when one is forced. Real checkpoints decode ``</s><s>answer`` and may carry the forced
+BOS only in ``generation_config``, so both are read from there first and from the text
+config second; reading the answer after ``</s>`` alone would score the BOS position.
+
+Task prompt: Florence-2's documented prompts are task tokens (``<CAPTION>``, ``<OD>``,
+``<OCR>``, ...) and none is a question-answering task; VQA fine-tunes are trained on the
+question as plain encoder text, which is what this adapter sends. A fine-tune with its own
+task token can prefix it in the dataset's question text.
 """
 
 from __future__ import annotations
@@ -30,9 +39,16 @@ class Florence2Adapter(VLMAdapter):
 
     def decoder_prefix(self) -> list[int]:
         text = self.model.config.text_config
-        prefix = [int(text.decoder_start_token_id)]
-        if getattr(text, "forced_bos_token_id", None) is not None:
-            prefix.append(int(text.forced_bos_token_id))
+        generation = getattr(self.model, "generation_config", None)
+
+        def setting(name: str):
+            value = getattr(generation, name, None) if generation is not None else None
+            return value if value is not None else getattr(text, name, None)
+
+        prefix = [int(setting("decoder_start_token_id"))]
+        forced = setting("forced_bos_token_id")
+        if forced is not None:
+            prefix.append(int(forced))
         return prefix
 
     def encode(self, requests: list[Request]) -> Encoded:
