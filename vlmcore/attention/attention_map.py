@@ -21,6 +21,9 @@ class AttentionMap:
     query: str = "answer"  # which query positions: the answer position, or "token:<word>"
     fallback: bool = False
     notes: dict = field(default_factory=dict)
+    # (top, left, height, width) of the original film the grid covers, in film pixels; None: the whole film.
+    # LLaVA's processor centre-crops, so its grid covers only the central square of a non-square film.
+    region: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.values.shape != tuple(self.grid):
@@ -29,5 +32,5 @@ class AttentionMap:
     def describe(self) -> dict:
         return {
             "method": self.method, "grid": list(self.grid), "layers": list(self.layers), "head_fusion": self.head_fusion,
-            "query": self.query, "fallback": self.fallback,
+            "query": self.query, "fallback": self.fallback, "region": list(self.region) if self.region else None,
         }

@@ -35,6 +35,7 @@ class VariantRow:
     metrics: dict = field(default_factory=dict)  # map metrics; js_to_base for non-base variants
     image_sha: str = ""  # content hash of the film the model saw (pairing checks it)
     low_mass: bool = False  # p(yes) + p(no) below the floor: the model was not answering yes/no, the answer is unreliable
+    map_region: tuple = ()  # (top, left, height, width) film pixels the map's grid covers (LLaVA: the centre crop)
 
     @property
     def correct(self) -> bool:
@@ -48,6 +49,7 @@ class VariantRow:
     def to_json(self) -> dict:
         data = asdict(self)
         data["map_grid"] = list(self.map_grid)
+        data["map_region"] = list(self.map_region)
         return data
 
     @staticmethod
@@ -57,6 +59,7 @@ class VariantRow:
             raise TypeError(f"expected an object, got {type(data).__name__}")
         data = dict(data)
         data["map_grid"] = tuple(data["map_grid"])
+        data["map_region"] = tuple(data.get("map_region", ()))
         return VariantRow(**data)
 
     @property

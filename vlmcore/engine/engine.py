@@ -26,6 +26,7 @@ from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
 from vlmcore.models.requests import Request, YesNoScore, image_hash
+from vlmcore.models.view import pixel_bounds
 
 BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
 
@@ -125,20 +126,29 @@ class Engine:
         return result_key(fingerprint=self.adapter.fingerprint, prompt=prompt, image_hash=film, question=question,
                           with_map=with_maps, dtype=str(self.adapter.dtype))
 
+    def view_region(self, image: np.ndarray) -> tuple[float, float, float, float]:
+        """The part of the film the model sees (the adapter says; the whole film by default)."""
+        if hasattr(self.adapter, "view_region"):
+            return tuple(float(v) for v in self.adapter.view_region(image.shape))
+        return (0.0, 0.0, float(image.shape[0]), float(image.shape[1]))
+
     def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:
         image = load_image(group.image_path).pixels
-        body = body_mask(image)
+        region = self.view_region(image)
+        row0, row1, col0, col1 = pixel_bounds(region, image.shape)
+        view = image[row0:row1, col0:col1]  # metrics see what the model saw, never the cropped-away bands
+        body = body_mask(view)
         cases = list(group.cases)
         film = image_hash(image)
         scored = self._score(image, [c.question for c in cases], with_maps=True, film=film)
         blank = self._score(np.full_like(image, BLANK_LEVEL), [c.question for c in cases], with_maps=False)
-        box = self.boxes.get((group.image_path.name, group.finding))
+        box = _box_in_view(self.boxes.get((group.image_path.name, group.finding)), row0, col0, view.shape)
         maps = {case.case_id: attention for case, (_, attention) in zip(cases, scored)}
         base_answer = scored[0][0].answer
         base_map = scored[0][1]
         rows = []
         for case, (score, attention), (blank_score, _) in zip(cases, scored, blank):
-            metrics = map_metrics(attention, body, box, image.shape)
+            metrics = map_metrics(attention, body, box, view.shape)
             if not case.is_base:
                 metrics["js_to_base"] = round(js_divergence(base_map.values, attention.values), 6)
             rows.append(VariantRow(
@@ -148,10 +158,21 @@ class Engine:
                 p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
                 map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
                 blank_answer=blank_score.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
+                map_region=(row0, col0, row1 - row0, col1 - col0),
             ))
         if self.progress is not None:
             self.progress(len(rows))
         return GroupEvaluation(group, rows, maps, image)
+
+
+def _box_in_view(box, row0: int, col0: int, view_shape: tuple[int, int]):
+    """A pathology box (x, y, w, h in film pixels) in the view's coordinates, clipped; None when outside it."""
+    if box is None:
+        return None
+    x, y, w, h = box
+    left, top = max(x - col0, 0.0), max(y - row0, 0.0)
+    right, bottom = min(x + w - col0, float(view_shape[1])), min(y + h - row0, float(view_shape[0]))
+    return (left, top, right - left, bottom - top) if right > left and bottom > top else None
 
 
 def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
@@ -159,7 +180,7 @@ def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
     if attention is not None:
         value["map"] = {"values": attention.values.tolist(), "method": attention.method, "grid": list(attention.grid),
                         "layers": list(attention.layers), "head_fusion": attention.head_fusion, "query": attention.query,
-                        "fallback": attention.fallback}
+                        "fallback": attention.fallback, "region": list(attention.region) if attention.region else None}
     return value
 
 
@@ -170,5 +191,6 @@ def _decode(value: dict) -> tuple[YesNoScore, AttentionMap | None]:
         return score, None
     attention = AttentionMap(values=np.asarray(stored["values"], dtype=np.float64), method=stored["method"],
                              grid=tuple(stored["grid"]), layers=tuple(stored["layers"]), head_fusion=stored["head_fusion"],
-                             query=stored["query"], fallback=stored["fallback"])
+                             query=stored["query"], fallback=stored["fallback"],
+                             region=tuple(stored["region"]) if stored.get("region") else None)
     return score, attention

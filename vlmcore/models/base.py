@@ -155,7 +155,20 @@ class VLMAdapter(ABC):
         captured = self.capture(requests, layers=layers)
         scores = self.score_from_logits(captured.logits)
         maps = self._maps(captured.recorders, captured.encoded, captured.layers, fusion, query="answer")
-        return list(zip(scores, maps))
+        return list(zip(scores, self.registered(maps, requests)))
+
+    def view_region(self, image_shape: tuple[int, ...]) -> tuple[float, float, float, float]:
+        """(top, left, height, width) of the original film that the map's grid covers. By
+        default the whole film: processors that resize to a fixed size stretch the film onto
+        the grid. Adapters whose processor crops override this."""
+        height, width = image_shape[:2]
+        return (0.0, 0.0, float(height), float(width))
+
+    def registered(self, maps: list, requests: list[Request]) -> list:
+        """Each map labelled with the film region its grid covers (metrics and overlays use it)."""
+        from dataclasses import replace
+
+        return [m if m is None else replace(m, region=self.view_region(r.image.shape)) for m, r in zip(maps, requests)]
 
     def _run(self, encoded: Encoded, recorders: list[AttentionRecorder]) -> torch.Tensor:
         with recording(recorders):
@@ -187,12 +200,12 @@ class VLMAdapter(ABC):
         from vlmcore.attention import methods
 
         if method != "attention":
-            return methods.alternative_maps(self, requests, method, target)
+            return self.registered(methods.alternative_maps(self, requests, method, target), requests)
         if query == "answer":
             return [m for _, m in self.evaluate(requests, layers=layers, fusion=fusion)]
         if not query.startswith("token:"):
             raise ConfigError(f"query {query!r}: expected 'answer' or 'token:<word>'")
-        return [self._token_map(request, query[len("token:"):], layers, fusion) for request in requests]
+        return self.registered([self._token_map(request, query[len("token:"):], layers, fusion) for request in requests], requests)
 
     def _token_map(self, request: Request, word: str, layers, fusion: str) -> AttentionMap:
         encoded = self.encode([request])

@@ -66,7 +66,8 @@ class DecoderOnlyAdapter(VLMAdapter):
             plan = plan_shared_prefix(self.encode(requests), self.image_token_id)
         if plan is None:
             return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion)
-        return self._evaluate_with_prefix(plan, with_maps, layers, fusion)
+        results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)
+        return list(zip([s for s, _ in results], self.registered([m for _, m in results], requests)))
 
     def prefix_cache(self, plan: PrefixPlan, recorders: list[AttentionRecorder]):
         """Run the prefix (batch 1, with the image) and return its KV cache."""

@@ -30,6 +30,13 @@ class LlavaAdapter(DecoderOnlyAdapter):
             raise CaptureError("llava: only the 'default' feature strategy (CLS dropped) maps onto a square grid")
         return (side, side)
 
+    def view_region(self, image_shape: tuple[int, ...]) -> tuple[float, float, float, float]:
+        """The CLIP processor resizes the short side and centre-crops: on a non-square film the
+        grid covers only the central square (a 3056x2544 MIMIC film loses 256 px top and bottom)."""
+        from vlmcore.models.view import centre_crop_region
+
+        return centre_crop_region(image_shape, self.processor.image_processor)
+
     def prompt(self, question: str) -> str:
         return f"USER: <image>\n{question} ASSISTANT:"
 

@@ -221,6 +221,7 @@ class VlmcoreRun:
         for row in evaluation.rows:
             if row.relation == "invariant" and not row.consistent:
                 png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
+                                     region=row.map_region or None,
                                      titles=(f"base: {base.answer}", f"variant: {row.answer}"))
                 self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(_as_jpeg(png)).decode()
 
