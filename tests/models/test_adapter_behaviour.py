@@ -156,3 +156,28 @@ def test_florence2_forced_bos_only_in_generation_config_scores_the_answer_step(r
     assert [s.p_yes for s in scores] == pytest.approx([r.p_yes for r in second_step], abs=1e-5)
     first_step = adapter.score_from_logits(out.logits[0])
     assert max(abs(s.p_yes - r.p_yes) for s, r in zip(scores, first_step)) > 1e-4  # the BOS position is a different answer
+
+
+def test_blip2_reports_the_class_token_share_it_leaves_out(adapters, requests_four):
+    from vlmcore.attention.fusion import fuse
+
+    adapter = adapters("blip2")
+    shares = [m.notes["cls_share"] for m in adapter.attention_maps(requests_four)]
+    assert all(0.0 < s < 1.0 for s in shares)
+    captured = adapter.capture(requests_four)  # recomputed by hand from the raw captured rows
+    mass = fuse(captured.recorders[0].rows, captured.layers, "mean").double()  # (B, 32) LLM mass on the queries
+    cross = [rows.double().mean(dim=1) for rows in captured.recorders[1].rows.values()]  # per layer (B, 32, 1 + P)
+    per_query = sum(cross) / len(cross)
+    for b, share in enumerate(shares):
+        on_cls = sum(float(mass[b, q]) * float(per_query[b, q, 0]) for q in range(mass.shape[1]))
+        on_all = sum(float(mass[b, q]) * float(per_query[b, q].sum()) for q in range(mass.shape[1]))
+        assert share == pytest.approx(on_cls / on_all, abs=1e-5)
+
+
+def test_activation_norm_maps_are_not_labelled_with_a_target(adapters, requests_four):
+    adapter = adapters("llava")
+    norm = adapter.attention_maps(requests_four[:1], method="activation-norm", target="no")[0]
+    cam = adapter.attention_maps(requests_four[:1], method="grad-cam", target="no")[0]
+    assert norm.query == "target-independent" and cam.query == "target:no"
+    again = adapter.attention_maps(requests_four[:1], method="activation-norm", target="yes")[0]
+    assert np.allclose(norm.values, again.values)  # it really does not depend on the target

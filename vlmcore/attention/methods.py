@@ -85,7 +85,9 @@ class VisionMapMethod(ABC):
             raise CaptureError(f"{self.name} produced an empty map (no positive evidence for {target!r}); no map is returned")
         if np.ptp(pooled) <= 1e-9 * pooled.max():
             raise CaptureError(f"{self.name} produced a constant map: it carries no spatial information, so none is returned")
-        return AttentionMap(values=pooled, method=self.name, grid=tuple(grid), query=f"target:{target}")
+        # only a gradient method depends on the answer it explains; say so rather than label every map with a target
+        query = f"target:{target}" if self.needs_gradients else "target-independent"
+        return AttentionMap(values=pooled, method=self.name, grid=tuple(grid), query=query)
 
 
 class GradCAM(VisionMapMethod):

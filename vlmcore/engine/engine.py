@@ -149,6 +149,7 @@ class Engine:
         rows = []
         for case, (score, attention), (blank_score, _) in zip(cases, scored, blank):
             metrics = map_metrics(attention, body, box, view.shape)
+            metrics.update({k: v for k, v in attention.notes.items() if isinstance(v, (int, float))})  # e.g. BLIP-2 cls_share
             if not case.is_base:
                 metrics["js_to_base"] = round(js_divergence(base_map.values, attention.values), 6)
             rows.append(VariantRow(
@@ -180,7 +181,8 @@ def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
     if attention is not None:
         value["map"] = {"values": attention.values.tolist(), "method": attention.method, "grid": list(attention.grid),
                         "layers": list(attention.layers), "head_fusion": attention.head_fusion, "query": attention.query,
-                        "fallback": attention.fallback, "region": list(attention.region) if attention.region else None}
+                        "fallback": attention.fallback, "region": list(attention.region) if attention.region else None,
+                        "notes": attention.notes}
     return value
 
 
@@ -192,5 +194,5 @@ def _decode(value: dict) -> tuple[YesNoScore, AttentionMap | None]:
     attention = AttentionMap(values=np.asarray(stored["values"], dtype=np.float64), method=stored["method"],
                              grid=tuple(stored["grid"]), layers=tuple(stored["layers"]), head_fusion=stored["head_fusion"],
                              query=stored["query"], fallback=stored["fallback"],
-                             region=tuple(stored["region"]) if stored.get("region") else None)
+                             region=tuple(stored["region"]) if stored.get("region") else None, notes=dict(stored.get("notes") or {}))
     return score, attention

@@ -180,12 +180,17 @@ class VLMAdapter(ABC):
     def _maps(self, recorders, encoded, layers, fusion, query) -> list[AttentionMap]:
         mass = fuse(recorders[0].rows, layers, fusion)  # (B, N) over image positions
         grid = self.compose(mass, encoded, recorders).float().cpu().numpy()
+        notes = self.map_notes(mass, encoded, recorders)
         rows, cols = self.grid_shape
         return [
             AttentionMap(values=item.reshape(rows, cols).astype(np.float64), method=self.map_method, grid=(rows, cols),
-                         layers=layers, head_fusion=fusion, query=query)
-            for item in grid
+                         layers=layers, head_fusion=fusion, query=query, notes=note)
+            for item, note in zip(grid, notes)
         ]
+
+    def map_notes(self, grid_mass: torch.Tensor, encoded: Encoded, recorders: list) -> list[dict]:
+        """Per-map facts a family reports beside the map (BLIP-2: the class token's share)."""
+        return [{} for _ in range(grid_mass.shape[0])]
 
     map_method: ClassVar[str] = "sdpa-rows"
 

@@ -63,8 +63,18 @@ class Blip2Adapter(DecoderOnlyAdapter):
         modules = self.cross_attention_modules()
         return [AttentionRecorder({module: i for i, module in enumerate(modules)}, index, None)]
 
-    def compose(self, grid_mass: torch.Tensor, encoded: Encoded, recorders: list) -> torch.Tensor:
+    @staticmethod
+    def _per_query(recorders: list) -> torch.Tensor:
         cross = recorders[1].rows  # layer -> (B, H, 32, 1 + patches)
-        per_query = torch.stack([rows.mean(dim=1) for rows in cross.values()]).mean(dim=0)  # (B, 32, 1+P)
-        patches = per_query[..., 1:]  # drop the ViT class token
+        return torch.stack([rows.mean(dim=1) for rows in cross.values()]).mean(dim=0)  # (B, 32, 1+P)
+
+    def compose(self, grid_mass: torch.Tensor, encoded: Encoded, recorders: list) -> torch.Tensor:
+        patches = self._per_query(recorders)[..., 1:]  # drop the ViT class token (its share is in map_notes)
         return torch.einsum("bq,bqp->bp", grid_mass.to(patches.dtype), patches)
+
+    def map_notes(self, grid_mass: torch.Tensor, encoded: Encoded, recorders: list) -> list[dict]:
+        """The class token's share of the composed mass: what the map leaves out, reported per map."""
+        per_query = self._per_query(recorders)
+        composed = torch.einsum("bq,bqp->bp", grid_mass.to(per_query.dtype), per_query)  # (B, 1+P)
+        share = composed[:, 0] / composed.sum(dim=-1).clamp_min(1e-12)
+        return [{"cls_share": round(float(value), 6)} for value in share]
