@@ -57,3 +57,30 @@ def test_rule_is_reported():
     assert explain_answer("There is no evidence of pneumothorax.").rule == "negation-cue"
     assert explain_answer("Yes").rule == "leading-word"
     assert explain_answer("maybe").rule == "hedge"
+
+
+def test_parser_reads_at_least_98_percent_of_the_realistic_corpus(capsys):
+    """300 outputs in MedGemma / LLaVA / BLIP-2 / report styles (tests/answers/corpus.py), plus the cases above."""
+    from tests.answers.corpus import corpus
+
+    items = corpus() + [(text, None, expected) for text, expected in CASES]
+    wrong = [(text, expected, explain_answer(text, question)) for text, question, expected in items
+             if explain_answer(text, question).answer != expected]
+    accuracy = 1 - len(wrong) / len(items)
+    with capsys.disabled():
+        print(f"\nparse_answer: {len(items) - len(wrong)} of {len(items)} outputs read right ({accuracy:.1%})")
+    assert len(items) >= 250
+    assert accuracy >= 0.98, wrong[:10]
+
+
+@pytest.mark.parametrize("text, question, expected, rule", [
+    ("No definite pneumothorax.", "Is there a pneumothorax?", "uncertain", "qualified-negation"),
+    ("Findings suggest pleural effusion.", "Is there a pleural effusion?", "uncertain", "hedge"),
+    ("Findings are compatible with consolidation.", "Is there consolidation?", "yes", "presence-cue"),
+    ("The lung might look hazy, but it is clear. Answer: no", None, "no", "explicit-answer"),
+    ("Answer: yes. This could also represent artefact.", None, "uncertain", "hedge"),
+    ("## Assessment\n- Pneumothorax: **absent**\n- Pleural effusion: **present**", "Is there a pneumothorax?", "no", "finding-label"),
+])
+def test_new_rules_say_which_rule_decided(text, question, expected, rule):
+    parsed = explain_answer(text, question)
+    assert (parsed.answer, parsed.rule) == (expected, rule)

@@ -4,13 +4,18 @@ Reads the way a radiologist would, and never guesses: a hedge, a refusal, a
 contradiction or an answer that does not address the question is ``uncertain``.
 Order of rules (the first that decides wins; the rule is kept for the report):
 
-1. empty / refusal / hedge / "yes and no" -> uncertain;
-2. an explicit "answer: yes" -> that answer;
-3. a leading yes/no word -> that answer, unless the rest contradicts it;
-4. otherwise clause polarity: negation cues ("no evidence of", "without", "is not
+1. empty / refusal / "yes and no" -> uncertain;
+2. an explicit "answer: yes" (often after reasoning) -> that answer, unless a hedge follows it;
+3. a hedge ("may", "suggests", "cannot be excluded", "concerning for") or a *qualified*
+   negation ("no significant / definite / large X": a small or doubtful X is not excluded)
+   -> uncertain;
+4. a leading yes/no word -> that answer, unless the rest contradicts it;
+5. a "finding: present / absent" label (markdown assessments) -> that answer;
+6. otherwise clause polarity: negation cues ("no evidence of", "without", "is not
    seen", "negative for") make a clause *no*; presence cues ("there is", "is present",
-   "shows") make it *yes*. With the question given, only clauses that mention its
-   finding count. Agreeing clauses decide; disagreement or no cue -> uncertain.
+   "shows", "consistent with", "compatible with", "diagnostic of") make it *yes*. With the
+   question given, only clauses that mention its finding count. Agreeing clauses decide;
+   disagreement or no cue -> uncertain.
 """
 
 from __future__ import annotations
@@ -32,8 +37,16 @@ _HEDGE = re.compile(
     r"\b(?:may|might|could|possibl[ey]|probabl[ey]|likely|unlikely|perhaps|maybe|suggest(?:s|ive)?|"
     r"uncertain|unclear|equivocal|indeterminate|questionable|borderline|not sure|cannot (?:be )?(?:excluded?|ruled? out)|"
     r"can'?t (?:be )?(?:excluded?|ruled? out)|not (?:be )?(?:excluded|ruled out)|difficult to (?:say|tell|assess)|hard to (?:say|tell)|"
-    r"subtle|question of|vs\.?|versus)\b"
+    r"subtle|question of|vs\.?|versus|concerning for|suspicious for|suspected|suspicion|equivocal|"
+    r"could (?:also )?represent|cannot exclude|can'?t exclude)\b"
 )
+_QUALIFIED_NEGATION = re.compile(
+    r"\bno (?:significant|definite|definitive|obvious|convincing|large|sizable|sizeable|substantial|gross|frank|"
+    r"appreciable|overt|clear-cut|major|marked)\b"
+)
+_LABEL = re.compile(r"(?P<form>[a-z][a-z ]*?)\s*[:=]\s*(?P<value>present|absent|yes|no|positive|negative|not seen|seen|none)\b")
+_LABEL_VALUE = {"present": "yes", "yes": "yes", "positive": "yes", "seen": "yes",
+                "absent": "no", "no": "no", "negative": "no", "not seen": "no", "none": "no"}
 _BOTH = re.compile(r"\byes\s+(?:and|or|/)\s+no\b|\bno\s+(?:and|or|/)\s+yes\b|\byes/no\b")
 _EXPLICIT = re.compile(r"\b(?:final answer|answer|response)\s*(?:is|:|=|-)?\s*(yes|no)\b")
 _LEADING = re.compile(r"^(yes|yeah|yep|correct|affirmative|positive|present|no|nope|negative|absent|none|not)\b")
@@ -46,7 +59,8 @@ _NEGATION = re.compile(
 _PRESENCE = re.compile(
     r"\bthere (?:is|are|appears?|seems?)\b|\b(?:is|are) (?:present|seen|visible|noted|identified|evident|demonstrated)\b|"
     r"\bpresent\b|\bshows?\b|\bdemonstrates?\b|\breveals?\b|\bconsistent with\b|\bevidence of\b|\bcompatible with\b|"
-    r"\bseen\b|\bvisible\b|\bnoted\b|\bidentified\b|\benlarged\b|\bconfirm(?:s|ed)?\b|\bindicat(?:es?|ive)\b"
+    r"\bseen\b|\bvisible\b|\bnoted\b|\bidentified\b|\benlarged\b|\bconfirm(?:s|ed)?\b|\bindicat(?:es?|ive)\b|"
+    r"\bdiagnostic of\b"
 )
 _CLAUSES = re.compile(r"[.;:!?\n]|,\s*(?:but|however|although|though|while)\b|\bbut\b|\bhowever\b|\bwhereas\b")
 
@@ -78,7 +92,21 @@ def _finding_forms(question: str | None) -> tuple[str, ...]:
     return FINDINGS.get(finding, ())
 
 
+def _by_label(text: str, question: str | None) -> ParsedAnswer | None:
+    """"Pleural effusion: present" (a markdown assessment list): the label for the asked finding,
+    or the only label when no question is given."""
+    forms = _finding_forms(question)
+    labels = [(m.group("form").strip(), _LABEL_VALUE[m.group("value")]) for m in _LABEL.finditer(text)]
+    if forms:
+        labels = [(form, value) for form, value in labels if any(re.search(rf"\b{re.escape(f)}\b", form) for f in forms)]
+    values = {value for form, value in labels if not re.search(r"\b(?:answer|response)\b", form)}  # "answer: x" is rule 2's
+    return ParsedAnswer(values.pop(), "finding-label") if len(values) == 1 else None
+
+
 def _by_clauses(text: str, question: str | None) -> ParsedAnswer:
+    labelled = _by_label(text, question)
+    if labelled is not None:
+        return labelled
     clauses = [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
     forms = _finding_forms(question)
     if forms:
@@ -100,11 +128,16 @@ def explain_answer(text: str, question: str | None = None) -> ParsedAnswer:
         return ParsedAnswer("uncertain", "yes-and-no")
     if _REFUSAL.search(cleaned):
         return ParsedAnswer("uncertain", "refusal")
+    explicit = list(_EXPLICIT.finditer(cleaned))
+    if explicit:  # the last explicit answer, after any reasoning; a hedge after it reopens the question
+        last = explicit[-1]
+        if _HEDGE.search(cleaned[last.end():]) or _QUALIFIED_NEGATION.search(cleaned[last.end():]):
+            return ParsedAnswer("uncertain", "hedge")
+        return ParsedAnswer(last.group(1), "explicit-answer")
     if _HEDGE.search(cleaned):
         return ParsedAnswer("uncertain", "hedge")
-    explicit = _EXPLICIT.search(cleaned)
-    if explicit:
-        return ParsedAnswer(explicit.group(1), "explicit-answer")
+    if _QUALIFIED_NEGATION.search(cleaned):
+        return ParsedAnswer("uncertain", "qualified-negation")
     leading = _LEADING.match(cleaned)
     if leading:
         answer = _LEADING_VALUE[leading.group(1)]
