@@ -141,7 +141,9 @@ def build_florence2(size: TinySize = TINY, seed: int = 0):
                                             crop_size={"height": size.image, "width": size.image}, image_seq_length=side * side + 1)
     processor = Florence2Processor(image_processor=image_processor, tokenizer=tokenizer)
     config = Florence2Config(
-        vision_config=dict(depths=[1, 1], patch_size=[7, 3], patch_stride=[4, 4], patch_padding=[3, 1], patch_prenorm=[False, True],
+        # non-overlapping 4 x 4 patch embeddings at both stages: token (i, j) is exactly film cell (i, j) of the
+        # 16 px grid (kernels 7 / 3 with padding 3 / 1 centred each token on its cell's corner, half a cell off)
+        vision_config=dict(depths=[1, 1], patch_size=[4, 4], patch_stride=[4, 4], patch_padding=[0, 0], patch_prenorm=[False, True],
                            embed_dim=[16, size.vision_hidden], num_heads=[2, 4], num_groups=[2, 4], window_size=4,
                            projection_dim=size.hidden, drop_path_rate=0.0),
         text_config=dict(vocab_size=len(tokenizer), d_model=size.hidden, encoder_layers=size.layers, decoder_layers=size.layers,
