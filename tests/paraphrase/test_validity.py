@@ -20,11 +20,18 @@ def test_rejects_every_vqa_rad_inversion(pairs):
         assert not check_paraphrase(base, candidate).valid, (base, candidate)
 
 
-def test_accepts_most_strict_agreement_pairs(pairs):
+def test_strict_agreement_pairs_are_accepted_or_honestly_unverified(pairs, capsys):
+    """Clinicians' strict-agreement pairs are free rewordings ("Is the heart enlarged?" / "Is the heart
+    larger than normal?"). Alignment accepts the ones it can account for word by word and says which
+    words it could not; it accepted 55 of 130 when written (the blacklist accepted 122, along with
+    meaning changes). The floor keeps that from eroding silently."""
+    from collections import Counter
+
     strict = [(a.values["question"], b.values["question"]) for a, b in pairs if b.values["question_relation"] == "strict agreement"]
-    accepted = sum(check_paraphrase(a, b).valid for a, b in strict)
-    print(f"accepted {accepted}/{len(strict)} strict-agreement pairs")
-    assert accepted / len(strict) >= 0.9
+    statuses = Counter(check_paraphrase(a, b).status for a, b in strict)
+    with capsys.disabled():
+        print(f"\nVQA-RAD strict-agreement pairs: {dict(statuses)} of {len(strict)}")
+    assert statuses["valid"] >= 50
 
 
 CASES = [
@@ -62,3 +69,31 @@ def test_embedding_check_rejects_an_unrelated_question():
     assert check_paraphrase("is there pleural effusion?", "Is pleural effusion present?", embeddings=True).valid
     verdict = check_paraphrase("is there pleural effusion?", "Is the patient's insurance up to date?", embeddings=True)
     assert not verdict.valid and "embedding similarity" in verdict.reason
+
+
+def test_validation_set_accuracy_and_no_meaning_change_accepted(capsys):
+    """tests/paraphrase/validation_pairs.py: 300+ labelled pairs, 100+ meaning changes of every kind."""
+    from collections import Counter
+
+    from tests.paraphrase.validation_pairs import pairs
+
+    labelled = pairs()
+    verdicts = [(base, candidate, same, kind, check_paraphrase(base, candidate)) for base, candidate, same, kind in labelled]
+    right = sum(v.valid == same for _, _, same, _, v in verdicts)
+    accepted_changes = [(b, c, kind) for b, c, same, kind, v in verdicts if not same and v.valid]
+    kinds = Counter(kind for _, _, same, kind, _ in verdicts if not same)
+    with capsys.disabled():
+        print(f"\ncheck_paraphrase: {right} of {len(labelled)} right ({right / len(labelled):.1%}); "
+              f"{len(accepted_changes)} of {sum(kinds.values())} meaning changes accepted; kinds {dict(kinds)}")
+    assert len(labelled) >= 300 and sum(kinds.values()) >= 100
+    assert {"unknown finding", "location or side", "size", "severity", "inverting reformulation", "count"} <= set(kinds)
+    assert not accepted_changes
+    assert right / len(labelled) >= 0.95
+
+
+def test_an_unknown_word_makes_the_verdict_unverified_and_names_it():
+    verdict = check_paraphrase("Is there a pleural effusion?", "Is there a loculated pleural effusion?")
+    assert not verdict.valid and verdict.status == "unverified" and verdict.words == ("loculated",)
+    assert "loculated" in verdict.reason
+    known = check_paraphrase("Are there multiple nodules?", "Are there several nodules?")
+    assert known.valid and known.status == "valid"
