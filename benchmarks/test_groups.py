@@ -11,12 +11,16 @@ import pytest
 
 def test_group_consistency(vlm, vlm_threshold, vlm_model, vlm_group):
     evaluation = vlm.engine(vlm_model).group(vlm_group)
-    invariant = evaluation.of("invariant")
+    invariant = [r for r in evaluation.of("invariant") if r.verified_paraphrase]
+    unverified = [r for r in evaluation.of("invariant") if not r.verified_paraphrase]
     if not invariant:
-        pytest.skip(f"{vlm_group} has no meaning-preserving paraphrases")
+        pytest.skip(f"{vlm_group} has no verified meaning-preserving paraphrases ({len(unverified)} not verified)")
     threshold = vlm_threshold("consistency", evaluation.group.finding)
     rate = sum(r.consistent for r in invariant) / len(invariant)
     flipped = "; ".join(f"[{r.strategy}] {r.question!r} -> {r.answer}" for r in invariant if not r.consistent)
+    not_counted = [f"{r.question!r} ({r.paraphrase_check})" for r in unverified if not r.consistent]
+    if not_counted:
+        flipped += f"; not counted, paraphrase not verified: {'; '.join(not_counted)}"
     known = vlm.baseline_status(vlm_model, vlm_group)
     vlm.expect(rate >= threshold, f"consistency {rate:.2f} < {threshold}: base {evaluation.base.question!r} -> "
                f"{evaluation.base.answer}; flipped: {flipped}" + (f" ({known})" if known else ""), level="case")

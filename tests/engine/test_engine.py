@@ -112,3 +112,29 @@ def test_low_yes_no_mass_marks_answers_unreliable_in_rows_and_summary():
     assert not any(r.low_mass for r in rows if "present" not in r.question)
     summary = summarise_run(rows)["m"]
     assert summary["low_mass_share"] == round(len(flagged) / len(rows), 6)
+
+
+def test_flips_on_unverified_dataset_paraphrases_are_reported_not_counted(tmp_path):
+    """A user's "paraphrase" that check_paraphrase cannot verify is a different question until shown
+    otherwise: its flip is listed, and consistency is measured on verified paraphrases only."""
+    import shutil
+
+    from vlmcore.data import load_dataset
+    from vlmcore.engine import Engine
+    from vlmcore.metrics.summary import summarise_run
+    from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT
+    from vlmcore.testing import ScriptedAdapter
+
+    shutil.copy(DEFAULT_OUT / "images" / "phantom00.png", tmp_path / "film.png")
+    (tmp_path / "d.csv").write_text(
+        "group_id,image,question,answer\n"
+        "g,film.png,Is there a pleural effusion?,yes\n"
+        "g,film.png,Is a pleural effusion present?,yes\n"
+        "g,film.png,Is there a loculated pleural effusion?,yes\n")
+    model = ScriptedAdapter(lambda question, image: -2.0 if "loculated" in question else 2.0, name="loculated-flipper")
+    rows = Engine(model, load_dataset(tmp_path / "d.csv"), model_key="m").group("g").rows
+    checks = {r.question: r.paraphrase_check for r in rows if r.relation == "invariant"}
+    assert checks == {"Is a pleural effusion present?": "valid", "Is there a loculated pleural effusion?": "unverified"}
+    summary = summarise_run(rows)["m"]
+    assert summary["consistency"]["value"] == 1.0  # the flip on the unverified question is not counted...
+    assert summary["unverified_paraphrases"] == 1 and summary["unverified_flips"] == 1  # ...but it is reported

@@ -36,10 +36,16 @@ class VariantRow:
     image_sha: str = ""  # content hash of the film the model saw (pairing checks it)
     low_mass: bool = False  # p(yes) + p(no) below the floor: the model was not answering yes/no, the answer is unreliable
     map_region: tuple = ()  # (top, left, height, width) film pixels the map's grid covers (LLaVA: the centre crop)
+    paraphrase_check: str = ""  # invariant variants: "valid" | "invalid" | "unverified" (check_paraphrase against the base)
 
     @property
     def correct(self) -> bool:
         return self.answer == self.expected
+
+    @property
+    def verified_paraphrase(self) -> bool:
+        """An invariant variant whose meaning check passed (rows written before the check count as verified)."""
+        return self.relation == "invariant" and self.paraphrase_check in ("", "valid")
 
     @property
     def consistent(self) -> bool:

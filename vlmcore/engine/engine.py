@@ -147,6 +147,7 @@ class Engine:
         base_answer = scored[0][0].answer
         base_map = scored[0][1]
         rows = []
+        checks = {case.case_id: _paraphrase_check(group.base.question, case.question) for case in cases if case.relation == "invariant"}
         for case, (score, attention), (blank_score, _) in zip(cases, scored, blank):
             metrics = map_metrics(attention, body, box, view.shape)
             metrics.update({k: v for k, v in attention.notes.items() if isinstance(v, (int, float))})  # e.g. BLIP-2 cls_share
@@ -159,11 +160,19 @@ class Engine:
                 p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
                 map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
                 blank_answer=blank_score.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
-                map_region=(row0, col0, row1 - row0, col1 - col0),
+                map_region=(row0, col0, row1 - row0, col1 - col0), paraphrase_check=checks.get(case.case_id, ""),
             ))
         if self.progress is not None:
             self.progress(len(rows))
         return GroupEvaluation(group, rows, maps, image)
+
+
+def _paraphrase_check(base: str, candidate: str) -> str:
+    """Is the dataset's paraphrase the same question? Flips on one that is not verified are
+    reported but never counted (``check_paraphrase``)."""
+    from vlmcore.paraphrase.validity import check_paraphrase
+
+    return check_paraphrase(base, candidate).status
 
 
 def _box_in_view(box, row0: int, col0: int, view_shape: tuple[int, int]):

@@ -25,8 +25,8 @@ class Rate:
 
 
 RATES: dict[str, Rate] = {rate.name: rate for rate in (
-    Rate("consistency", lambda r: r.relation == "invariant", lambda r: r.consistent, True,
-         "share of meaning-preserving paraphrases answered as their group's base question"),
+    Rate("consistency", lambda r: r.verified_paraphrase, lambda r: r.consistent, True,
+         "share of meaning-preserving paraphrases (verified by check_paraphrase) answered as their group's base question"),
     Rate("accuracy", lambda r: True, lambda r: r.correct, True, "share of all cases answered with the expected answer"),
     Rate("inverted_flip_rate", lambda r: r.relation == "inverted", lambda r: r.answer != r.base_answer, True,
          "share of negated / side-swapped controls whose answer differs from the base question's"),

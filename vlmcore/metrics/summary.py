@@ -89,6 +89,9 @@ def summarise_model(rows: list[VariantRow]) -> dict:
                      "clusters": len({r.cluster for r in rows}), "cluster_unit": cluster_unit(rows),
                      "fallback_maps": sum(r.map_fallback for r in rows),
                      "low_mass_share": _mean(r.low_mass for r in rows),
+                     "unverified_paraphrases": sum(r.relation == "invariant" and not r.verified_paraphrase for r in rows),
+                     "unverified_flips": sum(r.relation == "invariant" and not r.verified_paraphrase and not r.consistent
+                                             for r in rows),
                      "map_methods": sorted({r.map_method for r in rows})}
     for name, metric in HEADLINE.items():
         summary[name] = {"value": metric(rows), **_interval(rows, name)}

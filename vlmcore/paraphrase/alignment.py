@@ -32,7 +32,7 @@ please determine tell question regarding about concerning located location area 
 lung lungs field fields hemithorax thorax side sided anywhere somewhere part
 """.split())
 NEGATION = re.compile(r"\b(?:no|not|without|absent|absence|free of|negative for|none|never|nor|neither)\b|n't\b")
-BINARY = re.compile(r"\byes or no\b|\byes/no\b|\bor not\b")
+BINARY = re.compile(r"\byes or no\b|\byes/no\b|\bor not\b|\bpresent or absent\b|\bor absent\b")
 
 #: normality words: a question about them is the *inverse* of a presence question
 NORMALITY = {"normal": "normal", "unremarkable": "normal", "clear": "normal", "intact": "normal", "sharp": "normal",
@@ -43,7 +43,7 @@ NORMALITY_PHRASES = (("within normal limits", "normal"), ("within normal size li
                      ("well expanded", "normal"), ("free of", "normal"))
 SIDES = {"left": "left", "right": "right", "bilateral": "bilateral", "both": "bilateral", "bibasilar": "bilateral",
          "biapical": "bilateral", "bibasal": "bilateral", "left-sided": "left", "right-sided": "right", "left-side": "left",
-         "right-side": "right", "unilateral": "unilateral"}
+         "right-side": "right", "unilateral": "unilateral", "bilaterally": "bilateral"}
 LOCATIONS = {"upper": "upper", "middle": "middle", "lower": "lower", "lingula": "lingula", "lingular": "lingula",
              "apex": "apex", "apices": "apex", "apical": "apex", "biapical": "apex", "base": "base", "bases": "base",
              "basal": "base", "basilar": "base", "bibasilar": "base", "bibasal": "base", "central": "central",
@@ -71,7 +71,8 @@ STRUCTURE_FINDINGS = (
 #: word forms of a finding beyond its noun ("fractured", "broken")
 MORPHOLOGY = {"fractured": "fracture", "broken": "fracture", "nodular": "nodule", "calcified": "calcification",
               "effused": "pleural_effusion", "collapsed": "atelectasis", "consolidated": "consolidation",
-              "hyperinflated": "hyperinflation", "edematous": "edema", "oedematous": "edema"}
+              "hyperinflated": "hyperinflation", "edematous": "edema", "oedematous": "edema", "atelectatic": "atelectasis",
+              "scarred": "scarring", "tortuous": "aortic_tortuosity", "emphysematous": "emphysema"}
 
 
 def _finding_forms() -> list[tuple[tuple[str, ...], str]]:

@@ -121,6 +121,7 @@ class FlipSearchResult:
     margin: float | None = None
     examples: int = 0
     replayed: bool = False
+    unverified: int = 0  # candidates skipped because check_paraphrase could not verify them (never flips)
 
 
 class _Flipped(Exception):
@@ -142,6 +143,7 @@ def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int
     if replay is not None:
         return replay
     tried = [0]
+    unverified = [0]
 
     @settings(max_examples=budget, deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink],
@@ -151,7 +153,12 @@ def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int
         if not program.transforms:  # the base question itself, re-rendered: not a paraphrase, never a "flip"
             return
         text = program.render()
-        if text.lower() == normalise_question(question).lower() or not check_paraphrase(question, text):
+        if text.lower() == normalise_question(question).lower():
+            return
+        verdict = check_paraphrase(question, text)
+        if verdict.status == "unverified":
+            unverified[0] += 1
+        if not verdict:
             return
         tried[0] += 1
         agreement = sign * margin_of(text)
@@ -164,8 +171,9 @@ def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int
     except _Flipped as flipped:
         if store is not None:
             store.put(key, flipped.program)
-        return FlipSearchResult(question, base_margin, True, flipped.text, flipped.program.transforms, flipped.margin, tried[0])
-    return FlipSearchResult(question, base_margin, False, examples=tried[0])
+        return FlipSearchResult(question, base_margin, True, flipped.text, flipped.program.transforms, flipped.margin, tried[0],
+                                unverified=unverified[0])
+    return FlipSearchResult(question, base_margin, False, examples=tried[0], unverified=unverified[0])
 
 
 def _replay(store, key, question, sign, base_margin, margin_of) -> FlipSearchResult | None:

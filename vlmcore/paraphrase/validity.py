@@ -56,24 +56,34 @@ def check_paraphrase(base: str, candidate: str, *, embeddings: bool = False) -> 
     return Verdict(True, verdict.reason + f"; embedding similarity {score:.2f}")
 
 
-def _changed(name: str, before: set, after: set) -> Verdict | None:
-    if before != after:
-        return Verdict(False, f"changes {name} ({sorted(before)} -> {sorted(after)})", "invalid")
-    return None
+def _unverified(words: list[str]) -> Verdict:
+    return Verdict(False, f"unverified: words not accounted for: {', '.join(words)}", "unverified", tuple(words))
+
+
+def _changed(name: str, before: set, after: set, b_unknown: set, c_unknown: set) -> Verdict | None:
+    """A unit that differs is a meaning change, unless one side names nothing for it while
+    holding words we do not understand (they may say it differently): then it is unverified."""
+    if before == after:
+        return None
+    unknown = (not before and b_unknown) or (not after and c_unknown)
+    if unknown:
+        return _unverified(sorted(b_unknown ^ c_unknown) or sorted(b_unknown | c_unknown))
+    return Verdict(False, f"changes {name} ({sorted(before)} -> {sorted(after)})", "invalid")
 
 
 def _check_rules(base: str, candidate: str) -> Verdict:
     b, c = read(base), read(candidate)
     if b.negations % 2 != c.negations % 2:
         return Verdict(False, "changes negation", "invalid")
+    b_unknown, c_unknown = set(b.unknown) - set(c.unknown), set(c.unknown) - set(b.unknown)
     for name, before, after in (("laterality", b.sides, c.sides), ("the finding", b.findings, c.findings),
                                 ("the location", b.locations, c.locations), ("size or severity", b.sizes, c.sizes),
                                 ("a quantifier", b.counts, c.counts),
                                 ("polarity (asks whether it is normal / clear / intact instead)", b.normality, c.normality)):
-        verdict = _changed(name, before, after)
+        verdict = _changed(name, before, after, b_unknown, c_unknown)
         if verdict is not None:
             return verdict
-    unknown = sorted(set(b.unknown) ^ set(c.unknown))
+    unknown = sorted(b_unknown | c_unknown)
     if unknown:
-        return Verdict(False, f"unverified: words not accounted for: {', '.join(unknown)}", "unverified", tuple(unknown))
+        return _unverified(unknown)
     return Verdict(True, "every word aligned: same negation, laterality, finding, location, size, count and polarity", "valid")

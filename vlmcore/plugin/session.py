@@ -276,7 +276,7 @@ class VlmcoreRun:
             self.flips[(key, group_id)] = {"model": key, "group_id": group_id, "question": result.question, "found": result.found,
                                            "paraphrase": result.paraphrase, "transforms": list(result.transforms),
                                            "margin": result.margin, "base_margin": result.base_margin, "examples": result.examples,
-                                           "replayed": result.replayed}
+                                           "replayed": result.replayed, "unverified_skipped": result.unverified}
         return self.flips[(key, group_id)]
 
     def _flip_store(self):

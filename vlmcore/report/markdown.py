@@ -60,6 +60,11 @@ def render_markdown(report: RunReport) -> str:
                      f"{_metric(summary, 'flip_rate')} | {_metric(summary, 'accuracy')} | {_metric(summary, 'js_divergence')} | "
                      f"{_metric(summary, 'inverted_flip_rate')} | {_metric(summary, 'image_reliance')} | {summary['fallback_maps']} | "
                      f"{summary.get('low_mass_share') or 0:.1%} |")
+    for model, summary in report.summary.items():
+        if summary.get("unverified_paraphrases"):
+            lines.append(f"- {cell(model)}: {summary['unverified_paraphrases']} dataset paraphrases could not be verified as the same "
+                         f"question (check_paraphrase); their {summary['unverified_flips']} flips are listed in the group cases, "
+                         "not counted in consistency.")
     units = "; ".join(f"{m}: {s['clusters']} clusters by {s['cluster_unit']}" for m, s in report.summary.items())
     lines += ["", f"Intervals: 95%, clustered ({units}); marked unreliable below 10 clusters. JS: Jensen-Shannon divergence, "
               "log base 2. image reliance: share of answers unchanged with the film blanked (lower is better).", ""]
