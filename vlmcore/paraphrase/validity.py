@@ -21,7 +21,6 @@ installed (see ``embedding_check``); without one the verdict says the check was 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from vlmcore.paraphrase.alignment import read
