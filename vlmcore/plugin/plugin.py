@@ -162,7 +162,10 @@ def _apply_lost_workers(config) -> None:
         from vlmcore.plugin.options import read_options
         from vlmcore.plugin.session import shared_run_id
 
-        partial = read_options(config).report_dir / ".partial" / shared_run_id(config)
+        try:
+            partial = read_options(config).report_dir / ".partial" / shared_run_id(config)
+        except pytest.UsageError:  # not a vlmcore run (an unrelated project's crashed worker): not ours to report
+            return
         if not any((partial / f"{worker}.jsonl").is_file() for worker, _ in lost):
             return
     run = _run(config)
