@@ -23,7 +23,8 @@ def test_attention_inside_body(vlm, vlm_threshold, vlm_model, vlm_case):
 
 def test_attention_off_border(vlm, vlm_threshold, vlm_model, vlm_case):
     row = vlm.case_row(vlm_model, vlm_case)
-    threshold = vlm_threshold("border_fraction", row.finding)
-    value = row.metrics["border_fraction"]
-    vlm.expect(value <= threshold, f"border_fraction {value:.3f} > {threshold} ({row.map_method} map, grid {row.map_grid})",
+    threshold = vlm_threshold("border_ratio", row.finding)
+    value = row.metrics["border_ratio"]
+    vlm.expect(value <= threshold, f"border_ratio {value:.2f} > {threshold}: the outer ring holds {value:.2f}x its area share "
+               f"of the map (raw fraction {row.metrics['border_fraction']:.3f}; {row.map_method} map, grid {row.map_grid})",
                level="case")

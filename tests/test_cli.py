@@ -56,3 +56,14 @@ def test_summary_command_and_errors(tmp_path):
     bad.write_text("group_id,image,question,answer\ng,a.png,q?,maybe\n")
     done = subprocess.run([sys.executable, "-m", "vlmcore", "summary", str(bad)], capture_output=True, text=True)
     assert done.returncode == 4 and "row 2" in done.stderr and "unknown answer" in done.stderr
+
+
+def test_help_is_written_for_users(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert done.value.code == 0
+    assert "pytest benchmarks -m medgemma" in text and "--baseline release" in text and "10 nothing evaluated" in text
+    assert "Subcommands stay thin" not in text  # not the developer docstring

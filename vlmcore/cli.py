@@ -51,8 +51,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(exit_codes.USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
+USER_HELP = """Robustness benchmark for medical vision-language models on chest X-ray yes/no questions.
+
+The benchmark itself runs through pytest:
+  pytest benchmarks -m medgemma --vlm-model medgemma --model-path /models/medgemma-4b-it
+  pytest benchmarks -m smoke                 (the four tiny built-in models, CPU, seconds)
+  pytest benchmarks ... --save-baseline release   /   --baseline release   (gate a new checkpoint)
+Options: pytest --help, section "vlmcore robustness benchmark". Reports: reports/<run-id>/.
+
+This command holds the tools around it (see each one's --help)."""
+
+EPILOG = """exit codes: 0 pass, 1 fail (a check or the gate), 4 usage error, 10 nothing evaluated,
+11 comparison impossible (pytest's own 2, 3, 5, 6 keep their meaning)"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vlmcore", description=__doc__)
+    parser = _Parser(prog="vlmcore", description=USER_HELP, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="print a one-screen summary of a dataset file")
     summary.add_argument("dataset", type=Path, metavar="DATASET")

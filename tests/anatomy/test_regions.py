@@ -65,3 +65,21 @@ def test_inside_box_ratio_scales_box_to_grid():
     assert inside_box_ratio(grid, (512, 512, 100, 100), (1024, 1024)) == pytest.approx(0.0)
     with pytest.raises(MapError, match="outside"):
         inside_box_ratio(grid, (2000, 0, 10, 10), (1024, 1024))
+
+
+@pytest.mark.parametrize("side", [8, 16, 24, 37])
+def test_border_ratio_is_one_for_a_uniform_map_on_every_grid_and_a_ring_map_fails(side):
+    """The raw border fraction of a uniform map is 0.44 on 8x8 but 0.10 on 37x37; the ratio to the
+    ring's area share is 1.0 on both, so one threshold (1.5) judges every model."""
+    from vlmcore.anatomy import border_ratio
+    from vlmcore.verdict.thresholds import load_thresholds
+
+    threshold = load_thresholds().get("border_ratio")
+    uniform = np.ones((side, side))
+    ring = np.ones((side, side))
+    ring[1:-1, 1:-1] = 0.0
+    centre = np.zeros((side, side))
+    centre[side // 2 - 1: side // 2 + 1, side // 2 - 1: side // 2 + 1] = 1.0
+    assert border_ratio(uniform) == pytest.approx(1.0)
+    assert border_ratio(uniform) <= threshold < border_ratio(ring)
+    assert border_ratio(centre) == pytest.approx(0.0)

@@ -41,6 +41,16 @@ def border_fraction(attention, ring: int = 1) -> float:
     return float(p.sum() - p[ring:-ring, ring:-ring].sum())
 
 
+def border_ratio(attention, ring: int = 1) -> float:
+    """Mass on the outer ring relative to the ring's share of the grid: 1.0 for a uniform map
+    on *every* grid (on 8 x 8 the ring is 44% of the cells, on 37 x 37 only 10.5%, so the raw
+    fraction cannot share one threshold across models). Above 1: the map favours the border."""
+    p = as_distribution(attention)
+    rows, cols = p.shape
+    share = 1 - (rows - 2 * ring) * (cols - 2 * ring) / (rows * cols)
+    return border_fraction(attention, ring) / share
+
+
 def _halves(length: int) -> tuple[np.ndarray, np.ndarray]:
     """Weights of each index in the first and second half; an odd middle cell splits evenly."""
     positions = np.arange(length) + 0.5

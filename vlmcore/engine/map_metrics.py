@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vlmcore.anatomy import border_fraction, inside_body_ratio, inside_box_ratio, region_fractions
+from vlmcore.anatomy import border_fraction, border_ratio, inside_body_ratio, inside_box_ratio, region_fractions
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.metrics import entropy, focus, gini, peak_to_average
 
@@ -15,6 +15,7 @@ def map_metrics(attention: AttentionMap, body: np.ndarray, box: tuple | None, im
     metrics = {
         "entropy": entropy(values), "focus": focus(values), "gini": gini(values), "peak_to_average": peak_to_average(values),
         "inside_body_ratio": inside_body_ratio(values, body), "border_fraction": border_fraction(values),
+        "border_ratio": border_ratio(values),
         "patient_right": regions.patient_right, "patient_left": regions.patient_left,
         "apical": regions.apical, "basal": regions.basal,
     }

@@ -67,7 +67,7 @@ def resolve_checkpoint(spec: LoadSpec) -> Path:
     if not isinstance(cached, str):
         raise WeightsUnavailable(
             f"weights for {target!r} are not available offline: pass --model-path /path/to/checkpoint, or download it "
-            f"once elsewhere (huggingface-cli download {target}) into the HF cache ({os.environ.get('HF_HOME', '~/.cache/huggingface')})"
+            f"once elsewhere (hf download {target}) into the HF cache ({os.environ.get('HF_HOME', '~/.cache/huggingface')})"
         )
     return Path(cached).parent
 

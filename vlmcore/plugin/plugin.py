@@ -230,7 +230,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     write = terminalreporter.write_line
     terminalreporter.section("vlmcore")
     for model, summary in report.summary.items():
-        shown = "  ".join(f"{name} {_shown(summary[name])}" for name in ("consistency", "accuracy", "image_reliance"))
+        shown = "  ".join(f"{label} {_shown(summary[name])}" for name, label in (
+            ("consistency", "consistency"), ("accuracy", "accuracy"), ("image_reliance", "image_reliance (lower is better)")))
         write(f"{model}: {shown}  ({summary['clusters']} clusters by {summary['cluster_unit']})")
         if summary.get("low_mass_share"):
             write(f"  {model}: {summary['low_mass_share']:.1%} of answers put less than {run.thresholds.get('min_answer_mass')} "

@@ -36,12 +36,12 @@ DEFAULT_THRESHOLDS = Path(__file__).resolve().parents[2] / "benchmarks" / "thres
 UNIT = ("float", 0.0, 1.0)
 #: key -> (type, low, high); floats are finite and inside [low, high]
 SCHEMA: dict[str, tuple] = {
-    "consistency": UNIT, "accuracy": UNIT, "js_divergence": UNIT, "inside_body_ratio": UNIT, "border_fraction": UNIT,
+    "consistency": UNIT, "accuracy": UNIT, "js_divergence": UNIT, "inside_body_ratio": UNIT, "border_ratio": ("float", 0.0, 100.0),
     "image_reliance": UNIT, "finding_consistency": UNIT, "strategy_consistency": UNIT,
     "allow_fallback_maps": ("bool",), "flip_search_budget": ("int", 0, 10_000), "min_answer_mass": UNIT,
 }
 DEFAULTS = {
-    "consistency": 0.9, "accuracy": 0.7, "js_divergence": 0.15, "inside_body_ratio": 0.7, "border_fraction": 0.05,
+    "consistency": 0.9, "accuracy": 0.7, "js_divergence": 0.15, "inside_body_ratio": 0.7, "border_ratio": 1.5,
     "image_reliance": 0.9, "finding_consistency": 0.9, "strategy_consistency": 0.9, "allow_fallback_maps": False,
     "flip_search_budget": 20, "min_answer_mass": 0.5,
 }
