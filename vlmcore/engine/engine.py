@@ -26,7 +26,7 @@ from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
 from vlmcore.models.requests import Request, YesNoScore, image_hash
-from vlmcore.models.view import pixel_bounds
+from vlmcore.models.view import pixel_bounds, whole_film
 
 BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
 
@@ -128,9 +128,9 @@ class Engine:
 
     def view_region(self, image: np.ndarray) -> tuple[float, float, float, float]:
         """The part of the film the model sees (the adapter says; the whole film by default)."""
-        if hasattr(self.adapter, "view_region"):
+        if hasattr(self.adapter, "view_region"):  # scripted adapters and user wrappers may not say
             return tuple(float(v) for v in self.adapter.view_region(image.shape))
-        return (0.0, 0.0, float(image.shape[0]), float(image.shape[1]))
+        return whole_film(image.shape)
 
     def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:
         image = load_image(group.image_path).pixels

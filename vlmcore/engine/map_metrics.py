@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vlmcore.anatomy import border_fraction, border_ratio, inside_body_ratio, inside_box_ratio, region_fractions
+from vlmcore.anatomy import border_fraction, inside_body_ratio, inside_box_ratio, region_fractions, ring_share
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.metrics import entropy, focus, gini, peak_to_average
 
@@ -12,10 +12,11 @@ from vlmcore.metrics import entropy, focus, gini, peak_to_average
 def map_metrics(attention: AttentionMap, body: np.ndarray, box: tuple | None, image_shape: tuple[int, int]) -> dict:
     values = attention.values
     regions = region_fractions(values)
+    border = border_fraction(values)
     metrics = {
         "entropy": entropy(values), "focus": focus(values), "gini": gini(values), "peak_to_average": peak_to_average(values),
-        "inside_body_ratio": inside_body_ratio(values, body), "border_fraction": border_fraction(values),
-        "border_ratio": border_ratio(values),
+        "inside_body_ratio": inside_body_ratio(values, body), "border_fraction": border,
+        "border_ratio": border / ring_share(values.shape),
         "patient_right": regions.patient_right, "patient_left": regions.patient_left,
         "apical": regions.apical, "basal": regions.basal,
     }

@@ -97,7 +97,7 @@ def summarise_model(rows: list[VariantRow]) -> dict:
         summary[name] = {"value": metric(rows), **_interval(rows, name)}
     summary["inside_body_ratio_mean"] = _mean(r.metrics["inside_body_ratio"] for r in rows)
     summary["border_fraction_mean"] = _mean(r.metrics["border_fraction"] for r in rows)
-    summary["border_ratio_mean"] = _mean(r.metrics.get("border_ratio", float("nan")) for r in rows)
+    summary["border_ratio_mean"] = _mean(r.metrics["border_ratio"] for r in rows if "border_ratio" in r.metrics)
     summary["by_finding"] = {k: {"consistency": consistency(v), "accuracy": accuracy(v), "cases": len(v)}
                              for k, v in _by(rows, lambda r: r.finding).items()}
     summary["by_strategy"] = {k: {"consistency": consistency(v), "accuracy": accuracy(v), "cases": len(v)}

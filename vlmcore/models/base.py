@@ -161,8 +161,9 @@ class VLMAdapter(ABC):
         """(top, left, height, width) of the original film that the map's grid covers. By
         default the whole film: processors that resize to a fixed size stretch the film onto
         the grid. Adapters whose processor crops override this."""
-        height, width = image_shape[:2]
-        return (0.0, 0.0, float(height), float(width))
+        from vlmcore.models.view import whole_film
+
+        return whole_film(image_shape)
 
     def registered(self, maps: list, requests: list[Request]) -> list:
         """Each map labelled with the film region its grid covers (metrics and overlays use it)."""

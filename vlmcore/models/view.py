@@ -9,6 +9,11 @@ and overlays can place the grid where the model looked.
 from __future__ import annotations
 
 
+def whole_film(image_shape: tuple[int, ...]) -> tuple[float, float, float, float]:
+    """The region of a processor that shows the model the whole film (resized, not cropped)."""
+    return (0.0, 0.0, float(image_shape[0]), float(image_shape[1]))
+
+
 def _get(settings, key: str):
     if settings is None:
         return None
@@ -21,7 +26,7 @@ def centre_crop_region(image_shape: tuple[int, ...], image_processor) -> tuple[f
     shortest = _get(getattr(processor, "size", None), "shortest_edge")
     crop = getattr(processor, "crop_size", None)
     if not getattr(processor, "do_center_crop", False) or not shortest or crop is None:
-        return (0.0, 0.0, height, width)
+        return whole_film(image_shape)
     scale = float(shortest) / min(height, width)
     crop_h = min(float(_get(crop, "height")), height * scale) / scale
     crop_w = min(float(_get(crop, "width")), width * scale) / scale

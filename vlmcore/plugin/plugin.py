@@ -185,9 +185,10 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         return
     if not run.rows and not run.cases:
         return
-    from vlmcore.report.write import write_report
+    import shutil
 
     from vlmcore.report.atomic import ReportWriteError
+    from vlmcore.report.write import write_report
 
     report = run.build_report()
     try:
@@ -197,8 +198,6 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         return
     run.last_report = report
-    import shutil
-
     shutil.rmtree(run.partial_dir, ignore_errors=True)  # the report holds every row now
     if run.options.save_baseline:
         if report.rows:

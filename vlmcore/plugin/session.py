@@ -327,7 +327,7 @@ class VlmcoreRun:
         events = sorted(set(self.events + [e for engine in self._engines.values() for e in engine.events]))
         return {"software": software, "models": dict(sorted(self.model_environment.items())), "events": events}
 
-    def decide(self, rows: list):
+    def decide(self, rows: list, manifest):
         """The verdict over this run's rows (``vlmcore.verdict.decision``); a lost worker blocks a PASS."""
         selected = sorted({c.model for c in self.cases})
         failed = {}
@@ -336,9 +336,9 @@ class VlmcoreRun:
                 failed[case.model] = failed.get(case.model, 0) + 1
         from vlmcore.verdict.decision import incomplete
 
-        return incomplete(self._decide(rows, selected, failed), self.lost_workers)
+        return incomplete(self._decide(rows, selected, failed, manifest), self.lost_workers)
 
-    def _decide(self, rows: list, selected: list[str], failed: dict):
+    def _decide(self, rows: list, selected: list[str], failed: dict, manifest):
         from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
 
         if self.baseline is None:
@@ -350,7 +350,7 @@ class VlmcoreRun:
             notes = ("gate settings OVERRIDDEN with this run's thresholds file (--gate-settings candidate): " + "; ".join(differences),)
         elif differences:
             notes = ("this run's thresholds file asks for other gate settings, not used (the baseline's are): " + "; ".join(differences),)
-        fingerprint = self.manifest().dataset_fingerprint
+        fingerprint = manifest.dataset_fingerprint
         if fingerprint != self.baseline.manifest.dataset_fingerprint:
             notes += (f"dataset fingerprint {fingerprint} differs from the baseline's {self.baseline.manifest.dataset_fingerprint}: "
                       "only cases with the same id, text, answer and film are compared",)
@@ -370,9 +370,10 @@ class VlmcoreRun:
 
         rows = sorted(self.rows.values(), key=lambda r: (r.model, r.group_id, r.case_id))
         cases = sorted(self.cases, key=lambda c: c.nodeid)
+        manifest = self.manifest()  # hashes every case once; the decision compares it with the baseline's
         return RunReport(self.run_id, rows, summarise_run(rows), cases, self.thresholds.describe(), self.environment(),
-                         self.decide(rows), self.manifest(), sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])),
-                         self.overlays)
+                         self.decide(rows, manifest), manifest,
+                         sorted(self.flips.values(), key=lambda f: (f["model"], f["group_id"])), self.overlays)
 
 
 RUN_ID = pytest.StashKey[str]()
