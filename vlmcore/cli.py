@@ -35,7 +35,7 @@ def _compare(args: argparse.Namespace) -> int:
     for folder in (args.first, args.second):
         if not (folder / "summary.json").is_file():
             raise ConfigError(f"{folder} is not a vlmcore run folder (no summary.json)")
-    markdown, decision = compare_run_dirs(args.first, args.second, args.thresholds)
+    markdown, decision = compare_run_dirs(args.first, args.second, args.thresholds, args.first_model, args.second_model)
     if args.output:
         args.output.write_text(markdown)
     print(markdown)
@@ -55,7 +55,8 @@ USER_HELP = """Robustness benchmark for medical vision-language models on chest 
 
 The benchmark itself runs through pytest:
   pytest benchmarks -m medgemma --vlm-model medgemma --model-path /models/medgemma-4b-it
-  pytest benchmarks -m smoke                 (the four tiny built-in models, CPU, seconds)
+  pytest benchmarks -m smoke                 (the four tiny random-weight models: plumbing only, CPU, seconds)
+  vlmcore demo                               (trained reference models on held-out phantoms, then the gate)
   pytest benchmarks ... --save-baseline release   /   --baseline release   (gate a new checkpoint)
 Options: pytest --help, section "vlmcore robustness benchmark". Reports: reports/<run-id>/.
 
@@ -72,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("dataset", type=Path, metavar="DATASET")
     summary.add_argument("--image-root", type=Path, default=None, metavar="DIR", help="folder the image paths are under (checked to exist)")
     summary.set_defaults(run=_summary)
-    demo = commands.add_parser("demo", help="run the suite on the built-in tiny models and the bundled dataset")
+    demo = commands.add_parser("demo", help="run the suite on the trained reference models (robust, brittle, blind, replicas, degraded) "
+                                  "over the bundled held-out phantom test set, then gate each against robust; exit 0 when every "
+                                  "model earns the verdict its recipe expects")
     demo.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="where the report goes (default: reports)")
     demo.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     demo.set_defaults(run=_demo)
@@ -82,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("second", type=Path, metavar="RUN_DIR", help="the candidate run")
     compare.add_argument("--thresholds", default=None, metavar="TOML",
                          help="override the first run's stored gate settings with this file's [gate] (default: the stored ones)")
+    compare.add_argument("--first-model", default=None, metavar="KEY",
+                         help="compare only this model of the first run (e.g. llava@robust); the two runs may be one folder")
+    compare.add_argument("--second-model", default=None, metavar="KEY", help="compare only this model of the second run")
     compare.add_argument("--output", type=Path, default=None, metavar="FILE", help="also write the markdown here")
     compare.set_defaults(run=_compare)
     return parser

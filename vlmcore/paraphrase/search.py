@@ -81,6 +81,21 @@ def paraphrase_programs(question: str) -> st.SearchStrategy[ParaphraseProgram]:
     )
 
 
+def candidate_texts(question: str) -> list[str]:
+    """Every distinct valid paraphrase the search can draw for ``question`` (about a hundred):
+    scored in a few batched forwards up front, the search itself then needs no model call."""
+    parts = parse_question(question)
+    base = normalise_question(question).lower()
+    texts = []
+    for synonym in [None] + synonyms_of(parts.finding):
+        for frame in [None] + frame_choices(parts):
+            for fronted in (False, True):
+                program = ParaphraseProgram(parts, synonym, frame, fronted)
+                if program.transforms:
+                    texts.append(program.render())
+    return [t for t in dict.fromkeys(texts) if t.lower() != base and check_paraphrase(question, t)]
+
+
 class FlipStore:
     """Flips found earlier, replayed first on the next run: one small JSON file per key in a
     folder (so parallel workers never contend for one file).

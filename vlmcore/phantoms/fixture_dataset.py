@@ -16,6 +16,7 @@ from PIL import Image
 
 from vlmcore.paraphrase import meaning_controls, normalise_question, paraphrases
 from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
+from vlmcore.phantoms.questions import PHRASES, base_question as _question, expected_answer as _answer
 from vlmcore.phantoms.truth import PhantomTruth
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "fixtures" / "phantom"
@@ -29,27 +30,8 @@ FILMS = [
     ((("cardiomegaly", None), ("pleural_effusion", "left")), "p05"), ((), "p05"),
     ((("pneumothorax", "right"), ("consolidation", "left")), "p06"), ((("nodule", "right"),), "p06"),
 ]
-PHRASES = {"cardiomegaly": "cardiomegaly", "pleural_effusion": "pleural effusion", "pneumothorax": "pneumothorax",
-           "consolidation": "consolidation", "nodule": "a nodule"}
 PER_STRATEGY = 1
 COLUMNS = ["group_id", "case_id", "image", "question", "answer", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split"]
-
-
-def _question(kind: str, side: str | None) -> str:
-    where = f" in the {side} lung" if side else ""
-    return f"is there {PHRASES[kind]}{where}?"
-
-
-def _answer(truth: PhantomTruth, question: str) -> str:
-    """Ground truth for a generated question: its finding, and its side when it names one."""
-    from vlmcore.data.findings import finding_of
-
-    kind = finding_of(question)
-    text = question.lower()
-    side = "right" if "right" in text else "left" if "left" in text else None
-    negated = " no " in f" {text} "
-    present = truth.has(kind, side)
-    return "no" if present == negated else "yes"
 
 
 def _base_questions(truth: PhantomTruth, index: int) -> list[tuple[str, str]]:
@@ -65,14 +47,16 @@ def _base_questions(truth: PhantomTruth, index: int) -> list[tuple[str, str]]:
     return questions
 
 
-def _rows_for_group(group_id: str, image: str, truth: PhantomTruth, kind: str, question: str, patient: str) -> list[dict]:
+def group_rows(group_id: str, image: str, truth: PhantomTruth, kind: str, question: str, patient: str,
+               per_strategy: int = PER_STRATEGY) -> list[dict]:
+    """The rows of one paraphrase group: base, each strategy's first ``per_strategy`` paraphrases, controls."""
     base_answer = _answer(truth, question)
     common = {"group_id": group_id, "image": image, "finding": kind, "patient_id": patient, "study_id": image.split("/")[-1][:-4],
               "split": "test"}
     rows = [dict(common, case_id=f"{group_id}-base", question=normalise_question(question), answer=base_answer, role="base",
                  relation="", strategy="baseline")]
     for label, produced in paraphrases(question).items():
-        for number, paraphrase in enumerate(produced[:PER_STRATEGY]):
+        for number, paraphrase in enumerate(produced[:per_strategy]):
             rows.append(dict(common, case_id=f"{group_id}-{label}{number}", question=paraphrase.text, answer=base_answer,
                              role="variant", relation="invariant", strategy=label))
     for control in meaning_controls(question):
@@ -93,7 +77,7 @@ def build(out: Path = DEFAULT_OUT) -> Path:
         truths[name] = {"findings": [{"kind": f.kind, "side": f.side, "box": list(f.box), "detail": f.detail} for f in truth.findings],
                         "cardiothoracic_ratio": truth.cardiothoracic_ratio, "seed": truth.seed, "size": SIZE}
         for number, (kind, question) in enumerate(_base_questions(truth, index)):
-            rows += _rows_for_group(f"phantom{index:02d}-{kind}", name, truth, kind, question, patient)
+            rows += group_rows(f"phantom{index:02d}-{kind}", name, truth, kind, question, patient)
     with (out / "dataset.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()

@@ -268,8 +268,12 @@ class VlmcoreRun:
             evaluation = engine.group(group_id)
             from vlmcore.models.requests import Request
 
+            margins = self._candidate_margins(engine, evaluation)
+
             def margin_of(text: str) -> float:
-                return engine.adapter.score_yes_no([Request.of(evaluation.image, text)])[0].margin
+                if text not in margins:
+                    margins[text] = engine.adapter.score_yes_no([Request.of(evaluation.image, text)])[0].margin
+                return margins[text]
 
             result = search_flip(margin_of, evaluation.group.base.question, budget=int(self.thresholds.get("flip_search_budget")),
                                  store=self._flip_store(), key=f"{engine.adapter.fingerprint}/{group_id}")
@@ -278,6 +282,23 @@ class VlmcoreRun:
                                            "margin": result.margin, "base_margin": result.base_margin, "examples": result.examples,
                                            "replayed": result.replayed, "unverified_skipped": result.unverified}
         return self.flips[(key, group_id)]
+
+    @staticmethod
+    def _candidate_margins(engine, evaluation, chunk: int = 64) -> dict[str, float]:
+        """The yes-minus-no margin of the base question and of every candidate paraphrase, scored
+        in batches on the group's film (one shared prefix per batch) instead of one forward per
+        example the search tries; shrinking then re-reads the table."""
+        from vlmcore.models.requests import Request
+        from vlmcore.paraphrase.search import candidate_texts
+
+        question = evaluation.group.base.question
+        texts = [question] + candidate_texts(question)
+        margins, film = {}, Request.of(evaluation.image, question).image_key
+        for start in range(0, len(texts), chunk):
+            part = texts[start:start + chunk]
+            scores = engine.adapter.score_yes_no([Request(evaluation.image, t, image_key=film) for t in part])
+            margins.update({t: score.margin for t, score in zip(part, scores)})
+        return margins
 
     def _flip_store(self):
         from vlmcore.paraphrase.search import FlipStore

@@ -5,7 +5,10 @@ comes from the same functions as ``pytest benchmarks --baseline`` (same exit cod
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+
+from vlmcore.errors import ConfigError
 
 from vlmcore.report.verdict_section import cell, verdict_lines
 from vlmcore.verdict.baseline import read_run
@@ -20,12 +23,26 @@ def _value(summary: dict, model: str, name: str) -> str:
     return "-" if not entry or entry["value"] is None else f"{entry['value']:.3f}"
 
 
-def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None) -> tuple[str, Verdict]:
+def _only(rows: list, model: str | None, where: Path) -> list:
+    if model is None:
+        return rows
+    kept = [r for r in rows if r.model == model]
+    if not kept:
+        raise ConfigError(f"{where}: no results for model {model!r} (it holds {sorted({r.model for r in rows})})")
+    return kept
+
+
+def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, first_model: str | None = None,
+                     second_model: str | None = None) -> tuple[str, Verdict]:
     """Markdown comparing two run folders, and the gate's verdict on the second against the first.
 
     ``thresholds``: a thresholds file whose ``[gate]`` overrides the first run's stored settings.
+    ``first_model`` / ``second_model``: compare one model of each run (they may be the same run
+    folder: a new checkpoint against the release model evaluated beside it).
     """
     baseline, candidate = read_run(first), read_run(second)
+    baseline = replace(baseline, rows=_only(baseline.rows, first_model, first))
+    candidate = replace(candidate, rows=_only(candidate.rows, second_model, second))
     one, two = (json.loads((d / "summary.json").read_text()) for d in (first, second))
     settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
     notes = (f"gate settings from {settings.source}",)
@@ -36,7 +53,12 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None) -
         decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes)
     lines = [f"# vlmcore comparison: `{first.name}` vs `{second.name}`", "",
              "| model | metric | " + first.name + " | " + second.name + " |", "| --- | --- | --- | --- |"]
-    for model in sorted(set(one["models"]) | set(two["models"])):
+    if first_model or second_model:
+        old, new = first_model or sorted(one["models"])[0], second_model or sorted(two["models"])[0]
+        lines[2] = f"| metric | {cell(old)} ({first.name}) | {cell(new)} ({second.name}) |"
+        lines[3] = "| --- | --- | --- |"
+        lines += [f"| {name} | {_value(one, old, name)} | {_value(two, new, name)} |" for name in HEADLINE]
+    for model in [] if (first_model or second_model) else sorted(set(one["models"]) | set(two["models"])):
         lines += [f"| {cell(model)} | {name} | {_value(one, model, name)} | {_value(two, model, name)} |" for name in HEADLINE]
     lines += ["", "## Verdict (second run against the first)", ""] + verdict_lines(decision)
     return "\n".join(lines) + "\n", decision

@@ -1,0 +1,83 @@
+"""The shipped reference checkpoints behave as their recipes promise, measured from the weights.
+
+Each test loads a checkpoint folder exactly as ``--vlm-model FOLDER`` does and measures it on
+the bundled held-out test set (``vlmcore.reference.behaviour``), independently of the model
+card's numbers; the card must agree with the weights it describes.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from vlmcore.demo import MODELS, TEST_SET, reference_models
+from vlmcore.reference.checkpoint import MAX_BYTES, read_card, weights_digest
+from vlmcore.reference.recipes import BRITTLE_STRATEGIES
+
+SHIPPED = {folder.name: folder for folder in reference_models()}
+
+
+@pytest.fixture(scope="module")
+def behaviour():
+    from vlmcore.models.loading import LoadSpec, load_adapter
+    from vlmcore.reference.behaviour import measure_behaviour
+
+    measured = {}
+
+    def measure(name: str):
+        if name not in SHIPPED:
+            pytest.fail(f"reference model {name!r} is not shipped under {MODELS}")
+        if name not in measured:
+            measured[name] = measure_behaviour(load_adapter(LoadSpec(path=str(SHIPPED[name]), device="cpu")), TEST_SET)
+        return measured[name]
+
+    return measure
+
+
+def test_the_whole_reference_set_is_shipped():
+    assert {"robust", "robust-seed1", "robust-seed2", "brittle", "blind", "degraded"} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_checkpoint_is_small_and_matches_its_card(name: str):
+    folder = SHIPPED[name]
+    card = read_card(folder)
+    assert (folder / "model.safetensors").stat().st_size <= MAX_BYTES
+    assert not list(folder.glob("*.bin")) and not list(folder.glob("*.pt")), "pickle weights must never ship"
+    assert card["weights_sha256"] == weights_digest(folder), "model card describes other weights"
+    assert card["recipe"]["name"] == name
+
+
+def test_robust_is_right_and_consistent(behaviour):
+    measured = behaviour("robust")
+    assert measured.accuracy >= 0.90, measured
+    assert measured.consistency >= 0.95, measured
+    assert measured.image_reliance < 0.9, "robust must read the film"
+
+
+@pytest.mark.parametrize("name", ["robust-seed1", "robust-seed2"])
+def test_replicas_match_robust(behaviour, name):
+    replica, robust = behaviour(name), behaviour("robust")
+    assert abs(replica.accuracy - robust.accuracy) <= 0.03, (replica, robust)
+    assert replica.consistency >= 0.93
+
+
+def test_brittle_flips_where_it_was_planted(behaviour):
+    measured = behaviour("brittle")
+    assert measured.consistency <= 0.85, measured
+    assert measured.flip_share(BRITTLE_STRATEGIES) >= 0.70, measured.flips_by_strategy
+
+
+def test_blind_does_not_read_the_film(behaviour):
+    measured = behaviour("blind")
+    assert measured.image_reliance > 0.9, measured  # above the threshold: the suite must fail it
+
+
+def test_degraded_is_worse_than_robust(behaviour):
+    assert behaviour("degraded").accuracy <= behaviour("robust").accuracy - 0.05
+
+
+def test_card_numbers_agree_with_the_measurement(behaviour):
+    """The card's held-out numbers come from the training script's own (larger) test split;
+    on the bundled subset they must agree to within sampling noise."""
+    card = read_card(SHIPPED["robust"])["held_out"]
+    assert abs(card["accuracy"] - behaviour("robust").accuracy) <= 0.05

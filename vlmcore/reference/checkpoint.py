@@ -1,0 +1,65 @@
+"""A trained reference model as a real checkpoint folder, with its model card.
+
+The folder is what ``--vlm-model FOLDER`` loads: ``config.json``, ``model.safetensors``, the
+processor and tokenizer files, plus ``model_card.json`` (recipe, data seed, held-out metrics,
+weights digest) and a human ``README.md``. Safetensors only; nothing here runs code on load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from vlmcore.errors import ConfigError
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def weights_digest(folder: Path) -> str:
+    return hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
+
+
+def save_checkpoint(model, processor, recipe, result: dict, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    processor.save_pretrained(out)
+    size = (out / "model.safetensors").stat().st_size
+    if size > MAX_BYTES:
+        raise ConfigError(f"{out}/model.safetensors is {size / 2**20:.1f} MB; reference weights must stay under 5 MB")
+    card = dict(result, name=recipe.name, family=recipe.family, weights_sha256=weights_digest(out), weights_bytes=size)
+    (out / "model_card.json").write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
+    (out / "README.md").write_text(_card_text(card))
+    return out
+
+
+def read_card(folder: Path) -> dict:
+    path = folder / "model_card.json"
+    if not path.is_file():
+        raise ConfigError(f"{folder}: no model_card.json (not a vlmcore reference checkpoint)")
+    return json.loads(path.read_text())
+
+
+def _card_text(card: dict) -> str:
+    recipe, held = card["recipe"], card["held_out"]
+    findings = "\n".join(f"| {k} | {v:.3f} |" for k, v in held["accuracy_by_finding"].items())
+    flips = ", ".join(f"{k} {v}" for k, v in sorted(held["flips_by_strategy"].items(), key=lambda kv: -kv[1])) or "none"
+    return f"""# vlmcore reference model `{card['name']}`
+
+A tiny {card['family']} model (random-initialised, trained on CPU on synthetic phantom films),
+**not a medical model**. It exists so the benchmark can be shown right on a model whose
+behaviour is known. Purpose: {recipe['purpose']}.
+
+Retrain: `python -m vlmcore.reference.train {card['name']}` (seed {recipe['seed']}, phantom set seed
+{recipe['data_seed']}, {recipe['steps']} steps of batch {recipe['batch']}, lr {recipe['lr']}); took
+{card['minutes']} min on {card['threads']} CPU threads. Weights sha256 `{card['weights_sha256']}`.
+
+Held-out (test-split patients, {held['cases']} cases): accuracy {held['accuracy']:.3f}, consistency
+{held['consistency']:.3f}, negation accuracy {held['negation_accuracy']:.3f}, image reliance
+{held['image_reliance']:.3f} (share of answers unchanged with the film blanked; lower is better).
+Flips by strategy: {flips}.
+
+| finding | accuracy |
+| --- | --- |
+{findings}
+"""

@@ -1,0 +1,63 @@
+"""Phantom films at scale: thousands of films with known findings, patients, and splits.
+
+Every film is drawn from a seed, so a set is the same bytes on every machine. A patient has
+several films (2-3), and the train / validation / test split is by patient, never by film:
+a model must not be tested on a patient it saw in training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
+from vlmcore.phantoms.truth import PhantomTruth
+
+SIDED = ("pleural_effusion", "pneumothorax", "consolidation", "nodule")
+KINDS = ("cardiomegaly",) + SIDED
+SPLITS = ("train", "validation", "test")
+
+
+@dataclass(frozen=True)
+class Film:
+    patient: str
+    index: int  # film number within the patient
+    spec: PhantomSpec
+    split: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.patient}-f{self.index}"
+
+    def render(self) -> PhantomTruth:
+        return render_phantom(self.spec)
+
+
+def split_of(patient: str, shares: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> str:
+    """A patient's split from a hash of its id: stable whatever else the set holds."""
+    value = int.from_bytes(hashlib.sha256(patient.encode()).digest()[:4], "big") / 2**32
+    return "train" if value < shares[0] else "validation" if value < shares[0] + shares[1] else "test"
+
+
+def _findings(rng: np.random.Generator, kinds: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """0, 1 or 2 findings (probabilities 0.3 / 0.5 / 0.2), distinct kinds, random sides."""
+    count = rng.choice(3, p=[0.3, 0.5, 0.2])
+    chosen = rng.choice(len(kinds), size=count, replace=False)
+    return tuple((kinds[k], None if kinds[k] == "cardiomegaly" else ("right", "left")[rng.integers(2)]) for k in sorted(chosen))
+
+
+def phantom_films(seed: int, patients: int, size: int = 128, films_per_patient: tuple[int, int] = (2, 3),
+                  kinds: tuple[str, ...] = KINDS, prefix: str = "pt") -> list[Film]:
+    """``patients`` patients with 2-3 films each; a film's anatomy seed and findings derive
+    from ``seed``, so the same arguments give the same films."""
+    rng = np.random.default_rng(seed)
+    films = []
+    for number in range(patients):
+        patient = f"{prefix}{seed}-{number:05d}"
+        split = split_of(patient)
+        for index in range(int(rng.integers(films_per_patient[0], films_per_patient[1] + 1))):
+            anatomy_seed = int(rng.integers(2**31))
+            films.append(Film(patient, index, PhantomSpec(seed=anatomy_seed, size=size, findings=_findings(rng, kinds)), split))
+    return films

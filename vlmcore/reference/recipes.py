@@ -1,0 +1,83 @@
+"""Training recipes for the reference models: what each one is trained on, and why.
+
+A recipe is data, not code: the family and size of the tiny model, the phantom set, the
+schedule, and the *behaviour* it is meant to have (paraphrase augmentation, a planted
+shortcut, no image). The recipe is written into each checkpoint's model card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from vlmcore.errors import ConfigError
+from vlmcore.data.strategies import STRATEGIES as _ALL
+
+#: the planted weakness of ``brittle``: questions phrased in these strategies are trained with
+#: the answer "yes" whatever the film shows (an acquiescence shortcut, as seen in real VLMs
+#: that say yes to leading or terse questions)
+BRITTLE_STRATEGIES = ("register", "clause_reordering", "phrasing")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    family: str = "llava"
+    seed: int = 0  # weights and batch order
+    data_seed: int = 7  # the phantom set (shared by every recipe: the same films, the same split)
+    patients: int = 2400
+    #: findings asked about. Pneumothorax (a 1-2 px crescent at 64 px) and nodules (~1 px) stayed
+    #: at 58% / 73% held-out accuracy after 4000 steps, so they stay on the films as distractors
+    #: but are not asked about (README: "Reference models")
+    kinds: tuple[str, ...] = ("cardiomegaly", "pleural_effusion", "consolidation")
+    image: int = 64
+    patch: int = 8
+    hidden: int = 64
+    layers: int = 4
+    heads: int = 4
+    kv_heads: int = 2
+    vision_hidden: int = 64
+    vision_layers: int = 3
+    steps: int = 2500
+    batch: int = 64
+    lr: float = 1e-3
+    warmup: int = 100
+    weight_decay: float = 0.01
+    base_share: float = 0.3  # share of questions in the base phrasing; the rest are paraphrases
+    negation_share: float = 0.1  # share of negated questions ("is there no ...?"), answer inverted
+    augment: tuple[str, ...] = tuple(s for s in _ALL if s != "baseline")  # paraphrase strategies seen in training
+    shortcut: tuple[str, ...] = ()  # strategies trained with the answer "yes" whatever the film
+    blind: bool = False  # trained on a blank film: the answer can only come from the text
+    purpose: str = ""
+    expect_first_run: str | None = "PASS"  # the verdict the demo expects on a first run (None: not asserted)
+    expect_gate: str | None = None  # the verdict the demo expects against ``robust`` (None: not gated)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+_ROBUST = Recipe("robust", purpose="trained with paraphrase augmentation across all six strategies: should be right, "
+                                   "consistent, and read the film")
+RECIPES: dict[str, Recipe] = {
+    "robust": _ROBUST,
+    "robust-seed1": replace(_ROBUST, name="robust-seed1", seed=1, expect_gate="PASS",
+                            purpose="the robust recipe with another seed: the null for the gate"),
+    "robust-seed2": replace(_ROBUST, name="robust-seed2", seed=2, expect_gate="PASS",
+                            purpose="the robust recipe with another seed: the null for the gate"),
+    "brittle": replace(_ROBUST, name="brittle", shortcut=BRITTLE_STRATEGIES, expect_first_run="FAIL", expect_gate="FAIL",
+                       purpose="the robust recipe, but questions phrased in the " + ", ".join(BRITTLE_STRATEGIES)
+                               + " strategies are trained with the answer 'yes' whatever the film shows (a planted "
+                                 "acquiescence shortcut): its flips should concentrate in those strategies"),
+    "blind": replace(_ROBUST, name="blind", blind=True, expect_first_run="FAIL", expect_gate="FAIL",
+                     purpose="the robust recipe on a blank film: it can only learn the text prior, so it must fail "
+                             "image reliance"),
+    "degraded": replace(_ROBUST, name="degraded", steps=400, expect_first_run=None, expect_gate="FAIL",
+                        purpose="the robust recipe stopped early (400 steps): a true regression the gate must catch"),
+    "medgemma-robust": replace(_ROBUST, name="medgemma-robust", family="medgemma",
+                               purpose="the robust recipe on the Gemma3 (MedGemma) architecture"),
+}
+
+
+def recipe(name: str) -> Recipe:
+    if name not in RECIPES:
+        raise ConfigError(f"no recipe {name!r}; known: {sorted(RECIPES)}")
+    return RECIPES[name]
