@@ -172,7 +172,8 @@ class VlmcoreRun:
                                      f"{type(error).__name__}: {error}")
                 self.events.append(self._broken[key])
                 pytest.fail(self._broken[key], pytrace=False)
-            self.model_environment[key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
+            self.model_environment[key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
+                                           + (" RANDOM WEIGHTS (tiny build: plumbing only)" if spec.tiny else ""))
             from vlmcore.plugin.progress import Progress
 
             total = len(self.dataset.cases)

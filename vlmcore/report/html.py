@@ -9,6 +9,7 @@ import html
 from vlmcore.report import plots
 from vlmcore.report.markdown import _metric
 from vlmcore.report.run_report import RunReport
+from vlmcore.report.verdict_section import random_weights_label
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
@@ -59,7 +60,8 @@ def _verdict_section(report: RunReport) -> list[str]:
              f"(exit code {decision.exit_code})</p>", f"<p>Rule: {html.escape(decision.rule)}.</p>", "<ul>"]
     for model in decision.models:
         reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons)
-        parts.append(f"<li><b>{html.escape(model.model)}: {html.escape(model.status)}</b><ul>{reasons}</ul></li>")
+        label = html.escape(random_weights_label(model.model))
+        parts.append(f"<li><b>{html.escape(model.model)}: {html.escape(model.status)}</b>{label}<ul>{reasons}</ul></li>")
     parts.append("</ul>")
     parts += [f"<p><em>{html.escape(note)}</em></p>" for note in decision.notes]
     checks = [c for c in decision.checks if c.passed is not None]

@@ -16,10 +16,16 @@ def cell(text) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
+def random_weights_label(model: str) -> str:
+    """The built-in ``tiny-*`` models have random weights: say so wherever their verdict shows,
+    so nobody reads their FAIL (or a lucky pass) as a finding about a real model."""
+    return " (random-weight tiny build: plumbing check only, its answers mean nothing)" if model.startswith("tiny-") else ""
+
+
 def verdict_lines(decision: Verdict) -> list[str]:
     lines = [f"**Verdict: {decision.status}** (exit code {decision.exit_code})", "", f"Rule: {decision.rule}.", ""]
     for model in decision.models:
-        lines += [f"- **{model.model}: {model.status}**"] + [f"  - {cell(reason)}" for reason in model.reasons]
+        lines += [f"- **{model.model}: {model.status}**{random_weights_label(model.model)}"] + [f"  - {cell(reason)}" for reason in model.reasons]
     lines += [""] + [f"> {cell(note)}" for note in decision.notes] + ([""] if decision.notes else [])
     if decision.checks:
         lines += ["### First-run checks", "", "| model | check | scope | value | 95% CI | decision bound | required | result |",

@@ -1,0 +1,58 @@
+"""The verdict and the gate on the shipped reference set, end to end, as a user meets them:
+``pytest benchmarks`` on the checkpoint folders over the bundled held-out test set (exit code
+and summary.json), then ``vlmcore compare`` between models of that run (exit codes)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from vlmcore.demo import BENCHMARKS, MODELS, TEST_SET, model_key, reference_models
+from vlmcore.verdict import exit_codes
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reference-verdicts")]
+NAMES = ("robust", "robust-seed1", "robust-seed2", "brittle", "blind", "degraded")
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    folders = [f for f in reference_models() if f.name in NAMES]
+    if {f.name for f in folders} != set(NAMES):
+        pytest.fail(f"the reference set under {MODELS} is incomplete: {[f.name for f in folders]}")
+    reports = tmp_path_factory.mktemp("reference-reports")
+    # only the aggregate cases: the verdict reads every group's rows either way; maps and flip
+    # searches are the demo's job
+    command = [sys.executable, "-m", "pytest", str(BENCHMARKS), "-m", "not smoke", "-k", "test_model", "-q", "-p", "no:cacheprovider",
+               "-o", "addopts=", "--vlm-model", ",".join(str(f) for f in folders), "--dataset", str(TEST_SET),
+               "--report-dir", str(reports)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    run_dir = reports / (reports / "latest.txt").read_text().strip()
+    return done, run_dir, {f.name: model_key(f) for f in folders}
+
+
+def _verdicts(run_dir):
+    return {m["model"]: m for m in json.loads((run_dir / "summary.json").read_text())["decision"]["models"]}
+
+
+def test_first_run_verdicts_tell_the_story(first_run):
+    done, run_dir, keys = first_run
+    assert done.returncode == exit_codes.FAIL, done.stdout[-3000:]
+    verdicts = _verdicts(run_dir)
+    for name in ("robust", "robust-seed1", "robust-seed2"):
+        assert verdicts[keys[name]]["status"] == "PASS", verdicts[keys[name]]
+    brittle = " ".join(verdicts[keys["brittle"]]["reasons"])
+    assert verdicts[keys["brittle"]]["status"] == "FAIL"
+    assert "strategy_consistency" in brittle and ("register" in brittle or "phrasing" in brittle), brittle
+    blind = " ".join(verdicts[keys["blind"]]["reasons"])
+    assert verdicts[keys["blind"]]["status"] == "FAIL" and "image_reliance" in blind, blind
+
+
+@pytest.mark.parametrize("candidate, expected", [("robust-seed1", exit_codes.PASS), ("robust-seed2", exit_codes.PASS),
+                                                 ("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL)])
+def test_gate_against_robust(first_run, candidate, expected):
+    _, run_dir, keys = first_run
+    command = [sys.executable, "-m", "vlmcore", "compare", str(run_dir), str(run_dir), "--first-model", keys["robust"],
+               "--second-model", keys[candidate]]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == expected, done.stdout[-3000:] + done.stderr[-2000:]
