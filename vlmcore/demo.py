@@ -73,9 +73,9 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     first_run = {m["model"]: m for m in summary["decision"]["models"]}
     baseline_key = model_key(models[0])
     (run_dir / "gate").mkdir(exist_ok=True)
-    lines = ["# vlmcore demo: the reference models", "",
-             f"First run: every model on the held-out phantom test set. Gate: each candidate against `{baseline_key}` "
-             "(the release model), paired by case and patient.", "",
+    intro = (f"First run: every model on the held-out phantom test set. Gate: each candidate against `{baseline_key}` "
+             "(the release model), paired by case and patient.")
+    lines = ["# vlmcore demo: the reference models", "", intro, "",
              "| model | purpose | first run (expected) | gate vs robust (expected) | why |", "| --- | --- | --- | --- | --- |"]
     as_expected = True
     for folder in models:

@@ -5,7 +5,6 @@ the bundled held-out test set (``vlmcore.reference.behaviour``), independently o
 card's numbers; the card must agree with the weights it describes.
 """
 
-from pathlib import Path
 
 import pytest
 

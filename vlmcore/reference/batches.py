@@ -15,7 +15,6 @@ from vlmcore.engine.engine import BLANK_LEVEL  # the suite's blank film: uniform
 from vlmcore.reference.phantom_set import Film
 
 
-
 def film_pixels(adapter, films: list[Film], chunk: int = 256) -> torch.Tensor:
     """``pixel_values`` of every film through the family's image processor, in order."""
     parts = []

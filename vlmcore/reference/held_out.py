@@ -63,7 +63,7 @@ def held_out(model, table, films: list[Film], pixels: torch.Tensor, blank: torch
         truths = truth_set(film.spec.findings)
         for kind, side in film_questions(film, index, kinds):
             answer = int((kind, side) in truths)
-            for strategy, group in phrasings(kind, side).items():
+            for group in phrasings(kind, side).values():
                 if group:
                     phrasing = group[0]
                     items.append((index, kind, (index, kind, side), phrasing, answer ^ int(phrasing.negated)))

@@ -59,24 +59,25 @@ class Tally:
         self.chance.append(float((covered > 0).mean()))
 
 
-def findings_of(test_set: Path) -> list[tuple[str, np.ndarray, str, np.ndarray]]:
-    """(image path, film pixels, finding kind, true mask) for every finding of the test set."""
+def findings_of(test_set: Path, kinds: tuple[str, ...]) -> list[tuple[str, np.ndarray, str, str, np.ndarray]]:
+    """(image path, film pixels, question, finding kind, true mask) for every finding of the
+    test set that the models are asked about (``kinds``)."""
     truth = json.loads((test_set / "ground_truth.json").read_text())
     items = []
     for name, entry in sorted(truth.items()):
         spec = PhantomSpec(seed=entry["seed"], size=entry["size"],
                            findings=tuple((kind, side) for kind, side in entry["spec_findings"]))
         film = render_phantom(spec)
-        for finding in film.findings:
+        for finding in (f for f in film.findings if f.kind in kinds):
             items.append((name, film.image, base_question(finding.kind, finding.side), finding.kind, finding.mask))
     return items
 
 
-def measure(adapter, test_set: Path) -> dict[str, Tally]:
+def measure(adapter, test_set: Path, kinds: tuple[str, ...]) -> dict[str, Tally]:
     from vlmcore.models.requests import Request
 
     tallies = {method: Tally() for method in METHODS}
-    for name, image, question, kind, mask in findings_of(test_set):
+    for name, image, question, kind, mask in findings_of(test_set, kinds):
         request = [Request.of(image, question)]
         maps = {
             "sdpa-rows (answer)": adapter.attention_maps(request)[0],
@@ -113,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test-set", type=Path, default=REFERENCE / "test", help="test-set folder with ground_truth.json")
     args = parser.parse_args(argv)
     adapter = load_adapter(LoadSpec(path=str(args.model), device="cpu"))
-    tallies = measure(adapter, args.test_set)
+    from vlmcore.reference.checkpoint import read_card
+
+    tallies = measure(adapter, args.test_set, tuple(read_card(args.model)["recipe"]["kinds"]))
     print(f"maps of {args.model.name} against the true finding masks ({args.test_set}):")
     print("\n".join(table(tallies)))
     return 0

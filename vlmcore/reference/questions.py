@@ -9,7 +9,7 @@ plant a shortcut: questions in some strategies are labelled "yes" whatever the f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -24,7 +24,7 @@ class Phrasing:
     negated: bool = False
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrasings(kind: str, side: str | None) -> dict[str, tuple[Phrasing, ...]]:
     """Every phrasing of the base question about ``kind`` / ``side``, by strategy."""
     from vlmcore.paraphrase import meaning_controls, normalise_question, paraphrases

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from vlmcore.errors import ConfigError
 from vlmcore.data.strategies import STRATEGIES as _ALL
+from vlmcore.errors import ConfigError
 
 #: the planted weakness of ``brittle``: questions phrased in these strategies are trained with
 #: the answer "yes" whatever the film shows (an acquiescence shortcut, as seen in real VLMs

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vlmcore.reference.recipes import RECIPES, Recipe, recipe as recipe_named
+from vlmcore.reference.recipes import RECIPES, Recipe
+from vlmcore.reference.recipes import recipe as recipe_named
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "models"
 
