@@ -16,7 +16,9 @@ from PIL import Image
 
 from vlmcore.paraphrase import meaning_controls, normalise_question, paraphrases
 from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
-from vlmcore.phantoms.questions import PHRASES, base_question as _question, expected_answer as _answer
+from vlmcore.phantoms.questions import PHRASES
+from vlmcore.phantoms.questions import base_question as _question
+from vlmcore.phantoms.questions import expected_answer as _answer
 from vlmcore.phantoms.truth import PhantomTruth
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "fixtures" / "phantom"
@@ -78,6 +80,11 @@ def build(out: Path = DEFAULT_OUT) -> Path:
                         "cardiothoracic_ratio": truth.cardiothoracic_ratio, "seed": truth.seed, "size": SIZE}
         for number, (kind, question) in enumerate(_base_questions(truth, index)):
             rows += group_rows(f"phantom{index:02d}-{kind}", name, truth, kind, question, patient)
+    return write_dataset(out, rows, truths)
+
+
+def write_dataset(out: Path, rows: list[dict], truths: dict) -> Path:
+    """``dataset.csv`` (generic schema) and ``ground_truth.json`` in ``out``; stable bytes."""
     with (out / "dataset.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()

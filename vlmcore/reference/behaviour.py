@@ -10,27 +10,12 @@ call it; so can anyone who doubts a model card.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from vlmcore.engine.engine import BLANK_LEVEL
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    accuracy: float
-    accuracy_by_finding: dict[str, float]
-    consistency: float
-    flips_by_strategy: dict[str, int]
-    negation_accuracy: float
-    image_reliance: float
-    cases: int
-
-    def flip_share(self, strategies: tuple[str, ...]) -> float:
-        total = sum(self.flips_by_strategy.values())
-        return sum(self.flips_by_strategy.get(s, 0) for s in strategies) / total if total else 0.0
+from vlmcore.reference.held_out import HeldOut as Behaviour
 
 
 def measure_behaviour(adapter, dataset_csv: Path) -> Behaviour:

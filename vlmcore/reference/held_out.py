@@ -42,6 +42,11 @@ class HeldOut:
     image_reliance: float  # share of base answers unchanged with the film blanked (lower = reads the film)
     cases: int
 
+    def flip_share(self, strategies: tuple[str, ...]) -> float:
+        """Share of all flips that fall in ``strategies``."""
+        total = sum(self.flips_by_strategy.values())
+        return sum(self.flips_by_strategy.get(s, 0) for s in strategies) / total if total else 0.0
+
     def lines(self) -> list[str]:
         findings = ", ".join(f"{k} {v:.3f}" for k, v in self.accuracy_by_finding.items())
         flips = ", ".join(f"{k} {v}" for k, v in sorted(self.flips_by_strategy.items(), key=lambda kv: -kv[1])) or "none"

@@ -12,13 +12,11 @@ lacks, every strategy's first paraphrase, and the negation / laterality / findin
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 from pathlib import Path
 
 from PIL import Image
 
-from vlmcore.phantoms.fixture_dataset import COLUMNS, group_rows
+from vlmcore.phantoms.fixture_dataset import group_rows, write_dataset
 from vlmcore.phantoms.questions import base_question
 from vlmcore.reference.held_out import film_questions
 from vlmcore.reference.phantom_set import Film, phantom_films
@@ -53,12 +51,7 @@ def build(out: Path = DEFAULT_OUT, patients: int = PATIENTS) -> Path:
         for kind, side in film_questions(film, number, recipe.kinds):
             group = group_rows(f"{film.name}-{kind}", name, truth, kind, base_question(kind, side), film.patient)
             rows += [row for row in group if finding_of(row["question"]) in recipe.kinds]
-    with (out / "dataset.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    (out / "ground_truth.json").write_text(json.dumps(truths, indent=1, sort_keys=True) + "\n")
-    return out / "dataset.csv"
+    return write_dataset(out, rows, truths)
 
 
 def main(argv: list[str] | None = None) -> int:
