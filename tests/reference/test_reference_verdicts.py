@@ -12,7 +12,9 @@ from vlmcore.demo import BENCHMARKS, MODELS, TEST_SET, model_key, reference_mode
 from vlmcore.verdict import exit_codes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reference-verdicts")]
-NAMES = ("robust", "robust-seed1", "robust-seed2", "brittle", "blind", "degraded")
+REQUIRED = ("robust", "brittle", "blind", "degraded")
+REPLICAS = sorted(f.name for f in reference_models() if f.name.startswith("robust-seed"))
+NAMES = REQUIRED + tuple(REPLICAS)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def test_first_run_verdicts_tell_the_story(first_run):
     done, run_dir, keys = first_run
     assert done.returncode == exit_codes.FAIL, done.stdout[-3000:]
     verdicts = _verdicts(run_dir)
-    for name in ("robust", "robust-seed1", "robust-seed2"):
+    assert REPLICAS, "at least one seed replica of robust is shipped"
+    for name in ("robust", *REPLICAS):
         assert verdicts[keys[name]]["status"] == "PASS", verdicts[keys[name]]
     brittle = " ".join(verdicts[keys["brittle"]]["reasons"])
     assert verdicts[keys["brittle"]]["status"] == "FAIL"
@@ -48,8 +51,8 @@ def test_first_run_verdicts_tell_the_story(first_run):
     assert verdicts[keys["blind"]]["status"] == "FAIL" and "image_reliance" in blind, blind
 
 
-@pytest.mark.parametrize("candidate, expected", [("robust-seed1", exit_codes.PASS), ("robust-seed2", exit_codes.PASS),
-                                                 ("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL)])
+@pytest.mark.parametrize("candidate, expected", [(name, exit_codes.PASS) for name in REPLICAS]
+                         + [("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL)])
 def test_gate_against_robust(first_run, candidate, expected):
     _, run_dir, keys = first_run
     command = [sys.executable, "-m", "vlmcore", "compare", str(run_dir), str(run_dir), "--first-model", keys["robust"],

@@ -32,8 +32,12 @@ def behaviour():
     return measure
 
 
+REPLICAS = sorted(name for name in SHIPPED if name.startswith("robust-seed"))
+
+
 def test_the_whole_reference_set_is_shipped():
-    assert {"robust", "robust-seed1", "robust-seed2", "brittle", "blind", "degraded"} <= set(SHIPPED)
+    assert {"robust", "brittle", "blind", "degraded"} <= set(SHIPPED)
+    assert REPLICAS, "at least one seed replica of robust (the gate's null)"
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
@@ -53,7 +57,7 @@ def test_robust_is_right_and_consistent(behaviour):
     assert measured.image_reliance < 0.9, "robust must read the film"
 
 
-@pytest.mark.parametrize("name", ["robust-seed1", "robust-seed2"])
+@pytest.mark.parametrize("name", REPLICAS)
 def test_replicas_match_robust(behaviour, name):
     replica, robust = behaviour(name), behaviour("robust")
     assert abs(replica.accuracy - robust.accuracy) <= 0.03, (replica, robust)

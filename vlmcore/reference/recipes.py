@@ -46,7 +46,7 @@ class Recipe:
     negation_share: float = 0.1  # share of negated questions ("is there no ...?"), answer inverted
     augment: tuple[str, ...] = tuple(s for s in _ALL if s != "baseline")  # paraphrase strategies seen in training
     shortcut: tuple[str, ...] = ()  # strategies trained with the answer "yes" whatever the film
-    blind: bool = False  # trained on a blank film: the answer can only come from the text
+    blind: bool = False  # each question shown a random other film: the answer can only come from the text
     purpose: str = ""
     expect_first_run: str | None = "PASS"  # the verdict the demo expects on a first run (None: not asserted)
     expect_gate: str | None = None  # the verdict the demo expects against ``robust`` (None: not gated)
@@ -68,8 +68,8 @@ RECIPES: dict[str, Recipe] = {
                                + " strategies are trained with the answer 'yes' whatever the film shows (a planted "
                                  "acquiescence shortcut): its flips should concentrate in those strategies"),
     "blind": replace(_ROBUST, name="blind", blind=True, expect_first_run="FAIL", expect_gate="FAIL",
-                     purpose="the robust recipe on a blank film: it can only learn the text prior, so it must fail "
-                             "image reliance"),
+                     purpose="the robust recipe, but each question is shown a random other patient's film: it can only "
+                             "learn the text prior, so it must fail image reliance"),
     "degraded": replace(_ROBUST, name="degraded", steps=400, expect_first_run=None, expect_gate="FAIL",
                         purpose="the robust recipe stopped early (400 steps): a true regression the gate must catch"),
     "medgemma-robust": replace(_ROBUST, name="medgemma-robust", family="medgemma",

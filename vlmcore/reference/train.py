@@ -114,7 +114,10 @@ def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
     for step in range(recipe.steps):
         chosen = rng.integers(len(train_films), size=recipe.batch)
         sampled = [sample_question(train_films[i].spec.findings, recipe, rng) for i in chosen]
-        pixels = blank.expand(recipe.batch, *blank.shape).clone() if recipe.blind else train_pixels[chosen]
+        # blind: every question is shown some *other* patient's film, so the film carries no
+        # information about the answer and the model learns to ignore it (a constant blank film
+        # would not: real films are then out of distribution and still move the answer)
+        pixels = train_pixels[rng.integers(len(train_films), size=recipe.batch)] if recipe.blind else train_pixels[chosen]
         batch, last = table.collate([p.text for p, _ in sampled], pixels)
         logits = model(**batch).logits[torch.arange(len(last)), last]
         target = torch.tensor([yes_id if answer else no_id for _, answer in sampled])
