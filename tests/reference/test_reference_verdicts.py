@@ -41,7 +41,6 @@ def test_first_run_verdicts_tell_the_story(first_run):
     done, run_dir, keys = first_run
     assert done.returncode == exit_codes.FAIL, done.stdout[-3000:]
     verdicts = _verdicts(run_dir)
-    assert REPLICAS, "at least one seed replica of robust is shipped"
     for name in ("robust", *REPLICAS):
         assert verdicts[keys[name]]["status"] == "PASS", verdicts[keys[name]]
     brittle = " ".join(verdicts[keys["brittle"]]["reasons"])

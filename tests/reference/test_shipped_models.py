@@ -37,7 +37,6 @@ REPLICAS = sorted(name for name in SHIPPED if name.startswith("robust-seed"))
 
 def test_the_whole_reference_set_is_shipped():
     assert {"robust", "brittle", "blind", "degraded"} <= set(SHIPPED)
-    assert REPLICAS, "at least one seed replica of robust (the gate's null)"
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
