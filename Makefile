@@ -23,8 +23,10 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/python -m vlmcore demo
 
+# --dist loadfile: a module's expensive module-scoped fixture (a whole benchmark run) runs on one
+# worker only. (xdist_group marks do not group under pytest 9.2 + xdist 3.8: each worker ran it.)
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -18,15 +18,17 @@ from vlmcore.engine.engine import BLANK_LEVEL
 from vlmcore.reference.held_out import HeldOut as Behaviour
 
 
-def measure_behaviour(adapter, dataset_csv: Path) -> Behaviour:
+def measure_behaviour(adapter, dataset_csv: Path, patients: int | None = None) -> Behaviour:
+    """``patients``: only the groups of the first N patients in file order (a quicker check)."""
     from vlmcore.data.images import load_image
     from vlmcore.data.loader import load_dataset
     from vlmcore.models.requests import Request
 
     dataset = load_dataset(dataset_csv)
+    kept = list(dict.fromkeys(g.patient_id for g in dataset.groups))[:patients]
     right, by_finding, agree, negation, unchanged = [], defaultdict(list), [], [], []
     flips = Counter()
-    for group in dataset.groups:
+    for group in (g for g in dataset.groups if g.patient_id in kept):
         image = load_image(group.image_path).pixels
         said = [s.p_yes > 0.5 for s in adapter.score_yes_no([Request.of(image, c.question) for c in group.cases])]
         blank_film = np.full_like(image, BLANK_LEVEL)

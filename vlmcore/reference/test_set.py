@@ -23,7 +23,7 @@ from vlmcore.reference.phantom_set import Film, phantom_films
 from vlmcore.reference.recipes import RECIPES
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "test"
-PATIENTS = 30
+PATIENTS = 80
 
 
 def test_films(patients: int = PATIENTS) -> list[Film]:
