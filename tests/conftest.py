@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+# pytester restores sys.modules after every test that uses it, but a C++ operator library that a
+# module registered on first import stays registered. When a pytester test was the first to import
+# transformers' model code, torch.distributed._functional_collectives was dropped at teardown and
+# its re-import later failed ("Only a single TORCH_LIBRARY ... c10d_functional"), breaking every
+# model test in that worker (22 failures in a clean-clone CI run). Importing it here, before any
+# test, puts it in pytester's snapshot so it is never dropped.
+import transformers.modeling_utils  # noqa: E402,F401  (import for its side effect, see above)
+
 pytest_plugins = ["pytester"]
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
