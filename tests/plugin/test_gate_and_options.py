@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.plugin.conftest import read_summary, run_suite, scripted_plugin
 
 SELECTION = ["-m", "smoke", "-k", "tiny-medgemma and test_group_consistency"]
@@ -95,13 +97,22 @@ def test_progress_line_shows_rate_and_eta_unless_quiet(pytester, tmp_path, monke
     assert "[vlmcore]" not in quiet.stdout.str()
 
 
-def test_real_checkpoint_folder_runs_under_its_family_marker(pytester, tmp_path):
+@pytest.fixture(scope="session")
+def medgemma_checkpoint_folder(tmp_path_factory):
+    """A saved tiny MedGemma, built in a session fixture on purpose: ``pytester`` drops every module
+    imported while it is active, and transformers' classes re-imported later are new objects (a
+    processor then fails its own isinstance check in every later model test of the worker)."""
     from vlmcore.models.tiny import build_tiny
 
-    folder = tmp_path / "medgemma-candidate"
+    folder = tmp_path_factory.mktemp("checkpoint") / "medgemma-candidate"
     model, processor = build_tiny("medgemma")
     model.save_pretrained(folder, safe_serialization=True)
     processor.save_pretrained(folder)
+    return folder
+
+
+def test_real_checkpoint_folder_runs_under_its_family_marker(medgemma_checkpoint_folder, pytester, tmp_path):
+    folder = medgemma_checkpoint_folder
     by_path = run_suite(pytester, "-m", "medgemma", "-k", "test_group_accuracy", "--vlm-model", "medgemma", "--model-path",
                         str(folder), "--report-dir", str(tmp_path / "a"))
     outcomes = by_path.parseoutcomes()
