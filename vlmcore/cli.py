@@ -1,4 +1,4 @@
-"""The ``vlmcore`` command line: dataset summaries, the embedded demo, comparisons.
+"""The ``vlmcore`` command line: dataset summaries, the embedded demo, comparisons, one case explained.
 
 Subcommands stay thin: each calls the library function that does the work.
 """
@@ -43,6 +43,16 @@ def _compare(args: argparse.Namespace) -> int:
     return decision.exit_code
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from vlmcore.explain import run
+
+    out, explained = run(args.image, args.question, args.model, args.dataset, args.out)
+    flips = sum(row[2] != explained.answer for row in explained.paraphrases)
+    print(f"{explained.question!r}: {explained.answer} (p(yes) {explained.p_yes:.3f}); {flips} of {len(explained.paraphrases)} "
+          f"paraphrases change the answer; page: {out}")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 4, as pytest's do, so scripts read one table of exit codes."""
 
@@ -58,6 +68,7 @@ The benchmark itself runs through pytest:
   pytest benchmarks -m smoke                 (the four tiny random-weight models: plumbing only, CPU, seconds)
   vlmcore demo                               (trained reference models on held-out phantoms, then the gate)
   pytest benchmarks ... --save-baseline release   /   --baseline release   (gate a new checkpoint)
+  vlmcore explain IMAGE "Is there a pleural effusion?" --model FOLDER   (one case: answer, maps, paraphrases)
 Options: pytest --help, section "vlmcore robustness benchmark". Reports: reports/<run-id>/.
 
 This command holds the tools around it (see each one's --help)."""
@@ -90,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--second-model", default=None, metavar="KEY", help="compare only this model of the second run")
     compare.add_argument("--output", type=Path, default=None, metavar="FILE", help="also write the markdown here")
     compare.set_defaults(run=_compare)
+    explain = commands.add_parser("explain", help="open one case on one HTML page: the answer with p(yes), the map over the film, "
+                                  "token-conditioned maps for the finding's words, and the answers and maps of its paraphrases")
+    explain.add_argument("image", metavar="IMAGE", help="the film (PNG / JPEG / DICOM), or with --dataset a file name from it")
+    explain.add_argument("question", metavar="QUESTION", help="a yes/no question, e.g. 'Is there a pleural effusion?'")
+    explain.add_argument("--model", default=None, metavar="MODEL",
+                         help="a checkpoint folder, tiny-<family> or a family in the local HF cache (default: the bundled "
+                              "trained reference model 'robust')")
+    explain.add_argument("--dataset", type=Path, default=None, metavar="FILE", help="find IMAGE by file name in this dataset")
+    explain.add_argument("--out", type=Path, default=Path("explain.html"), metavar="FILE", help="the page (default: explain.html)")
+    explain.set_defaults(run=_explain)
     return parser
 
 

@@ -62,7 +62,9 @@ def test_the_overlay_draws_the_map_over_the_cropped_region_only():
         return np.asarray(Image.open(BytesIO(comparison_png(film, base, variant, region=region))))
 
     one, two = pixels(hot, hot), pixels(cold, cold)
-    panel_rows = slice(14, 14 + 160)  # below the title strip
-    top_band = slice(14, 14 + int(160 * 16 / 96) - 1)
+    from vlmcore.report.overlays import PANEL, TITLE
+
+    panel_rows = slice(TITLE, TITLE + PANEL)  # below the title strip
+    top_band = slice(TITLE + 14, TITLE + int(PANEL * 16 / 96) - 1)  # below the "apex" marker, above the crop
     assert (one[top_band] == two[top_band]).all()  # outside the crop: the same dimmed film whatever the map
     assert (one[panel_rows] != two[panel_rows]).any()  # inside: the maps differ

@@ -48,7 +48,8 @@ OPTIONS = (
            "gate margins / alpha / rates: baseline (those saved with the baseline) or candidate (this run's thresholds "
            "file; shown in the report as an override)", ("baseline", "candidate")),
     Option("--result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)"),
-    Option("--progress", "WHEN", "auto", "progress line with variants/s and ETA: auto (on a terminal, off under CI), on, off",
+    Option("--progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain lines, so CI logs show them "
+           "too): auto and on show them, off hides them",
            ("auto", "on", "off")),
     Option("--device", "DEVICE", "auto", "auto, cpu, cuda or cuda:N", ("auto", "cpu", "cuda") + tuple(f"cuda:{i}" for i in range(16))),
     Option("--dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",

@@ -45,6 +45,22 @@ def pytest_configure(config) -> None:
         return
     if explicitly_configured(config):
         _run(config)  # options were given for vlmcore: check them now, before anything loads
+    _register_progress(config)
+
+
+def _register_progress(config) -> None:
+    """The case progress lines, in the controlling process only (workers' output is not shown)."""
+    if hasattr(config, "workerinput"):
+        return
+    from vlmcore.plugin.options import OPTIONS, resolve
+
+    mode = resolve(config, next(o for o in OPTIONS if o.flag == "--progress"))
+    terminal = config.pluginmanager.getplugin("terminalreporter")
+    if mode == "off" or terminal is None:
+        return
+    from vlmcore.plugin.progress import CaseProgress
+
+    config.pluginmanager.register(CaseProgress(terminal), "vlmcore-progress")
 
 
 def _run(config):
@@ -132,6 +148,10 @@ def pytest_runtest_makereport(item, call):
         elif report.skipped:
             message = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
         outcome = "failed" if report.failed else "xfailed" if xfailed else "skipped" if report.skipped else "passed"
+        if report.when == "call" or not report.passed:
+            from vlmcore.plugin.progress import CASE_PROPERTY
+
+            report.user_properties.append((CASE_PROPERTY, item.originalname))
         _run(item.config).record_case(CaseOutcome(item.nodeid, item.originalname, params["vlm_model"], subject, outcome,
                                                   message.splitlines()[0] if message else ""))
     return report

@@ -1,35 +1,73 @@
-"""A one-line progress display for long evaluations: variants done, variants/s, ETA.
+"""Progress you can see: benchmark cases done / total, groups judged per second and an ETA.
 
-Written to the terminal with pytest's capture suspended (evaluation happens inside test
-calls). ``--progress auto`` shows it on an interactive terminal and never under CI.
+Printed by the controlling pytest process through pytest's terminal reporter, so it shows under
+default output capture, with xdist workers (each finished case reaches the controller as a
+report), and in CI logs. The lines are plain (no carriage returns): one every ``STEP`` of the
+run or every ``INTERVAL`` seconds, whichever comes first, and one at the end. A case counts when
+its teardown report arrives; a case is a benchmark case when the worker marked its report
+(``CASE_PROPERTY``), so the project's own test runs never print it.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 
+CASE_PROPERTY = "vlmcore_check"  # user property the plugin adds to every benchmark case's report
+GROUP_CHECK = "test_group_consistency"  # one per model and group: counts the groups judged
+STEP = 0.1
+INTERVAL = 30.0
 
-class Progress:
-    def __init__(self, config, label: str, total: int, mode: str):
-        self.config, self.label, self.total = config, label, total
+
+class CaseProgress:
+    def __init__(self, terminal, clock=time.monotonic, interval: float = INTERVAL, step: float = STEP):
+        self.terminal, self.clock, self.interval, self.step = terminal, clock, interval, step
+        self.total = 0
         self.done = 0
-        self.started = time.monotonic()
-        self._last = 0.0
-        interactive = sys.stderr.isatty() and not os.environ.get("CI")
-        self.enabled = mode == "on" or (mode == "auto" and interactive)
+        self.groups = 0
+        self.benchmark = False
+        self.started: float | None = None
+        self._last_time = clock()
+        self._last_bucket = 0
+        self._checks: dict[str, str] = {}
 
-    def __call__(self, variants: int) -> None:
-        self.done += variants
-        now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.5 and self.done < self.total):
+    def pytest_sessionstart(self, session) -> None:
+        self.started = self.clock()  # model loading counts toward the elapsed time and the rate
+
+    # -- totals ---------------------------------------------------------------------------
+    def pytest_collection_finish(self, session) -> None:
+        self.total = len(session.items)  # single process; with xdist the controller collects nothing
+
+    def pytest_xdist_node_collection_finished(self, node, ids) -> None:
+        self.total = max(self.total, len(ids))  # every worker collects the same cases
+
+    # -- cases ----------------------------------------------------------------------------
+    def pytest_runtest_logreport(self, report) -> None:
+        properties = dict(report.user_properties)
+        if CASE_PROPERTY in properties:
+            self.benchmark = True
+            self._checks[report.nodeid] = properties[CASE_PROPERTY]
+        if report.when != "teardown":
             return
-        self._last = now
-        rate = self.done / max(now - self.started, 1e-9)
-        eta = (self.total - self.done) / rate if rate > 0 else 0.0
-        line = f"[vlmcore] {self.label}: {self.done}/{self.total} variants  {rate:.1f} variants/s  ETA {eta:.0f}s"
-        capture = self.config.pluginmanager.getplugin("capturemanager")
-        writer = self.config.get_terminal_writer()
-        with capture.global_and_fixture_disabled():
-            writer.write("\r" + line + ("\n" if self.done >= self.total else ""), flush=True)
+        if self.started is None:
+            self.started = self.clock()
+        self.done += 1
+        self.groups += self._checks.pop(report.nodeid, "") == GROUP_CHECK
+        if self.benchmark:
+            self._maybe_write()
+
+    def line(self) -> str:
+        start = self.clock() if self.started is None else self.started
+        elapsed = max(self.clock() - start, 1e-9)
+        total = max(self.total, self.done)
+        remaining = (total - self.done) * elapsed / self.done if self.done else 0.0
+        groups = f", {self.groups} groups judged ({self.groups / elapsed:.2f} groups/s)" if self.groups else ""
+        return (f"[vlmcore] {self.done}/{total} cases ({self.done / total:.0%}){groups}, {elapsed:.0f}s elapsed, "
+                f"ETA {remaining:.0f}s")
+
+    def _maybe_write(self) -> None:
+        now = self.clock()
+        total = max(self.total, self.done)
+        bucket = (self.done * round(1 / self.step)) // total  # which tenth of the run (integers: no float drift)
+        if self.done == total or bucket > self._last_bucket or now - self._last_time >= self.interval:
+            self._last_bucket, self._last_time = bucket, now
+            self.terminal.write_line(self.line())

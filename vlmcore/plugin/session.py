@@ -174,12 +174,8 @@ class VlmcoreRun:
                 pytest.fail(self._broken[key], pytrace=False)
             self.model_environment[key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
                                            + (" RANDOM WEIGHTS (tiny build: plumbing only)" if spec.tiny else ""))
-            from vlmcore.plugin.progress import Progress
-
-            total = len(self.dataset.cases)
             self._engines[key] = Engine(adapter, self.dataset, model_key=key, boxes=self.boxes, on_group=self._add_group,
-                                        store=self._store(), progress=Progress(self.config, key, total, self.options.progress),
-                                        mass_floor=float(self.thresholds.get("min_answer_mass")))
+                                        store=self._store(), mass_floor=float(self.thresholds.get("min_answer_mass")))
         return self._engines[key]
 
     def _store(self):
@@ -213,7 +209,7 @@ class VlmcoreRun:
 
     # -- results pushed by engines and fixtures --------------------------------------------
     def _add_group(self, evaluation) -> None:
-        from vlmcore.report.overlays import comparison_png
+        from vlmcore.report.overlays import as_jpeg, comparison_png
 
         for row in evaluation.rows:
             self.rows[(row.model, row.case_id)] = row
@@ -224,7 +220,7 @@ class VlmcoreRun:
                 png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
                                      region=row.map_region or None,
                                      titles=(f"base: {base.answer}", f"variant: {row.answer}"))
-                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(_as_jpeg(png)).decode()
+                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
 
     def _append_partial(self, rows) -> None:
         try:
@@ -347,7 +343,11 @@ class VlmcoreRun:
         software["dataset"] = f"{self.options.dataset} ({self.dataset.schema}, {len(self.dataset.groups)} groups)"
         software["quantization"] = self.options.quantization or "none"
         events = sorted(set(self.events + [e for engine in self._engines.values() for e in engine.events]))
-        return {"software": software, "models": dict(sorted(self.model_environment.items())), "events": events}
+        # what to pass to ``vlmcore explain --model`` (and --vlm-model) to load each model again
+        arguments = {spec.key: str(spec.load.path) if spec.load is not None and spec.load.path else spec.key for spec in self.models
+                     if spec.key in self.model_environment}
+        return {"software": software, "models": dict(sorted(self.model_environment.items())), "events": events,
+                "model_arguments": arguments}
 
     def decide(self, rows: list, manifest):
         """The verdict over this run's rows (``vlmcore.verdict.decision``); a lost worker blocks a PASS."""
@@ -410,14 +410,3 @@ def shared_run_id(config) -> str:
     if RUN_ID not in config.stash:
         config.stash[RUN_ID] = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
     return config.stash[RUN_ID]
-
-
-def _as_jpeg(png: bytes) -> bytes:
-    """Overlays are embedded in the HTML report; JPEG keeps a run with many flips small."""
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="JPEG", quality=85)
-    return buffer.getvalue()

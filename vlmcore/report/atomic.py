@@ -15,10 +15,10 @@ class ReportWriteError(VlmcoreError, OSError):
     """A report file could not be written (the message names the path and why)."""
 
 
-def write_atomic(path: Path, text: str) -> Path:
+def write_atomic(path: Path, text: str | bytes) -> Path:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("w") as handle:
+        with temporary.open("wb" if isinstance(text, bytes) else "w") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -1,21 +1,38 @@
 """``report.html``: one self-contained page (inline CSS, plots and overlays as data URIs, no
-scripts, no network), so it opens from a CI artifact anywhere."""
+scripts, no network), so it opens from a CI artifact anywhere.
+
+It reads top-down as a decision document: the verdict and the rule that decided it; a
+scorecard per model (each number beside its bar, direction and result); the gate; the models
+side by side; every check that did not hold, grouped and expandable (``<details>``, no script),
+nothing cut; then per-model detail (flipped pairs with overlays, a few of them embedded, the
+rest on disk beside the page and named), the flip search, thresholds and environment.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
+from collections import Counter, defaultdict
 
 from vlmcore.report import plots
-from vlmcore.report.markdown import _metric
+from vlmcore.report.comparison_section import comparison_tables
+from vlmcore.report.markdown import CHECK_ORDER, explain_command
 from vlmcore.report.run_report import RunReport
+from vlmcore.report.scorecard import scorecard
+from vlmcore.report.tables import Table
 from vlmcore.report.verdict_section import random_weights_label
 
+#: overlays embedded per model (the most confident flips); every overlay is also written to
+#: ``overlays/`` beside the page. Keeps the demo page under its 1 MB budget.
+OVERLAYS_PER_MODEL = 3
+
 _STYLE = """
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
-table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}
-th{background:#f3f3f3}.fail{color:#b03a2e;font-weight:bold}.pass{color:#1e8449;font-weight:bold}
-img{max-width:100%;margin:4px 0}figure{display:inline-block;margin:6px}figcaption{font-size:12px}
+body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1280px}
+table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}
+th{background:#f3f3f3;text-align:left}.fail{color:#b03a2e;font-weight:bold}.pass{color:#1e8449;font-weight:bold}
+.diagnostic{color:#666}.note{font-size:13px;color:#444}img{max-width:100%;margin:4px 0}
+figure{display:inline-block;margin:6px;vertical-align:top}figcaption{font-size:12px;max-width:672px}
+details{margin:4px 0}summary{cursor:pointer}code{font-size:12px;background:#f6f6f6}
 """
 
 
@@ -24,84 +41,139 @@ def _img(data: bytes | str, alt: str, mime: str = "image/png") -> str:
     return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{encoded}">'
 
 
-def _table(headers: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def _status_class(status: str) -> str:
+    return "pass" if status in ("PASS", "pass", "ok") else "diagnostic" if status == "diagnostic" else "fail"
 
 
-def _model_section(report: RunReport, model: str, summary: dict) -> list[str]:
-    rows = [r for r in report.rows if r.model == model]
-    threshold = report.thresholds["thresholds"]["consistency"]
-    parts = [f"<h2>{html.escape(model)}</h2>",
-             _table(["metric", "value [95% CI]"], [[name, _metric(summary, name)] for name in
-                    ("consistency", "flip_rate", "accuracy", "js_divergence", "inverted_flip_rate", "image_reliance")]
-                    + [["answers with low yes/no mass (unreliable)", f"{summary.get('low_mass_share') or 0:.1%}"]]),
-             "<h3>Consistency per group</h3>", _img(plots.consistency_per_group(rows, threshold), "consistency per group"),
-             "<h3>Accuracy and consistency by finding and by strategy</h3>",
-             _img(plots.rate_by(rows, lambda r: r.finding, "finding"), "by finding"),
-             _img(plots.rate_by([r for r in rows if r.relation != "base"], lambda r: r.strategy, "strategy"), "by strategy"),
-             "<h3>Attention JS divergence</h3>", _img(plots.js_histogram(rows), "JS histogram"),
-             _img(plots.js_vs_flip(rows), "JS vs flip"), "<h3>Margin vs flip</h3>", _img(plots.margin_vs_flip(rows), "margin vs flip")]
-    flipped = [r for r in rows if r.relation == "invariant" and not r.consistent]
-    parts.append(f"<h3>Flipped pairs ({len(flipped)}): base / variant / difference</h3>")
-    for row in flipped:
-        overlay = report.overlays.get(f"{model}/{row.case_id}")
-        caption = (f"{row.group_id}: “{row.question}” answered {row.answer} vs base {row.base_answer}; "
-                   f"JS {row.metrics['js_to_base']:.3f}; map {row.map_method}")
-        parts.append(f"<figure>{_img(overlay, row.case_id, 'image/jpeg') if overlay else '<em>no overlay</em>'}"
-                     f"<figcaption>{html.escape(caption)}</figcaption></figure>")
-    return parts
-
-
-def _verdict_section(report: RunReport) -> list[str]:
+def _verdict(report: RunReport) -> list[str]:
     decision = report.decision
-    parts = [f"<p>Verdict: <span class='{'pass' if decision.status == 'PASS' else 'fail'}'>{html.escape(decision.status)}</span> "
-             f"(exit code {decision.exit_code})</p>", f"<p>Rule: {html.escape(decision.rule)}.</p>", "<ul>"]
+    parts = [f"<p style='font-size:20px'>Verdict: <span id='verdict' class='{_status_class(decision.status)}'>"
+             f"{html.escape(decision.status)}</span> (exit code {decision.exit_code})</p>",
+             f"<p class='note'>Rule: {html.escape(decision.rule)}.</p>", "<ul>"]
     for model in decision.models:
-        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons)
-        label = html.escape(random_weights_label(model.model))
-        parts.append(f"<li><b>{html.escape(model.model)}: {html.escape(model.status)}</b>{label}<ul>{reasons}</ul></li>")
+        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons[:8])
+        more = f"<li>... {len(model.reasons) - 8} more in the scorecard</li>" if len(model.reasons) > 8 else ""
+        parts.append(f"<li><b>{html.escape(model.model)}: <span class='{_status_class(model.status)}'>{html.escape(model.status)}"
+                     f"</span></b>{html.escape(random_weights_label(model.model))}<ul>{reasons}{more}</ul></li>")
     parts.append("</ul>")
-    parts += [f"<p><em>{html.escape(note)}</em></p>" for note in decision.notes]
-    checks = [c for c in decision.checks if c.passed is not None]
-    if checks:
-        parts += ["<h2>First-run checks</h2>", _table(
-            ["model", "check", "scope", "value", "95% CI", "decision bound", "required", "result"],
-            [[c.model, c.check, c.scope, f"{c.value:.3f}", f"[{c.interval.low:.3f}, {c.interval.high:.3f}]"
-              + ("" if c.interval.reliable else " unreliable"), f"{c.bound:.3f} (one-sided {100 * (1 - c.alpha):.2f}%)",
-              f"{'>=' if c.higher_is_better else '<='} {c.threshold}", "pass" if c.passed else "FAIL"] for c in checks])]
-    if decision.gate:
-        parts += ["<h2>Gate against the baseline</h2>", _table(
-            ["model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)", "Holm alpha", "clusters changed", "result"],
-            [[g.model, g.rate, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin, f"{g.p_value:.3g}",
-              f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}", "REGRESSION" if g.regressed else "ok"]
-             for g in decision.gate])]
-    if decision.new_flips:
-        parts += [f"<h2>New flips ({len(decision.new_flips)})</h2>", _table(
-            ["model", "group", "base question", "answer", "paraphrase", "answer", "strategy"],
-            [[f["model"], f["group_id"], f["base_question"], f["base_answer"], f["paraphrase"], f["answer"], f["strategy"]]
-             for f in decision.new_flips])]
+    parts += [f"<p class='note'><em>{html.escape(note)}</em></p>" for note in decision.notes]
     return parts
+
+
+def _failed_by_model(report: RunReport) -> dict[str, int]:
+    return dict(Counter(c.model for c in report.failed()))
+
+
+def _scorecards(report: RunReport) -> list[str]:
+    parts = ["<h2>Scorecard</h2>"]
+    for model, lines in scorecard(report.decision, report.summary, report.thresholds, _failed_by_model(report)).items():
+        table = Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
+                      tuple((line.metric, line.value, line.requirement, line.direction, line.result) for line in lines),
+                      classes={(i, 4): _status_class(line.result) for i, line in enumerate(lines)})
+        parts.append(f"<div class='scorecard' data-model='{html.escape(model)}'>{table.html()}</div>")
+    return parts
+
+
+def _gate(report: RunReport) -> list[str]:
+    decision, parts = report.decision, []
+    if decision.gate:
+        parts.append(Table("Gate against the baseline", (
+            "model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)", "Holm alpha", "clusters changed", "result"),
+            tuple((g.model, g.rate, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin, f"{g.p_value:.3g}",
+                   f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}", "REGRESSION" if g.regressed else "ok")
+                  for g in decision.gate),
+            classes={(i, 9): "fail" for i, g in enumerate(decision.gate) if g.regressed}).html("h2"))
+    if decision.new_flips:
+        parts.append(Table(f"New flips ({len(decision.new_flips)}): consistent in the baseline, not now",
+                           ("model", "group", "base question", "answer", "paraphrase", "answer", "strategy"),
+                           tuple((f["model"], f["group_id"], f["base_question"], f["base_answer"], f["paraphrase"], f["answer"],
+                                  f["strategy"]) for f in decision.new_flips)).html("h2"))
+    return parts
+
+
+def _failures(report: RunReport) -> list[str]:
+    """Every check that did not hold, grouped by check and model; each group a ``<details>``
+    holding all its rows (nothing cut: the count in the summary is the rows inside)."""
+    not_holding = report.not_holding()
+    if not not_holding:
+        return ["<h2>Checks that did not hold</h2><p>None.</p>"]
+    totals = Counter((c.check, c.model) for c in report.cases if c.outcome in ("passed", "failed", "xfailed"))
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for case in not_holding:
+        groups[(case.check, case.model)].append(case)
+    rank = {check: index for index, check in enumerate(CHECK_ORDER)}
+    parts = [f"<h2>Checks that did not hold ({len(not_holding)})</h2>",
+             "<p class='note'>Gating: counts toward the verdict. Diagnostic: shows where the model is brittle (pytest xfail); "
+             "<code>--case-checks gate</code> makes these gating. Click a line for every case.</p>"]
+    for check, model in sorted(groups, key=lambda key: (rank.get(key[0], len(rank)), key)):
+        cases = sorted(groups[(check, model)], key=lambda c: c.subject)
+        kind = "gating" if any(c.outcome == "failed" for c in cases) else "diagnostic"
+        rows = "".join(f"<tr class='failure-row'><td>{html.escape(c.subject)}</td><td>{html.escape(c.message[:160])}</td></tr>"
+                       for c in cases)
+        parts.append(f"<details class='failure-group' data-check='{html.escape(check)}' data-model='{html.escape(model)}' "
+                     f"data-count='{len(cases)}'><summary><span class='{'fail' if kind == 'gating' else 'diagnostic'}'>{kind}</span> "
+                     f"{html.escape(check)} &mdash; {html.escape(model)}: {len(cases)} of {totals[(check, model)]} did not hold</summary>"
+                     f"<table><tr><th>subject</th><th>why</th></tr>{rows}</table></details>")
+    return parts
+
+
+def _flipped_pairs(report: RunReport, model: str) -> list[str]:
+    rows = [r for r in report.rows if r.model == model and r.relation == "invariant" and not r.consistent]
+    if not rows:
+        return []
+    rows.sort(key=lambda r: (-abs(r.margin), r.case_id))  # the most confident wrong-way answers first
+    embedded = [r for r in rows if f"{model}/{r.case_id}" in report.overlays][:OVERLAYS_PER_MODEL]
+    parts = [f"<h3>Flipped pairs ({len(rows)})</h3>",
+             f"<p class='note'>{len(embedded)} of {len(rows)} overlays shown here (most confident flips first); all of them are "
+             "JPEGs in <code>overlays/</code> beside this page. Left: base question's map; middle: the paraphrase's; right: "
+             "their difference on the page-wide fixed scale.</p>"]
+    for row in embedded:
+        caption = (f"{row.group_id}: \u201c{row.question}\u201d answered {row.answer} vs base {row.base_answer}; "
+                   f"JS {row.metrics.get('js_to_base', 0):.3f}; map {row.map_method}")
+        parts.append(f"<figure>{_img(report.overlays[f'{model}/{row.case_id}'], row.case_id, 'image/jpeg')}"
+                     f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    table = Table("", ("group", "paraphrase", "answer", "base answer", "JS to base", "explain it"),
+                  tuple((r.group_id, r.question, r.answer, r.base_answer, f"{r.metrics.get('js_to_base', 0):.3f}",
+                         explain_command(r, report.environment.get("model_arguments", {}).get(model))) for r in rows))
+    parts.append(f"<details><summary>All {len(rows)} flipped pairs, each with the command that explains it</summary>"
+                 f"{table.html()}</details>")
+    return parts
+
+
+def _model_detail(report: RunReport, model: str) -> list[str]:
+    rows = [r for r in report.rows if r.model == model]
+    return [f"<h2>{html.escape(model)}: detail</h2>", _img(plots.js_and_margin(rows), "JS and margin against flips")] \
+        + _flipped_pairs(report, model)
+
+
+def _flip_search(report: RunReport) -> list[str]:
+    found = [f for f in report.flips if f["found"]]
+    if not report.flips:
+        return []
+    return [Table(f"Minimal flipping paraphrases (Hypothesis search): {len(found)} of {len(report.flips)} groups flipped",
+                  ("model", "group", "question", "flipping paraphrase", "transforms"),
+                  tuple((f["model"], f["group_id"], f["question"], f["paraphrase"], ", ".join(f["transforms"])) for f in found)).html("h2")]
 
 
 def render_html(report: RunReport) -> str:
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>vlmcore {html.escape(report.run_id)}</title>",
              f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report {html.escape(report.run_id)}</h1>"]
-    parts += _verdict_section(report)
-    parts.append(f"<p>Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed (gating), "
-                 f"{len(report.diagnostics())} diagnostics did not hold.</p>")
-    for model, summary in report.summary.items():
-        parts += _model_section(report, model, summary)
-    failed = sorted(report.not_holding(), key=lambda c: (c.outcome != "failed", c.model, c.check, c.subject))
-    parts += [f"<h2>Checks that did not hold ({len(failed)}; gating first; the first 500 shown, all in summary.json)</h2>",
-              _table(["check", "model", "subject", "kind", "why"],
-                     [[c.check, c.model, c.subject, "gating" if c.outcome == "failed" else "diagnostic", c.message[:200]]
-                      for c in failed[:500]])]
-    parts += ["<h2>Thresholds</h2>", _table(["key", "value"], [[k, v] for k, v in report.thresholds["thresholds"].items()] +
-              [[f"findings.{f}.{k}", v] for f, t in report.thresholds["findings"].items() for k, v in t.items()])]
+    parts += _verdict(report) + _scorecards(report) + _gate(report)
+    comparison = comparison_tables(report.rows)
+    if comparison:
+        parts.append("<h2 id='comparison'>Comparison</h2>")
+        parts += [table.html() for table in comparison]
+    parts.append(f"<p class='note'>Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed "
+                 f"(gating), {len(report.diagnostics())} diagnostics did not hold, "
+                 f"{sum(c.outcome == 'skipped' for c in report.cases)} skipped.</p>")
+    parts += _failures(report)
+    for model in report.summary:
+        parts += _model_detail(report, model)
+    parts += _flip_search(report)
+    parts.append(Table("Thresholds", ("key", "value"), tuple([(k, v) for k, v in report.thresholds["thresholds"].items()] +
+                       [(f"findings.{f}.{k}", v) for f, t in report.thresholds["findings"].items() for k, v in t.items()])).html("h2"))
     env = report.environment
-    parts += ["<h2>Environment</h2>", _table(["item", "value"], [[k, v] for k, v in env.get("software", {}).items()] +
-              [[f"model {k}", v] for k, v in env.get("models", {}).items()])]
+    parts.append(Table("Environment", ("item", "value"), tuple([(k, v) for k, v in env.get("software", {}).items()] +
+                       [(f"model {k}", v) for k, v in env.get("models", {}).items()])).html("h2"))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
+
+from vlmcore.data.rows import VariantRow
 from vlmcore.report.run_report import RunReport
-from vlmcore.report.verdict_section import cell, verdict_lines
+from vlmcore.report.verdict_section import cell, random_weights_label, verdict_lines
 
 
 def _metric(summary: dict, name: str) -> str:
@@ -13,6 +16,11 @@ def _metric(summary: dict, name: str) -> str:
     ci = entry["ci95"]
     shown = f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
     return shown + ("" if entry.get("reliable", True) else " (unreliable: few clusters)")
+
+
+def explain_command(row: VariantRow, model_argument: str | None = None) -> str:
+    """The command that opens one case in ``vlmcore explain`` (display only: never executed)."""
+    return f"vlmcore explain {shlex.quote(row.image)} {shlex.quote(row.question)} --model {shlex.quote(model_argument or row.model)}"
 
 
 #: checks judged per group or per model come before the per-case map checks
@@ -49,8 +57,29 @@ def _failed_sections(report: RunReport) -> list[str]:
     return lines + [""]
 
 
+def _scorecard_lines(report: RunReport) -> list[str]:
+    from collections import Counter
+
+    from vlmcore.report.scorecard import scorecard
+    from vlmcore.report.tables import Table
+
+    lines = ["## Scorecard", ""]
+    for model, card in scorecard(report.decision, report.summary, report.thresholds, dict(Counter(c.model for c in report.failed()))).items():
+        lines += Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
+                       tuple((c.metric, c.value, c.requirement, c.direction, c.result) for c in card),
+                       classes={(i, 4): "fail" for i, c in enumerate(card) if c.failed}).markdown()
+    return lines
+
+
 def render_markdown(report: RunReport) -> str:
-    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision)
+    from vlmcore.report.comparison_section import comparison_tables
+
+    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision) + _scorecard_lines(report)
+    comparison = comparison_tables(report.rows)
+    if comparison:
+        lines += ["## Comparison", ""]
+        for table in comparison:
+            lines += table.markdown()
     lines += [f"Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed (gating), "
               f"{len(report.diagnostics())} diagnostics did not hold, {sum(c.outcome == 'skipped' for c in report.cases)} skipped.", ""]
     lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps | low yes/no mass |",

@@ -1,8 +1,12 @@
 """Attention overlays on the X-ray, as PNG, drawn with numpy and PIL (milliseconds each, so
 every flipped pair of a run can have one).
 
-Display only: maps are clipped at a high percentile so one hot cell does not wash out the
-rest. Metrics always use the raw maps. Each panel carries a title (e.g. the map's method).
+Display only: a map panel is scaled to its own 99th percentile so one hot cell does not wash
+out the rest (its colour bar says "relative"); the difference panel uses one fixed symmetric
+scale for every overlay of every run (``DIFFERENCE_SCALE`` times the mass of a uniform map's
+cell), so a JS of 0.001 looks faint and a JS of 0.3 looks loud. Metrics always use the raw maps.
+Each panel carries a title, the patient's R / L (display convention: the patient's right on the
+viewer's left) and apex / base, and a colour bar.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from PIL import Image, ImageDraw
 
 from vlmcore.metrics.distribution import as_distribution
 
-PANEL = 160  # pixels per panel side
-TITLE = 14  # pixels of title strip
+PANEL = 224  # pixels per panel side
+TITLE = 16  # pixels of title strip above the film
+BAR = 24  # pixels of colour-bar strip below the film
+#: the difference panel's colour scale: +-2 x a uniform cell's mass, the same on every grid and page
+DIFFERENCE_SCALE = 2.0
 
 
 @lru_cache(maxsize=4)
@@ -61,15 +68,39 @@ def _heat(values, percentile: float) -> np.ndarray:
     return np.clip(p, 0, top) / top if top > 0 else p
 
 
-def _titled(panel: np.ndarray, title: str) -> Image.Image:
-    canvas = Image.new("RGB", (PANEL, PANEL + TITLE), "white")
+def _outlined(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str) -> None:
+    x, y = xy
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        draw.text((x + dx, y + dy), text, fill="black")
+    draw.text((x, y), text, fill="white")
+
+
+def _titled(panel: np.ndarray, title: str, cmap: str, bar_labels: tuple[str, str, str]) -> Image.Image:
+    """Title above; R / L and apex / base on the film; the colour bar and its labels below."""
+    canvas = Image.new("RGB", (PANEL, TITLE + PANEL + BAR), "white")
     canvas.paste(Image.fromarray(panel), (0, TITLE))
-    ImageDraw.Draw(canvas).text((3, 1), title[:40], fill="black")
+    draw = ImageDraw.Draw(canvas)
+    draw.text((3, 2), title[:48], fill="black")
+    middle = TITLE + PANEL // 2 - 5
+    _outlined(draw, (3, middle), "R")
+    _outlined(draw, (PANEL - 10, middle), "L")
+    _outlined(draw, (PANEL // 2 - 12, TITLE + 2), "apex")
+    _outlined(draw, (PANEL // 2 - 12, TITLE + PANEL - 13), "base")
+    gradient = np.repeat(_lut(cmap)[np.linspace(0, 255, PANEL - 8).astype(np.int64)][None], 7, axis=0)
+    canvas.paste(Image.fromarray(gradient), (4, TITLE + PANEL + 2))
+    low, middle_label, high = bar_labels
+    draw.text((3, TITLE + PANEL + 10), low, fill="black")
+    draw.text((PANEL // 2 - 3 * len(middle_label), TITLE + PANEL + 10), middle_label, fill="black")
+    draw.text((PANEL - 3 - 6 * len(high), TITLE + PANEL + 10), high, fill="black")
     return canvas
 
 
+HEAT_LABELS = ("0", "relative", "p99")
+DIFFERENCE_LABELS = (f"-{DIFFERENCE_SCALE:g}x", "0 (x uniform cell)", f"+{DIFFERENCE_SCALE:g}x")
+
+
 def _png(panels: list[Image.Image], path: Path | None) -> bytes:
-    sheet = Image.new("RGB", (PANEL * len(panels), PANEL + TITLE), "white")
+    sheet = Image.new("RGB", (PANEL * len(panels), TITLE + PANEL + BAR), "white")
     for index, panel in enumerate(panels):
         sheet.paste(panel, (index * PANEL, 0))
     buffer = io.BytesIO()
@@ -85,20 +116,35 @@ def overlay_png(gray: np.ndarray, attention, title: str = "", path: Path | None 
     """One heatmap over the film (over ``region`` only, when the model saw only that part);
     returns the PNG bytes (and writes them when ``path`` is given)."""
     box = _panel_box(region, gray.shape)
-    return _png([_titled(_blend(_film(gray), _heat(attention, percentile), "inferno", 0.45, box), title)], path)
+    return _png([_titled(_blend(_film(gray), _heat(attention, percentile), "inferno", 0.45, box), title, "inferno", HEAT_LABELS)],
+                path)
+
+
+def difference_units(base, variant) -> np.ndarray:
+    """variant - base, per cell, as a multiple of a uniform map's cell mass (grid-independent)."""
+    base_p, variant_p = as_distribution(base), as_distribution(variant)
+    return (variant_p - base_p) * base_p.size
 
 
 def comparison_png(gray: np.ndarray, base, variant, titles: tuple[str, str] = ("base", "variant"),
                    path: Path | None = None, percentile: float = 99.0, region=None) -> bytes:
     """Baseline / variant / signed difference (variant - base; red more, blue less), side by side;
-    maps drawn over ``region`` (the part of the film the model saw) only."""
+    maps drawn over ``region`` (the part of the film the model saw) only. The difference is in
+    units of a uniform cell's mass, clipped at +-``DIFFERENCE_SCALE``: the same scale on every page."""
     film = _film(gray)
     box = _panel_box(region, gray.shape)
-    difference = as_distribution(variant) - as_distribution(base)
-    bound = float(np.abs(difference).max()) or 1.0
+    difference = difference_units(base, variant)
     panels = [
-        _titled(_blend(film, _heat(base, percentile), "inferno", 0.45, box), titles[0]),
-        _titled(_blend(film, _heat(variant, percentile), "inferno", 0.45, box), titles[1]),
-        _titled(_blend(film, (difference / bound + 1) / 2, "coolwarm", 0.6, box), "variant - base"),
+        _titled(_blend(film, _heat(base, percentile), "inferno", 0.45, box), titles[0], "inferno", HEAT_LABELS),
+        _titled(_blend(film, _heat(variant, percentile), "inferno", 0.45, box), titles[1], "inferno", HEAT_LABELS),
+        _titled(_blend(film, (np.clip(difference / DIFFERENCE_SCALE, -1, 1) + 1) / 2, "coolwarm", 0.6, box), "variant - base",
+                "coolwarm", DIFFERENCE_LABELS),
     ]
     return _png(panels, path)
+
+
+def as_jpeg(png: bytes, quality: int = 80) -> bytes:
+    """Overlays embedded in pages go as JPEG: a page with many of them stays small."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()

@@ -12,6 +12,22 @@ from vlmcore.report.markdown import render_markdown
 from vlmcore.report.run_report import RunReport
 
 
+def _write_overlays(report: RunReport, folder: Path) -> None:
+    """Every flipped pair's overlay as a JPEG (the page embeds only a few: its size budget)."""
+    import base64
+    import re
+
+    if not report.overlays:
+        return
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise ReportWriteError(f"cannot create {folder}: {error.strerror or error}") from None
+    for key, encoded in report.overlays.items():
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", key.replace("/", "__")) + ".jpg"
+        write_atomic(folder / name, base64.b64decode(encoded))
+
+
 def write_report(report: RunReport, report_dir: Path) -> Path:
     """Every file atomically (``atomic.write_atomic``); raises ``ReportWriteError`` naming the path."""
     run_dir = report_dir / report.run_id
@@ -25,6 +41,7 @@ def write_report(report: RunReport, report_dir: Path) -> Path:
     markdown = render_markdown(report)
     write_atomic(run_dir / "report.md", markdown)
     write_atomic(run_dir / "report.html", render_html(report))
+    _write_overlays(report, run_dir / "overlays")
     write_atomic(report_dir / "latest.txt", report.run_id + "\n")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:

@@ -1,0 +1,55 @@
+"""The case progress lines: when they are written and what they say (a fake terminal and clock)."""
+
+from types import SimpleNamespace
+
+from vlmcore.plugin.progress import CASE_PROPERTY, GROUP_CHECK, CaseProgress
+
+
+class Terminal:
+    def __init__(self):
+        self.lines = []
+
+    def write_line(self, line):
+        self.lines.append(line)
+
+
+def _finish(progress, index, benchmark=True, check=GROUP_CHECK):
+    nodeid = f"test_x[{index}]"
+    properties = [(CASE_PROPERTY, check)] if benchmark else []
+    progress.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, when="call", user_properties=properties))
+    progress.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, when="teardown", user_properties=[]))
+
+
+def test_one_line_per_tenth_of_the_run_with_rate_and_eta():
+    now = [0.0]
+    terminal = Terminal()
+    progress = CaseProgress(terminal, clock=lambda: now[0])
+    progress.pytest_xdist_node_collection_finished(None, [f"id{i}" for i in range(100)])
+    for index in range(100):
+        now[0] = index * 0.5
+        _finish(progress, index, check=GROUP_CHECK if index % 2 == 0 else "test_group_accuracy")
+    assert len(terminal.lines) == 10  # 10%, 20%, ... 100%
+    assert terminal.lines[0].startswith("[vlmcore] 10/100 cases (10%), 5 groups judged (")
+    assert terminal.lines[-1].startswith("[vlmcore] 100/100 cases (100%), 50 groups judged (1.01 groups/s), 50s elapsed, ETA 0s")
+    middle = terminal.lines[4]  # 50 cases after 24.5 s: 50 more take about as long
+    assert middle.startswith("[vlmcore] 50/100 cases (50%)") and middle.endswith("ETA 24s")
+
+
+def test_a_slow_stretch_still_prints_every_interval():
+    now = [0.0]
+    terminal = Terminal()
+    progress = CaseProgress(terminal, clock=lambda: now[0], interval=30.0)
+    progress.pytest_xdist_node_collection_finished(None, [f"id{i}" for i in range(1000)])
+    for index in range(5):
+        now[0] = index * 40.0
+        _finish(progress, index)
+    assert len(terminal.lines) == 4  # each case 40 s after the previous line: every one after the first prints
+
+
+def test_the_projects_own_tests_never_print_progress():
+    terminal = Terminal()
+    progress = CaseProgress(terminal)
+    progress.pytest_xdist_node_collection_finished(None, ["a", "b"])
+    _finish(progress, 0, benchmark=False)
+    _finish(progress, 1, benchmark=False)
+    assert terminal.lines == []

@@ -1,0 +1,59 @@
+"""The comparison view: every model of a run (or two runs) side by side, as the seed study's
+tables, with clustered intervals and, where two models answered the same cases, paired tests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.comparison import measures_by, model_measures, paired_differences
+from vlmcore.report.tables import Table
+
+MAX_PAIRS = 10  # pairwise paired-test blocks shown; more are named in the note
+
+
+def _by_model(rows: list[VariantRow]) -> dict[str, list[VariantRow]]:
+    grouped: dict[str, list[VariantRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.model].append(row)
+    return dict(sorted(grouped.items()))
+
+
+def _subgroup_table(title: str, by_model: dict[str, list[VariantRow]], key, rate: str, note: str) -> Table:
+    columns = {model: measures_by(rows, key, rate) for model, rows in by_model.items()}
+    names = sorted({name for table in columns.values() for name in table})
+    rows = tuple((name, *[columns[m][name].shown() if name in columns[m] else "-" for m in by_model]) for name in names)
+    return Table(title, ("", *by_model), rows, note)
+
+
+def comparison_tables(rows: list[VariantRow]) -> list[Table]:
+    """Empty for a single model: there is nothing to compare."""
+    by_model = _by_model(rows)
+    if len(by_model) < 2:
+        return []
+    columns = {model: model_measures(model_rows) for model, model_rows in by_model.items()}
+    first = next(iter(columns.values()))
+    headline = tuple((m.label, m.direction, *[columns[model][i].shown() for model in by_model]) for i, m in enumerate(first))
+    tables = [Table("Models side by side", ("measure", "direction", *by_model), headline,
+                    "95% intervals clustered by patient (film without patient ids). Map measures on each group's base "
+                    "question; 'descriptive' measures have no good end, they show where the map looks.")]
+    tables.append(_subgroup_table("Accuracy by finding", by_model, lambda r: r.finding, "accuracy", ""))
+    tables.append(_subgroup_table("Accuracy by strategy", {m: [r for r in v if r.relation != "base"] for m, v in by_model.items()},
+                                  lambda r: r.strategy, "accuracy", "paraphrases and controls, by how they were written"))
+    tables.append(_subgroup_table("Consistency by strategy", by_model, lambda r: r.strategy, "consistency",
+                                  "verified paraphrases answered as their base question"))
+    pairs = list(combinations(by_model, 2))
+    paired_rows = []
+    for first_model, second_model in pairs[:MAX_PAIRS]:
+        for difference in paired_differences(by_model[first_model], by_model[second_model]):
+            paired_rows.append((f"{first_model} vs {second_model}", difference.rate, f"{difference.first:.3f}",
+                                f"{difference.second:.3f}", f"{difference.second - difference.first:+.3f}",
+                                f"{difference.p_two_sided:.3g}", f"{difference.clusters}", f"{difference.cases}"))
+    if paired_rows:
+        hidden = f" {len(pairs) - MAX_PAIRS} more pairs not shown." if len(pairs) > MAX_PAIRS else ""
+        tables.append(Table("Paired tests on shared cases", ("models", "rate", "first", "second", "difference", "p (two-sided sign-flip)",
+                                                             "clusters", "paired cases"), tuple(paired_rows),
+                            "Exact sign-flip test on per-patient differences; not corrected for the number of tests shown: "
+                            "for a ship decision use the gate (vlmcore compare / --baseline)." + hidden))
+    return tables

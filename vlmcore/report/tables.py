@@ -1,0 +1,38 @@
+"""A table as data (title, headers, rows, note), rendered to Markdown or HTML by one function
+each, so report.md, report.html and ``vlmcore compare`` show the same numbers the same way."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from vlmcore.report.verdict_section import cell
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    note: str = ""
+    classes: dict = field(default_factory=dict)  # (row, column) -> css class, e.g. "fail"
+
+    def markdown(self, level: str = "###") -> list[str]:
+        lines = [f"{level} {self.title}", ""] if self.title else []
+        if self.note:
+            lines += [cell(self.note), ""]
+        lines += ["| " + " | ".join(cell(h) for h in self.headers) + " |", "| " + " | ".join("---" for _ in self.headers) + " |"]
+        for index, row in enumerate(self.rows):
+            values = [cell(v) for v in row]
+            values = [f"**{v}**" if self.classes.get((index, column)) == "fail" else v for column, v in enumerate(values)]
+            lines.append("| " + " | ".join(values) + " |")
+        return lines + [""]
+
+    def html(self, level: str = "h3") -> str:
+        head = "".join(f"<th>{html.escape(str(h))}</th>" for h in self.headers)
+        body = "".join("<tr>" + "".join(
+            f"<td class='{self.classes[(i, j)]}'>{html.escape(str(v))}</td>" if (i, j) in self.classes
+            else f"<td>{html.escape(str(v))}</td>" for j, v in enumerate(row)) + "</tr>" for i, row in enumerate(self.rows))
+        title = f"<{level}>{html.escape(self.title)}</{level}>" if self.title else ""
+        note = f"<p class='note'>{html.escape(self.note)}</p>" if self.note else ""
+        return f"{title}{note}<table><tr>{head}</tr>{body}</table>"
