@@ -100,7 +100,8 @@ def _check_page(dom: str) -> None:
     page = _Page()
     page.feed(dom)
     assert page.scorecards == ["m", "n"]
-X
+    assert ("m", "FAIL") in page.results  # its failed gating case
+    assert ("n", "pass") in page.results and ("n", "too few") in page.results  # checks pass, but 3 patients cannot PASS
     groups = {(g["check"], g["model"]): g for g in page.groups}
     assert set(groups) == {("test_group_consistency", "m"), ("test_attention_off_border", "m"), ("test_attention_off_border", "n")}
     for group in page.groups:  # every failed check's count equals the rows reachable on the page
