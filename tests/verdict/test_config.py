@@ -69,3 +69,18 @@ def test_nan_alpha_is_a_usage_error_before_any_model_loads(pytester, tmp_path):
     result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava", "--thresholds", str(bad))
     assert result.ret == 4
     assert "[gate] alpha = nan" in result.stderr.str() and "passed" not in result.stdout.str()
+
+
+def test_a_baseline_can_live_at_a_folder_path_that_survives_a_clean_checkout(tmp_path):
+    from vlmcore.verdict.baseline import baseline_dir, save_baseline
+
+    run = tmp_path / "run"
+    run.mkdir()
+    for name in ("results.jsonl", "summary.json", "manifest.json"):
+        (run / name).write_text("{}\n")
+    target = tmp_path / "benchmarks" / "baselines" / "release"
+    assert baseline_dir(tmp_path / "reports", str(target)) == target  # a path, though it does not exist yet
+    assert save_baseline(tmp_path / "reports", str(target), run) == target and (target / "results.jsonl").is_file()
+    assert baseline_dir(tmp_path / "reports", "release") == tmp_path / "reports" / "baselines" / "release"
+    with pytest.raises(ConfigError, match="a folder path with a '/'"):
+        baseline_dir(tmp_path / "reports", "rel ease")

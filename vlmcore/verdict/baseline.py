@@ -27,11 +27,13 @@ class SavedRun:
 
 
 def baseline_dir(report_dir: Path, name: str) -> Path:
+    """A name (``release``: ``<report-dir>/baselines/release``) or a folder path (anything with a
+    ``/``, e.g. ``benchmarks/baselines/release``: a place that survives a clean checkout)."""
     candidate = Path(name)
-    if candidate.is_dir():
+    if candidate.is_dir() or "/" in name:
         return candidate
     if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise ConfigError(f"baseline name {name!r}: use letters, digits, '-', '_' or '.', or an existing folder path")
+        raise ConfigError(f"baseline name {name!r}: use letters, digits, '-', '_' or '.', or a folder path with a '/'")
     return report_dir / "baselines" / name
 
 
