@@ -40,6 +40,9 @@ def test_compare_uses_the_gate_and_its_exit_codes(tmp_path, capsys):
     assert main(["compare", str(old), str(worse), "--output", str(tmp_path / "c.md")]) == 1
     text = (tmp_path / "c.md").read_text()
     assert "REGRESSION m: consistency 1.000 -> 0.667" in text and "sign-flip p=" in text and "10 worse" in text
+    assert "| consistency | higher is better | 1.000 \\[" in text and "| m (old) | m (worse) |" in text  # side by side
+    paired = next(line for line in text.splitlines() if line.startswith("| m (old) vs m (worse) | consistency |"))
+    assert "| 1.000 | 0.667 | -0.333 | 0.00195 | 30 | 30 |" in paired  # 10 of 30 patients worse: exact two-sided p = 2 / 2^10
     assert main(["compare", str(old), str(empty)]) == 10  # the candidate evaluated nothing
     assert main(["compare", str(empty), str(old)]) == 11  # nothing to compare against
     assert main(["compare", str(old), str(tmp_path / "nowhere")]) == 4

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vlmcore.errors import ConfigError
 
+from vlmcore.report.comparison_section import comparison_tables
 from vlmcore.report.verdict_section import cell, verdict_lines
 from vlmcore.verdict.baseline import read_run
 from vlmcore.verdict.decision import Verdict, decide_against_baseline
@@ -61,4 +62,12 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
     for model in [] if (first_model or second_model) else sorted(set(one["models"]) | set(two["models"])):
         lines += [f"| {cell(model)} | {name} | {_value(one, model, name)} | {_value(two, model, name)} |" for name in HEADLINE]
     lines += ["", "## Verdict (second run against the first)", ""] + verdict_lines(decision)
+    lines += ["## Side by side", ""] + [line for table in comparison_tables(_labelled(baseline.rows, first.name)
+                                                                            + _labelled(candidate.rows, second.name))
+                                        for line in table.markdown()]
     return "\n".join(lines) + "\n", decision
+
+
+def _labelled(rows: list, run: str) -> list:
+    """Rows renamed ``model (run)``, so one model in two runs shows as two columns."""
+    return [replace(row, model=f"{row.model} ({run})") for row in rows]

@@ -105,9 +105,12 @@ def _failures(report: RunReport) -> list[str]:
     parts = [f"<h2>Checks that did not hold ({len(not_holding)})</h2>",
              "<p class='note'>Gating: counts toward the verdict. Diagnostic: shows where the model is brittle (pytest xfail); "
              "<code>--case-checks gate</code> makes these gating. Click a line for every case.</p>"]
-    for check, model in sorted(groups, key=lambda key: (rank.get(key[0], len(rank)), key)):
+    def gating(key) -> bool:
+        return any(c.outcome == "failed" for c in groups[key])
+
+    for check, model in sorted(groups, key=lambda key: (not gating(key), rank.get(key[0], len(rank)), key)):  # gating first
         cases = sorted(groups[(check, model)], key=lambda c: c.subject)
-        kind = "gating" if any(c.outcome == "failed" for c in cases) else "diagnostic"
+        kind = "gating" if gating((check, model)) else "diagnostic"
         rows = "".join(f"<tr class='failure-row'><td>{html.escape(c.subject)}</td><td>{html.escape(c.message[:160])}</td></tr>"
                        for c in cases)
         parts.append(f"<details class='failure-group' data-check='{html.escape(check)}' data-model='{html.escape(model)}' "
