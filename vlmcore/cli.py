@@ -43,6 +43,18 @@ def _compare(args: argparse.Namespace) -> int:
     return decision.exit_code
 
 
+def _margins(args: argparse.Namespace) -> int:
+    from vlmcore.verdict.baseline import read_run
+    from vlmcore.verdict.margins import replica_margins
+
+    saved = read_run(args.run_dir)
+    calibrated = replica_margins(saved.rows, [m.strip() for m in args.models.split(",") if m.strip()], saved.manifest.gate)
+    print("\n".join(calibrated.lines()))
+    print("Paste into your thresholds file (and save a new baseline with it):\n")
+    print(calibrated.toml())
+    return 0
+
+
 def _explain(args: argparse.Namespace) -> int:
     from vlmcore.explain import run
 
@@ -101,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--second-model", default=None, metavar="KEY", help="compare only this model of the second run")
     compare.add_argument("--output", type=Path, default=None, metavar="FILE", help="also write the markdown here")
     compare.set_defaults(run=_compare)
+    margins = commands.add_parser("margins", help="gate margins from seed replicas: the paired drops between retrains of one "
+                                  "recipe in a run, and [gate] margins that will not call a retrain a regression")
+    margins.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder holding two or more replicas")
+    margins.add_argument("--models", required=True, metavar="A,B[,C]", help="the replicas' model keys, e.g. llava@seed1,llava@seed2")
+    margins.set_defaults(run=_margins)
     explain = commands.add_parser("explain", help="open one case on one HTML page: the answer with p(yes), the map over the film, "
                                   "token-conditioned maps for the finding's words, and the answers and maps of its paraphrases")
     explain.add_argument("image", metavar="IMAGE", help="the film (PNG / JPEG / DICOM), or with --dataset a file name from it")

@@ -73,8 +73,10 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     first_run = {m["model"]: m for m in summary["decision"]["models"]}
     baseline_key = model_key(models[0])
     (run_dir / "gate").mkdir(exist_ok=True)
+    calibrated = _calibrated_margins(run_dir, models)
     intro = (f"First run: every model on the held-out phantom test set. Gate: each candidate against `{baseline_key}` "
-             "(the release model), paired by case and patient.")
+             "(the release model), paired by case and patient"
+             + (", with margins calibrated from the seed replicas' spread (below)." if calibrated else "."))
     lines = ["# vlmcore demo: the reference models", "", intro, "",
              "| model | purpose | first run (expected) | gate vs robust (expected) | why |", "| --- | --- | --- | --- | --- |"]
     as_expected = True
@@ -85,7 +87,8 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
         why = list(earned["reasons"][:2])
         gate_status = "-"
         if recipe.get("expect_gate"):
-            markdown, decision = compare_run_dirs(run_dir, run_dir, first_model=baseline_key, second_model=key)
+            markdown, decision = compare_run_dirs(run_dir, run_dir, first_model=baseline_key, second_model=key,
+                                                  settings=calibrated.settings if calibrated else None)
             (run_dir / "gate" / f"{folder.name}.md").write_text(markdown)
             gate_status = decision.status
             why += [f"gate: {r}" for m in decision.models for r in m.reasons[:2]]
@@ -97,4 +100,20 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
         gate_cell = "baseline" if folder.name == BASELINE_MODEL else (f"{gate_status} ({expected_gate or 'not gated'})"
                                                                       + ("" if ok_gate else " UNEXPECTED"))
         lines.append(f"| {cell(key)} | {cell(recipe['purpose'])} | {first_cell} | {gate_cell} | {cell('; '.join(why))} |")
+    if calibrated:
+        lines += [""] + calibrated.lines()
+        (run_dir / "gate" / "margins.md").write_text("\n".join(calibrated.lines()) + "\n" + calibrated.toml())
     return lines, as_expected
+
+
+def _calibrated_margins(run_dir: Path, models: list[Path]):
+    """Margins from the seed replicas *other than* the baseline (robust-seed1 vs robust-seed2), so
+    that each replica's gate against ``robust`` is a check, not true by construction."""
+    from vlmcore.verdict.baseline import read_run
+    from vlmcore.verdict.margins import replica_margins
+
+    replicas = [model_key(m) for m in models if m.name.startswith(f"{BASELINE_MODEL}-seed")]
+    if len(replicas) < 2:
+        return None
+    saved = read_run(run_dir)
+    return replica_margins(saved.rows, replicas, saved.manifest.gate)

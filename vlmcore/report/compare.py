@@ -34,7 +34,7 @@ def _only(rows: list, model: str | None, where: Path) -> list:
 
 
 def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, first_model: str | None = None,
-                     second_model: str | None = None) -> tuple[str, Verdict]:
+                     second_model: str | None = None, settings=None) -> tuple[str, Verdict]:
     """Markdown comparing two run folders, and the gate's verdict on the second against the first.
 
     ``thresholds``: a thresholds file whose ``[gate]`` overrides the first run's stored settings.
@@ -45,7 +45,8 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
     baseline = replace(baseline, rows=_only(baseline.rows, first_model, first))
     candidate = replace(candidate, rows=_only(candidate.rows, second_model, second))
     one, two = (json.loads((d / "summary.json").read_text()) for d in (first, second))
-    settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
+    if settings is None:
+        settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
     notes = (f"gate settings from {settings.source}",)
     if not baseline.rows:
         decision = Verdict("COMPARISON IMPOSSIBLE", f"gate against {first.name}", (), notes=notes + (f"{first} evaluated nothing",))

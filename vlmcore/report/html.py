@@ -23,8 +23,11 @@ from vlmcore.report.tables import Table
 from vlmcore.report.verdict_section import random_weights_label
 
 #: overlays embedded per model (the most confident flips); every overlay is also written to
-#: ``overlays/`` beside the page. Keeps the demo page under its 1 MB budget.
+#: ``overlays/`` beside the page. With the row caps below, keeps the demo page under its 1 MB budget.
 OVERLAYS_PER_MODEL = 3
+#: rows listed per failure group and per flipped-pairs table; a longer list says how many it
+#: hides and where all of them are (summary.json, results.jsonl)
+ROWS_PER_GROUP = 50
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1280px}
@@ -112,11 +115,14 @@ def _failures(report: RunReport) -> list[str]:
         cases = sorted(groups[(check, model)], key=lambda c: c.subject)
         kind = "gating" if gating((check, model)) else "diagnostic"
         rows = "".join(f"<tr class='failure-row'><td>{html.escape(c.subject)}</td><td>{html.escape(c.message[:160])}</td></tr>"
-                       for c in cases)
+                       for c in cases[:ROWS_PER_GROUP])
+        hidden = len(cases) - min(len(cases), ROWS_PER_GROUP)
+        more = (f"<p class='note hidden-rows' data-hidden='{hidden}'>{hidden} more not listed here (page size); all {len(cases)} "
+                "are in summary.json (failed_cases).</p>") if hidden else ""
         parts.append(f"<details class='failure-group' data-check='{html.escape(check)}' data-model='{html.escape(model)}' "
                      f"data-count='{len(cases)}'><summary><span class='{'fail' if kind == 'gating' else 'diagnostic'}'>{kind}</span> "
                      f"{html.escape(check)} &mdash; {html.escape(model)}: {len(cases)} of {totals[(check, model)]} did not hold</summary>"
-                     f"<table><tr><th>subject</th><th>why</th></tr>{rows}</table></details>")
+                     f"<table><tr><th>subject</th><th>why</th></tr>{rows}</table>{more}</details>")
     return parts
 
 
@@ -135,11 +141,14 @@ def _flipped_pairs(report: RunReport, model: str) -> list[str]:
                    f"JS {row.metrics.get('js_to_base', 0):.3f}; map {row.map_method}")
         parts.append(f"<figure>{_img(report.overlays[f'{model}/{row.case_id}'], row.case_id, 'image/jpeg')}"
                      f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    listed = rows[:ROWS_PER_GROUP]
     table = Table("", ("group", "paraphrase", "answer", "base answer", "JS to base", "explain it"),
                   tuple((r.group_id, r.question, r.answer, r.base_answer, f"{r.metrics.get('js_to_base', 0):.3f}",
-                         explain_command(r, report.environment.get("model_arguments", {}).get(model))) for r in rows))
-    parts.append(f"<details><summary>All {len(rows)} flipped pairs, each with the command that explains it</summary>"
-                 f"{table.html()}</details>")
+                         explain_command(r, report.environment.get("model_arguments", {}).get(model))) for r in listed))
+    more = f"<p class='note'>{len(rows) - len(listed)} more in results.jsonl (rows whose answer differs from base_answer).</p>" \
+        if len(rows) > len(listed) else ""
+    parts.append(f"<details><summary>{'All' if not more else 'The first'} {len(listed)} of {len(rows)} flipped pairs, each with the "
+                 f"command that explains it</summary>{table.html()}{more}</details>")
     return parts
 
 
