@@ -45,12 +45,17 @@ def pytest_configure(config) -> None:
         return
     if explicitly_configured(config):
         _run(config)  # options were given for vlmcore: check them now, before anything loads
-    _register_progress(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session) -> None:
+    _register_progress(session.config)
 
 
 def _register_progress(config) -> None:
-    """The case progress lines, in the controlling process only (workers' output is not shown)."""
-    if hasattr(config, "workerinput"):
+    """The case progress lines, in the controlling process only (workers' output is not shown).
+    Registered at session start: pytest's terminal reporter does not exist yet in ``pytest_configure``."""
+    if hasattr(config, "workerinput") or config.pluginmanager.has_plugin("vlmcore-progress"):
         return
     from vlmcore.plugin.options import OPTIONS, resolve
 
@@ -60,7 +65,9 @@ def _register_progress(config) -> None:
         return
     from vlmcore.plugin.progress import CaseProgress
 
-    config.pluginmanager.register(CaseProgress(terminal), "vlmcore-progress")
+    progress = CaseProgress(terminal)
+    progress.started = progress.clock()
+    config.pluginmanager.register(progress, "vlmcore-progress")
 
 
 def _run(config):

@@ -70,4 +70,7 @@ class CaseProgress:
         bucket = (self.done * round(1 / self.step)) // total  # which tenth of the run (integers: no float drift)
         if self.done == total or bucket > self._last_bucket or now - self._last_time >= self.interval:
             self._last_bucket, self._last_time = bucket, now
+            writer = getattr(self.terminal, "_tw", None)  # pytest's dots leave the line open: start a fresh one
+            if writer is not None and getattr(writer, "width_of_current_line", 0):
+                self.terminal.write("\n")
             self.terminal.write_line(self.line())

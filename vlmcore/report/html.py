@@ -24,10 +24,11 @@ from vlmcore.report.verdict_section import random_weights_label
 
 #: overlays embedded per model (the most confident flips); every overlay is also written to
 #: ``overlays/`` beside the page. With the row caps below, keeps the demo page under its 1 MB budget.
-OVERLAYS_PER_MODEL = 3
+OVERLAYS_PER_MODEL = 2
 #: rows listed per failure group and per flipped-pairs table; a longer list says how many it
 #: hides and where all of them are (summary.json, results.jsonl)
-ROWS_PER_GROUP = 50
+ROWS_PER_GROUP = 20
+FLIPS_LISTED = 60  # flip-search findings listed (all in summary.json)
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1280px}
@@ -162,9 +163,12 @@ def _flip_search(report: RunReport) -> list[str]:
     found = [f for f in report.flips if f["found"]]
     if not report.flips:
         return []
+    listed = found[:FLIPS_LISTED]
+    note = f"{len(found) - len(listed)} more in summary.json (flip_search)." if len(found) > len(listed) else ""
     return [Table(f"Minimal flipping paraphrases (Hypothesis search): {len(found)} of {len(report.flips)} groups flipped",
                   ("model", "group", "question", "flipping paraphrase", "transforms"),
-                  tuple((f["model"], f["group_id"], f["question"], f["paraphrase"], ", ".join(f["transforms"])) for f in found)).html("h2")]
+                  tuple((f["model"], f["group_id"], f["question"], f["paraphrase"], ", ".join(f["transforms"])) for f in listed),
+                  note).html("h2")]
 
 
 def render_html(report: RunReport) -> str:

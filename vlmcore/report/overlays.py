@@ -143,7 +143,7 @@ def comparison_png(gray: np.ndarray, base, variant, titles: tuple[str, str] = ("
     return _png(panels, path)
 
 
-def as_jpeg(png: bytes, quality: int = 80) -> bytes:
+def as_jpeg(png: bytes, quality: int = 72) -> bytes:
     """Overlays embedded in pages go as JPEG: a page with many of them stays small."""
     buffer = io.BytesIO()
     Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="JPEG", quality=quality)
