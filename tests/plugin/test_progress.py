@@ -53,3 +53,24 @@ def test_the_projects_own_tests_never_print_progress():
     _finish(progress, 0, benchmark=False)
     _finish(progress, 1, benchmark=False)
     assert terminal.lines == []
+
+
+def test_the_eta_prices_each_check_at_its_own_speed():
+    """A slow flip search first, cheap map checks after: a per-case rate would promise 20x too long."""
+    now = [0.0]
+    terminal = Terminal()
+    progress = CaseProgress(terminal, clock=lambda: now[0])
+    progress.pytest_xdist_node_collection_finished(None, [f"b.py::test_flip[{i}]" for i in range(10)]
+                                                   + [f"b.py::test_map[{i}]" for i in range(990)])
+    for index in range(5):  # half the flip search, 2 s a case
+        now[0] += 2.0
+        for when, duration in (("call", 2.0), ("teardown", 0.0)):
+            progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_flip[{index}]", when=when, duration=duration,
+                                                              user_properties=[(CASE_PROPERTY, "test_flip")]))
+    assert progress.eta(10.0) == 5 * 2.0 + 990 * 2.0  # nothing cheaper seen yet: map checks priced like the flip search
+    for index in range(10):  # the first map checks: a millisecond each
+        progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_map[{index}]", when="call", duration=0.001,
+                                                          user_properties=[(CASE_PROPERTY, "test_map")]))
+        progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_map[{index}]", when="teardown", duration=0.0,
+                                                          user_properties=[]))
+    assert abs(progress.eta(10.0) - (5 * 2.0 + 980 * 0.001)) < 1e-9

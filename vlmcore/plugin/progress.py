@@ -6,6 +6,12 @@ report), and in CI logs. The lines are plain (no carriage returns): one every ``
 run or every ``INTERVAL`` seconds, whichever comes first, and one at the end. A case counts when
 its teardown report arrives; a case is a benchmark case when the worker marked its report
 (``CASE_PROPERTY``), so the project's own test runs never print it.
+
+The ETA is per check, not per case: a flip-search case costs a second, a map check a
+millisecond, so a case-count rate would promise hours during the first and be wrong by 20x.
+Each check's remaining cases are priced at its own mean duration so far; a check not started
+yet at the cheapest mean seen (the expensive work, evaluating a group, is cached and falls on
+whichever check touches the group first); divided by the number of workers.
 """
 
 from __future__ import annotations
@@ -29,19 +35,34 @@ class CaseProgress:
         self._last_time = clock()
         self._last_bucket = 0
         self._checks: dict[str, str] = {}
+        self.workers = 1
+        self._durations: dict[str, float] = {}  # nodeid -> setup + call + teardown seconds so far
+        self._totals: dict[str, int] = {}  # check -> cases collected
+        self._done: dict[str, int] = {}  # check -> cases finished
+        self._seconds: dict[str, float] = {}  # check -> summed durations of its finished cases
 
     def pytest_sessionstart(self, session) -> None:
         self.started = self.clock()  # model loading counts toward the elapsed time and the rate
 
     # -- totals ---------------------------------------------------------------------------
     def pytest_collection_finish(self, session) -> None:
-        self.total = len(session.items)  # single process; with xdist the controller collects nothing
+        self._count([item.nodeid for item in session.items])  # single process; with xdist the controller collects nothing
 
     def pytest_xdist_node_collection_finished(self, node, ids) -> None:
-        self.total = max(self.total, len(ids))  # every worker collects the same cases
+        self.workers = max(self.workers, int(str(getattr(getattr(node, "gateway", None), "id", "gw0")).removeprefix("gw") or 0) + 1)
+        if len(ids) > self.total:  # every worker collects the same cases
+            self._count(list(ids))
+
+    def _count(self, nodeids: list[str]) -> None:
+        self.total = len(nodeids)
+        self._totals = {}
+        for nodeid in nodeids:
+            check = _check_of(nodeid)
+            self._totals[check] = self._totals.get(check, 0) + 1
 
     # -- cases ----------------------------------------------------------------------------
     def pytest_runtest_logreport(self, report) -> None:
+        self._durations[report.nodeid] = self._durations.get(report.nodeid, 0.0) + float(getattr(report, "duration", 0.0) or 0.0)
         properties = dict(report.user_properties)
         if CASE_PROPERTY in properties:
             self.benchmark = True
@@ -52,6 +73,9 @@ class CaseProgress:
             self.started = self.clock()
         self.done += 1
         self.groups += self._checks.pop(report.nodeid, "") == GROUP_CHECK
+        check = _check_of(report.nodeid)
+        self._done[check] = self._done.get(check, 0) + 1
+        self._seconds[check] = self._seconds.get(check, 0.0) + self._durations.pop(report.nodeid, 0.0)
         if self.benchmark:
             self._maybe_write()
 
@@ -59,10 +83,19 @@ class CaseProgress:
         start = self.clock() if self.started is None else self.started
         elapsed = max(self.clock() - start, 1e-9)
         total = max(self.total, self.done)
-        remaining = (total - self.done) * elapsed / self.done if self.done else 0.0
+        remaining = self.eta(elapsed)
         groups = f", {self.groups} groups judged ({self.groups / elapsed:.2f} groups/s)" if self.groups else ""
         return (f"[vlmcore] {self.done}/{total} cases ({self.done / total:.0%}){groups}, {elapsed:.0f}s elapsed, "
                 f"ETA {remaining:.0f}s")
+
+    def eta(self, elapsed: float) -> float:
+        """Seconds left: each check's remaining cases at its own mean duration (see the module doc)."""
+        means = {c: self._seconds[c] / n for c, n in self._done.items() if n and self._seconds.get(c, 0.0) > 0}
+        if not means:  # no durations reported: the plain case rate
+            return (max(self.total, self.done) - self.done) * elapsed / self.done if self.done else 0.0
+        cheapest = min(means.values())
+        left = sum(max(total - self._done.get(check, 0), 0) * means.get(check, cheapest) for check, total in self._totals.items())
+        return left / self.workers
 
     def _maybe_write(self) -> None:
         now = self.clock()
@@ -74,3 +107,8 @@ class CaseProgress:
             if writer is not None and getattr(writer, "width_of_current_line", 0):
                 self.terminal.write("\n")
             self.terminal.write_line(self.line())
+
+
+def _check_of(nodeid: str) -> str:
+    """``benchmarks/test_groups.py::test_group_consistency[m-g1]`` -> ``test_group_consistency``."""
+    return nodeid.split("::")[-1].split("[")[0]
