@@ -24,6 +24,7 @@ def _subgroup_table(title: str, by_model: dict[str, list[VariantRow]], key, rate
     columns = {model: measures_by(rows, key, rate) for model, rows in by_model.items()}
     names = sorted({name for table in columns.values() for name in table})
     rows = tuple((name, *[columns[m][name].shown() if name in columns[m] else "-" for m in by_model]) for name in names)
+    rows = tuple(row for row in rows if any(value != "-" for value in row[1:]))  # e.g. no paraphrase is a "baseline"
     return Table(title, ("", *by_model), rows, note)
 
 
