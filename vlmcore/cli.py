@@ -81,6 +81,7 @@ The benchmark itself runs through pytest:
   vlmcore demo                               (trained reference models on held-out phantoms, then the gate)
   pytest benchmarks ... --save-baseline release   /   --baseline release   (gate a new checkpoint)
   vlmcore explain IMAGE "Is there a pleural effusion?" --model FOLDER   (one case: answer, maps, paraphrases)
+  vlmcore margins RUN_DIR --models A,B        (gate margins that will not call a seed retrain a regression)
 Options: pytest --help, section "vlmcore robustness benchmark". Reports: reports/<run-id>/.
 
 This command holds the tools around it (see each one's --help)."""
