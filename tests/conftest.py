@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,17 @@ import pytest
 # model test in that worker (22 failures in a clean-clone CI run). Importing it here, before any
 # test, puts it in pytester's snapshot so it is never dropped.
 import transformers.modeling_utils  # noqa: E402,F401  (import for its side effect, see above)
+
+# One thread per xdist worker, and for the suites they start in subprocesses (they inherit the
+# environment). `make test` runs 2 workers on 2 cores; with torch's default of one thread per
+# core, a worker training a model beside another running the reference suite oversubscribed the
+# CPU: the brief retrain took 455 s instead of ~90 s (pytest --durations).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    import torch
+
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["MKL_NUM_THREADS"] = "1"
+    torch.set_num_threads(1)
 
 pytest_plugins = ["pytester"]
 
