@@ -145,7 +145,8 @@ def _flipped_pairs(report: RunReport, model: str) -> list[str]:
     listed = rows[:ROWS_PER_GROUP]
     table = Table("", ("group", "paraphrase", "answer", "base answer", "JS to base", "explain it"),
                   tuple((r.group_id, r.question, r.answer, r.base_answer, f"{r.metrics.get('js_to_base', 0):.3f}",
-                         explain_command(r, report.environment.get("model_arguments", {}).get(model))) for r in listed))
+                         explain_command(r, report.environment.get("model_arguments", {}).get(model), report.manifest.dataset))
+                        for r in listed))
     more = f"<p class='note'>{len(rows) - len(listed)} more in results.jsonl (rows whose answer differs from base_answer).</p>" \
         if len(rows) > len(listed) else ""
     parts.append(f"<details><summary>{'All' if not more else 'The first'} {len(listed)} of {len(rows)} flipped pairs, each with the "

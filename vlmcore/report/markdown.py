@@ -18,9 +18,11 @@ def _metric(summary: dict, name: str) -> str:
     return shown + ("" if entry.get("reliable", True) else " (unreliable: few clusters)")
 
 
-def explain_command(row: VariantRow, model_argument: str | None = None) -> str:
-    """The command that opens one case in ``vlmcore explain`` (display only: never executed)."""
-    return f"vlmcore explain {shlex.quote(row.image)} {shlex.quote(row.question)} --model {shlex.quote(model_argument or row.model)}"
+def explain_command(row: VariantRow, model_argument: str | None = None, dataset: str | None = None) -> str:
+    """The command that opens one case in ``vlmcore explain`` (display only: never executed).
+    Rows name the film by file name; ``--dataset`` lets explain find it."""
+    command = f"vlmcore explain {shlex.quote(row.image)} {shlex.quote(row.question)} --model {shlex.quote(model_argument or row.model)}"
+    return command + (f" --dataset {shlex.quote(dataset)}" if dataset else "")
 
 
 #: checks judged per group or per model come before the per-case map checks
