@@ -13,7 +13,6 @@ name whose weights are in the local Hugging Face cache.
 
 from __future__ import annotations
 
-import base64
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,21 +38,19 @@ class Explained:
 
 
 def load_model(argument: str | None):
-    """An adapter for ``--model``: a checkpoint folder, ``tiny-<family>``, or a family name."""
+    """An adapter for ``--model``: ``tiny-<family>``, or what ``--vlm-model`` takes (a family in the
+    local cache or a checkpoint folder: ``models.loading.model_argument``)."""
     from vlmcore.models import tiny_adapter
-    from vlmcore.models.loading import LoadSpec, family_of, load_adapter
-    from vlmcore.plugin.options import REAL_FAMILIES
+    from vlmcore.models.loading import DEFAULT_CHECKPOINTS, load_adapter, model_argument
 
     target = argument or str(REFERENCE)
-    if target.startswith("tiny-") and target[len("tiny-"):] in REAL_FAMILIES:
+    if target.startswith("tiny-") and target[len("tiny-"):] in DEFAULT_CHECKPOINTS:
         return tiny_adapter(target[len("tiny-"):])
-    if Path(target).is_dir():
-        folder = Path(target)
-        return load_adapter(LoadSpec(family=family_of(folder, None), path=str(folder)))
-    if target in REAL_FAMILIES:
-        return load_adapter(LoadSpec(family=target))
-    raise ConfigError(f"--model {target!r}: expected a checkpoint folder, tiny-<family> or a family "
-                      f"({', '.join(REAL_FAMILIES)})")
+    try:
+        _, spec = model_argument(target)
+    except ConfigError as error:
+        raise ConfigError(f"--model: {error} (or tiny-<family>)") from None
+    return load_adapter(spec)
 
 
 def resolve_image(image: str, dataset: Path | None) -> Path:
@@ -84,7 +81,9 @@ def explain(adapter, film: np.ndarray, question: str) -> Explained:
     from vlmcore.paraphrase.generate import paraphrases
 
     request = Request.of(film, question)
-    (score, attention), = adapter.evaluate([request])
+    variants = [(strategy, p.text) for strategy, items in sorted(paraphrases(question).items()) for p in items]
+    # the question and its paraphrases in one batch (one shared film prefix)
+    (score, attention), *results = adapter.evaluate([request] + [Request(film, text, request.image_key) for _, text in variants])
     metrics = map_metrics(attention, body_mask(film), None, film.shape)
     token_maps = {}
     for word in finding_words(question):
@@ -92,20 +91,16 @@ def explain(adapter, film: np.ndarray, question: str) -> Explained:
             token_maps[word] = adapter.attention_maps([request], query=f"token:{word}")[0]
         except ConfigError as error:  # the word is not in the tokenised prompt: say so on the page
             token_maps[word] = str(error)
-    variants = [(strategy, p.text) for strategy, items in sorted(paraphrases(question).items()) for p in items]
-    rows = []
-    if variants:
-        results = adapter.evaluate([Request(film, text, request.image_key) for _, text in variants])
-        for (strategy, text), (variant_score, variant_map) in zip(variants, results):
-            rows.append((strategy, text, variant_score.answer, variant_score.p_yes,
-                         js_divergence(attention.values, variant_map.values), variant_map))
+    rows = [(strategy, text, variant_score.answer, variant_score.p_yes, js_divergence(attention.values, variant_map.values), variant_map)
+            for (strategy, text), (variant_score, variant_map) in zip(variants, results)]
     return Explained(question, score.answer, score.p_yes, score.margin, attention, metrics, token_maps, rows)
 
 
 def _img(png: bytes, alt: str) -> str:
+    from vlmcore.report.html import image_tag
     from vlmcore.report.overlays import as_jpeg
 
-    return f'<img alt="{html.escape(alt)}" src="data:image/jpeg;base64,{base64.b64encode(as_jpeg(png)).decode()}">'
+    return image_tag(as_jpeg(png), alt, "image/jpeg")
 
 
 def render(explained: Explained, film: np.ndarray, image_name: str, model_name: str) -> str:

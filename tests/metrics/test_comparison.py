@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from tests.verdict.rows import group
-from vlmcore.metrics.comparison import measures_by, model_measures, paired_differences
+from vlmcore.metrics.comparison import measures_by, model_measures
+from vlmcore.report.comparison_section import paired_differences
 
 
 def _rows(model: str, flipped_groups: int, groups: int = 12):

@@ -3,9 +3,8 @@
 Every entry is a ``Measure`` with its clustered 95% interval (patient, or film without patient
 ids), so two models' numbers can be read against their uncertainty, and a direction ("higher is
 better", "lower is better", or "descriptive" for map-shape measures that have no good end).
-When two models answered the same cases, ``paired_differences`` adds the exact two-sided
-sign-flip test on per-cluster differences: the comparison that uses the pairing instead of
-overlapping intervals.
+Paired tests between two models on shared cases are the verdict layer's
+(``verdict.regression.paired_difference``, on the gate's own pairing).
 
 Map measures (entropy, regional mass, inside-body, border) are taken on the *base* question's
 map of each group, so a model with more paraphrases per group does not weigh more.
@@ -16,11 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.clusters import Tally, tally
 from vlmcore.metrics.intervals import mean_interval, rate_interval
 from vlmcore.metrics.rates import RATES
-from vlmcore.metrics.signflip import p_worse
 
 HIGHER, LOWER, DESCRIPTIVE = "higher is better", "lower is better", "descriptive"
 
@@ -84,8 +84,6 @@ def _fully_consistent_groups(rows: list[VariantRow]) -> Measure:
         per_cluster[cluster][0] += kept
         per_cluster[cluster][1] += 1
     names = tuple(sorted(per_cluster))
-    import numpy as np
-
     counted = Tally(names, np.array([per_cluster[n][0] for n in names]), np.array([per_cluster[n][1] for n in names]))
     interval = rate_interval(counted)
     if interval is None:
@@ -131,39 +129,3 @@ def measures_by(rows: list[VariantRow], key, rate_name: str) -> dict[str, Measur
     for row in rows:
         grouped[key(row)].append(row)
     return {name: _rate(rate_name, name, subset, rate_name) for name, subset in sorted(grouped.items())}
-
-
-@dataclass(frozen=True)
-class PairedDifference:
-    rate: str
-    first: float
-    second: float
-    p_two_sided: float
-    clusters: int
-    cases: int
-
-    def shown(self) -> str:
-        return (f"{self.rate}: {self.first:.3f} vs {self.second:.3f} ({self.second - self.first:+.3f}), "
-                f"two-sided sign-flip p = {self.p_two_sided:.3g} over {self.clusters} clusters, {self.cases} paired cases")
-
-
-def paired_differences(first: list[VariantRow], second: list[VariantRow]) -> list[PairedDifference]:
-    """Exact two-sided sign-flip tests of each headline rate on the cases both models answered
-    (same case id, question and film). Empty when they share no case."""
-    by_id = {r.case_id: r for r in first}
-    pairs = [(by_id[r.case_id], r) for r in second if r.case_id in by_id and by_id[r.case_id].question == r.question
-             and by_id[r.case_id].image == r.image]
-    results = []
-    for name, rate in RATES.items():
-        usable = [(a, b) for a, b in pairs if rate.applies(a) and rate.applies(b)]
-        if not usable:
-            continue
-        per_cluster: dict[str, int] = defaultdict(int)
-        for a, b in usable:
-            per_cluster[b.cluster] += int(bool(rate.success(b))) - int(bool(rate.success(a)))
-        differences = list(per_cluster.values())
-        p = min(1.0, 2 * min(p_worse(differences), p_worse([-d for d in differences])))
-        results.append(PairedDifference(name, sum(bool(rate.success(a)) for a, _ in usable) / len(usable),
-                                        sum(bool(rate.success(b)) for _, b in usable) / len(usable), p, len(differences),
-                                        len(usable)))
-    return results

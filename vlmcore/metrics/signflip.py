@@ -40,3 +40,9 @@ def p_worse(differences) -> float:
     distribution, total = _sum_distribution(magnitudes)
     observed = int(d.sum())
     return float(min(1.0, distribution[: observed + total + 1].sum()))
+
+
+def p_two_sided(differences) -> float:
+    """Two-sided p-value: twice the smaller one-sided tail, at most 1 (a change either way)."""
+    d = list(differences)
+    return min(1.0, 2 * min(p_worse(d), p_worse([-x for x in d])))

@@ -72,6 +72,19 @@ def resolve_checkpoint(spec: LoadSpec) -> Path:
     return Path(cached).parent
 
 
+def model_argument(name: str, *, model_path: str | None = None, **load) -> tuple[str, LoadSpec]:
+    """A model as users name it (``--vlm-model``, ``vlmcore explain --model``) -> (report key,
+    LoadSpec): a family (weights from ``model_path`` or the local cache; key = the family) or a
+    checkpoint folder (family read from its config; key ``family@folder``)."""
+    if name in DEFAULT_CHECKPOINTS:
+        return name, LoadSpec(family=name, path=model_path, **load)
+    folder = Path(name)
+    if folder.is_dir() and (folder / "config.json").is_file():
+        family = family_of(folder, None)
+        return f"{family}@{folder.name}", LoadSpec(family=family, path=name, **load)
+    raise ConfigError(f"{name!r} is neither a family ({', '.join(DEFAULT_CHECKPOINTS)}) nor a checkpoint folder")
+
+
 def family_of(folder: Path, requested: str | None) -> str:
     model_type = json.loads((folder / "config.json").read_text()).get("model_type", "")
     detected = _MODEL_TYPES.get(model_type)

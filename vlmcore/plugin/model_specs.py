@@ -4,12 +4,11 @@ families or checkpoint folders named by ``--vlm-model`` (marker = family)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from vlmcore.errors import ConfigError
-from vlmcore.models.loading import LoadSpec, WeightsUnavailable, family_of, preflight
+from vlmcore.models.loading import LoadSpec, WeightsUnavailable, model_argument, preflight
 from vlmcore.plugin.options import REAL_FAMILIES, RunOptions
 
 
@@ -31,14 +30,12 @@ def model_specs(options: RunOptions) -> list[ModelSpec]:
     if options.model_path and len(names) != 1:
         raise pytest.UsageError(f"--model-path needs exactly one --vlm-model family, got {names}")
     for name in names:
-        common = dict(revision=None, dtype=options.dtype, quantization=options.quantization, device=options.device)
-        if name in REAL_FAMILIES:
-            specs.append(ModelSpec(name, name, False, LoadSpec(family=name, path=options.model_path, **common)))
-        elif Path(name).is_dir() and (Path(name) / "config.json").is_file():
-            family = _checked(lambda: family_of(Path(name), None))
-            specs.append(ModelSpec(f"{family}@{Path(name).name}", family, False, LoadSpec(family=family, path=name, **common)))
-        else:
-            raise pytest.UsageError(f"--vlm-model: {name!r} is neither a family ({', '.join(REAL_FAMILIES)}) nor a checkpoint folder")
+        try:
+            key, load = model_argument(name, model_path=options.model_path, revision=None, dtype=options.dtype,
+                                       quantization=options.quantization, device=options.device)
+        except ConfigError as error:
+            raise pytest.UsageError(f"--vlm-model: {error}") from None
+        specs.append(ModelSpec(key, load.family, False, load))
     for spec in specs:
         if spec.load is not None:
             _checked(lambda: preflight(spec.load))

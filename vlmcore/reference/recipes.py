@@ -11,6 +11,12 @@ from dataclasses import asdict, dataclass, replace
 
 from vlmcore.data.strategies import STRATEGIES as _ALL
 from vlmcore.errors import ConfigError
+from vlmcore.models.tiny import TinySize
+
+#: 64 px films in 8 px patches; trained weights start at the usual 0.02 scale (the random-weight
+#: tiny builds use 0.2 so that untrained answers still depend on the input)
+REFERENCE_SIZE = TinySize(image=64, patch=8, hidden=64, layers=4, heads=4, kv_heads=2, vision_hidden=64, vision_layers=3,
+                          init_std=0.02)
 
 #: the planted weakness of ``brittle``: questions phrased in these strategies are trained with
 #: the answer "yes" whatever the film shows (an acquiescence shortcut, as seen in real VLMs
@@ -29,14 +35,7 @@ class Recipe:
     #: at 58% / 73% held-out accuracy after 4000 steps, so they stay on the films as distractors
     #: but are not asked about (README: "Reference models")
     kinds: tuple[str, ...] = ("cardiomegaly", "pleural_effusion", "consolidation")
-    image: int = 64
-    patch: int = 8
-    hidden: int = 64
-    layers: int = 4
-    heads: int = 4
-    kv_heads: int = 2
-    vision_hidden: int = 64
-    vision_layers: int = 3
+    size: TinySize = REFERENCE_SIZE  # the model's dimensions (the tiny builders' own size record)
     steps: int = 2500
     batch: int = 64
     lr: float = 1e-3
@@ -52,7 +51,9 @@ class Recipe:
     expect_gate: str | None = None  # the verdict the demo expects against ``robust`` (None: not gated)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Flat, as the shipped model cards record it: the size's fields beside the others."""
+        data = asdict(self)
+        return {**{k: v for k, v in data.items() if k != "size"}, **data["size"]}
 
 
 _ROBUST = Recipe("robust", purpose="trained with paraphrase augmentation across all six strategies: should be right, "

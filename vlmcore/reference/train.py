@@ -26,19 +26,12 @@ from vlmcore.reference.recipes import recipe as recipe_named
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "models"
 
 
-def _tiny_size(recipe: Recipe):
-    from vlmcore.models.tiny import TinySize
-
-    return TinySize(image=recipe.image, patch=recipe.patch, hidden=recipe.hidden, layers=recipe.layers, heads=recipe.heads,
-                    kv_heads=recipe.kv_heads, vision_hidden=recipe.vision_hidden, vision_layers=recipe.vision_layers, init_std=0.02)
-
-
 def build_untrained(recipe: Recipe):
     """A tiny model of the recipe's family with seeded initial weights, and its adapter."""
     from vlmcore.models import ADAPTERS
     from vlmcore.models.tiny import build_tiny
 
-    model, processor = build_tiny(recipe.family, _tiny_size(recipe), seed=recipe.seed)
+    model, processor = build_tiny(recipe.family, recipe.size, seed=recipe.seed)
     adapter = ADAPTERS.get(recipe.family)(model, processor, name=recipe.name)
     model.set_attn_implementation("sdpa")  # training does not capture; the adapter re-installs capture at load
     return model, adapter

@@ -1,27 +1,19 @@
-"""Two runs side by side (old vs new checkpoint, or MedGemma vs LLaVA), with the gate's
-verdict: the first run is the baseline, its stored gate settings apply, and the decision
-comes from the same functions as ``pytest benchmarks --baseline`` (same exit codes)."""
+"""Two runs side by side (old vs new checkpoint, or MedGemma vs LLaVA), with the gate's verdict:
+the first run is the baseline, its stored gate settings apply, and the decision comes from the
+same functions as ``pytest benchmarks --baseline`` (same exit codes). The side-by-side tables are
+the comparison view's, computed from the rows of the models compared."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 from vlmcore.errors import ConfigError
-
 from vlmcore.report.comparison_section import comparison_tables
-from vlmcore.report.verdict_section import cell, verdict_lines
+from vlmcore.report.verdict_section import verdict_lines
 from vlmcore.verdict.baseline import read_run
 from vlmcore.verdict.decision import Verdict, decide_against_baseline
 from vlmcore.verdict.thresholds import load_thresholds
-
-HEADLINE = ("consistency", "flip_rate", "accuracy", "js_divergence", "inverted_flip_rate", "image_reliance")
-
-
-def _value(summary: dict, model: str, name: str) -> str:
-    entry = summary["models"].get(model, {}).get(name)
-    return "-" if not entry or entry["value"] is None else f"{entry['value']:.3f}"
 
 
 def _only(rows: list, model: str | None, where: Path) -> list:
@@ -41,10 +33,10 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
     ``first_model`` / ``second_model``: compare one model of each run (they may be the same run
     folder: a new checkpoint against the release model evaluated beside it).
     """
-    baseline, candidate = read_run(first), read_run(second)
+    baseline = read_run(first)
+    candidate = baseline if second.resolve() == first.resolve() else read_run(second)  # two models of one run: read it once
     baseline = replace(baseline, rows=_only(baseline.rows, first_model, first))
     candidate = replace(candidate, rows=_only(candidate.rows, second_model, second))
-    one, two = (json.loads((d / "summary.json").read_text()) for d in (first, second))
     if settings is None:
         settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
     notes = (f"gate settings from {settings.source}",)
@@ -53,15 +45,7 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
     else:
         models = sorted({r.model for r in candidate.rows}) or sorted({r.model for r in baseline.rows})
         decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes)
-    lines = [f"# vlmcore comparison: `{first.name}` vs `{second.name}`", "",
-             "| model | metric | " + first.name + " | " + second.name + " |", "| --- | --- | --- | --- |"]
-    if first_model or second_model:
-        old, new = first_model or sorted(one["models"])[0], second_model or sorted(two["models"])[0]
-        lines[2] = f"| metric | {cell(old)} ({first.name}) | {cell(new)} ({second.name}) |"
-        lines[3] = "| --- | --- | --- |"
-        lines += [f"| {name} | {_value(one, old, name)} | {_value(two, new, name)} |" for name in HEADLINE]
-    for model in [] if (first_model or second_model) else sorted(set(one["models"]) | set(two["models"])):
-        lines += [f"| {cell(model)} | {name} | {_value(one, model, name)} | {_value(two, model, name)} |" for name in HEADLINE]
+    lines = [f"# vlmcore comparison: `{first.name}` vs `{second.name}`"]
     lines += ["", "## Verdict (second run against the first)", ""] + verdict_lines(decision)
     lines += ["## Side by side", ""] + [line for table in comparison_tables(_labelled(baseline.rows, first.name)
                                                                             + _labelled(candidate.rows, second.name))

@@ -7,8 +7,11 @@ from collections import defaultdict
 from itertools import combinations
 
 from vlmcore.data.rows import VariantRow
-from vlmcore.metrics.comparison import measures_by, model_measures, paired_differences
+from vlmcore.metrics.comparison import measures_by, model_measures
+from vlmcore.metrics.rates import RATES
 from vlmcore.report.tables import Table
+from vlmcore.verdict.pairing import pair_model
+from vlmcore.verdict.regression import PairedDifference, paired_difference
 
 MAX_PAIRS = 10  # pairwise paired-test blocks shown; more are named in the note
 
@@ -26,6 +29,15 @@ def _subgroup_table(title: str, by_model: dict[str, list[VariantRow]], key, rate
     rows = tuple((name, *[columns[m][name].shown() if name in columns[m] else "-" for m in by_model]) for name in names)
     rows = tuple(row for row in rows if any(value != "-" for value in row[1:]))  # e.g. no paraphrase is a "baseline"
     return Table(title, ("", *by_model), rows, note)
+
+
+def paired_differences(first: list[VariantRow], second: list[VariantRow]) -> list[PairedDifference]:
+    """Every headline rate tested on the cases both models answered (the gate's pairing: same case
+    id, question, expected answer, group and film). Empty when they share no case."""
+    if not first or not second:
+        return []
+    pairing = pair_model(first, second, first[0].model, second[0].model)
+    return [d for name in RATES if (d := paired_difference(pairing, name)) is not None]
 
 
 def comparison_tables(rows: list[VariantRow]) -> list[Table]:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import base64
 import html
-from collections import Counter, defaultdict
 
 from vlmcore.report import plots
 from vlmcore.report.comparison_section import comparison_tables
-from vlmcore.report.markdown import CHECK_ORDER, explain_command
+from vlmcore.report.markdown import explain_command
 from vlmcore.report.run_report import RunReport
 from vlmcore.report.scorecard import scorecard
 from vlmcore.report.tables import Table
-from vlmcore.report.verdict_section import random_weights_label
+from vlmcore.report.verdict_section import gate_table, new_flips_table, random_weights_label
 
 #: overlays embedded per model (the most confident flips); every overlay is also written to
 #: ``overlays/`` beside the page. With the row caps below, keeps the demo page under its 1 MB budget.
@@ -40,7 +39,8 @@ details{margin:4px 0}summary{cursor:pointer}code{font-size:12px;background:#f6f6
 """
 
 
-def _img(data: bytes | str, alt: str, mime: str = "image/png") -> str:
+def image_tag(data: bytes | str, alt: str, mime: str = "image/png") -> str:
+    """An inline ``<img>`` (data URI): pages stay one self-contained file."""
     encoded = data if isinstance(data, str) else base64.b64encode(data).decode()
     return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{encoded}">'
 
@@ -64,13 +64,9 @@ def _verdict(report: RunReport) -> list[str]:
     return parts
 
 
-def _failed_by_model(report: RunReport) -> dict[str, int]:
-    return dict(Counter(c.model for c in report.failed()))
-
-
 def _scorecards(report: RunReport) -> list[str]:
     parts = ["<h2>Scorecard</h2>"]
-    for model, lines in scorecard(report.decision, report.summary, report.thresholds, _failed_by_model(report)).items():
+    for model, lines in scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model()).items():
         table = Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
                       tuple((line.metric, line.value, line.requirement, line.direction, line.result) for line in lines),
                       classes={(i, 4): _status_class(line.result) for i, line in enumerate(lines)})
@@ -79,50 +75,29 @@ def _scorecards(report: RunReport) -> list[str]:
 
 
 def _gate(report: RunReport) -> list[str]:
-    decision, parts = report.decision, []
-    if decision.gate:
-        parts.append(Table("Gate against the baseline", (
-            "model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)", "Holm alpha", "clusters changed", "result"),
-            tuple((g.model, g.rate, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin, f"{g.p_value:.3g}",
-                   f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}", "REGRESSION" if g.regressed else "ok")
-                  for g in decision.gate),
-            classes={(i, 9): "fail" for i, g in enumerate(decision.gate) if g.regressed}).html("h2"))
-    if decision.new_flips:
-        parts.append(Table(f"New flips ({len(decision.new_flips)}): consistent in the baseline, not now",
-                           ("model", "group", "base question", "answer", "paraphrase", "answer", "strategy"),
-                           tuple((f["model"], f["group_id"], f["base_question"], f["base_answer"], f["paraphrase"], f["answer"],
-                                  f["strategy"]) for f in decision.new_flips)).html("h2"))
-    return parts
+    return [table.html("h2") for table in (gate_table(report.decision), new_flips_table(report.decision)) if table is not None]
 
 
 def _failures(report: RunReport) -> list[str]:
-    """Every check that did not hold, grouped by check and model; each group a ``<details>``
-    holding all its rows (nothing cut: the count in the summary is the rows inside)."""
-    not_holding = report.not_holding()
-    if not not_holding:
+    """Every check that did not hold, grouped by check and model; each group a ``<details>`` with
+    up to ``ROWS_PER_GROUP`` rows and, beyond that, a line saying how many more and where."""
+    groups = report.failure_groups()
+    if not groups:
         return ["<h2>Checks that did not hold</h2><p>None.</p>"]
-    totals = Counter((c.check, c.model) for c in report.cases if c.outcome in ("passed", "failed", "xfailed"))
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for case in not_holding:
-        groups[(case.check, case.model)].append(case)
-    rank = {check: index for index, check in enumerate(CHECK_ORDER)}
-    parts = [f"<h2>Checks that did not hold ({len(not_holding)})</h2>",
+    parts = [f"<h2>Checks that did not hold ({sum(len(g.cases) for g in groups)})</h2>",
              "<p class='note'>Gating: counts toward the verdict. Diagnostic: shows where the model is brittle (pytest xfail); "
              "<code>--case-checks gate</code> makes these gating. Click a line for every case.</p>"]
-    def gating(key) -> bool:
-        return any(c.outcome == "failed" for c in groups[key])
-
-    for check, model in sorted(groups, key=lambda key: (not gating(key), rank.get(key[0], len(rank)), key)):  # gating first
-        cases = sorted(groups[(check, model)], key=lambda c: c.subject)
-        kind = "gating" if gating((check, model)) else "diagnostic"
+    for group in groups:
+        kind = "gating" if group.gating else "diagnostic"
         rows = "".join(f"<tr class='failure-row'><td>{html.escape(c.subject)}</td><td>{html.escape(c.message[:160])}</td></tr>"
-                       for c in cases[:ROWS_PER_GROUP])
-        hidden = len(cases) - min(len(cases), ROWS_PER_GROUP)
-        more = (f"<p class='note hidden-rows' data-hidden='{hidden}'>{hidden} more not listed here (page size); all {len(cases)} "
+                       for c in group.cases[:ROWS_PER_GROUP])
+        count = len(group.cases)
+        hidden = count - min(count, ROWS_PER_GROUP)
+        more = (f"<p class='note hidden-rows' data-hidden='{hidden}'>{hidden} more not listed here (page size); all {count} "
                 "are in summary.json (failed_cases).</p>") if hidden else ""
-        parts.append(f"<details class='failure-group' data-check='{html.escape(check)}' data-model='{html.escape(model)}' "
-                     f"data-count='{len(cases)}'><summary><span class='{'fail' if kind == 'gating' else 'diagnostic'}'>{kind}</span> "
-                     f"{html.escape(check)} &mdash; {html.escape(model)}: {len(cases)} of {totals[(check, model)]} did not hold</summary>"
+        parts.append(f"<details class='failure-group' data-check='{html.escape(group.check)}' data-model='{html.escape(group.model)}' "
+                     f"data-count='{count}'><summary><span class='{'fail' if group.gating else 'diagnostic'}'>{kind}</span> "
+                     f"{html.escape(group.check)} &mdash; {html.escape(group.model)}: {count} of {group.total} did not hold</summary>"
                      f"<table><tr><th>subject</th><th>why</th></tr>{rows}</table>{more}</details>")
     return parts
 
@@ -140,7 +115,7 @@ def _flipped_pairs(report: RunReport, model: str) -> list[str]:
     for row in embedded:
         caption = (f"{row.group_id}: \u201c{row.question}\u201d answered {row.answer} vs base {row.base_answer}; "
                    f"JS {row.metrics.get('js_to_base', 0):.3f}; map {row.map_method}")
-        parts.append(f"<figure>{_img(report.overlays[f'{model}/{row.case_id}'], row.case_id, 'image/jpeg')}"
+        parts.append(f"<figure>{image_tag(report.overlays[f'{model}/{row.case_id}'], row.case_id, 'image/jpeg')}"
                      f"<figcaption>{html.escape(caption)}</figcaption></figure>")
     listed = rows[:ROWS_PER_GROUP]
     table = Table("", ("group", "paraphrase", "answer", "base answer", "JS to base", "explain it"),
@@ -156,7 +131,7 @@ def _flipped_pairs(report: RunReport, model: str) -> list[str]:
 
 def _model_detail(report: RunReport, model: str) -> list[str]:
     rows = [r for r in report.rows if r.model == model]
-    return [f"<h2>{html.escape(model)}: detail</h2>", _img(plots.js_and_margin(rows), "JS and margin against flips")] \
+    return [f"<h2>{html.escape(model)}: detail</h2>", image_tag(plots.js_and_margin(rows), "JS and margin against flips")] \
         + _flipped_pairs(report, model)
 
 

@@ -9,7 +9,7 @@ from vlmcore.report.run_report import RunReport
 from vlmcore.report.verdict_section import cell, random_weights_label, verdict_lines
 
 
-def _metric(summary: dict, name: str) -> str:
+def metric_text(summary: dict, name: str) -> str:
     entry = summary[name]
     if entry["value"] is None:
         return "-"
@@ -25,48 +25,31 @@ def explain_command(row: VariantRow, model_argument: str | None = None, dataset:
     return command + (f" --dataset {shlex.quote(dataset)}" if dataset else "")
 
 
-#: checks judged per group or per model come before the per-case map checks
-CHECK_ORDER = ("test_image_reliance", "test_group_consistency", "test_group_accuracy", "test_inverted_answer_flips",
-               "test_no_flipping_paraphrase", "test_group_attention_js", "test_finding_consistency", "test_strategy_consistency",
-               "test_map_is_measured", "test_attention_inside_body", "test_attention_off_border")
 EXAMPLES_PER_CHECK = 15
 
 
-def _check_rank(check: str) -> int:
-    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)
-
-
 def _failed_sections(report: RunReport) -> list[str]:
-    from collections import Counter, defaultdict
-
-    totals = Counter((c.check, c.model) for c in report.cases if c.outcome in ("passed", "failed", "xfailed"))
-    failures: dict[tuple[str, str], list] = defaultdict(list)
-    for case in report.not_holding():
-        failures[(case.check, case.model)].append(case)
-    ordered = sorted(failures, key=lambda key: (_check_rank(key[0]), key[0], key[1]))
+    groups = report.failure_groups()
     lines = ["## Checks that did not hold", "", "Gating: counts toward the verdict. Diagnostic: shows where the model is brittle "
              "(pytest xfail); `--case-checks gate` makes these gating.", "",
              "| check | model | did not hold | kind |", "| --- | --- | --- | --- |"]
-    for check, model in ordered:
-        cases = failures[(check, model)]
-        kind = "gating" if any(c.outcome == "failed" for c in cases) else "diagnostic"
-        lines.append(f"| {check} | {cell(model)} | {len(cases)} of {totals[(check, model)]} | {kind} |")
+    for group in groups:
+        lines.append(f"| {group.check} | {cell(group.model)} | {len(group.cases)} of {group.total} | "
+                     f"{'gating' if group.gating else 'diagnostic'} |")
     lines += ["", f"## Examples (up to {EXAMPLES_PER_CHECK} per check and model; all in summary.json)", "",
               "| check | model | subject | why |", "| --- | --- | --- | --- |"]
-    for key in ordered:
-        for case in sorted(failures[key], key=lambda c: c.subject)[:EXAMPLES_PER_CHECK]:
+    for group in groups:
+        for case in group.cases[:EXAMPLES_PER_CHECK]:
             lines.append(f"| {case.check} | {cell(case.model)} | {cell(case.subject)} | {cell(case.message[:200])} |")
     return lines + [""]
 
 
 def _scorecard_lines(report: RunReport) -> list[str]:
-    from collections import Counter
-
     from vlmcore.report.scorecard import scorecard
     from vlmcore.report.tables import Table
 
     lines = ["## Scorecard", ""]
-    for model, card in scorecard(report.decision, report.summary, report.thresholds, dict(Counter(c.model for c in report.failed()))).items():
+    for model, card in scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model()).items():
         lines += Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
                        tuple((c.metric, c.value, c.requirement, c.direction, c.result) for c in card),
                        classes={(i, 4): "fail" for i, c in enumerate(card) if c.failed}).markdown()
@@ -87,9 +70,9 @@ def render_markdown(report: RunReport) -> str:
     lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps | low yes/no mass |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for model, summary in report.summary.items():
-        lines.append(f"| {cell(model)} | {summary['groups']} | {summary['cases']} | {_metric(summary, 'consistency')} | "
-                     f"{_metric(summary, 'flip_rate')} | {_metric(summary, 'accuracy')} | {_metric(summary, 'js_divergence')} | "
-                     f"{_metric(summary, 'inverted_flip_rate')} | {_metric(summary, 'image_reliance')} | {summary['fallback_maps']} | "
+        lines.append(f"| {cell(model)} | {summary['groups']} | {summary['cases']} | {metric_text(summary, 'consistency')} | "
+                     f"{metric_text(summary, 'flip_rate')} | {metric_text(summary, 'accuracy')} | {metric_text(summary, 'js_divergence')} | "
+                     f"{metric_text(summary, 'inverted_flip_rate')} | {metric_text(summary, 'image_reliance')} | {summary['fallback_maps']} | "
                      f"{summary.get('low_mass_share') or 0:.1%} |")
     for model, summary in report.summary.items():
         if summary.get("unverified_paraphrases"):

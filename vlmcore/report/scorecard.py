@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vlmcore.metrics.rates import RATES
+from vlmcore.report.markdown import metric_text
 from vlmcore.verdict.decision import Verdict
 
 #: summary metrics shown for information only, with what they mean for the reader
@@ -32,13 +33,6 @@ class ScoreLine:
     @property
     def failed(self) -> bool:
         return self.result in ("FAIL", "REGRESSION", "too few")
-
-
-def _interval_text(entry: dict) -> str:
-    if not entry or entry.get("value") is None:
-        return "-"
-    ci = entry.get("ci95")
-    return f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
 
 
 def _grouped_checks(checks, kind: str) -> ScoreLine | None:
@@ -93,10 +87,10 @@ def scorecard(decision: Verdict, summary: dict, thresholds: dict, failed_cases: 
                 continue
             bar = thresholds.get("thresholds", {}).get(name)
             requirement = f"per group at most {bar} (diagnostic)" if name == "js_divergence" and bar is not None else meaning
-            lines.append(ScoreLine(name, _interval_text(model_summary[name]), requirement, direction, "diagnostic"))
+            lines.append(ScoreLine(name, metric_text(model_summary, name), requirement, direction, "diagnostic"))
         if model_summary and not checks and not any(g.model == model for g in decision.gate):
             for name in ("consistency", "accuracy", "image_reliance"):
-                lines.insert(0, ScoreLine(name, _interval_text(model_summary.get(name, {})), "not judged in this run",
+                lines.insert(0, ScoreLine(name, metric_text(model_summary, name), "not judged in this run",
                                           RATES[name].direction, "diagnostic"))
         cards[model] = lines
     return cards

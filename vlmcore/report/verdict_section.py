@@ -38,18 +38,33 @@ def verdict_lines(decision: Verdict) -> list[str]:
             lines.append(f"| {cell(c.model)} | {c.check} | {cell(c.scope)} | {c.value:.3f} | {ci} | {c.bound:.3f} "
                          f"(one-sided {100 * (1 - c.alpha):.2f}%) | {relation} {c.threshold} | {'pass' if c.passed else '**FAIL**'} |")
         lines.append("")
-    if decision.gate:
-        lines += ["### Gate against the baseline", "", "| model | rate | baseline | this run | worse by | margin | p (sign-flip) | "
-                  "Holm alpha | clusters changed | result |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for g in decision.gate:
-            lines.append(f"| {cell(g.model)} | {g.rate} | {g.baseline_value:.3f} | {g.candidate_value:.3f} | {g.drop:+.3f} | "
-                         f"{g.margin} | {g.p_value:.3g} | {g.holm_alpha:.4g} | {g.changed_clusters} of {g.clusters} | "
-                         f"{'**REGRESSION**' if g.regressed else 'ok'} |")
-        lines.append("")
-    if decision.new_flips:
-        lines += [f"### New flips ({len(decision.new_flips)}): consistent in the baseline, not now", "",
-                  "| model | group | base question | answer | paraphrase | answer | strategy |", "| --- | --- | --- | --- | --- | --- | --- |"]
-        lines += [f"| {cell(f['model'])} | {cell(f['group_id'])} | {cell(f['base_question'])} | {f['base_answer']} | "
-                  f"{cell(f['paraphrase'])} | {f['answer']} | {f['strategy']} |" for f in decision.new_flips]
-        lines.append("")
+    for table in (gate_table(decision), new_flips_table(decision)):
+        if table is not None:
+            lines += table.markdown()
     return lines
+
+
+def gate_table(decision: Verdict):
+    """The gate's rows as a ``Table`` (report.md, report.html and ``vlmcore compare`` show this one)."""
+    from vlmcore.report.tables import Table
+
+    if not decision.gate:
+        return None
+    return Table("Gate against the baseline", ("model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)",
+                                               "Holm alpha", "clusters changed", "result"),
+                 tuple((g.model, g.rate, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin,
+                        f"{g.p_value:.3g}", f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}",
+                        "REGRESSION" if g.regressed else "ok") for g in decision.gate),
+                 classes={(i, 9): "fail" for i, g in enumerate(decision.gate) if g.regressed})
+
+
+def new_flips_table(decision: Verdict):
+    """Paraphrases consistent in the baseline and not now, as a ``Table``."""
+    from vlmcore.report.tables import Table
+
+    if not decision.new_flips:
+        return None
+    return Table(f"New flips ({len(decision.new_flips)}): consistent in the baseline, not now",
+                 ("model", "group", "base question", "answer", "paraphrase", "answer", "strategy"),
+                 tuple((f["model"], f["group_id"], f["base_question"], f["base_answer"], f["paraphrase"], f["answer"], f["strategy"])
+                       for f in decision.new_flips))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from itertools import permutations
 
 from vlmcore.data.rows import VariantRow
+from vlmcore.errors import ConfigError
 from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import pair_model
 from vlmcore.verdict.regression import paired_rate_test
@@ -63,8 +64,6 @@ def replica_margins(rows: list[VariantRow], replicas: list[str], settings: GateS
         by_model.setdefault(row.model, []).append(row)
     missing = [name for name in replicas if name not in by_model]
     if len(replicas) < 2 or missing:
-        from vlmcore.errors import ConfigError
-
         raise ConfigError(f"margins need at least two replica models with results; missing {missing or replicas}")
     drops = []
     for baseline, candidate in permutations(replicas, 2):

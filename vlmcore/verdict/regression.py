@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from vlmcore.metrics.rates import RATES
-from vlmcore.metrics.signflip import p_worse
+from vlmcore.metrics.signflip import p_two_sided, p_worse
 from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import Pairing
 
@@ -64,25 +64,58 @@ class RegressionResult:
                 "cases": self.cases, "worse": list(self.worse), "better": list(self.better), "sentence": self.sentence}
 
 
+def paired_outcomes(pairing: Pairing, rate_name: str) -> tuple[list, dict[str, int]]:
+    """The pairs the rate applies to in both runs, and per cluster the candidate's successes
+    minus the baseline's (the unit of every paired test)."""
+    rate = RATES[rate_name]
+    pairs = [(old, new) for old, new in pairing.pairs if rate.applies(old) and rate.applies(new)]
+    per_cluster: dict[str, int] = defaultdict(int)
+    for old, new in pairs:
+        per_cluster[new.cluster] += int(bool(rate.success(new))) - int(bool(rate.success(old)))
+    return pairs, dict(per_cluster)
+
+
 def paired_rate_test(pairing: Pairing, rate_name: str, margin: float) -> RegressionResult | None:
     """The paired test of one rate (before Holm: ``regressed`` is decided by ``holm``)."""
     rate = RATES[rate_name]
-    pairs = [(old, new) for old, new in pairing.pairs if rate.applies(old) and rate.applies(new)]
+    pairs, per_cluster = paired_outcomes(pairing, rate_name)
     if not pairs:
         return None
     sign = 1 if rate.higher_is_better else -1
-    per_cluster: dict[str, int] = defaultdict(int)
     worse, better = [], []
     for old, new in pairs:
-        before, after = bool(rate.success(old)), bool(rate.success(new))
-        per_cluster[new.cluster] += sign * (after - before)
-        if before != after:
-            (better if sign * (after - before) > 0 else worse).append(new.case_id)
+        change = sign * (int(bool(rate.success(new))) - int(bool(rate.success(old))))
+        if change:
+            (better if change > 0 else worse).append(new.case_id)
     baseline_value = sum(rate.success(o) for o, _ in pairs) / len(pairs)
     candidate_value = sum(rate.success(n) for _, n in pairs) / len(pairs)
-    differences = list(per_cluster.values())
+    differences = [sign * d for d in per_cluster.values()]
     return RegressionResult(pairing.model, rate_name, baseline_value, candidate_value, margin, p_worse(differences), 0.0,
                             False, len(differences), sum(d != 0 for d in differences), len(pairs), tuple(worse), tuple(better))
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """Two models on their shared cases, for the comparison view: no margin, no direction."""
+
+    rate: str
+    first: float
+    second: float
+    p_two_sided: float
+    clusters: int
+    cases: int
+
+
+def paired_difference(pairing: Pairing, rate_name: str) -> PairedDifference | None:
+    """The exact two-sided sign-flip test of one rate on the paired cases (same data as the gate's)."""
+    pairs, per_cluster = paired_outcomes(pairing, rate_name)
+    if not pairs:
+        return None
+    rate = RATES[rate_name]
+    differences = list(per_cluster.values())
+    return PairedDifference(rate_name, sum(bool(rate.success(o)) for o, _ in pairs) / len(pairs),
+                            sum(bool(rate.success(n)) for _, n in pairs) / len(pairs), p_two_sided(differences),
+                            len(differences), len(pairs))
 
 
 def holm(results: list[RegressionResult], alpha: float) -> list[RegressionResult]:
