@@ -34,14 +34,20 @@ def dataset():
     return load_dataset(DEFAULT_OUT / "dataset.csv", DEFAULT_OUT)
 
 
-def test_out_of_memory_splits_the_batch_and_reports_it(dataset):
+def test_out_of_memory_splits_the_batch_lowers_the_budget_and_reports_it(dataset):
     adapter = SmallMemoryAdapter()
     engine = Engine(adapter, dataset, model_key="m")
-    evaluation = engine.group(dataset.groups[0].group_id)
-    assert len(evaluation.rows) == len(dataset.groups[0].cases)
-    assert adapter.batches[0] == len(dataset.groups[0].cases) > 2  # the whole group was tried first
-    assert sum(b for b in adapter.batches if b <= 2) == 2 * len(dataset.groups[0].cases)  # scored + blank passes, all split
+    first = dataset.groups[0]
+    evaluation = engine.group(first.group_id)
+    assert len(evaluation.rows) == len(first.cases)
+    assert adapter.batches[0] > len(first.cases) > 2  # the whole chunk (several groups) was tried first
     assert engine.events and "out of memory" in engine.events[0] and "split into" in engine.events[0]
+    assert engine.batch_size == 2  # the budget adapted: later forwards start at the size that fitted
+    tried = len(adapter.batches)
+    rows = [row for group in dataset.groups[1:] for row in engine.group(group.group_id).rows]
+    assert len(rows) == sum(len(g.cases) for g in dataset.groups[1:])
+    assert all(size <= 2 for size in adapter.batches[tried:])  # no further out-of-memory retries
+    assert len(engine.events) == len([b for b in adapter.batches if b > 2])
 
 
 def test_other_errors_are_not_swallowed(dataset):

@@ -54,3 +54,71 @@ def test_fast_path_is_taken_for_one_image(adapters, group_requests, monkeypatch)
     monkeypatch.setattr(adapter, "prefix_cache", lambda plan, recorders: calls.append(plan.prefix_length) or original(plan, recorders))
     adapter.evaluate(group_requests)
     assert len(calls) == 1 and calls[0] > adapter.grid_shape[0] * adapter.grid_shape[1]
+
+
+@pytest.fixture(scope="module")
+def three_films():
+    dataset = load_dataset(DEFAULT_OUT / "dataset.csv", DEFAULT_OUT)
+    groups = []
+    for group in dataset.groups[::5][:3]:
+        image = load_image(group.image_path).pixels
+        groups.append([Request.of(image, case.question) for case in group.cases][:4])
+    return groups
+
+
+@pytest.mark.parametrize("family", ["medgemma", "llava", "blip2"])
+def test_several_films_in_one_forward_match_each_film_alone(family, adapters, three_films, monkeypatch):
+    """Cross-image batching: a request's answer and map do not depend on which other films
+    share its forward (each film's prefix row feeds only its own questions)."""
+    adapter = adapters(family)
+    alone = [result for group in three_films for result in adapter.evaluate(group)]
+    mixed = [r for g in three_films for r in g]
+    interleaved = [mixed[i] for i in np.random.default_rng(0).permutation(len(mixed))]
+    prefix_rows = []
+    original = adapter.prefix_cache
+    monkeypatch.setattr(adapter, "prefix_cache", lambda plan, recorders: prefix_rows.append(len(plan.films)) or original(plan, recorders))
+    together = dict(zip(map(id, interleaved), adapter.evaluate(interleaved)))
+    assert prefix_rows == [len({r.image_key for r in mixed})] and prefix_rows[0] > 1  # one prefix forward, a row per film
+    for request, (ref_score, ref_map) in zip(mixed, alone):
+        score, attention = together[id(request)]
+        assert score.p_yes == pytest.approx(ref_score.p_yes, abs=1e-5)
+        np.testing.assert_allclose(attention.values, ref_map.values, atol=1e-5)
+
+
+def test_a_pinned_film_runs_its_prefix_once(adapters, three_films, monkeypatch):
+    """The blank film recurs in every group: once pinned, its prefix cache is reused, and the
+    reused cache gives the same scores as a fresh one."""
+    adapter = adapters("llava")
+    blank = np.full((64, 64), 128, dtype=np.uint8)
+    questions = [[Request.of(blank, r.question) for r in group] for group in three_films]
+    fresh = [adapter.evaluate(q, with_maps=False) for q in questions]
+    forwards = []
+    original = adapter.model.forward
+    monkeypatch.setattr(adapter.model, "forward", lambda *a, **k: forwards.append("pixel_values" in k) or original(*a, **k))
+    adapter.pin_film(questions[0][0].image_key)
+    reused = [adapter.evaluate(q, with_maps=False) for q in questions]
+    assert forwards.count(True) == 1  # the prefix (the only forward with pixels) ran once for three batches
+    for a, b in zip(fresh, reused):
+        assert [s.p_yes for s, _ in a] == pytest.approx([s.p_yes for s, _ in b], abs=1e-6)
+
+
+@pytest.mark.parametrize("family", ["llava", "blip2", "medgemma"])
+def test_tokenising_the_image_expansion_once_gives_the_processors_ids(family, adapters, three_films):
+    """Spliced encodings equal the processor's own on every request (ids, mask, pixels);
+    MedGemma, whose expansion adds text around the image tokens, takes the processor path."""
+    adapter = adapters(family)
+    requests = [r for group in three_films for r in group]
+    requests += [Request(r.image, "Are the lungs clear, or is there an effusion on the left?", r.image_key) for r in requests[:3]]
+    prompts = [adapter.prompt(r.question) for r in requests]
+    spliced = adapter._spliced_batch(requests, prompts)
+    if family == "medgemma":
+        assert spliced is None
+        return
+    adapter.tokenizer.padding_side = "left"
+    reference = adapter.processor_call(adapter.films(requests), prompts)
+    assert spliced is not None
+    def real(batch):  # each request's tokens without padding (BLIP-2's processor pads between image and text)
+        return [ids[mask.bool()].tolist() for ids, mask in zip(batch["input_ids"], batch["attention_mask"])]
+
+    assert real(spliced) == real(reference)
+    np.testing.assert_allclose(spliced["pixel_values"].numpy(), reference["pixel_values"].numpy(), atol=0)

@@ -9,6 +9,7 @@ plugin's session), so the report sees exactly what the tests saw.
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable
@@ -55,9 +56,24 @@ class GroupEvaluation:
 
 
 class Engine:
+    """Evaluates a dataset's groups for one model, several films per forward.
+
+    ``group(id)`` returns the group's evaluation; the first request for a group not yet
+    evaluated evaluates it together with the following unevaluated groups (dataset order) in
+    one *chunk*: up to ``films_per_forward`` films and ``budget.requests`` requests per forward.
+    Results never depend on the chunk (each film's prefix feeds only its own questions; test:
+    batch composition invariance). The blank film of the image-reliance pass is one constant
+    film per shape the adapter sees (``blank_shape``), pinned in the adapter so its prefix runs
+    once per run, and its answers are stored per question: a question asked on many films is
+    answered blank once. Images of the next chunk load on a small thread pool while the model
+    runs. A CUDA out-of-memory error halves the batch, retries, and lowers the budget for the
+    rest of the run (a visible event).
+    """
+
     def __init__(self, adapter, dataset: Dataset, *, model_key: str, boxes: dict | None = None,
-                 on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 16,
-                 store: ResultStore | None = None, progress: Callable[[int], None] | None = None, mass_floor: float = 0.5):
+                 on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 64,
+                 store: ResultStore | None = None, progress: Callable[[int], None] | None = None, mass_floor: float = 0.5,
+                 films_per_forward: int = 8, prefetch: bool = True):
         self.adapter = adapter
         self.mass_floor = mass_floor  # below it, the yes/no answer is flagged unreliable in the row
         self.store = store
@@ -67,9 +83,13 @@ class Engine:
         self.model_key = model_key
         self.boxes = boxes or {}
         self.on_group = on_group
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # most requests in one forward; lowered on out-of-memory
+        self.films_per_forward = max(1, films_per_forward)
+        self.model_calls = 0  # adapter.evaluate calls (a warm rerun makes none)
         self._groups = {group.group_id: group for group in dataset.groups}
+        self._order = list(self._groups)
         self._evaluated: dict[str, GroupEvaluation] = {}
+        self._images = ImagePrefetch(enabled=prefetch)
 
     def group_ids(self) -> list[str]:
         return list(self._groups)
@@ -78,48 +98,106 @@ class Engine:
         if group_id not in self._evaluated:
             if group_id not in self._groups:
                 raise ConfigError(f"unknown group {group_id!r}")
-            self._evaluated[group_id] = self._evaluate(self._groups[group_id])
-            if self.on_group is not None:
-                self.on_group(self._evaluated[group_id])
+            chunk = self._chunk_from(group_id)
+            images = self._load_films(group_id, chunk)
+            self._images.ahead([self._groups[g].image_path for g in self._chunk_after(chunk)])
+            for evaluation in self._evaluate_chunk([self._groups[g] for g in images], list(images.values())):
+                self._evaluated[evaluation.group.group_id] = evaluation
+                if self.on_group is not None:
+                    self.on_group(evaluation)
         return self._evaluated[group_id]
 
     def all_groups(self) -> list[GroupEvaluation]:
         return [self.group(group_id) for group_id in self._groups]
 
-    def _score(self, image: np.ndarray, questions: list[str], with_maps: bool, film: str | None = None):
-        """Scores (and maps) for every question on one image: from the store when all are
-        there, else one batched evaluation of the whole group, stored as one transaction."""
-        film = film or image_hash(image)  # once per group, not once per question
-        keys = [self._key(film, q, with_maps) for q in questions]
-        cached = self.store.get_many(keys) if self.store is not None else {}
-        if len(cached) == len(keys):
+    def _chunk_from(self, group_id: str) -> list[str]:
+        """``group_id`` and the unevaluated groups after it, within the film and request budget."""
+        chunk, films, requests = [], set(), 0
+        for candidate in self._order[self._order.index(group_id):]:
+            if candidate in self._evaluated:
+                continue
+            group = self._groups[candidate]
+            new_films = films | {group.image_path}
+            if chunk and (len(new_films) > self.films_per_forward or requests + len(group.cases) > self.batch_size):
+                break
+            chunk.append(candidate)
+            films, requests = new_films, requests + len(group.cases)
+        return chunk
+
+    def _load_films(self, group_id: str, chunk: list[str]) -> dict[str, np.ndarray]:
+        """Each chunk member's film. A film that fails to load fails its own group's cases
+        (raised here for the group asked for) and is left out of another group's chunk."""
+        images = {}
+        for member in chunk:
             try:
-                return [_decode(cached[k]) for k in keys]
-            except (KeyError, TypeError, ValueError, IndexError):  # a damaged entry: recompute, never drop the group
-                message = f"{self.model_key}: malformed cached result for film {film}; recomputed"
+                images[member] = self._images.get(self._groups[member].image_path)
+            except Exception:
+                if member == group_id:
+                    raise
+        return images
+
+    def _chunk_after(self, chunk: list[str]) -> list[str]:
+        position = self._order.index(chunk[-1]) + 1
+        following = [g for g in self._order[position:] if g not in self._evaluated]
+        return following[: len(chunk)]
+
+    # -- scoring through the store ---------------------------------------------------------
+    def score(self, requests: list[Request], with_maps: bool):
+        """Scores (and maps) for ``requests`` on any films: what the store holds is read, the
+        rest is evaluated in forwards of at most ``batch_size`` requests and stored in one
+        transaction. Identical requests are evaluated once."""
+        keys = [self._key(r.image_key, r.question, with_maps) for r in requests]
+        found = self._read(keys)
+        missing = {}
+        for key, request in zip(keys, requests):
+            if key not in found:
+                missing.setdefault(key, request)
+        if missing:
+            todo = list(missing.values())
+            results = []
+            while len(results) < len(todo):
+                results += self._evaluate_splitting(todo[len(results): len(results) + self.batch_size], with_maps)
+            computed = dict(zip(missing, results))
+            if self.store is not None:
+                self.store.put_many({k: _encode(score, attention) for k, (score, attention) in computed.items()})
+            found.update(computed)
+        return [found[k] for k in keys]
+
+    def margins(self, image: np.ndarray, film: str, questions: list[str]) -> dict[str, float]:
+        """Yes-minus-no margins of ``questions`` on one film, answers only, through the store
+        (the flip search's candidates: a warm rerun reads them all)."""
+        scored = self.score([Request(image, q, film) for q in questions], with_maps=False)
+        return {q: score.margin for q, (score, _) in zip(questions, scored)}
+
+    def _read(self, keys: list[str]) -> dict:
+        if self.store is None:
+            return {}
+        found = {}
+        for key, value in self.store.get_many(keys).items():
+            try:
+                found[key] = _decode(value)
+            except (KeyError, TypeError, ValueError, IndexError):  # a damaged entry: recomputed, never dropped
+                message = f"{self.model_key}: malformed cached result; recomputed"
                 if message not in self.events:
                     self.events.append(message)
-        results = []
-        for start in range(0, len(questions), self.batch_size):
-            results += self._evaluate_splitting(image, film, questions[start:start + self.batch_size], with_maps)
-        if self.store is not None:
-            self.store.put_many({k: _encode(score, attention) for k, (score, attention) in zip(keys, results)})
-        return results
+        return found
 
-    def _evaluate_splitting(self, image, film: str, questions: list[str], with_maps: bool):
-        """On CUDA out-of-memory, split the batch in halves and retry; the event is recorded."""
+    def _evaluate_splitting(self, requests: list[Request], with_maps: bool):
+        """On CUDA out-of-memory, split the batch in halves, retry, and keep the smaller budget."""
         try:
-            return self.adapter.evaluate([Request(image, q, film) for q in questions], with_maps=with_maps)
+            self.model_calls += 1
+            return self.adapter.evaluate(requests, with_maps=with_maps)
         except Exception as error:  # torch.OutOfMemoryError, matched by name so torch stays optional here
-            if type(error).__name__ != "OutOfMemoryError" or len(questions) == 1:
+            if type(error).__name__ != "OutOfMemoryError" or len(requests) == 1:
                 raise
             torch = sys.modules.get("torch")
             if torch is not None and torch.cuda.is_available():
                 torch.cuda.empty_cache()
-            half = len(questions) // 2
-            self.events.append(f"{self.model_key}: CUDA out of memory on a batch of {len(questions)}; split into {half} + {len(questions) - half}")
-            return (self._evaluate_splitting(image, film, questions[:half], with_maps)
-                    + self._evaluate_splitting(image, film, questions[half:], with_maps))
+            half = len(requests) // 2
+            self.batch_size = min(self.batch_size, len(requests) - half)  # the larger half is tried next
+            self.events.append(f"{self.model_key}: CUDA out of memory on a batch of {len(requests)}; split into {half} + "
+                               f"{len(requests) - half}; at most {self.batch_size} requests per forward from now on")
+            return self._evaluate_splitting(requests[:half], with_maps) + self._evaluate_splitting(requests[half:], with_maps)
 
     def _key(self, film: str, question: str, with_maps: bool) -> str:
         prompt = self.adapter.prompt(question) if hasattr(self.adapter, "prompt") else question
@@ -132,16 +210,38 @@ class Engine:
             return tuple(float(v) for v in self.adapter.view_region(image.shape))
         return whole_film(image.shape)
 
-    def _evaluate(self, group: ParaphraseGroup) -> GroupEvaluation:
-        image = load_image(group.image_path).pixels
+    def blank_film(self, image: np.ndarray) -> np.ndarray:
+        """The image-reliance pass's constant film. Adapters whose processor resizes every film
+        to one grid say any shape will do (``blank_shape``), so one blank serves the whole run."""
+        shape = tuple(self.adapter.blank_shape(image.shape)) if hasattr(self.adapter, "blank_shape") else image.shape
+        return np.full(shape, BLANK_LEVEL, dtype=image.dtype)
+
+    # -- one chunk of groups -----------------------------------------------------------------
+    def _evaluate_chunk(self, groups: list[ParaphraseGroup], images: list[np.ndarray]) -> list[GroupEvaluation]:
+        films = [image_hash(image) for image in images]  # once per group, not once per question
+        requests = [Request(image, case.question, film) for group, image, film in zip(groups, images, films) for case in group.cases]
+        scored = iter(self.score(requests, with_maps=True))
+        blanks = []
+        for group, image in zip(groups, images):
+            blank = self.blank_film(image)
+            blank_key = image_hash(blank)
+            if hasattr(self.adapter, "pin_film"):
+                self.adapter.pin_film(blank_key)
+            blanks += [Request(blank, case.question, blank_key) for case in group.cases]
+        blank_scores = iter(self.score(blanks, with_maps=False))
+        evaluations = []
+        for group, image, film in zip(groups, images, films):
+            count = len(group.cases)
+            evaluations.append(self._assemble(group, image, film, [next(scored) for _ in range(count)],
+                                              [next(blank_scores) for _ in range(count)]))
+        return evaluations
+
+    def _assemble(self, group: ParaphraseGroup, image: np.ndarray, film: str, scored: list, blank: list) -> GroupEvaluation:
         region = self.view_region(image)
         row0, row1, col0, col1 = pixel_bounds(region, image.shape)
         view = image[row0:row1, col0:col1]  # metrics see what the model saw, never the cropped-away bands
         body = body_mask(view)
         cases = list(group.cases)
-        film = image_hash(image)
-        scored = self._score(image, [c.question for c in cases], with_maps=True, film=film)
-        blank = self._score(np.full_like(image, BLANK_LEVEL), [c.question for c in cases], with_maps=False)
         box = _box_in_view(self.boxes.get((group.image_path.name, group.finding)), row0, col0, view.shape)
         maps = {case.case_id: attention for case, (_, attention) in zip(cases, scored)}
         base_answer = scored[0][0].answer
@@ -165,6 +265,26 @@ class Engine:
         if self.progress is not None:
             self.progress(len(rows))
         return GroupEvaluation(group, rows, maps, image)
+
+
+class ImagePrefetch:
+    """Films decoded on two threads ahead of the model (PNG / DICOM decoding releases the GIL);
+    a film not prefetched loads on the spot. Errors surface when the film is used."""
+
+    def __init__(self, enabled: bool = True):
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vlmcore-images") if enabled else None
+        self._pending: dict = {}
+
+    def ahead(self, paths: list) -> None:
+        if self._pool is None:
+            return
+        for path in paths:
+            if path not in self._pending:
+                self._pending[path] = self._pool.submit(lambda p=path: load_image(p).pixels)
+
+    def get(self, path) -> np.ndarray:
+        pending = self._pending.pop(path, None)
+        return pending.result() if pending is not None else load_image(path).pixels
 
 
 def _paraphrase_check(base: str, candidate: str) -> str:

@@ -165,6 +165,13 @@ class VLMAdapter(ABC):
 
         return whole_film(image_shape)
 
+    def blank_shape(self, image_shape: tuple[int, ...]) -> tuple[int, int]:
+        """The shape of the image-reliance pass's constant film. These processors resize (and
+        centre-crop) every film to one fixed grid, and a constant film stays the same constant
+        under any resize, so one blank of a fixed shape stands for every film's blank (its
+        prefix then runs once per run). Dynamic-resolution adapters return ``image_shape``."""
+        return (256, 256)
+
     def registered(self, maps: list, requests: list[Request]) -> list:
         """Each map labelled with the film region its grid covers (metrics and overlays use it)."""
         from dataclasses import replace

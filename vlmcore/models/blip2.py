@@ -45,9 +45,9 @@ class Blip2Adapter(DecoderOnlyAdapter):
     def vision_features(self):
         return self.model.vision_model.encoder, lambda features: features[:, 1:], self.grid_shape
 
-    def suffix_logits(self, inputs: dict) -> torch.Tensor:
+    def suffix_logits(self, inputs: dict, answer: torch.Tensor) -> torch.Tensor:
         # the question tokens never see the image directly: only the language model runs
-        return self.model.language_model(**inputs).logits
+        return self.model.language_model(**inputs, logits_to_keep=answer.to(self.device)).logits
 
     def cross_attention_modules(self) -> list[torch.nn.Module]:
         layers = self.model.qformer.encoder.layer

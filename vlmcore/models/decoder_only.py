@@ -16,7 +16,7 @@ from vlmcore.attention.capture import AttentionRecorder, recording
 from vlmcore.attention.fusion import check_fusion, select_layers
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.requests import Request, YesNoScore
-from vlmcore.models.shared_prefix import PrefixPlan, plan_shared_prefix, prefix_inputs, suffix_inputs
+from vlmcore.models.shared_prefix import PrefixPlan, packed_suffixes, plan_shared_prefix, prefix_inputs
 
 
 class DecoderOnlyAdapter(VLMAdapter):
@@ -41,7 +41,9 @@ class DecoderOnlyAdapter(VLMAdapter):
     def encode(self, requests: list[Request]) -> Encoded:
         self.tokenizer.padding_side = "left"
         prompts = [self.prompt(request.question) for request in requests]
-        batch = dict(self.processor_call(self.films(requests), prompts))
+        batch = self._spliced_batch(requests, prompts)
+        if batch is None:
+            batch = dict(self.processor_call(self.films(requests), prompts))
         input_ids = batch["input_ids"]
         positions = image_positions_from_ids(input_ids, self.image_token_id, self.tokens_per_image, self.family)
         if self.passes_position_ids:
@@ -49,6 +51,56 @@ class DecoderOnlyAdapter(VLMAdapter):
         inputs = {key: self._to_device(key, value) for key, value in batch.items()}
         answer = torch.full((len(requests), 1), input_ids.shape[1] - 1, dtype=torch.long)
         return Encoded(inputs=inputs, input_ids=input_ids, image_positions=positions, answer_index=answer)
+
+    def _spliced_batch(self, requests: list[Request], prompts: list[str]) -> dict | None:
+        """The processor's batch, with the image-token expansion tokenised once per film.
+
+        The processor runs on one request per film (pixels and the expanded ids); every
+        request's prompt is tokenised *unexpanded* (a few tokens) and the film's run of image
+        tokens is spliced in. That is exact when the expansion is a run of the image token
+        (LLaVA, BLIP-2): special tokens split the text, so text on either side tokenises
+        alike. When the representative's expanded ids are not its unexpanded ids plus a pure
+        run of image tokens (Gemma 3 adds text around the image), None: the whole batch goes
+        through the processor."""
+        first: dict[str, int] = {}
+        for index, request in enumerate(requests):
+            first.setdefault(request.image_key, index)
+        if len(first) == len(requests):
+            return None
+        reps = list(first.values())
+        full = dict(self.processor_call(self.films([requests[i] for i in reps]), [prompts[i] for i in reps]))
+        if set(full) - {"input_ids", "attention_mask", "pixel_values"}:
+            return None
+        plain = self.tokenizer(prompts, padding=False)["input_ids"]
+        mask = full["attention_mask"].bool()
+        expanded = full["input_ids"][0][mask[0]].tolist()
+        unexpanded = plain[reps[0]]
+        start = 0
+        while start < min(len(expanded), len(unexpanded)) and expanded[start] == unexpanded[start]:
+            start += 1
+        end = 0
+        while end < min(len(expanded), len(unexpanded)) - start and expanded[-1 - end] == unexpanded[-1 - end]:
+            end += 1
+        run, replaced = expanded[start: len(expanded) - end], unexpanded[start: len(unexpanded) - end]
+        image = self.image_token_id
+        if not run or any(t != image for t in run) or any(t != image for t in replaced) or len(replaced) > 1:
+            return None
+        head = unexpanded[:start]
+        rows = []
+        for ids in plain:
+            if ids[:start] != head or ids[start: start + len(replaced)] != replaced:
+                return None
+            rows.append(ids[:start] + run + ids[start + len(replaced):])
+        for rep, row in zip(reps, (rows[i] for i in reps)):  # the splice reproduces the processor on every film's request
+            if row != full["input_ids"][reps.index(rep)][mask[reps.index(rep)]].tolist():
+                return None
+        width = max(len(row) for row in rows)
+        pad = int(self.tokenizer.pad_token_id)
+        input_ids = torch.tensor([[pad] * (width - len(row)) + row for row in rows], dtype=torch.long)
+        attention = torch.tensor([[0] * (width - len(row)) + [1] * len(row) for row in rows], dtype=torch.long)
+        film_row = {key: position for position, key in enumerate(first)}
+        pixels = full["pixel_values"][torch.tensor([film_row[r.image_key] for r in requests])]
+        return {"input_ids": input_ids, "attention_mask": attention, "pixel_values": pixels}
 
     def _to_device(self, key: str, value):
         if not isinstance(value, torch.Tensor):
@@ -60,54 +112,77 @@ class DecoderOnlyAdapter(VLMAdapter):
     # -- shared-prefix fast path ------------------------------------------------------------
     def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean"
                  ) -> list[tuple[YesNoScore, AttentionMap | None]]:
+        """Requests on one or several films: each film's prefix once, every question after it."""
         check_fusion(fusion)
         plan = None
-        if self.prefix_sharing and len(requests) > 1 and len({r.image_key for r in requests}) == 1:
-            plan = plan_shared_prefix(self.encode(requests), self.image_token_id)
+        if self.prefix_sharing and len(requests) > 1:
+            plan = plan_shared_prefix(self.encode(requests), self.image_token_id, [r.image_key for r in requests])
         if plan is None:
             return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion)
         results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)
         return list(zip([s for s, _ in results], self.registered([m for _, m in results], requests)))
 
+    def pin_film(self, image_key: str) -> None:
+        """``image_key`` recurs through the whole run (the blank film): its prefix cache is kept
+        and reused by every later batch instead of being recomputed (answers-only batches)."""
+        self._pinned_films.add(image_key)
+
+    @property
+    def _pinned_films(self) -> set:
+        if not hasattr(self, "_pinned"):
+            self._pinned, self._kept_prefixes = set(), {}
+        return self._pinned
+
     def prefix_cache(self, plan: PrefixPlan, recorders: list[AttentionRecorder]):
-        """Run the prefix (batch 1, with the image) and return its KV cache."""
+        """Run the prefix (one row per film, with its image) and return its KV cache."""
+        kept = None
+        if not recorders and plan.film_keys == [key for key in plan.film_keys if key in self._pinned_films] and len(plan.films) == 1:
+            kept = (plan.film_keys[0], tuple(plan.tokens[0, :plan.prefix_length].tolist()))
+            if kept in self._kept_prefixes:
+                return self._kept_prefixes[kept]
         inputs = prefix_inputs(plan, ("input_ids", "attention_mask", "token_type_ids"))
         with recording(recorders):
             output = self.model(**inputs, use_cache=True, logits_to_keep=1)
         cache = getattr(output, "past_key_values", None)
         if cache is None:  # BLIP-2 nests the language model's outputs
             cache = output.language_model_outputs.past_key_values
+        if kept is not None:
+            self._kept_prefixes[kept] = cache
         return cache
 
-    def suffix_logits(self, inputs: dict) -> torch.Tensor:
-        return self.model(**inputs).logits
+    def suffix_logits(self, inputs: dict, answer: torch.Tensor) -> torch.Tensor:
+        """(films, K, V) logits at each packed slot's answer position: the head runs there only."""
+        return self.model(**inputs, logits_to_keep=answer.to(self.device)).logits
 
     def _evaluate_with_prefix(self, plan: PrefixPlan, with_maps: bool, layers, fusion: str):
-        batch = len(plan.rows)
         chosen = select_layers(self.num_layers, layers)
-        extras = self.extra_recorders(self._one_row(plan)) if with_maps else []
+        extras = self.extra_recorders(self._prefix_rows(plan)) if with_maps else []
         with torch.no_grad():
             cache = self.prefix_cache(plan, extras)
-            inputs, last = suffix_inputs(plan, int(self.tokenizer.pad_token_id), cache, self.device, self.passes_position_ids,
-                                         "token_type_ids" in plan.encoded.inputs)
+            packed = packed_suffixes(plan, int(self.tokenizer.pad_token_id), cache, self.device,
+                                     with_token_types="token_type_ids" in plan.encoded.inputs)
             recorders = []
             if with_maps:
                 modules = self.decoder_attention_modules()
-                answer = (plan.prefix_length + last)[:, None]
-                recorders = [AttentionRecorder({modules[i]: i for i in chosen}, answer, plan.image_positions.expand(batch, -1),
-                                               query_offset=plan.prefix_length)]
+                films = len(plan.films)
+                recorders = [AttentionRecorder({modules[i]: i for i in chosen}, plan.prefix_length + packed.answer,
+                                               plan.image_positions.expand(films, -1), query_offset=plan.prefix_length)]
             with recording(recorders):
-                logits = self.suffix_logits(inputs)
+                logits = self.suffix_logits(packed.inputs, packed.answer)
         for recorder in recorders + extras:
             recorder.require_all_layers()
-        scores = self.score_from_logits(logits[torch.arange(batch), last.to(logits.device)])
+        film_of, slot_of = plan.film_of.to(logits.device), packed.slot_of.to(logits.device)
+        scores = self.score_from_logits(logits[film_of, slot_of])
         if not with_maps:
             return [(score, None) for score in scores]
-        for extra in extras:  # captured once for the shared image: the same rows for every variant
-            extra.rows = {layer: rows.expand(batch, *rows.shape[1:]) for layer, rows in extra.rows.items()}
+        for recorder in recorders:  # (films, H, K, N) -> each request's own row, (B, H, 1, N)
+            recorder.rows = {layer: rows[film_of, :, slot_of][:, :, None, :] for layer, rows in recorder.rows.items()}
+        for extra in extras:  # captured once per film in the prefix: each variant reads its film's rows
+            extra.rows = {layer: rows.index_select(0, film_of.to(rows.device)) for layer, rows in extra.rows.items()}
         maps = self._maps(recorders + extras, plan.encoded, chosen, fusion, query="answer")
         return list(zip(scores, maps))
 
-    def _one_row(self, plan: PrefixPlan) -> Encoded:
-        return Encoded(inputs={}, input_ids=plan.encoded.input_ids[:1], image_positions=plan.image_positions[None],
-                       answer_index=torch.zeros((1, 1), dtype=torch.long))
+    def _prefix_rows(self, plan: PrefixPlan) -> Encoded:
+        films = len(plan.films)
+        return Encoded(inputs={}, input_ids=plan.encoded.input_ids[plan.films], image_positions=plan.image_positions[None].expand(films, -1),
+                       answer_index=torch.zeros((films, 1), dtype=torch.long))

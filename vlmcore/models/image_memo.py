@@ -1,25 +1,30 @@
-"""Process one image once, however many variants ask about it.
+"""Process each film once, however many variants (and films) a call holds.
 
-HF processors run their image processor on every image of a call; a paraphrase group sends
-the same film with every variant. ``SharedImageProcessor`` wraps a processor's image
-processor: when every image of a call is the same object, it processes one and repeats the
-result. Anything else goes through unchanged.
+HF processors run their image processor on every image of a call; a batch sends each film
+with every one of its variants, and with cross-image batching several films share a call.
+``SharedImageProcessor`` wraps a processor's image processor: it processes each distinct
+image object once and gathers the results back into the call's order. A call with one image
+per sample (``[a, b, a]`` or ``[[a], [b], [a]]``) is shared; anything else goes through
+unchanged.
 """
 
 from __future__ import annotations
 
-
-def _flatten(images) -> list:
-    if isinstance(images, (list, tuple)):
-        return [leaf for item in images for leaf in _flatten(item)]
-    return [images]
+import torch
 
 
-def _first(images):
-    """The call's structure with only its first image: ``[[a], [a]] -> [[a]]``, ``[a, a] -> [a]``."""
-    if isinstance(images, (list, tuple)) and images and isinstance(images[0], (list, tuple)):
-        return [list(images[0][:1])]
-    return [images[0]] if isinstance(images, (list, tuple)) else images
+def _one_per_sample(images) -> list | None:
+    """The image of each sample, or None when a sample holds several images (not shared)."""
+    if not isinstance(images, (list, tuple)):
+        return None
+    leaves = []
+    for item in images:
+        if isinstance(item, (list, tuple)):
+            if len(item) != 1:
+                return None
+            item = item[0]
+        leaves.append(item)
+    return leaves
 
 
 class SharedImageProcessor:
@@ -30,19 +35,26 @@ class SharedImageProcessor:
         return getattr(self._inner, name)
 
     def __call__(self, images, *args, **kwargs):
-        flat = _flatten(images)
-        if len(flat) < 2 or any(image is not flat[0] for image in flat):
+        leaves = _one_per_sample(images)
+        if leaves is None or len(leaves) < 2:
+            return self._inner(images, *args, **kwargs)
+        first: dict[int, int] = {}
+        for leaf in leaves:
+            first.setdefault(id(leaf), len(first))
+        if len(first) == len(leaves):  # no film repeats: nothing to share
             return self._inner(images, *args, **kwargs)
         from transformers import BatchFeature
 
-        one = self._inner(_first(images), *args, **kwargs)
-        count = len(flat)
-        repeated = {}
+        distinct = list({id(leaf): leaf for leaf in leaves}.values())
+        nested = isinstance(images[0], (list, tuple))
+        one = self._inner([[image] for image in distinct] if nested else distinct, *args, **kwargs)
+        order = [first[id(leaf)] for leaf in leaves]
+        gathered = {}
         for key, value in one.items():
-            if hasattr(value, "repeat") and hasattr(value, "dim"):
-                repeated[key] = value.repeat(count, *([1] * (value.dim() - 1)))
-            elif isinstance(value, list):
-                repeated[key] = value * count
+            if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == len(distinct):
+                gathered[key] = value[torch.tensor(order)]
+            elif isinstance(value, list) and len(value) == len(distinct):
+                gathered[key] = [value[index] for index in order]
             else:
-                repeated[key] = value
-        return BatchFeature(repeated, tensor_type=kwargs.get("return_tensors"))
+                gathered[key] = value
+        return BatchFeature(gathered, tensor_type=kwargs.get("return_tensors"))

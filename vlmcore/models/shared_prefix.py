@@ -1,12 +1,14 @@
 """Shared-prefix evaluation for decoder-only VLMs whose prompt starts with the image.
 
-All variants of one image share the prompt up to (and past) the image tokens. That prefix
-runs once, batch 1, with the image; its KV cache is copied across the batch
-(copy-on-batch) and only each question's remaining tokens run. The suffixes are *right*
-padded, so no padding sits between prefix and question and every row keeps the positions
-it has when run alone; each row's answer position is gathered separately. Attention rows
-are captured in the suffix pass (query positions offset by the prefix length; image keys
-live in the cached prefix).
+Every request of a batch shares the prompt up to (and past) the image tokens; only the image
+behind those tokens differs between films. The prefix runs once per distinct film (the films
+batched together), and each request's remaining question tokens run against its film's KV
+cache. No cache row is ever copied: each film's requests are packed one after another in that
+film's suffix row (``PackedSuffixes``), so the suffix batch has one row per film like the
+prefix batch, and a mask and position ids keep every request exactly as if run alone. The
+language-model head runs only at the answer positions. Attention rows are captured in the
+suffix pass (query positions offset by the prefix length; image keys live in the cached
+prefix). Planning is tensor work, not a loop over tokens.
 """
 
 from __future__ import annotations
@@ -22,54 +24,101 @@ from vlmcore.models.base import Encoded
 @dataclass
 class PrefixPlan:
     encoded: Encoded  # the ordinary left-padded batch (validated image tokens, pixel values)
-    rows: list[torch.Tensor]  # each request's unpadded ids
+    tokens: torch.Tensor  # (B, L) each request's real tokens, left-aligned (anything after its length is filler)
+    lengths: torch.Tensor  # (B,) real tokens per request
     prefix_length: int
     image_positions: torch.Tensor  # (N,) positions of the image tokens inside the prefix
+    films: list[int]  # per distinct film, the index of its first request (the prefix batch's rows)
+    film_of: torch.Tensor  # (B,) the prefix row each request continues
+    film_keys: list[str]  # the image key of each prefix row
 
 
-def plan_shared_prefix(encoded: Encoded, image_token_id: int) -> PrefixPlan | None:
+def plan_shared_prefix(encoded: Encoded, image_token_id: int, image_keys: list[str]) -> PrefixPlan | None:
     """The plan, or None when the requests do not share an image-first prefix."""
     mask = encoded.inputs["attention_mask"].bool().cpu()
-    rows = [ids[row_mask] for ids, row_mask in zip(encoded.input_ids, mask)]
-    shortest = min(len(r) for r in rows)
-    common = 0
-    while common < shortest and all(int(r[common]) == int(rows[0][common]) for r in rows):
-        common += 1
+    order = torch.argsort((~mask).to(torch.int8), dim=1, stable=True)  # real tokens first, in their order
+    tokens = encoded.input_ids.cpu().gather(1, order)
+    lengths = mask.sum(dim=1)
+    shortest = int(lengths.min())
+    agrees = (tokens[:, :shortest] == tokens[:1, :shortest]).all(dim=0)
+    common = int(agrees.long().cumprod(dim=0).sum())
     prefix_length = min(common, shortest - 1)  # every row keeps at least its answer position
-    image = (rows[0] == image_token_id).nonzero().flatten()
+    image = (tokens[0, :shortest] == image_token_id).nonzero().flatten()
     if len(image) == 0 or prefix_length <= int(image.max()):
         return None
-    return PrefixPlan(encoded, rows, prefix_length, image)
+    first: dict[str, int] = {}
+    for index, key in enumerate(image_keys):
+        first.setdefault(key, index)
+    films = list(first.values())
+    row_of = {key: row for row, key in enumerate(first)}
+    film_of = torch.tensor([row_of[key] for key in image_keys], dtype=torch.long)
+    return PrefixPlan(encoded, tokens, lengths, prefix_length, image, films, film_of, list(first))
 
 
 def prefix_inputs(plan: PrefixPlan, per_token_keys: tuple[str, ...]) -> dict:
-    """Batch-1 inputs for the prefix: the first row's tokens, its image, per-token extras."""
-    inputs = dict(plan.encoded.inputs)
-    real = inputs["attention_mask"][0].bool()  # padding may sit anywhere (BLIP-2 pads between image and text)
-    prefix = {key: inputs[key][0][real][: plan.prefix_length][None] for key in per_token_keys if key in inputs}
-    prefix["pixel_values"] = inputs["pixel_values"][:1]
+    """Inputs for the prefix batch: one row per distinct film, its image and per-token extras."""
+    inputs = plan.encoded.inputs
+    real = inputs["attention_mask"].bool()  # padding may sit anywhere (BLIP-2 pads between image and text)
+    prefix = {key: torch.stack([inputs[key][row][real[row]][: plan.prefix_length] for row in plan.films])
+              for key in per_token_keys if key in inputs}
+    prefix["pixel_values"] = inputs["pixel_values"][plan.films]
     if "position_ids" in inputs:
-        prefix["position_ids"] = torch.arange(plan.prefix_length, device=inputs["input_ids"].device)[None]
+        prefix["position_ids"] = torch.arange(plan.prefix_length, device=inputs["input_ids"].device)[None].expand(len(plan.films), -1)
     return prefix
 
 
-def suffix_inputs(plan: PrefixPlan, pad_id: int, cache, device, with_positions: bool, with_token_types: bool) -> tuple[dict, torch.Tensor]:
-    """Right-padded question tokens for every row, the copied cache, and each row's last index."""
-    suffixes = [row[plan.prefix_length:] for row in plan.rows]
-    width = max(len(s) for s in suffixes)
-    batch = len(suffixes)
-    ids = torch.full((batch, width), pad_id, dtype=torch.long)
-    mask = torch.zeros((batch, width), dtype=torch.long)
-    for index, suffix in enumerate(suffixes):
-        ids[index, : len(suffix)] = suffix
-        mask[index, : len(suffix)] = 1
-    expanded = copy.deepcopy(cache)
-    expanded.batch_repeat_interleave(batch)
-    inputs = {"input_ids": ids.to(device), "past_key_values": expanded,
-              "attention_mask": torch.cat([torch.ones((batch, plan.prefix_length), dtype=torch.long), mask], dim=1).to(device)}
-    if with_positions:
-        inputs["position_ids"] = (plan.prefix_length + torch.arange(width))[None].expand(batch, width).to(device)
+def reusable(cache):
+    """A cache the suffix pass may extend without touching ``cache`` (its layers are shallow
+    copies, their tensors shared): a kept prefix serves many batches."""
+    copied = copy.copy(cache)
+    copied.layers = [copy.copy(layer) for layer in cache.layers]
+    return copied
+
+
+@dataclass
+class PackedSuffixes:
+    """Every request's question tokens packed after its film's prefix row.
+
+    Row f of the suffix batch continues prefix row f and holds the suffixes of all of film f's
+    requests one after another; a 4-D mask lets each token see the prefix and the earlier
+    tokens of its own request only, and position ids restart at the prefix length for each
+    request, so every request is computed exactly as if run alone. No cache row is copied.
+    """
+
+    inputs: dict
+    answer: torch.Tensor  # (films, K) each slot's answer position in the packed suffix (padded slots repeat one)
+    slot_of: torch.Tensor  # (B,) each request's slot within its film's row
+
+
+def packed_suffixes(plan: PrefixPlan, pad_id: int, cache, device, dtype_mask: bool = True, with_token_types: bool = False
+                    ) -> PackedSuffixes:
+    films, prefix = len(plan.films), plan.prefix_length
+    suffix_lengths = (plan.lengths - prefix).tolist()
+    rows: list[list[int]] = [[] for _ in range(films)]
+    positions: list[list[int]] = [[] for _ in range(films)]
+    owner: list[list[int]] = [[] for _ in range(films)]
+    answers: list[list[int]] = [[] for _ in range(films)]
+    slot_of = []
+    for request, film in enumerate(plan.film_of.tolist()):
+        length = suffix_lengths[request]
+        start = len(rows[film])
+        rows[film] += plan.tokens[request, prefix: prefix + length].tolist()
+        positions[film] += range(prefix, prefix + length)
+        owner[film] += [request] * length
+        slot_of.append(len(answers[film]))
+        answers[film].append(start + length - 1)
+    width = max(len(row) for row in rows)
+    slots = max(len(a) for a in answers)
+    ids = torch.tensor([row + [pad_id] * (width - len(row)) for row in rows], dtype=torch.long)
+    position_ids = torch.tensor([p + [prefix] * (width - len(p)) for p in positions], dtype=torch.long)
+    who = torch.tensor([o + [-1] * (width - len(o)) for o in owner], dtype=torch.long)
+    answer = torch.tensor([a + [a[-1]] * (slots - len(a)) for a in answers], dtype=torch.long)
+    causal = torch.arange(width)[:, None] >= torch.arange(width)[None, :]
+    own = (who[:, :, None] == who[:, None, :]) & (who[:, :, None] >= 0) & causal[None]
+    own |= torch.eye(width, dtype=torch.bool)[None] & (who[:, :, None] < 0)  # padding sees itself (no empty softmax row)
+    mask = torch.cat([torch.ones((films, width, prefix), dtype=torch.bool), own], dim=-1)[:, None]
+    inputs = {"input_ids": ids.to(device), "past_key_values": reusable(cache), "attention_mask": mask.to(device),
+              "position_ids": position_ids.to(device)}
     if with_token_types:
         inputs["token_type_ids"] = torch.zeros_like(ids).to(device)
-    last = torch.tensor([len(s) - 1 for s in suffixes])
-    return inputs, last
+    return PackedSuffixes(inputs, answer, torch.tensor(slot_of, dtype=torch.long))

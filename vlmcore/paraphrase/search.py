@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -84,6 +85,12 @@ def paraphrase_programs(question: str) -> st.SearchStrategy[ParaphraseProgram]:
 def candidate_texts(question: str) -> list[str]:
     """Every distinct valid paraphrase the search can draw for ``question`` (about a hundred):
     scored in a few batched forwards up front, the search itself then needs no model call."""
+    return list(_candidates(question)[0])
+
+
+@lru_cache(maxsize=1024)  # many films share a base question; the candidates depend on the text only
+def _candidates(question: str) -> tuple[tuple[str, ...], int]:
+    """(valid candidate texts, how many distinct candidates are unverified)."""
     parts = parse_question(question)
     base = normalise_question(question).lower()
     texts = []
@@ -93,7 +100,9 @@ def candidate_texts(question: str) -> list[str]:
                 program = ParaphraseProgram(parts, synonym, frame, fronted)
                 if program.transforms:
                     texts.append(program.render())
-    return [t for t in dict.fromkeys(texts) if t.lower() != base and check_paraphrase(question, t)]
+    distinct = [t for t in dict.fromkeys(texts) if t.lower() != base]
+    verdicts = [check_paraphrase(question, t) for t in distinct]
+    return tuple(t for t, v in zip(distinct, verdicts) if v), sum(v.status == "unverified" for v in verdicts)
 
 
 class FlipStore:
@@ -146,17 +155,25 @@ class _Flipped(Exception):
 
 
 def search_flip(margin_of: Callable[[str], float], question: str, *, budget: int = 60,
-                store: FlipStore | None = None, key: str = "") -> FlipSearchResult:
+                store: FlipStore | None = None, key: str = "", all_scored: bool = False) -> FlipSearchResult:
     """Find a valid paraphrase of ``question`` whose answer differs from the base's.
 
     ``margin_of(text)`` is the model's yes-minus-no margin for that question on the group's
     image. A flip stored under ``key`` is replayed first; otherwise a derandomized search
-    tries at most ``budget`` examples and stores what it finds."""
+    tries at most ``budget`` examples and stores what it finds.
+
+    ``all_scored``: every ``candidate_texts`` margin is already known (cheap to read). When
+    none of them disagrees with the base, no program can flip, so the search is skipped: the
+    same "not found" it would return, decided over every candidate instead of ``budget``."""
     base_margin = margin_of(question)
     sign = 1.0 if base_margin > 0 else -1.0
     replay = _replay(store, key, question, sign, base_margin, margin_of)
     if replay is not None:
         return replay
+    if all_scored:
+        texts, unverified_count = _candidates(question)
+        if all(sign * margin_of(text) > 0 for text in texts):
+            return FlipSearchResult(question, base_margin, False, examples=len(texts), unverified=unverified_count)
     tried = [0]
     unverified = [0]
 

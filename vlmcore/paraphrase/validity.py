@@ -22,6 +22,7 @@ installed (see ``embedding_check``); without one the verdict says the check was 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vlmcore.paraphrase.alignment import read
 
@@ -70,6 +71,7 @@ def _changed(name: str, before: set, after: set, b_unknown: set, c_unknown: set)
     return Verdict(False, f"changes {name} ({sorted(before)} -> {sorted(after)})", "invalid")
 
 
+@lru_cache(maxsize=65536)  # pure in its two strings; the flip search asks the same pairs for every film
 def _check_rules(base: str, candidate: str) -> Verdict:
     b, c = read(base), read(candidate)
     if b.negations % 2 != c.negations % 2:
