@@ -9,6 +9,7 @@ plugin's session), so the report sees exactly what the tests saw.
 from __future__ import annotations
 
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -85,7 +86,8 @@ class Engine:
         self.on_group = on_group
         self.batch_size = batch_size  # most requests in one forward; lowered on out-of-memory
         self.films_per_forward = max(1, films_per_forward)
-        self.model_calls = 0  # adapter.evaluate calls (a warm rerun makes none)
+        self.model_calls = {"groups": 0, "flip_search": 0}  # adapter.evaluate calls by purpose (a warm rerun makes none)
+        self.seconds = {"groups": 0.0, "flip_search": 0.0}  # time spent evaluating (store reads included)
         self._groups = {group.group_id: group for group in dataset.groups}
         self._order = list(self._groups)
         self._evaluated: dict[str, GroupEvaluation] = {}
@@ -98,13 +100,16 @@ class Engine:
         if group_id not in self._evaluated:
             if group_id not in self._groups:
                 raise ConfigError(f"unknown group {group_id!r}")
+            started = time.perf_counter()
             chunk = self._chunk_from(group_id)
             images = self._load_films(group_id, chunk)
             self._images.ahead([self._groups[g].image_path for g in self._chunk_after(chunk)])
             for evaluation in self._evaluate_chunk([self._groups[g] for g in images], list(images.values())):
                 self._evaluated[evaluation.group.group_id] = evaluation
-                if self.on_group is not None:
-                    self.on_group(evaluation)
+            self.seconds["groups"] += time.perf_counter() - started
+            for group in chunk:
+                if self.on_group is not None and group in self._evaluated:
+                    self.on_group(self._evaluated[group])
         return self._evaluated[group_id]
 
     def all_groups(self) -> list[GroupEvaluation]:
@@ -142,7 +147,7 @@ class Engine:
         return following[: len(chunk)]
 
     # -- scoring through the store ---------------------------------------------------------
-    def score(self, requests: list[Request], with_maps: bool):
+    def score(self, requests: list[Request], with_maps: bool, purpose: str = "groups"):
         """Scores (and maps) for ``requests`` on any films: what the store holds is read, the
         rest is evaluated in forwards of at most ``batch_size`` requests and stored in one
         transaction. Identical requests are evaluated once."""
@@ -156,6 +161,7 @@ class Engine:
             todo = list(missing.values())
             results = []
             while len(results) < len(todo):
+                self.model_calls[purpose] += 1
                 results += self._evaluate_splitting(todo[len(results): len(results) + self.batch_size], with_maps)
             computed = dict(zip(missing, results))
             if self.store is not None:
@@ -166,7 +172,9 @@ class Engine:
     def margins(self, image: np.ndarray, film: str, questions: list[str]) -> dict[str, float]:
         """Yes-minus-no margins of ``questions`` on one film, answers only, through the store
         (the flip search's candidates: a warm rerun reads them all)."""
-        scored = self.score([Request(image, q, film) for q in questions], with_maps=False)
+        started = time.perf_counter()
+        scored = self.score([Request(image, q, film) for q in questions], with_maps=False, purpose="flip_search")
+        self.seconds["flip_search"] += time.perf_counter() - started
         return {q: score.margin for q, (score, _) in zip(questions, scored)}
 
     def _read(self, keys: list[str]) -> dict:
@@ -185,7 +193,6 @@ class Engine:
     def _evaluate_splitting(self, requests: list[Request], with_maps: bool):
         """On CUDA out-of-memory, split the batch in halves, retry, and keep the smaller budget."""
         try:
-            self.model_calls += 1
             return self.adapter.evaluate(requests, with_maps=with_maps)
         except Exception as error:  # torch.OutOfMemoryError, matched by name so torch stays optional here
             if type(error).__name__ != "OutOfMemoryError" or len(requests) == 1:

@@ -86,18 +86,24 @@ class DecoderOnlyAdapter(VLMAdapter):
         if not run or any(t != image for t in run) or any(t != image for t in replaced) or len(replaced) > 1:
             return None
         head = unexpanded[:start]
-        rows = []
+        tails = []
         for ids in plain:
             if ids[:start] != head or ids[start: start + len(replaced)] != replaced:
                 return None
-            rows.append(ids[:start] + run + ids[start + len(replaced):])
-        for rep, row in zip(reps, (rows[i] for i in reps)):  # the splice reproduces the processor on every film's request
-            if row != full["input_ids"][reps.index(rep)][mask[reps.index(rep)]].tolist():
-                return None
-        width = max(len(row) for row in rows)
+            tails.append(ids[start + len(replaced):])
+        lengths = torch.tensor([start + len(run) + len(tail) for tail in tails])
+        width = int(lengths.max())
         pad = int(self.tokenizer.pad_token_id)
-        input_ids = torch.tensor([[pad] * (width - len(row)) + row for row in rows], dtype=torch.long)
-        attention = torch.tensor([[0] * (width - len(row)) + [1] * len(row) for row in rows], dtype=torch.long)
+        input_ids = torch.full((len(requests), width), pad, dtype=torch.long)
+        offsets = width - lengths  # left padding
+        for row, (offset, tail) in enumerate(zip(offsets.tolist(), tails)):
+            input_ids[row, offset: offset + start] = torch.tensor(head, dtype=torch.long)
+            input_ids[row, offset + start: offset + start + len(run)] = image
+            input_ids[row, offset + start + len(run):] = torch.tensor(tail, dtype=torch.long)
+        attention = (torch.arange(width)[None, :] >= offsets[:, None]).long()
+        for position, rep in enumerate(reps):  # the splice reproduces the processor on every film's request
+            if not torch.equal(input_ids[rep][attention[rep].bool()], full["input_ids"][position][mask[position]]):
+                return None
         film_row = {key: position for position, key in enumerate(first)}
         pixels = full["pixel_values"][torch.tensor([film_row[r.image_key] for r in requests])]
         return {"input_ids": input_ids, "attention_mask": attention, "pixel_values": pixels}

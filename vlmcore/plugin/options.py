@@ -55,6 +55,8 @@ OPTIONS = (
     Option("--dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",
            ("auto", "bfloat16", "float32", "float16")),
     Option("--quantization", "MODE", "none", "none, 8bit or 4bit (bitsandbytes, CUDA only)", ("none", "8bit", "4bit")),
+    Option("--vlm-backend", "WHERE", "local", "local (this process / xdist worker) or ray[:ADDRESS]: evaluate on a Ray cluster, "
+           "one model replica per GPU, into the result store the cases then read (pip install -e '.[distributed]')"),
 )
 
 
@@ -98,6 +100,8 @@ class RunOptions:
     progress: str
     case_checks: str = "report"
     gate_settings: str = "baseline"
+    backend: str = "local"
+    backend_address: str | None = None
 
 
 def read_options(config) -> RunOptions:
@@ -112,6 +116,15 @@ def read_options(config) -> RunOptions:
     report_dir = Path(values["report_dir"])
     cache = values["result_cache"]
     result_cache = None if cache == "off" else Path(cache) if cache else report_dir / "result-cache.sqlite"
+    from vlmcore.distributed.ray_backend import parse_backend
+    from vlmcore.errors import ConfigError
+
+    try:
+        backend, address = parse_backend(values["vlm_backend"] or "local")
+    except ConfigError as error:
+        raise pytest.UsageError(str(error)) from None
+    if backend == "ray" and result_cache is None:
+        raise pytest.UsageError("--vlm-backend ray writes results to the result store: --result-cache off cannot be used with it")
     return RunOptions(values["vlm_model"], values["model_path"], dataset, image_root, values["thresholds"], report_dir,
                       values["baseline"], values["save_baseline"], values["device"], values["dtype"], quantization,
-                      result_cache, values["progress"], values["case_checks"], values["gate_settings"])
+                      result_cache, values["progress"], values["case_checks"], values["gate_settings"], backend, address)

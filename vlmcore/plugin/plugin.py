@@ -9,6 +9,9 @@ pleural_effusion``), the model's marker, and an ``xdist_group`` per model so
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
 from vlmcore.plugin.options import add_options, explicitly_configured
@@ -217,9 +220,11 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     from vlmcore.report.atomic import ReportWriteError
     from vlmcore.report.write import write_report
 
+    started = time.perf_counter()
     report = run.build_report()
     try:
         run.run_dir = write_report(report, run.options.report_dir)
+        _write_timings(run, time.perf_counter() - started)
     except ReportWriteError as error:
         run.write_error = str(error)
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
@@ -234,6 +239,14 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         else:
             run.baseline_refused = f"baseline {run.options.save_baseline!r} not saved: this run evaluated nothing"
     session.exitstatus = verdict_exit_status(int(session.exitstatus), report.decision.exit_code)
+
+
+def _write_timings(run, report_seconds: float) -> None:
+    """``<run>/timings.json``: where the run's wall time went (read by ``vlmcore.perf.smoke``)."""
+    from vlmcore.report.atomic import write_atomic
+
+    figures = dict(run.timings(), report_s=report_seconds, wall_s=time.perf_counter() - run.started)
+    write_atomic(run.run_dir / "timings.json", json.dumps({k: round(v, 4) for k, v in figures.items()}, indent=1, sort_keys=True))
 
 
 def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:

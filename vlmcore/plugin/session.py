@@ -52,6 +52,9 @@ class VlmcoreRun:
         self._engines: dict[str, object] = {}
         self._unavailable: dict[str, str] = {}
         self._broken: dict[str, str] = {}  # models whose load failed: not retried by every case
+        self.started = time.perf_counter()
+        self.worker_timings: list[dict] = []  # merged from xdist workers
+        self.flip_search_seconds = 0.0  # the search's own time (its model calls are in the engine's)
 
     # -- setup -------------------------------------------------------------------------
     def _check_report_dir(self) -> None:
@@ -163,7 +166,7 @@ class VlmcoreRun:
 
             spec = self.spec(key)
             try:
-                adapter = self._adapter(spec)
+                adapter = self._adapter(spec) if self.options.backend == "local" else self._on_ray(spec)
             except WeightsUnavailable as error:
                 self._unavailable[key] = f"{key}: {error}"
                 pytest.skip(self._unavailable[key])
@@ -179,6 +182,20 @@ class VlmcoreRun:
             self._engines[key] = Engine(adapter, self.dataset, model_key=key, boxes=self.boxes, on_group=self._add_group,
                                         store=self._store(), mass_floor=float(self.thresholds.get("min_answer_mass")))
         return self._engines[key]
+
+    def _on_ray(self, spec: ModelSpec):
+        """Evaluate every group of ``spec`` on the Ray cluster into the result store; the cases
+        then read the store through a stand-in that forms the same keys (no weights here)."""
+        from vlmcore.distributed.ray_backend import ReplicaRecipe, StoredModel, evaluate_on_ray
+
+        if self.config.hook.pytest_vlmcore_make_adapter(spec=spec, run=self) is not None:
+            raise pytest.UsageError(f"vlmcore: {spec.key} is built by a pytest_vlmcore_make_adapter hook in this process; "
+                                    "it cannot be shipped to Ray replicas (use --vlm-backend local)")
+        recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(self.options.dataset),
+                               str(self.options.image_root) if self.options.image_root else None, spec.key)
+        described = evaluate_on_ray(recipe, [g.group_id for g in self.dataset.groups], self._store(),
+                                    address=self.options.backend_address, events=self.events)
+        return StoredModel(described, spec.key)
 
     def _store(self):
         if self.options.result_cache is None:
@@ -268,6 +285,7 @@ class VlmcoreRun:
         if (key, group_id) not in self.flips:
             engine = self.engine(key)
             evaluation = engine.group(group_id)
+            started = time.perf_counter()
             question = evaluation.group.base.question
             margins = engine.margins(evaluation.image, evaluation.base.image_sha, [question] + candidate_texts(question))
 
@@ -282,7 +300,20 @@ class VlmcoreRun:
                                            "paraphrase": result.paraphrase, "transforms": list(result.transforms),
                                            "margin": result.margin, "base_margin": result.base_margin, "examples": result.examples,
                                            "replayed": result.replayed, "unverified_skipped": result.unverified}
+            self.flip_search_seconds += time.perf_counter() - started
         return self.flips[(key, group_id)]
+
+    def timings(self) -> dict:
+        """Where this process's (and its workers') time went: model work for the groups and for
+        the flip search, the search itself, and model calls made (a warm rerun makes none)."""
+        own = {"engine_s": sum(e.seconds["groups"] for e in self._engines.values()),
+               "flip_model_s": sum(e.seconds["flip_search"] for e in self._engines.values()),
+               "flip_search_s": self.flip_search_seconds,
+               "model_calls_groups": sum(e.model_calls["groups"] for e in self._engines.values()),
+               "model_calls_flip_search": sum(e.model_calls["flip_search"] for e in self._engines.values())}
+        for worker in self.worker_timings:
+            own = {key: own[key] + worker.get(key, 0) for key in own}
+        return own
 
     def _flip_store(self):
         from vlmcore.paraphrase.search import FlipStore
@@ -295,6 +326,7 @@ class VlmcoreRun:
             "rows": [row.to_json() for row in self.rows.values()], "cases": [c.to_json() for c in self.cases],
             "flips": list(self.flips.values()), "overlays": self.overlays, "models": self.model_environment,
             "events": self.events + [e for engine in self._engines.values() for e in engine.events],
+            "timings": self.timings(),
         })
 
     def merge(self, payload: str) -> None:
@@ -310,6 +342,7 @@ class VlmcoreRun:
         self.overlays.update(data["overlays"])
         self.model_environment.update(data["models"])
         self.events += data["events"]
+        self.worker_timings.append(data.get("timings", {}))
 
     # -- the end of the run ---------------------------------------------------------------------
     def environment(self) -> dict:

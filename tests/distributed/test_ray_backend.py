@@ -1,0 +1,78 @@
+"""The Ray backend: a local CPU cluster with two replicas gives the serial run's results, also
+when a replica is killed mid-run (its chunk goes to the other one; nothing is stored twice)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="the Ray backend is optional: pip install -e '.[distributed]'")
+
+from vlmcore.data import load_dataset  # noqa: E402
+from vlmcore.distributed.ray_backend import ReplicaRecipe, StoredModel, evaluate_on_ray  # noqa: E402
+from vlmcore.engine import Engine  # noqa: E402
+from vlmcore.engine.result_store import ResultStore  # noqa: E402
+from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASET = DEFAULT_OUT / "dataset.csv"
+
+
+def _smoke(report_dir: Path, *extra: str) -> list[dict]:
+    done = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", "tiny-llava", "-q", "-p", "no:cacheprovider",
+                           "-p", "no:xdist", "--report-dir", str(report_dir), *extra], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=900)
+    assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
+    run = report_dir / (report_dir / "latest.txt").read_text().strip()
+    return [json.loads(line) for line in (run / "results.jsonl").read_text().splitlines()], (run / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_a_two_replica_local_cluster_gives_the_serial_runs_rows(tmp_path):
+    serial, _ = _smoke(tmp_path / "serial")
+    on_ray, report = _smoke(tmp_path / "ray", "--vlm-backend", "ray")
+    assert len(serial) > 50 and {r["model"] for r in serial} == {"tiny-llava"}
+    drop = ("run_id",)
+    assert [{k: v for k, v in r.items() if k not in drop} for r in on_ray] == [{k: v for k, v in r.items() if k not in drop} for r in serial]
+    assert "evaluated on Ray by 2 replica(s)" in report
+
+
+@pytest.mark.slow
+def test_a_replica_killed_mid_run_leaves_the_same_results(tmp_path):
+    dataset = load_dataset(DATASET)
+    ids = [g.group_id for g in dataset.groups]
+    recipe = ReplicaRecipe("llava", True, None, str(DATASET), None, "tiny-llava")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        whole = ResultStore(tmp_path / "whole.sqlite")
+        evaluate_on_ray(recipe, ids, whole, actors=2, chunk=4)
+        killed = []
+
+        def kill_one(done, pool):
+            if done == 1 and len(pool) == 2:
+                ray.kill(pool[0])
+                killed.append(True)
+
+        events = []
+        cut = ResultStore(tmp_path / "cut.sqlite")
+        described = evaluate_on_ray(recipe, ids, cut, actors=2, chunk=4, on_result=kill_one, events=events)
+    finally:
+        ray.shutdown()
+    assert killed and any("replica lost" in e and "resubmitted" in e for e in events), events
+    rows = lambda store: dict(store._db.execute("SELECT key, value FROM results"))  # noqa: E731
+    assert rows(cut) == rows(whole) and len(rows(whole)) > len(dataset.cases)  # same entries, none twice (keys are unique)
+    # the stored results read back through the stand-in give the rows a serial engine computes
+    serial = Engine(_tiny(), dataset, model_key="tiny-llava")
+    replayed = Engine(StoredModel(described, "tiny-llava"), dataset, model_key="tiny-llava", store=cut)
+    for gid in ids:
+        assert [r.to_json() for r in replayed.group(gid).rows] == [r.to_json() for r in serial.group(gid).rows]
+    assert replayed.model_calls == {"groups": 0, "flip_search": 0}
+
+
+def _tiny():
+    from vlmcore.models import tiny_adapter
+
+    return tiny_adapter("llava")

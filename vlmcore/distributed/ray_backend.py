@@ -1,0 +1,212 @@
+"""Evaluate a dataset on a Ray cluster: one model replica per GPU, results into the run's store.
+
+``--vlm-backend ray`` (a local cluster) or ``ray:ADDRESS`` (an existing one, e.g.
+``ray:auto`` on a cluster node or ``ray://head:10001``) runs this before the first case of a
+model. Each replica is an actor holding its own copy of the model and an ``Engine`` without a
+store; chunks of groups are streamed to the pool, and each finished chunk's results (the
+group's answers and maps, the blank film's answers, the flip search's candidate margins) come
+back as store entries and are written to the driver's result store as they arrive. The
+pytest cases then read the store as on any rerun: the driver never loads the weights.
+
+A chunk whose actor dies is resubmitted to another live replica; entries are keyed by
+content, so a chunk evaluated twice is stored once and nothing is counted twice. The
+replicas read the dataset and films from the same paths as the driver (a shared file system
+on a multi-node cluster). Models built by a ``pytest_vlmcore_make_adapter`` hook live in the
+driver's process and cannot be shipped: those runs use the in-process backend.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from vlmcore.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ReplicaRecipe:
+    """What a replica needs to rebuild the model and the dataset on its own node."""
+
+    family: str
+    tiny: bool
+    load: object | None  # vlmcore.models.loading.LoadSpec for a real checkpoint
+    dataset: str
+    image_root: str | None
+    model_key: str
+    flip_search: bool = True
+
+
+class Replica:
+    """One model copy (a Ray actor). ``evaluate(group_ids)`` returns the store entries of
+    those groups and a description of the model the driver's keys need."""
+
+    def __init__(self, recipe: ReplicaRecipe):
+        from vlmcore.data import load_dataset
+        from vlmcore.engine import Engine
+
+        self.recipe = recipe
+        if recipe.tiny:
+            from vlmcore.models import tiny_adapter
+
+            self.adapter = tiny_adapter(recipe.family)
+        else:
+            from vlmcore.models.loading import load_adapter
+
+            self.adapter = load_adapter(recipe.load)
+        self.dataset = load_dataset(recipe.dataset, recipe.image_root)
+        self.engine = Engine(self.adapter, self.dataset, model_key=recipe.model_key)
+
+    def evaluate(self, group_ids: list[str]) -> dict:
+        from vlmcore.paraphrase.search import candidate_texts
+
+        entries: dict[str, dict] = {}
+        described = {"fingerprint": self.adapter.fingerprint, "dtype": str(self.adapter.dtype),
+                     "name": getattr(self.adapter, "name", ""), "prompts": {}, "view_regions": {}, "blank_shapes": {}}
+        self.engine.store = _Recorder(entries)
+        try:
+            for group_id in group_ids:
+                evaluation = self.engine.group(group_id)
+                questions = [case.question for case in evaluation.group.cases]
+                if self.recipe.flip_search:
+                    base = evaluation.group.base.question
+                    candidates = [base] + candidate_texts(base)
+                    self.engine.margins(evaluation.image, evaluation.base.image_sha, candidates)
+                    questions += candidates
+                shape = str(tuple(evaluation.image.shape))
+                described["view_regions"][shape] = list(self.engine.view_region(evaluation.image))
+                described["blank_shapes"][shape] = list(self.engine.blank_film(evaluation.image).shape)
+                described["prompts"].update({q: self.adapter.prompt(q) if hasattr(self.adapter, "prompt") else q for q in questions})
+        finally:
+            self.engine.store = None
+        return {"entries": entries, "describe": described}
+
+
+class _Recorder:
+    """A write-only stand-in for the result store: what the engine would store, collected."""
+
+    def __init__(self, entries: dict):
+        self.entries = entries
+
+    def get_many(self, keys):
+        return {key: self.entries[key] for key in keys if key in self.entries}
+
+    def put_many(self, items: dict) -> None:
+        self.entries.update(items)
+
+
+def merge_descriptions(into: dict | None, more: dict) -> dict:
+    if into is None:
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in more.items()}
+    for key in ("prompts", "view_regions", "blank_shapes"):
+        into[key].update(more[key])
+    return into
+
+
+@dataclass
+class StoredModel:
+    """The driver's stand-in for a model evaluated on the cluster: it forms the same store keys
+    and regions; asking it for a result the cluster did not store is an error, never a guess."""
+
+    described: dict
+    model_key: str
+    events: list = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.described["fingerprint"]
+
+    @property
+    def dtype(self) -> str:
+        return self.described["dtype"]
+
+    @property
+    def name(self) -> str:
+        return self.described["name"]
+
+    def prompt(self, question: str) -> str:
+        try:
+            return self.described["prompts"][question]
+        except KeyError:
+            raise ConfigError(f"{self.model_key}: question {question!r} was not evaluated on the Ray cluster") from None
+
+    def view_region(self, image_shape) -> tuple:
+        return tuple(self.described["view_regions"][str(tuple(image_shape))])
+
+    def blank_shape(self, image_shape) -> tuple:
+        return tuple(self.described["blank_shapes"][str(tuple(image_shape))])
+
+    def evaluate(self, requests, **kwargs):
+        raise ConfigError(f"{self.model_key}: {len(requests)} result(s) missing from the store after the Ray pass "
+                          f"(first: {requests[0].question!r}); the cluster did not evaluate them")
+
+
+def parse_backend(value: str) -> tuple[str, str | None]:
+    """``local`` | ``ray`` | ``ray:ADDRESS`` -> (backend, address)."""
+    if value in ("", "local"):
+        return "local", None
+    if value == "ray":
+        return "ray", None
+    if value.startswith("ray:") and len(value) > 4:
+        return "ray", value[4:]
+    raise ConfigError(f"--vlm-backend {value!r}: expected 'local', 'ray' or 'ray:ADDRESS'")
+
+
+def evaluate_on_ray(recipe: ReplicaRecipe, group_ids: list[str], store, *, address: str | None = None, actors: int | None = None,
+                    chunk: int = 8, on_result: Callable[[int, list], None] | None = None, events: list | None = None) -> dict:
+    """Stream ``group_ids`` in chunks to a pool of replicas and write each result to ``store``.
+
+    Returns the model description (for ``StoredModel``). ``actors``: replicas to start (default:
+    one per GPU in the cluster, else 2). ``on_result(done, pool)`` is called after each chunk is
+    stored (tests use it to kill a replica mid-run). A dead replica's chunk goes to another one;
+    with no replica left the error is raised."""
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError("--vlm-backend ray needs Ray: pip install -e '.[distributed]'") from None
+    events = events if events is not None else []
+    started_here = not ray.is_initialized()
+    if started_here:
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True,
+                 **({} if address else {"num_cpus": actors or 2}))
+    gpus = int(ray.cluster_resources().get("GPU", 0))
+    count = actors or (gpus if gpus else 2)
+    options = {"num_gpus": 1} if gpus else {"num_cpus": 1}
+    remote = ray.remote(Replica).options(max_restarts=0, **options)
+    pool = [remote.remote(recipe) for _ in range(count)]
+    chunks = [group_ids[i:i + chunk] for i in range(0, len(group_ids), chunk)]
+    idle, pending, described, done = list(pool), {}, None, 0
+    queue = list(range(len(chunks)))
+    started = time.perf_counter()
+    while queue or pending:
+        while queue and idle:
+            actor = idle.pop(0)
+            index = queue.pop(0)
+            pending[actor.evaluate.remote(chunks[index])] = (index, actor)
+        if not pending:
+            raise ConfigError(f"{recipe.model_key}: every Ray replica was lost; {len(queue)} chunk(s) not evaluated")
+        ready, _ = ray.wait(list(pending), num_returns=1)
+        index, actor = pending.pop(ready[0])
+        try:
+            result = ray.get(ready[0])
+        except ray.exceptions.RayActorError as error:
+            pool.remove(actor)
+            queue.insert(0, index)
+            events.append(f"{recipe.model_key}: Ray replica lost ({type(error).__name__}); its chunk of {len(chunks[index])} "
+                          f"group(s) was resubmitted to another replica")
+            continue
+        store.put_many(result["entries"])
+        described = merge_descriptions(described, result["describe"])
+        done += 1
+        idle.append(actor)
+        if on_result is not None:
+            on_result(done, pool)
+    for actor in pool:
+        ray.kill(actor)
+    events.append(f"{recipe.model_key}: evaluated on Ray by {count} replica(s) in {time.perf_counter() - started:.1f} s "
+                  f"({len(chunks)} chunk(s) of up to {chunk} groups)")
+    if started_here and address is None:
+        ray.shutdown()
+    if described is None:
+        raise ConfigError(f"{recipe.model_key}: the Ray pass evaluated nothing")
+    return described

@@ -1,0 +1,114 @@
+"""``python -m vlmcore.perf.smoke``: the smoke run's wall time and where it goes, cold and warm.
+
+Runs ``pytest benchmarks -m smoke`` twice on this tree, into a fresh report folder (cold: an
+empty result store and flip store) and again into the same folder (warm), and prints the wall
+time with its breakdown from the run's ``timings.json``: model work for the groups (engine),
+the flip search (its model calls and the search itself), report writing, and the rest
+(pytest's own per-case work, collection, start-up). It counts model calls: a warm rerun must
+make none.
+
+``--reference COMMIT`` (default ``d2296d6``, the commit whose 57 s smoke run issue 16 set out
+to halve) runs the same two runs on that commit, checked out in a temporary git worktree, in
+the same script run, so both are measured on the same machine at the same time; an older
+commit writes no ``timings.json``, so only its wall time is shown. Each run is a fresh
+process with one torch thread per run left to torch's default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PARTS = (("engine (groups)", "engine_s"), ("flip search: model", "flip_model_s"), ("flip search: search", "flip_search_s"),
+         ("report writing", "report_s"))
+
+
+def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None) -> dict:
+    """One ``pytest benchmarks -m smoke`` in ``tree``; wall seconds and the run's timings."""
+    env = dict(os.environ)
+    if extra_path is not None:  # the reference commit's package shadows the installed one
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-q", "-p", "no:cacheprovider",
+               "--report-dir", str(report_dir)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1, 2):  # 1: failed checks (random tiny weights), 2: verdict codes; anything else is broken
+        raise SystemExit(f"smoke run in {tree} failed to run (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    latest = report_dir / "latest.txt"
+    timings = {}
+    if latest.is_file():
+        candidate = report_dir / latest.read_text().strip() / "timings.json"
+        if candidate.is_file():
+            timings = json.loads(candidate.read_text())
+    return {"wall_s": wall, "exit": done.returncode, "timings": timings, "summary": done.stdout.strip().splitlines()[-1]}
+
+
+def cold_and_warm(tree: Path, scratch: Path, extra_path: Path | None = None) -> dict:
+    report_dir = scratch / "reports"
+    shutil.rmtree(report_dir, ignore_errors=True)
+    return {"cold": smoke_run(tree, report_dir, extra_path), "warm": smoke_run(tree, report_dir, extra_path)}
+
+
+def breakdown_lines(label: str, runs: dict) -> list[str]:
+    lines = []
+    for phase in ("cold", "warm"):
+        run = runs[phase]
+        timings = run["timings"]
+        head = f"{label:<22}{phase:<6}{run['wall_s']:>8.1f} s"
+        if not timings:
+            lines.append(f"{head}   (no timings.json: breakdown not recorded by this version)   [{run['summary']}]")
+            continue
+        parts = [(name, timings.get(key, 0.0)) for name, key in PARTS]
+        rest = run["wall_s"] - sum(seconds for _, seconds in parts)
+        shown = "  ".join(f"{name} {seconds:.1f}" for name, seconds in parts)
+        calls = int(timings.get("model_calls_groups", 0) + timings.get("model_calls_flip_search", 0))
+        lines.append(f"{head}   {shown}  pytest+start-up {rest:.1f}   model calls {calls} "
+                     f"(groups {int(timings.get('model_calls_groups', 0))}, flip search {int(timings.get('model_calls_flip_search', 0))})")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vlmcore.perf.smoke", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reference", default="d2296d6", help="commit to measure beside this tree ('none' to skip)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
+    args = parser.parse_args(argv)
+    tree = Path(__file__).resolve().parents[2]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="vlmcore-smoke-") as scratch_name:
+        scratch = Path(scratch_name)
+        if args.reference != "none":
+            worktree = scratch / "reference"
+            subprocess.run(["git", "-C", str(tree), "worktree", "add", "--detach", str(worktree), args.reference],
+                           check=True, capture_output=True)
+            try:
+                results[f"commit {args.reference}"] = cold_and_warm(worktree, scratch / "ref", extra_path=worktree)
+            finally:
+                subprocess.run(["git", "-C", str(tree), "worktree", "remove", "--force", str(worktree)], capture_output=True)
+        results["this tree"] = cold_and_warm(tree, scratch / "this")
+    lines = [f"pytest benchmarks -m smoke, cold (empty stores) and warm (rerun), on {os.cpu_count()} cores"]
+    for label, runs in results.items():
+        lines += breakdown_lines(label, runs)
+    mine = results["this tree"]
+    if len(results) == 2:
+        reference = results[f"commit {args.reference}"]
+        lines.append(f"cold run: {mine['cold']['wall_s']:.1f} s vs {reference['cold']['wall_s']:.1f} s "
+                     f"({mine['cold']['wall_s'] / reference['cold']['wall_s']:.2f} of commit {args.reference})")
+    warm_calls = int(mine["warm"]["timings"].get("model_calls_groups", -1) + mine["warm"]["timings"].get("model_calls_flip_search", 0))
+    lines.append(f"warm rerun model calls: {warm_calls}")
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0 if warm_calls == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
