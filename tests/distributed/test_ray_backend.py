@@ -14,6 +14,7 @@ ray = pytest.importorskip("ray", reason="the Ray backend is optional: pip instal
 from vlmcore.data import load_dataset  # noqa: E402
 from vlmcore.distributed.ray_backend import ReplicaRecipe, StoredModel, evaluate_on_ray  # noqa: E402
 from vlmcore.engine import Engine  # noqa: E402
+from vlmcore.engine.engine import plan_chunks  # noqa: E402
 from vlmcore.engine.result_store import ResultStore  # noqa: E402
 from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT  # noqa: E402
 
@@ -23,11 +24,12 @@ DATASET = DEFAULT_OUT / "dataset.csv"
 
 def _smoke(report_dir: Path, *extra: str) -> list[dict]:
     done = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", "tiny-llava", "-q", "-p", "no:cacheprovider",
-                           "-p", "no:xdist", "--report-dir", str(report_dir), *extra], cwd=ROOT, capture_output=True, text=True,
+                           "--report-dir", str(report_dir), *extra], cwd=ROOT, capture_output=True, text=True,
                           env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=900)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     run = report_dir / (report_dir / "latest.txt").read_text().strip()
-    return [json.loads(line) for line in (run / "results.jsonl").read_text().splitlines()], (run / "report.md").read_text()
+    return ([json.loads(line) for line in (run / "results.jsonl").read_text().splitlines()],
+            (run / "report.md").read_text() + (run / "summary.json").read_text())
 
 
 @pytest.mark.slow
@@ -44,11 +46,13 @@ def test_a_two_replica_local_cluster_gives_the_serial_runs_rows(tmp_path):
 def test_a_replica_killed_mid_run_leaves_the_same_results(tmp_path):
     dataset = load_dataset(DATASET)
     ids = [g.group_id for g in dataset.groups]
+    chunks = plan_chunks(dataset.groups, films_per_forward=3)
+    assert len(chunks) > 3
     recipe = ReplicaRecipe("llava", True, None, str(DATASET), None, "tiny-llava")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         whole = ResultStore(tmp_path / "whole.sqlite")
-        evaluate_on_ray(recipe, ids, whole, actors=2, chunk=4)
+        evaluate_on_ray(recipe, chunks, whole, actors=2)
         killed = []
 
         def kill_one(done, pool):
@@ -58,14 +62,14 @@ def test_a_replica_killed_mid_run_leaves_the_same_results(tmp_path):
 
         events = []
         cut = ResultStore(tmp_path / "cut.sqlite")
-        described = evaluate_on_ray(recipe, ids, cut, actors=2, chunk=4, on_result=kill_one, events=events)
+        described = evaluate_on_ray(recipe, chunks, cut, actors=2, on_result=kill_one, events=events)
     finally:
         ray.shutdown()
     assert killed and any("replica lost" in e and "resubmitted" in e for e in events), events
     rows = lambda store: dict(store._db.execute("SELECT key, value FROM results"))  # noqa: E731
     assert rows(cut) == rows(whole) and len(rows(whole)) > len(dataset.cases)  # same entries, none twice (keys are unique)
     # the stored results read back through the stand-in give the rows a serial engine computes
-    serial = Engine(_tiny(), dataset, model_key="tiny-llava")
+    serial = Engine(_tiny(), dataset, model_key="tiny-llava", films_per_forward=3)
     replayed = Engine(StoredModel(described, "tiny-llava"), dataset, model_key="tiny-llava", store=cut)
     for gid in ids:
         assert [r.to_json() for r in replayed.group(gid).rows] == [r.to_json() for r in serial.group(gid).rows]

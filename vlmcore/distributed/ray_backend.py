@@ -62,11 +62,11 @@ class Replica:
 
         entries: dict[str, dict] = {}
         described = {"fingerprint": self.adapter.fingerprint, "dtype": str(self.adapter.dtype),
+                     "device": f"Ray replicas ({getattr(self.adapter, 'device', 'unknown')})",
                      "name": getattr(self.adapter, "name", ""), "prompts": {}, "view_regions": {}, "blank_shapes": {}}
         self.engine.store = _Recorder(entries)
         try:
-            for group_id in group_ids:
-                evaluation = self.engine.group(group_id)
+            for evaluation in self.engine.evaluate_groups(group_ids):
                 questions = [case.question for case in evaluation.group.cases]
                 if self.recipe.flip_search:
                     base = evaluation.group.base.question
@@ -124,6 +124,10 @@ class StoredModel:
     def name(self) -> str:
         return self.described["name"]
 
+    @property
+    def device(self) -> str:
+        return self.described["device"]
+
     def prompt(self, question: str) -> str:
         try:
             return self.described["prompts"][question]
@@ -152,9 +156,10 @@ def parse_backend(value: str) -> tuple[str, str | None]:
     raise ConfigError(f"--vlm-backend {value!r}: expected 'local', 'ray' or 'ray:ADDRESS'")
 
 
-def evaluate_on_ray(recipe: ReplicaRecipe, group_ids: list[str], store, *, address: str | None = None, actors: int | None = None,
-                    chunk: int = 8, on_result: Callable[[int, list], None] | None = None, events: list | None = None) -> dict:
-    """Stream ``group_ids`` in chunks to a pool of replicas and write each result to ``store``.
+def evaluate_on_ray(recipe: ReplicaRecipe, chunks: list[list[str]], store, *, address: str | None = None, actors: int | None = None,
+                    on_result: Callable[[int, list], None] | None = None, events: list | None = None) -> dict:
+    """Stream ``chunks`` of group ids (``engine.plan_chunks``: the serial run's chunks) to a pool
+    of replicas and write each result to ``store``.
 
     Returns the model description (for ``StoredModel``). ``actors``: replicas to start (default:
     one per GPU in the cluster, else 2). ``on_result(done, pool)`` is called after each chunk is
@@ -174,7 +179,6 @@ def evaluate_on_ray(recipe: ReplicaRecipe, group_ids: list[str], store, *, addre
     options = {"num_gpus": 1} if gpus else {"num_cpus": 1}
     remote = ray.remote(Replica).options(max_restarts=0, **options)
     pool = [remote.remote(recipe) for _ in range(count)]
-    chunks = [group_ids[i:i + chunk] for i in range(0, len(group_ids), chunk)]
     idle, pending, described, done = list(pool), {}, None, 0
     queue = list(range(len(chunks)))
     started = time.perf_counter()
@@ -204,7 +208,7 @@ def evaluate_on_ray(recipe: ReplicaRecipe, group_ids: list[str], store, *, addre
     for actor in pool:
         ray.kill(actor)
     events.append(f"{recipe.model_key}: evaluated on Ray by {count} replica(s) in {time.perf_counter() - started:.1f} s "
-                  f"({len(chunks)} chunk(s) of up to {chunk} groups)")
+                  f"({len(chunks)} chunk(s) of groups)")
     if started_here and address is None:
         ray.shutdown()
     if described is None:

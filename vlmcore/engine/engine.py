@@ -117,17 +117,18 @@ class Engine:
 
     def _chunk_from(self, group_id: str) -> list[str]:
         """``group_id`` and the unevaluated groups after it, within the film and request budget."""
-        chunk, films, requests = [], set(), 0
-        for candidate in self._order[self._order.index(group_id):]:
-            if candidate in self._evaluated:
-                continue
-            group = self._groups[candidate]
-            new_films = films | {group.image_path}
-            if chunk and (len(new_films) > self.films_per_forward or requests + len(group.cases) > self.batch_size):
-                break
-            chunk.append(candidate)
-            films, requests = new_films, requests + len(group.cases)
-        return chunk
+        start = self._order.index(group_id)
+        following = [self._groups[g] for g in self._order[start:] if g not in self._evaluated]
+        return next_chunk(following, self.films_per_forward, self.batch_size)
+
+    def evaluate_groups(self, group_ids: list[str]) -> list[GroupEvaluation]:
+        """Exactly these groups as one chunk (a Ray replica's share; ``plan_chunks`` made it)."""
+        todo = [g for g in group_ids if g not in self._evaluated]
+        if todo:
+            images = {g: self._images.get(self._groups[g].image_path) for g in todo}
+            for evaluation in self._evaluate_chunk([self._groups[g] for g in todo], list(images.values())):
+                self._evaluated[evaluation.group.group_id] = evaluation
+        return [self._evaluated[g] for g in group_ids]
 
     def _load_films(self, group_id: str, chunk: list[str]) -> dict[str, np.ndarray]:
         """Each chunk member's film. A film that fails to load fails its own group's cases
@@ -292,6 +293,30 @@ class ImagePrefetch:
     def get(self, path) -> np.ndarray:
         pending = self._pending.pop(path, None)
         return pending.result() if pending is not None else load_image(path).pixels
+
+
+def next_chunk(groups: list[ParaphraseGroup], films_per_forward: int, max_requests: int) -> list[str]:
+    """The first group and those after it that fit in one forward: at most
+    ``films_per_forward`` films and ``max_requests`` requests (the first group always)."""
+    chunk, films, requests = [], set(), 0
+    for group in groups:
+        new_films = films | {group.image_path}
+        if chunk and (len(new_films) > films_per_forward or requests + len(group.cases) > max_requests):
+            break
+        chunk.append(group.group_id)
+        films, requests = new_films, requests + len(group.cases)
+    return chunk
+
+
+def plan_chunks(groups: list[ParaphraseGroup], films_per_forward: int = 8, max_requests: int = 64) -> list[list[str]]:
+    """The chunks a serial run makes when cases ask for groups in dataset order: a Ray run
+    hands out the same chunks, so both batch the same films together (bit-identical rows)."""
+    chunks, start = [], 0
+    while start < len(groups):
+        chunk = next_chunk(groups[start:], films_per_forward, max_requests)
+        chunks.append(chunk)
+        start += len(chunk)
+    return chunks
 
 
 def _paraphrase_check(base: str, candidate: str) -> str:

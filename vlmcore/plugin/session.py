@@ -193,7 +193,9 @@ class VlmcoreRun:
                                     "it cannot be shipped to Ray replicas (use --vlm-backend local)")
         recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(self.options.dataset),
                                str(self.options.image_root) if self.options.image_root else None, spec.key)
-        described = evaluate_on_ray(recipe, [g.group_id for g in self.dataset.groups], self._store(),
+        from vlmcore.engine.engine import plan_chunks
+
+        described = evaluate_on_ray(recipe, plan_chunks(self.dataset.groups), self._store(),
                                     address=self.options.backend_address, events=self.events)
         return StoredModel(described, spec.key)
 
