@@ -66,8 +66,12 @@ def test_a_replica_killed_mid_run_leaves_the_same_results(tmp_path):
     finally:
         ray.shutdown()
     assert killed and any("replica lost" in e and "resubmitted" in e for e in events), events
-    rows = lambda store: dict(store._db.execute("SELECT key, value FROM results"))  # noqa: E731
-    assert rows(cut) == rows(whole) and len(rows(whole)) > len(dataset.cases)  # same entries, none twice (keys are unique)
+    entries = lambda store: {k: json.loads(v) for k, v in store._db.execute("SELECT key, value FROM results")}  # noqa: E731
+    whole_entries, cut_entries = entries(whole), entries(cut)
+    assert cut_entries.keys() == whole_entries.keys() and len(whole_entries) > len(dataset.cases)  # the same set, none twice
+    for key, value in whole_entries.items():  # the moved chunk's blank batch may pack with other replicas' history: <= 1e-5
+        other = cut_entries[key]
+        assert other["top_token"] == value["top_token"] and abs(other["margin"] - value["margin"]) <= 1e-5, key
     # the stored results read back through the stand-in give the rows a serial engine computes
     serial = Engine(_tiny(), dataset, model_key="tiny-llava", films_per_forward=3)
     replayed = Engine(StoredModel(described, "tiny-llava"), dataset, model_key="tiny-llava", store=cut)
