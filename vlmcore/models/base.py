@@ -140,7 +140,7 @@ class VLMAdapter(ABC):
         if keep_all_keys:
             recorder.key_index = None
         recorders = [recorder] + self.extra_recorders(encoded)
-        with torch.no_grad():
+        with torch.inference_mode():
             logits = self._run(encoded, recorders)
         return Capture(encoded, chosen, recorders, logits)
 
@@ -149,7 +149,7 @@ class VLMAdapter(ABC):
         """Scores and answer-position maps from one forward pass."""
         check_fusion(fusion)
         if not with_maps:
-            with torch.no_grad():
+            with torch.inference_mode():
                 logits = self._run(self.encode(requests), [])
             return [(score, None) for score in self.score_from_logits(logits)]
         captured = self.capture(requests, layers=layers)

@@ -163,7 +163,7 @@ class DecoderOnlyAdapter(VLMAdapter):
     def _evaluate_with_prefix(self, plan: PrefixPlan, with_maps: bool, layers, fusion: str):
         chosen = select_layers(self.num_layers, layers)
         extras = self.extra_recorders(self._prefix_rows(plan)) if with_maps else []
-        with torch.no_grad():
+        with torch.inference_mode():
             cache = self.prefix_cache(plan, extras)
             packed = packed_suffixes(plan, int(self.tokenizer.pad_token_id), cache, self.device,
                                      with_token_types="token_type_ids" in plan.encoded.inputs)
