@@ -18,7 +18,7 @@ driver's process and cannot be shipped: those runs use the in-process backend.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from vlmcore.errors import ConfigError
@@ -103,30 +103,13 @@ def merge_descriptions(into: dict | None, more: dict) -> dict:
     return into
 
 
-@dataclass
 class StoredModel:
     """The driver's stand-in for a model evaluated on the cluster: it forms the same store keys
     and regions; asking it for a result the cluster did not store is an error, never a guess."""
 
-    described: dict
-    model_key: str
-    events: list = field(default_factory=list)
-
-    @property
-    def fingerprint(self) -> str:
-        return self.described["fingerprint"]
-
-    @property
-    def dtype(self) -> str:
-        return self.described["dtype"]
-
-    @property
-    def name(self) -> str:
-        return self.described["name"]
-
-    @property
-    def device(self) -> str:
-        return self.described["device"]
+    def __init__(self, described: dict, model_key: str):
+        self.described, self.model_key = described, model_key
+        self.fingerprint, self.dtype, self.name, self.device = (described[k] for k in ("fingerprint", "dtype", "name", "device"))
 
     def prompt(self, question: str) -> str:
         try:

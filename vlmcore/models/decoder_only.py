@@ -128,21 +128,20 @@ class DecoderOnlyAdapter(VLMAdapter):
         results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)
         return list(zip([s for s, _ in results], self.registered([m for _, m in results], requests)))
 
+    def __init__(self, model, processor, **kwargs):
+        super().__init__(model, processor, **kwargs)
+        self._pinned_films: set[str] = set()
+        self._kept_prefixes: dict[tuple, object] = {}
+
     def pin_film(self, image_key: str) -> None:
         """``image_key`` recurs through the whole run (the blank film): its prefix cache is kept
         and reused by every later batch instead of being recomputed (answers-only batches)."""
         self._pinned_films.add(image_key)
 
-    @property
-    def _pinned_films(self) -> set:
-        if not hasattr(self, "_pinned"):
-            self._pinned, self._kept_prefixes = set(), {}
-        return self._pinned
-
     def prefix_cache(self, plan: PrefixPlan, recorders: list[AttentionRecorder]):
         """Run the prefix (one row per film, with its image) and return its KV cache."""
         kept = None
-        if not recorders and plan.film_keys == [key for key in plan.film_keys if key in self._pinned_films] and len(plan.films) == 1:
+        if not recorders and len(plan.film_keys) == 1 and plan.film_keys[0] in self._pinned_films:
             kept = (plan.film_keys[0], tuple(plan.tokens[0, :plan.prefix_length].tolist()))
             if kept in self._kept_prefixes:
                 return self._kept_prefixes[kept]

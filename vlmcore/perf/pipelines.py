@@ -50,7 +50,6 @@ def workload(profile, seed: int = 0) -> list[list[Request]]:
 
 def run_seed_style(adapter, groups, new_tokens: int) -> list[dict]:
     results = []
-    layers = select_layers(adapter.num_layers, None)
     for group in groups:
         for request in group:
             encoded = adapter.encode([request])
@@ -60,9 +59,7 @@ def run_seed_style(adapter, groups, new_tokens: int) -> list[dict]:
                                                 return_dict_in_generate=True)
                 attentions = adapter.model(**encoded.inputs, output_attentions=True, use_cache=False).attentions
             score = adapter.score_from_logits(output.logits[0])[0]
-            rows = torch.stack([attentions[i][0, :, -1, :] for i in layers]).float()  # (layers, heads, L)
-            image = rows[..., encoded.image_positions[0]].mean(dim=1).mean(dim=0)
-            results.append({"p_yes": score.p_yes, "answer": score.answer, "map": image.cpu().numpy().tolist()})
+            results.append({"p_yes": score.p_yes, "answer": score.answer, "map": _map_from_rows(adapter, attentions, encoded, 0, -1)})
     return results
 
 

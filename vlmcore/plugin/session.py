@@ -188,9 +188,9 @@ class VlmcoreRun:
         then read the store through a stand-in that forms the same keys (no weights here)."""
         from vlmcore.distributed.ray_backend import ReplicaRecipe, StoredModel, evaluate_on_ray
 
-        if self.config.hook.pytest_vlmcore_make_adapter(spec=spec, run=self) is not None:
-            raise pytest.UsageError(f"vlmcore: {spec.key} is built by a pytest_vlmcore_make_adapter hook in this process; "
-                                    "it cannot be shipped to Ray replicas (use --vlm-backend local)")
+        if self.config.hook.pytest_vlmcore_make_adapter.get_hookimpls():  # asked, not called: calling it builds the model here
+            raise pytest.UsageError(f"vlmcore: a pytest_vlmcore_make_adapter hook builds models in this process; {spec.key} "
+                                    "cannot be shipped to Ray replicas (use --vlm-backend local)")
         recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(self.options.dataset),
                                str(self.options.image_root) if self.options.image_root else None, spec.key)
         from vlmcore.engine.engine import plan_chunks
