@@ -7,6 +7,9 @@ ADAPTERS.register("medgemma", "vlmcore.models.medgemma:MedGemmaAdapter")
 ADAPTERS.register("llava", "vlmcore.models.llava:LlavaAdapter")
 ADAPTERS.register("blip2", "vlmcore.models.blip2:Blip2Adapter")
 ADAPTERS.register("florence2", "vlmcore.models.florence2:Florence2Adapter")
+ADAPTERS.register("qwen2_5_vl", "vlmcore.models.generic:Qwen25VLAdapter")
+ADAPTERS.register("idefics3", "vlmcore.models.generic:Idefics3Adapter")
+ADAPTERS.register("hf", "vlmcore.models.generic:HFImageTextAdapter")
 
 
 def tiny_adapter(family: str, seed: int = 0, size=None):

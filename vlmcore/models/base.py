@@ -42,6 +42,7 @@ class Encoded:
     input_ids: torch.Tensor  # (B, L) the sequence the recorded layers attend over (keys)
     image_positions: torch.Tensor  # (B, N) key positions of the image tokens that form the grid
     answer_index: torch.Tensor  # (B, 1) query position whose next token is the answer
+    layout: object = None  # an ImageLayout when the grid depends on the film (dynamic resolution); else grid_shape
 
 
 @dataclass
@@ -189,7 +190,7 @@ class VLMAdapter(ABC):
         mass = fuse(recorders[0].rows, layers, fusion)  # (B, N) over image positions
         grid = self.compose(mass, encoded, recorders).float().cpu().numpy()
         notes = self.map_notes(mass, encoded, recorders)
-        rows, cols = self.grid_shape
+        rows, cols = encoded.layout.grid if encoded.layout is not None else self.grid_shape
         return [
             AttentionMap(values=item.reshape(rows, cols).astype(np.float64), method=self.map_method, grid=(rows, cols),
                          layers=layers, head_fusion=fusion, query=query, notes=note)

@@ -139,21 +139,26 @@ class DecoderOnlyAdapter(VLMAdapter):
         self._pinned_films.add(image_key)
 
     def prefix_cache(self, plan: PrefixPlan, recorders: list[AttentionRecorder]):
-        """Run the prefix (one row per film, with its image) and return its KV cache."""
+        """Run the prefix (one row per film, with its image): its KV cache, and per film the
+        offset from a suffix token's index to its rotary position (None: the index itself)."""
         kept = None
         if not recorders and len(plan.film_keys) == 1 and plan.film_keys[0] in self._pinned_films:
             kept = (plan.film_keys[0], tuple(plan.tokens[0, :plan.prefix_length].tolist()))
             if kept in self._kept_prefixes:
                 return self._kept_prefixes[kept]
-        inputs = prefix_inputs(plan, ("input_ids", "attention_mask", "token_type_ids"))
+        inputs, offsets = self.prefix_batch(plan)
         with recording(recorders):
             output = self.model(**inputs, use_cache=True, logits_to_keep=1)
         cache = getattr(output, "past_key_values", None)
         if cache is None:  # BLIP-2 nests the language model's outputs
             cache = output.language_model_outputs.past_key_values
         if kept is not None:
-            self._kept_prefixes[kept] = cache
-        return cache
+            self._kept_prefixes[kept] = (cache, offsets)
+        return cache, offsets
+
+    def prefix_batch(self, plan: PrefixPlan) -> tuple[dict, torch.Tensor | None]:
+        """The prefix forward's inputs; positions of the suffix are the token indices."""
+        return prefix_inputs(plan, ("input_ids", "attention_mask", "token_type_ids")), None
 
     def suffix_logits(self, inputs: dict, answer: torch.Tensor) -> torch.Tensor:
         """(films, K, V) logits at each packed slot's answer position: the head runs there only."""
@@ -163,9 +168,11 @@ class DecoderOnlyAdapter(VLMAdapter):
         chosen = select_layers(self.num_layers, layers)
         extras = self.extra_recorders(self._prefix_rows(plan)) if with_maps else []
         with torch.inference_mode():
-            cache = self.prefix_cache(plan, extras)
+            cache, offsets = self.prefix_cache(plan, extras)
             packed = packed_suffixes(plan, int(self.tokenizer.pad_token_id), cache, self.device,
                                      with_token_types="token_type_ids" in plan.encoded.inputs)
+            if offsets is not None:  # e.g. Qwen2.5-VL: text after the image continues from the image's rotary extent
+                packed.inputs["position_ids"] = packed.inputs["position_ids"] + offsets.to(self.device)[:, None]
             recorders = []
             if with_maps:
                 modules = self.decoder_attention_modules()

@@ -5,7 +5,8 @@ with every one of its variants, and with cross-image batching several films shar
 ``SharedImageProcessor`` wraps a processor's image processor: it processes each distinct
 image object once and gathers the results back into the call's order. A call with one image
 per sample (``[a, b, a]`` or ``[[a], [b], [a]]``) is shared; anything else goes through
-unchanged.
+unchanged. Pixel values are one row per image, or (Qwen2-VL) every image's patches
+concatenated, split by ``image_grid_thw``; any other layout is not shared.
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ class SharedImageProcessor:
         self._inner = inner
 
     def __getattr__(self, name):
+        if name == "_inner":  # not yet set (copy and pickle build the object without __init__)
+            raise AttributeError(name)
         return getattr(self._inner, name)
+
+    @property
+    def inner(self):
+        return self._inner
 
     def __call__(self, images, *args, **kwargs):
         leaves = _one_per_sample(images)
@@ -50,7 +57,15 @@ class SharedImageProcessor:
         one = self._inner([[image] for image in distinct] if nested else distinct, *args, **kwargs)
         order = [first[id(leaf)] for leaf in leaves]
         gathered = {}
+        if "image_grid_thw" in one:  # Qwen2-VL style: every image's patches concatenated along dim 0
+            patches = one["image_grid_thw"].prod(-1).tolist()
+            pieces = torch.split(torch.as_tensor(one["pixel_values"]), patches)
+            gathered["pixel_values"] = torch.cat([pieces[index] for index in order])
+        elif "pixel_values" in one and len(one["pixel_values"]) != len(distinct):
+            return self._inner(images, *args, **kwargs)  # a layout not known here: no sharing rather than a wrong batch
         for key, value in one.items():
+            if key in gathered:
+                continue
             if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == len(distinct):
                 gathered[key] = value[torch.tensor(order)]
             elif isinstance(value, list) and len(value) == len(distinct):

@@ -23,13 +23,22 @@ MODEL_CLASSES = {
     "llava": "LlavaForConditionalGeneration",
     "blip2": "Blip2ForConditionalGeneration",
     "florence2": "Florence2ForConditionalGeneration",
+    "qwen2_5_vl": "Qwen2_5_VLForConditionalGeneration",
+    "idefics3": "Idefics3ForConditionalGeneration",
+    "hf": "AutoModelForImageTextToText",
 }
-_MODEL_TYPES = {"gemma3": "medgemma", "llava": "llava", "blip-2": "blip2", "florence2": "florence2"}
+_MODEL_TYPES = {"gemma3": "medgemma", "llava": "llava", "blip-2": "blip2", "florence2": "florence2", "qwen2_5_vl": "qwen2_5_vl",
+                "idefics3": "idefics3"}
+#: families served by the generic image-text-to-text adapter (processor and layout read from the checkpoint)
+GENERIC_FAMILIES = ("qwen2_5_vl", "idefics3", "hf")
+GENERIC_PREFIX = "hf:"
 DEFAULT_CHECKPOINTS = {
     "medgemma": "google/medgemma-4b-it",
     "llava": "llava-hf/llava-1.5-7b-hf",
     "blip2": "Salesforce/blip2-opt-2.7b",
     "florence2": "florence-community/Florence-2-base",
+    "qwen2_5_vl": "Qwen/Qwen2.5-VL-7B-Instruct",
+    "idefics3": "HuggingFaceTB/SmolVLM-Instruct",
 }
 QUANTIZATIONS = (None, "8bit", "4bit")
 
@@ -78,21 +87,59 @@ def model_argument(name: str, *, model_path: str | None = None, **load) -> tuple
     checkpoint folder (family read from its config; key ``family@folder``)."""
     if name in DEFAULT_CHECKPOINTS:
         return name, LoadSpec(family=name, path=model_path, **load)
+    if name.startswith(GENERIC_PREFIX):  # the generic adapter, whatever the architecture
+        target = name[len(GENERIC_PREFIX):]
+        if not target:
+            raise ConfigError("hf: needs a checkpoint folder or a hub id in the local cache, e.g. hf:/models/my-qwen-vl")
+        return f"hf@{Path(target).name}", LoadSpec(family="hf", path=target, **load)
     folder = Path(name)
     if folder.is_dir() and (folder / "config.json").is_file():
         family = family_of(folder, None)
         return f"{family}@{folder.name}", LoadSpec(family=family, path=name, **load)
-    raise ConfigError(f"{name!r} is neither a family ({', '.join(DEFAULT_CHECKPOINTS)}) nor a checkpoint folder")
+    raise ConfigError(f"{name!r} is neither a family ({', '.join(DEFAULT_CHECKPOINTS)}), hf:PATH, nor a checkpoint folder")
+
+
+def _image_text_to_text_types() -> set[str]:
+    from transformers.models.auto.modeling_auto import MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
+
+    return set(MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES)
 
 
 def family_of(folder: Path, requested: str | None) -> str:
+    """The family of a checkpoint folder: a dedicated one by ``model_type``, else the generic
+    adapter (``hf``) for any image-text-to-text architecture transformers knows."""
     model_type = json.loads((folder / "config.json").read_text()).get("model_type", "")
+    if requested == "hf":
+        if model_type not in _image_text_to_text_types():
+            raise ConfigError(f"{folder}: model_type {model_type!r} is not an image-text-to-text architecture of this transformers "
+                              "(AutoModelForImageTextToText cannot load it)")
+        return "hf"
     detected = _MODEL_TYPES.get(model_type)
+    if detected is None and model_type in _image_text_to_text_types():
+        detected = "hf"
     if requested and detected and requested != detected:
         raise ConfigError(f"{folder} holds a {model_type!r} model, not {requested!r}")
     if not (requested or detected):
-        raise ConfigError(f"{folder}: model_type {model_type!r} is not a supported family ({sorted(_MODEL_TYPES)})")
+        raise ConfigError(f"{folder}: model_type {model_type!r} is neither a supported family ({sorted(_MODEL_TYPES)}) nor an "
+                          "image-text-to-text architecture")
     return requested or detected
+
+
+def generic_gaps(folder: Path) -> list[str]:
+    """What a checkpoint folder lacks for the generic adapter, read from its files (no weights)."""
+    config = json.loads((folder / "config.json").read_text())
+    text = config.get("text_config") or {}
+    gaps = []
+    if not any(isinstance(owner.get(key), int) for owner in (config, text) for key in ("image_token_id", "image_token_index")):
+        gaps.append("an image token id (config.json: image_token_id / image_token_index)")
+    has_template = (folder / "chat_template.jinja").is_file() or (folder / "chat_template.json").is_file()
+    for name in ("processor_config.json", "tokenizer_config.json"):
+        path = folder / name
+        if path.is_file() and json.loads(path.read_text()).get("chat_template"):
+            has_template = True
+    if not has_template:
+        gaps.append("a chat template (chat_template.jinja / .json, or chat_template in processor_config.json / tokenizer_config.json)")
+    return gaps
 
 
 def _torch_dtype(spec: LoadSpec, device: str):
@@ -146,13 +193,20 @@ def load_adapter(spec: LoadSpec):
         raise WeightsUnavailable(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
     model_class = getattr(transformers, MODEL_CLASSES[family])
     common = dict(revision=spec.revision, local_files_only=True, trust_remote_code=spec.trust_remote_code)
+    if family in GENERIC_FAMILIES and (gaps := generic_gaps(folder)):
+        raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))
     model = model_class.from_pretrained(
         folder, dtype=dtype, use_safetensors=True, device_map=spec.device_map or (device if spec.quantization else None),
         quantization_config=quantization_config(spec.quantization, device, dtype), **common,
     )
     if spec.quantization is None and spec.device_map is None:
         model = model.to(device)
-    processor = transformers.AutoProcessor.from_pretrained(folder, **common)
+    if family in GENERIC_FAMILIES:
+        from vlmcore.models.processors import load_processor
+
+        processor = load_processor(folder, **common)
+    else:
+        processor = transformers.AutoProcessor.from_pretrained(folder, **common)
     fingerprint = model_fingerprint((folder / "config.json").read_text(), weights, str(dtype).removeprefix("torch."), spec.quantization)
     return ADAPTERS.get(family)(model, processor, name=str(spec.path or folder.name), fingerprint=fingerprint)
 
@@ -181,5 +235,7 @@ def preflight(spec: LoadSpec) -> None:
     if not any(folder.glob("*.safetensors")):
         raise ConfigError(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
     family = family_of(folder, spec.family)
+    if family in GENERIC_FAMILIES and (gaps := generic_gaps(folder)):
+        raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))
     if family == "medgemma" and spec.dtype == "float16":
         raise ConfigError(f"{folder} is a MedGemma (Gemma3) checkpoint: float16 overflows; use --dtype bfloat16 or float32")

@@ -155,7 +155,83 @@ def build_florence2(size: TinySize = TINY, seed: int = 0):
     return _seeded(Florence2ForConditionalGeneration, config, seed, size.init_std), processor
 
 
-TINY_BUILDERS = {"medgemma": build_medgemma, "llava": build_llava, "blip2": build_blip2, "florence2": build_florence2}
+def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0):
+    """Qwen2.5-VL: dynamic resolution (a film keeps its aspect, in multiples of patch x merge),
+    2x2 patch merge, windowed vision attention, 3-D rotary positions (mrope)."""
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+
+    from vlmcore.models.processors import assemble_processor
+
+    special = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>", "<|image_pad|>",
+               "<|video_pad|>", "<unk>"]
+    tokenizer = build_tokenizer(special, dict(eos_token="<|im_end|>", pad_token="<|endoftext|>", unk_token="<unk>"),
+                                {"image_token": "<|image_pad|>", "video_token": "<|video_pad|>"})
+    template = (
+        "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{% for item in message['content'] %}"
+        "{% if item['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>{% else %}{{ item['text'] }}{% endif %}"
+        "{% endfor %}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    merge = 2
+    factor = size.patch * merge
+    image_processor = Qwen2VLImageProcessorPil(patch_size=size.patch, temporal_patch_size=2, merge_size=merge,
+                                               min_pixels=4 * factor * factor, max_pixels=(2 * size.image) ** 2)
+    processor = assemble_processor(Qwen2_5_VLProcessor, image_processor=image_processor, tokenizer=tokenizer, chat_template=template)
+    ids = tokenizer.convert_tokens_to_ids
+    head_dim = size.hidden // size.heads
+    quarter = head_dim // 2 // 4  # mrope: temporal, height, width sections of the rotary half
+    config = Qwen2_5_VLConfig(
+        text_config=dict(vocab_size=len(tokenizer), hidden_size=size.hidden, intermediate_size=2 * size.hidden,
+                         num_hidden_layers=size.layers, num_attention_heads=size.heads, num_key_value_heads=size.kv_heads,
+                         max_position_embeddings=4096, pad_token_id=ids("<|endoftext|>"), bos_token_id=None,
+                         eos_token_id=ids("<|im_end|>"),
+                         rope_scaling={"type": "mrope", "mrope_section": [head_dim // 2 - 2 * (quarter + 1), quarter + 1, quarter + 1]}),
+        vision_config=dict(depth=max(2, size.vision_layers), hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden,
+                           num_heads=2, out_hidden_size=size.hidden, patch_size=size.patch, spatial_merge_size=merge,
+                           temporal_patch_size=2, window_size=2 * factor, fullatt_block_indexes=[max(2, size.vision_layers) - 1]),
+        image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"), vision_start_token_id=ids("<|vision_start|>"),
+        vision_end_token_id=ids("<|vision_end|>"), pad_token_id=ids("<|endoftext|>"), eos_token_id=ids("<|im_end|>"),
+    )
+    return _seeded(Qwen2_5_VLForConditionalGeneration, config, seed, size.init_std), processor
+
+
+def build_idefics3(size: TinySize = TINY, seed: int = 0):
+    """Idefics3 (SmolVLM): the film resized, cut into tiles of the encoder's size plus a global
+    view, each tile pixel-shuffled (scale 2) into ``(tile / patch / 2)^2`` tokens."""
+    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor
+    from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
+
+    tiles = [f"<row_{i + 1}_col_{j + 1}>" for i in range(6) for j in range(6)]
+    special = ["<|endoftext|>", "<|im_start|>", "<end_of_utterance>", "<fake_token_around_image>", "<global-img>", "<image>",
+               "<unk>"] + tiles
+    tokenizer = build_tokenizer(special, dict(bos_token="<|im_start|>", eos_token="<end_of_utterance>", pad_token="<|endoftext|>",
+                                              unk_token="<unk>"), {"image_token": "<image>"})
+    template = (
+        "<|im_start|>{% for message in messages %}{{ message['role'] | capitalize }}:{% for item in message['content'] %}"
+        "{% if item['type'] == 'image' %}<image>{% else %}{{ item['text'] }}{% endif %}{% endfor %}<end_of_utterance>\n"
+        "{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}"
+    )
+    scale = 2
+    tokens_per_tile = (size.image // size.patch // scale) ** 2
+    image_processor = Idefics3ImageProcessorPil(size={"longest_edge": 2 * size.image}, max_image_size={"longest_edge": size.image},
+                                                do_image_splitting=True)
+    processor = Idefics3Processor(image_processor=image_processor, tokenizer=tokenizer, image_seq_len=tokens_per_tile,
+                                  chat_template=template)
+    ids = tokenizer.convert_tokens_to_ids
+    config = Idefics3Config(
+        text_config=dict(model_type="llama", vocab_size=len(tokenizer), hidden_size=size.hidden, intermediate_size=2 * size.hidden,
+                         num_hidden_layers=size.layers, num_attention_heads=size.heads, num_key_value_heads=size.kv_heads,
+                         max_position_embeddings=4096, pad_token_id=ids("<|endoftext|>"), bos_token_id=ids("<|im_start|>"),
+                         eos_token_id=ids("<end_of_utterance>")),
+        vision_config=dict(hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden, num_hidden_layers=size.vision_layers,
+                           num_attention_heads=2, image_size=size.image, patch_size=size.patch),
+        image_token_id=ids("<image>"), scale_factor=scale, pad_token_id=ids("<|endoftext|>"),
+    )
+    return _seeded(Idefics3ForConditionalGeneration, config, seed, size.init_std), processor
+
+
+TINY_BUILDERS = {"medgemma": build_medgemma, "llava": build_llava, "blip2": build_blip2, "florence2": build_florence2,
+                 "qwen2_5_vl": build_qwen2_5_vl, "idefics3": build_idefics3}
 
 
 def build_tiny(family: str, size: TinySize = TINY, seed: int = 0):
