@@ -11,7 +11,7 @@ import pytest
 
 from vlmcore.cli import BUNDLED_DATASET
 
-REAL_FAMILIES = ("medgemma", "llava", "blip2", "florence2")
+REAL_FAMILIES = ("medgemma", "llava", "blip2", "florence2", "qwen2_5_vl", "idefics3")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ class Option:
 
 OPTIONS = (
     Option("--vlm-model", "MODEL", ",".join(REAL_FAMILIES),
-           "real models to benchmark, comma-separated families or checkpoint folders (tiny built-in models always run under -m smoke)"),
+           "real models to benchmark, comma-separated: families, checkpoint folders (family from config.json; any other "
+           "image-text-to-text architecture runs on the generic adapter) or hf:PATH (the generic adapter, forced) "
+           "(tiny built-in models always run under -m smoke)"),
     Option("--model-path", "DIR", None, "checkpoint folder (or hub id in the local HF cache) for a single --vlm-model family"),
     Option("--dataset", "FILE", str(BUNDLED_DATASET), "dataset file (seed CSV, VQA-RAD JSON or generic schema)"),
     Option("--image-root", "DIR", None, "folder the dataset's image paths are under (default: the dataset's folder)"),

@@ -47,6 +47,7 @@ class VlmcoreRun:
         self.cases: list = []
         self.flips: dict[tuple[str, str], dict] = {}
         self.overlays: dict[str, str] = {}
+        self._base_maps_shown: dict[str, list[str]] = {}  # model -> base cases whose map is drawn (report: maps on base questions)
         self.model_environment: dict[str, str] = {}
         self.events: list[str] = []  # degradations merged from workers (OOM splits)
         self._engines: dict[str, object] = {}
@@ -230,12 +231,21 @@ class VlmcoreRun:
 
     # -- results pushed by engines and fixtures --------------------------------------------
     def _add_group(self, evaluation) -> None:
-        from vlmcore.report.overlays import as_jpeg, comparison_png
+        from vlmcore.report.html import BASE_MAPS_PER_MODEL
+        from vlmcore.report.overlays import as_jpeg, comparison_png, overlay_png
 
         for row in evaluation.rows:
             self.rows[(row.model, row.case_id)] = row
         self._append_partial(evaluation.rows)
         base = evaluation.base
+        shown = self._base_maps_shown.setdefault(base.model, [])
+        base_map = evaluation.maps.get(base.case_id)
+        if base_map is not None and len(shown) < BASE_MAPS_PER_MODEL:
+            shown.append(base.case_id)
+            # every model's map is shown, flips or none: a new architecture's grid is seen on the film at once
+            png = overlay_png(evaluation.image, base_map.values, region=base.map_region or None,
+                              title=f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})")
+            self.overlays[f"{base.model}/{base.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
         for row in evaluation.rows:
             if row.relation == "invariant" and not row.consistent:
                 png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,

@@ -24,6 +24,8 @@ from vlmcore.report.verdict_section import gate_table, new_flips_table, random_w
 #: overlays embedded per model (the most confident flips); every overlay is also written to
 #: ``overlays/`` beside the page. With the row caps below, keeps the demo page under its 1 MB budget.
 OVERLAYS_PER_MODEL = 2
+#: base-question maps embedded per model (shown whether or not anything flipped)
+BASE_MAPS_PER_MODEL = 1
 #: rows listed per failure group and per flipped-pairs table; a longer list says how many it
 #: hides and where all of them are (summary.json, results.jsonl)
 ROWS_PER_GROUP = 20
@@ -129,10 +131,26 @@ def _flipped_pairs(report: RunReport, model: str) -> list[str]:
     return parts
 
 
+def _base_maps(report: RunReport, model: str) -> list[str]:
+    """A few base questions' maps on their films, for every model, flips or none."""
+    rows = sorted((r for r in report.rows if r.model == model and r.relation == "base" and f"{model}/{r.case_id}" in report.overlays),
+                  key=lambda r: r.case_id)[:BASE_MAPS_PER_MODEL]
+    if not rows:
+        return []
+    parts = [f"<h3>Maps on base questions ({len(rows)} shown)</h3>",
+             "<p class='note'>The answer-position map of a group's base question over its film (over the part the model saw); "
+             "title: group, answer, map method and grid.</p>"]
+    for row in rows:
+        caption = f"{row.group_id}: \u201c{row.question}\u201d answered {row.answer}; map {row.map_method} on {row.map_grid}"
+        parts.append(f"<figure>{image_tag(report.overlays[f'{model}/{row.case_id}'], row.case_id, 'image/jpeg')}"
+                     f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return parts
+
+
 def _model_detail(report: RunReport, model: str) -> list[str]:
     rows = [r for r in report.rows if r.model == model]
     return [f"<h2>{html.escape(model)}: detail</h2>", image_tag(plots.js_and_margin(rows), "JS and margin against flips")] \
-        + _flipped_pairs(report, model)
+        + _base_maps(report, model) + _flipped_pairs(report, model)
 
 
 def _flip_search(report: RunReport) -> list[str]:
