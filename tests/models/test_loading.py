@@ -9,7 +9,7 @@ from vlmcore.models.loading import LoadSpec, WeightsUnavailable, load_adapter, q
 from vlmcore.models.tiny import build_tiny
 
 
-@pytest.mark.parametrize("family", ["medgemma", "llava", "blip2", "florence2"])
+@pytest.mark.parametrize("family", ["medgemma", "llava", "blip2", "florence2", "qwen2_5_vl", "idefics3"])
 def test_saved_tiny_checkpoint_loads_offline_with_same_scores(family, tmp_path, adapters, requests_four):
     model, processor = build_tiny(family)
     model.save_pretrained(tmp_path, safe_serialization=True)
@@ -79,6 +79,47 @@ def test_medgemma_4b_config_on_meta_device_has_256_tokens_on_16x16():
     assert 3.8e9 < parameters < 4.6e9, parameters
 
 
+def test_qwen2_5_vl_7b_config_on_meta_device_and_its_grid_for_a_1024_film():
+    from transformers import Qwen2_5_VLForConditionalGeneration
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+
+    from vlmcore.models.generic import _decoder_layers, uses_mrope
+    from vlmcore.models.image_layout import merged_patch_layout
+    from vlmcore.models.real_configs import qwen2_5_vl_7b_config
+
+    config = qwen2_5_vl_7b_config()
+    with torch.device("meta"):
+        model = Qwen2_5_VLForConditionalGeneration(config)
+    assert len(_decoder_layers(model)) == 28 and uses_mrope(config)
+    parameters = sum(p.numel() for p in model.parameters())
+    assert 7.9e9 < parameters < 8.6e9, parameters
+    released = Qwen2VLImageProcessorPil(min_pixels=3136, max_pixels=12845056)  # Qwen2.5-VL-7B-Instruct's preprocessor settings
+    processed = released(images=[np.zeros((1024, 1024, 3), np.uint8)], return_tensors="pt")
+    assert merged_patch_layout(processed["image_grid_thw"][0], config.vision_config.spatial_merge_size).grid == (37, 37)
+    wide = released(images=[np.zeros((2544, 3056, 3), np.uint8)], return_tensors="pt")
+    assert merged_patch_layout(wide["image_grid_thw"][0], 2).grid == (91, 109)  # a MIMIC-sized film keeps its aspect
+
+
+def test_smolvlm_config_on_meta_device_and_its_tiles_for_a_1024_film():
+    from transformers import Idefics3ForConditionalGeneration
+    from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
+
+    from vlmcore.models.image_layout import tile_layout
+    from vlmcore.models.real_configs import smolvlm_instruct_config
+
+    config = smolvlm_instruct_config()
+    with torch.device("meta"):
+        model = Idefics3ForConditionalGeneration(config)
+    parameters = sum(p.numel() for p in model.parameters())
+    assert 2.0e9 < parameters < 2.5e9, parameters
+    tokens_per_tile = (config.vision_config.image_size // config.vision_config.patch_size // config.scale_factor) ** 2
+    assert tokens_per_tile == 81
+    processor = Idefics3ImageProcessorPil(size={"longest_edge": 4 * 384}, max_image_size={"longest_edge": 384})
+    processed = processor(images=[[np.zeros((1024, 1024, 3), np.uint8)]], return_row_col_info=True)
+    layout = tile_layout(processed["rows"][0][0], processed["cols"][0][0], tokens_per_tile)
+    assert layout.grid == (36, 36) and layout.tokens == 17 * 81
+
+
 @pytest.mark.parametrize("image_size,grid", [(336, (24, 24)), (518, (37, 37))])
 def test_llava_grids(image_size, grid):
     from vlmcore.models.llava import LlavaAdapter
@@ -139,3 +180,52 @@ def test_digest_memo_survives_a_half_written_file_and_writes_atomically(tmp_path
     first = fingerprint.file_digest(weights)
     assert first == __import__("hashlib").sha256(b"weights").hexdigest()
     assert fingerprint._read_memo() and not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.fixture(scope="module")
+def qwen_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("qwen") / "tiny-qwen"
+    model, processor = build_tiny("qwen2_5_vl")
+    model.save_pretrained(folder, safe_serialization=True)
+    processor.save_pretrained(folder)
+    return folder
+
+
+def test_hf_prefix_forces_the_generic_adapter_and_keeps_the_architecture_marker(qwen_folder):
+    from vlmcore.models.loading import model_argument
+
+    key, spec = model_argument(f"hf:{qwen_folder}", dtype="auto", quantization=None, device="cpu")
+    assert key == "hf@tiny-qwen" and spec.family == "qwen2_5_vl"
+    assert type(load_adapter(spec)).__name__ == "Qwen25VLAdapter"
+    assert model_argument(str(qwen_folder), dtype="auto", quantization=None, device="cpu")[0] == "qwen2_5_vl@tiny-qwen"
+    with pytest.raises(ConfigError, match="hf: needs a checkpoint folder"):
+        model_argument("hf:", dtype="auto", quantization=None, device="cpu")
+
+
+def test_a_folder_without_chat_template_or_image_token_is_a_usage_error_naming_both(qwen_folder, tmp_path):
+    import json
+    import shutil
+
+    from vlmcore.models.loading import preflight
+
+    broken = tmp_path / "broken"
+    shutil.copytree(qwen_folder, broken)
+    (broken / "chat_template.jinja").unlink()
+    config = json.loads((broken / "config.json").read_text())
+    config.pop("image_token_id", None)
+    config.get("text_config", {}).pop("image_token_id", None)
+    (broken / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ConfigError, match="lacks: an image token id .*; a chat template"):
+        preflight(LoadSpec(family="hf", path=str(broken), device="cpu"))
+
+
+def test_an_architecture_that_is_not_image_text_to_text_is_refused_by_name(tmp_path):
+    import json
+
+    from vlmcore.models.loading import family_of
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert"}))
+    with pytest.raises(ConfigError, match="'bert' is not an image-text-to-text architecture"):
+        family_of(tmp_path, "hf")
+    with pytest.raises(ConfigError, match="'bert' is neither a supported family"):
+        family_of(tmp_path, None)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.plugin.conftest import read_summary, run_suite, scripted_plugin
+from tests.plugin.conftest import read_results, read_summary, run_suite, scripted_plugin
 
 SELECTION = ["-m", "smoke", "-k", "tiny-medgemma and test_group_consistency"]
 
@@ -127,6 +127,33 @@ def test_real_checkpoint_folder_runs_under_its_family_marker(medgemma_checkpoint
     by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "--vlm-model", str(folder),
                           "--report-dir", str(tmp_path / "b"))
     by_folder.stdout.fnmatch_lines(["*medgemma@medgemma-candidate: NOT EVALUATED - only 6 clusters*"])
+
+
+@pytest.fixture(scope="session")
+def qwen_checkpoint_folder(tmp_path_factory):
+    """A saved tiny Qwen2.5-VL (session fixture: see ``medgemma_checkpoint_folder``)."""
+    from vlmcore.models.tiny import build_tiny
+
+    folder = tmp_path_factory.mktemp("checkpoint") / "tiny-qwen-vl"
+    model, processor = build_tiny("qwen2_5_vl")
+    model.save_pretrained(folder, safe_serialization=True)
+    processor.save_pretrained(folder)
+    return folder
+
+
+def test_saved_qwen_checkpoint_runs_offline_under_hf_prefix(qwen_checkpoint_folder, pytester, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    result = run_suite(pytester, "-m", "qwen2_5_vl", "-k", "test_group_accuracy or test_group_consistency", "--vlm-model",
+                       f"hf:{qwen_checkpoint_folder}", "--report-dir", str(tmp_path))
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) + outcomes.get("failed", 0) + outcomes.get("xfailed", 0) == 44 and "skipped" not in outcomes
+    summary = read_summary(tmp_path)
+    assert set(summary["models"]) == {"hf@tiny-qwen-vl"}
+    assert "fingerprint=" in summary["environment"]["models"]["hf@tiny-qwen-vl"]
+    rows = read_results(tmp_path)
+    assert rows and all(r["map_method"] == "sdpa-rows" and r["map_grid"] == [8, 8] and not r["map_fallback"] for r in rows)
+    # random weights on 6 films: a failed check or too few clusters, and the exit code says which
+    assert summary["verdict"] in ("FAIL", "NOT EVALUATED") and result.ret == {"FAIL": 1, "NOT EVALUATED": 10}[summary["verdict"]]
 
 
 def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):

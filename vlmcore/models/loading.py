@@ -91,7 +91,12 @@ def model_argument(name: str, *, model_path: str | None = None, **load) -> tuple
         target = name[len(GENERIC_PREFIX):]
         if not target:
             raise ConfigError("hf: needs a checkpoint folder or a hub id in the local cache, e.g. hf:/models/my-qwen-vl")
-        return f"hf@{Path(target).name}", LoadSpec(family="hf", path=target, **load)
+        folder = Path(target).expanduser()
+        family = "hf"
+        if (folder / "config.json").is_file():  # a named generic family keeps its marker (-m qwen2_5_vl)
+            named = _MODEL_TYPES.get(json.loads((folder / "config.json").read_text()).get("model_type", ""))
+            family = named if named in GENERIC_FAMILIES else "hf"
+        return f"hf@{folder.name}", LoadSpec(family=family, path=target, **load)
     folder = Path(name)
     if folder.is_dir() and (folder / "config.json").is_file():
         family = family_of(folder, None)
