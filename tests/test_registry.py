@@ -15,8 +15,11 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_every_registered_adapter_has_a_tiny_build_and_a_readme_row():
     readme = README.read_text()
+    from vlmcore.models.generic import HFImageTextAdapter
+
     for name in ADAPTERS.names():
-        assert name in TINY_BUILDERS, f"{name} has no tiny offline build"
+        # the generic adapter has no architecture of its own: it runs on the other families' tiny builds
+        assert name in TINY_BUILDERS or ADAPTERS.get(name) is HFImageTextAdapter, f"{name} has no tiny offline build"
         assert f"| `{name}` |" in readme, f"{name} has no row in the README's model table"
         assert issubclass(ADAPTERS.get(name), VLMAdapter)
 

@@ -218,3 +218,21 @@ def test_what_a_checkpoint_lacks_is_named(generic_twins):
 def test_generic_adapter_refuses_alternative_map_methods_by_name(adapters, non_square_requests):
     with pytest.raises(ConfigError, match="grad-cam and activation-norm"):
         adapters("qwen2_5_vl").attention_maps(non_square_requests("qwen2_5_vl")[:1], method="grad-cam")
+
+
+@pytest.mark.parametrize("family", NEW_FAMILIES)
+def test_score_matches_the_first_generation_step(family, adapters, non_square_requests):
+    """``generate`` derives its own positions (Qwen: 3-D, from the processor's grid); its first
+    step's p(yes) equals the score from the adapter's forward."""
+    adapter = adapters(family)
+    requests = non_square_requests(family)
+    encoded = adapter.encode(requests)
+    with torch.no_grad():
+        out = adapter.model.generate(**adapter.generation_inputs(encoded), max_new_tokens=1, do_sample=False,
+                                     output_logits=True, return_dict_in_generate=True)
+    for score, reference in zip(adapter.score_yes_no(requests), adapter.score_from_logits(out.logits[0])):
+        assert score.p_yes == pytest.approx(reference.p_yes, abs=1e-5)
+    generations = adapter.generate(requests, max_new_tokens=3)
+    first = adapter.tokenizer.batch_decode(out.sequences[:, encoded.input_ids.shape[1]:], skip_special_tokens=True)
+    for generation, token in zip(generations, first):
+        assert generation.answer in ("yes", "no", "uncertain") and generation.text.startswith(token.strip())

@@ -119,7 +119,7 @@ def compare(peer: dict, engine: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vlmcore.perf", description=__doc__)
-    parser.add_argument("--profile", default="tiny", help="tiny, medium, medgemma-4b, llava-7b (default: tiny)")
+    parser.add_argument("--profile", default="tiny", help="tiny, medium, medium-qwen2_5_vl, medgemma-4b, llava-7b, qwen2_5_vl-7b (default: tiny)")
     parser.add_argument("--worker", choices=PIPELINES, help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")

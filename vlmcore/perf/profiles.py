@@ -1,8 +1,8 @@
 """Workloads for the performance comparison.
 
 ``tiny`` is CI-sized; ``medium`` has 256 image tokens on a 16x16 grid so CPU timings mean
-something; ``medgemma-4b`` and ``llava-7b`` are real-size configurations with random weights
-(no download) for a GPU.
+something; ``medgemma-4b``, ``llava-7b`` and ``qwen2_5_vl-7b`` are real-size configurations
+with random weights (no download) for a GPU.
 """
 
 from __future__ import annotations
@@ -28,8 +28,12 @@ PROFILES = {
     "tiny": Profile("tiny", "llava", TinySize(), groups=2, variants_per_group=6, new_tokens=8),
     "medium": Profile("medium", "llava", TinySize(image=224, patch=14, hidden=256, layers=4, heads=8, kv_heads=8,
                                                   vision_hidden=128, vision_layers=2), groups=8, variants_per_group=6, new_tokens=64),
+    "medium-qwen2_5_vl": Profile("medium-qwen2_5_vl", "qwen2_5_vl", TinySize(image=224, patch=14, hidden=256, layers=4, heads=8, kv_heads=8,
+                                                                   vision_hidden=128, vision_layers=2),
+                                 groups=8, variants_per_group=6, new_tokens=64),
     "medgemma-4b": Profile("medgemma-4b", "medgemma", None, groups=10, variants_per_group=6, new_tokens=64, device="cuda"),
     "llava-7b": Profile("llava-7b", "llava", None, groups=10, variants_per_group=6, new_tokens=64, device="cuda"),
+    "qwen2_5_vl-7b": Profile("qwen2_5_vl-7b", "qwen2_5_vl", None, groups=10, variants_per_group=6, new_tokens=64, device="cuda"),
 }
 
 
@@ -80,6 +84,18 @@ def _real_size(profile: Profile):
         processor.full_image_sequence = processor.full_image_sequence.replace(
             processor.tokenizer.image_token * 16, processor.tokenizer.image_token * 256)
         model_class = Gemma3ForConditionalGeneration
+    elif profile.family == "qwen2_5_vl":
+        from transformers import Qwen2_5_VLForConditionalGeneration
+        from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+
+        config = real_configs.qwen2_5_vl_7b_config()
+        ids = processor.tokenizer.convert_tokens_to_ids
+        config.image_token_id, config.video_token_id = ids("<|image_pad|>"), ids("<|video_pad|>")
+        config.vision_start_token_id, config.vision_end_token_id = ids("<|vision_start|>"), ids("<|vision_end|>")
+        # the released checkpoint's settings: 1024 px films -> 74x74 patches -> 37x37 tokens
+        processor.image_processor = Qwen2VLImageProcessorPil(patch_size=14, temporal_patch_size=2, merge_size=2, min_pixels=3136,
+                                                             max_pixels=12845056)
+        model_class = Qwen2_5_VLForConditionalGeneration
     else:
         from transformers import LlavaForConditionalGeneration
         from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
