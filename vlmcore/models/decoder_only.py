@@ -39,18 +39,25 @@ class DecoderOnlyAdapter(VLMAdapter):
         """The family's processor call on RGB images and already-formatted prompts."""
 
     def encode(self, requests: list[Request]) -> Encoded:
+        batch = self.processed_batch(requests)
+        positions = image_positions_from_ids(batch["input_ids"], self.image_token_id, self.tokens_per_image, self.family)
+        return self.encoded(batch, positions)
+
+    def processed_batch(self, requests: list[Request]) -> dict:
+        """The processor's left-padded batch (image expansion spliced in once per film where exact)."""
         self.tokenizer.padding_side = "left"
         prompts = [self.prompt(request.question) for request in requests]
         batch = self._spliced_batch(requests, prompts)
-        if batch is None:
-            batch = dict(self.processor_call(self.films(requests), prompts))
+        return batch if batch is not None else dict(self.processor_call(self.films(requests), prompts))
+
+    def encoded(self, batch: dict, positions: torch.Tensor, layout=None) -> Encoded:
+        """The batch on the model's device, with position ids where the model takes them."""
         input_ids = batch["input_ids"]
-        positions = image_positions_from_ids(input_ids, self.image_token_id, self.tokens_per_image, self.family)
         if self.passes_position_ids:
             batch["position_ids"] = (batch["attention_mask"].long().cumsum(-1) - 1).clamp_min(0)
         inputs = {key: self._to_device(key, value) for key, value in batch.items()}
-        answer = torch.full((len(requests), 1), input_ids.shape[1] - 1, dtype=torch.long)
-        return Encoded(inputs=inputs, input_ids=input_ids, image_positions=positions, answer_index=answer)
+        answer = torch.full((input_ids.shape[0], 1), input_ids.shape[1] - 1, dtype=torch.long)
+        return Encoded(inputs=inputs, input_ids=input_ids, image_positions=positions, answer_index=answer, layout=layout)
 
     def _spliced_batch(self, requests: list[Request], prompts: list[str]) -> dict | None:
         """The processor's batch, with the image-token expansion tokenised once per film.

@@ -26,6 +26,7 @@ import torch
 
 from vlmcore.errors import CaptureError, ConfigError
 from vlmcore.models.base import Encoded, image_positions_from_ids
+from vlmcore.models.chat_prompt import ChatTemplatePrompt
 from vlmcore.models.decoder_only import DecoderOnlyAdapter
 from vlmcore.models.image_layout import ImageLayout, merged_patch_layout, square_layout, tile_layout
 from vlmcore.models.requests import Request
@@ -78,7 +79,7 @@ def _decoder_layers(model):
     return None
 
 
-class HFImageTextAdapter(DecoderOnlyAdapter):
+class HFImageTextAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
     family = "hf"
     map_method = "sdpa-rows"
 
@@ -105,14 +106,6 @@ class HFImageTextAdapter(DecoderOnlyAdapter):
         probe = Request.of(np.full((256, 256), 128, dtype=np.uint8), "Is there a pleural effusion?")
         return self.encode([probe]).layout.grid
 
-    def prompt(self, question: str) -> str:
-        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]}]
-        return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-
-    def processor_call(self, images: list, prompts: list[str]) -> dict:
-        return self.processor(images=[[image] for image in images], text=prompts, padding=True, return_tensors="pt",
-                              add_special_tokens=False)
-
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in _decoder_layers(self.model)]
 
@@ -135,20 +128,11 @@ class HFImageTextAdapter(DecoderOnlyAdapter):
         if len(shapes) > 1:
             raise CaptureError(f"{self.family}: films of shapes {sorted(shapes)} in one batch; their token counts may differ "
                                "(split the batch by film shape)")
-        self.tokenizer.padding_side = "left"
-        prompts = [self.prompt(request.question) for request in requests]
-        batch = self._spliced_batch(requests, prompts)
-        if batch is None:
-            batch = dict(self.processor_call(self.films(requests), prompts))
-        input_ids = batch["input_ids"]
+        batch = self.processed_batch(requests)
         layout = self.layout_of(batch)
-        positions = image_positions_from_ids(input_ids, self.image_token_id, layout.tokens, self.family)
-        if self.passes_position_ids:
-            batch["position_ids"] = (batch["attention_mask"].long().cumsum(-1) - 1).clamp_min(0)
+        positions = image_positions_from_ids(batch["input_ids"], self.image_token_id, layout.tokens, self.family)
         batch = {key: value for key, value in batch.items() if key not in ("rows", "cols")}
-        inputs = {key: self._to_device(key, value) for key, value in batch.items()}
-        answer = torch.full((len(requests), 1), input_ids.shape[1] - 1, dtype=torch.long)
-        return Encoded(inputs=inputs, input_ids=input_ids, image_positions=positions, answer_index=answer, layout=layout)
+        return self.encoded(batch, positions, layout)
 
     def layout_of(self, batch: dict) -> ImageLayout:
         """The film's token layout from the processor's outputs (every row holds the same film shape)."""

@@ -15,10 +15,11 @@ from math import isqrt
 import torch
 
 from vlmcore.errors import CaptureError, ConfigError
+from vlmcore.models.chat_prompt import ChatTemplatePrompt
 from vlmcore.models.decoder_only import DecoderOnlyAdapter
 
 
-class MedGemmaAdapter(DecoderOnlyAdapter):
+class MedGemmaAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
     family = "medgemma"
 
     def __init__(self, model, processor, **kwargs):
@@ -45,14 +46,6 @@ class MedGemmaAdapter(DecoderOnlyAdapter):
         if patches % side:
             raise CaptureError(f"medgemma: {patches}x{patches} patches do not pool evenly onto {side}x{side} tokens")
         return (side, side)
-
-    def prompt(self, question: str) -> str:
-        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]}]
-        return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-
-    def processor_call(self, images: list, prompts: list[str]) -> dict:
-        return self.processor(images=[[image] for image in images], text=prompts, padding=True, return_tensors="pt",
-                              add_special_tokens=False)
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in self.model.model.language_model.layers]
