@@ -9,8 +9,8 @@ with the model's own mask, keeping only the image-key columns.
 
 A matching mask function is registered under the same name. Without it transformers
 treats the implementation as "needs no mask" and silently drops Gemma3's bidirectional
-image mask (logits change). Ours is ``sdpa_mask`` with the causal skip disabled, so every
-layer receives an explicit mask we can read rows from.
+image mask (logits change). Ours is ``sdpa_mask`` with the causal skip disabled while a
+recorder is active, so every recorded layer receives an explicit mask we can read rows from.
 
 The vision tower calls the same interface; a recorder lists the decoder modules it wants,
 and every other module passes straight through.
@@ -134,9 +134,14 @@ def _capture_attention_forward(module, query, key, value, attention_mask, **kwar
 
 
 def _capture_mask(*args, **kwargs):
+    """SDPA's mask; explicit whenever a recorder is active (rows are read from it). With none
+    active (a prefix pass, an answers-only batch), a purely causal unpadded batch may skip the
+    mask as under plain SDPA (transformers itself never skips when the mask deviates from
+    causal, e.g. Gemma 3's bidirectional image block)."""
     from transformers.masking_utils import sdpa_mask
 
-    kwargs["allow_is_causal_skip"] = False
+    if _recorders():
+        kwargs["allow_is_causal_skip"] = False
     return sdpa_mask(*args, **kwargs)
 
 
