@@ -200,17 +200,7 @@ class HFImageTextAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
 
     # -- shared prefix --------------------------------------------------------------------------------
     def prefix_batch(self, plan: PrefixPlan) -> tuple[dict, torch.Tensor | None]:
-        inputs = plan.encoded.inputs
         prefix = prefix_inputs(plan, PER_TOKEN)
-        rows = torch.tensor(plan.films)
-        if "image_grid_thw" in inputs:  # one image per batch row, its patches concatenated along dim 0
-            grid = inputs["image_grid_thw"]
-            pieces = torch.split(inputs["pixel_values"], grid.prod(-1).tolist())
-            prefix["pixel_values"] = torch.cat([pieces[row] for row in plan.films])
-            prefix["image_grid_thw"] = grid[rows.to(grid.device)]
-        for key in ("pixel_attention_mask", "image_sizes"):
-            if key in inputs:
-                prefix[key] = inputs[key][rows.to(inputs[key].device)]
         if not self._mrope:
             return prefix, None
         positions, deltas = self.model.model.get_rope_index(

@@ -61,7 +61,17 @@ def prefix_inputs(plan: PrefixPlan, per_token_keys: tuple[str, ...]) -> dict:
     real = inputs["attention_mask"].bool()  # padding may sit anywhere (BLIP-2 pads between image and text)
     prefix = {key: torch.stack([inputs[key][row][real[row]][: plan.prefix_length] for row in plan.films])
               for key in per_token_keys if key in inputs}
-    prefix["pixel_values"] = inputs["pixel_values"][plan.films]
+    rows = torch.tensor(plan.films)
+    if "image_grid_thw" in inputs:  # Qwen2-VL style: one image per row, every image's patches concatenated along dim 0
+        grid = inputs["image_grid_thw"]
+        pieces = torch.split(inputs["pixel_values"], grid.prod(-1).tolist())
+        prefix["pixel_values"] = torch.cat([pieces[row] for row in plan.films])
+        prefix["image_grid_thw"] = grid[rows.to(grid.device)]
+    else:
+        prefix["pixel_values"] = inputs["pixel_values"][plan.films]
+    for key in ("pixel_attention_mask", "image_sizes"):  # per-row image extras (Idefics3 tiles)
+        if key in inputs:
+            prefix[key] = inputs[key][rows.to(inputs[key].device)]
     if "position_ids" in inputs:
         prefix["position_ids"] = torch.arange(plan.prefix_length, device=inputs["input_ids"].device)[None].expand(len(plan.films), -1)
     return prefix
