@@ -1,6 +1,6 @@
 """Per group: Hypothesis looks for a valid paraphrase that flips the answer and shrinks it.
 
-A flip found is a robustness finding (a diagnostic: xfail unless ``--case-checks gate``);
+A flip found is a robustness finding (a diagnostic: xfail unless ``--vlm-case-checks gate``);
 the minimal paraphrase is in the message and the report. The search is derandomized (the same examples every run, so the gate does not
 flicker), and a flip found is stored (reports/flip-store/, keyed by model fingerprint and
 group) and replayed first on the next run."""

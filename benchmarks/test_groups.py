@@ -2,7 +2,7 @@
 
 Diagnostics: they show *where* a model is brittle. A group that does not hold is reported
 as xfail with the measured value (and, with a baseline, whether it is new); the verdict
-comes from the model-level aggregates (test_model.py) or the gate. ``--case-checks gate``
+comes from the model-level aggregates (test_model.py) or the gate. ``--vlm-case-checks gate``
 makes every one of these gating ("no flip allowed")."""
 
 import numpy as np

@@ -2,7 +2,7 @@
 
 A fallback map is a broken measurement and always fails its case (unless the thresholds
 allow fallbacks). Inside-body and border are diagnostics (xfail when they do not hold);
-``--case-checks gate`` makes them gating."""
+``--vlm-case-checks gate`` makes them gating."""
 
 import pytest
 

@@ -3,7 +3,7 @@
 Each case is one check of ``vlmcore.verdict.first_run``: it fails only when the check's
 one-sided confidence bound (clustered by patient, familywise-corrected across all of the
 model's checks) rules out the threshold, and its message gives the value, the interval and
-the bound. With ``--baseline`` the gate decides the verdict and these read as xfail when
+the bound. With ``--vlm-baseline`` the gate decides the verdict and these read as xfail when
 they do not hold."""
 
 import pytest

@@ -68,5 +68,5 @@ def test_help_is_written_for_users(capsys):
         main(["--help"])
     text = capsys.readouterr().out
     assert done.value.code == 0
-    assert "pytest benchmarks -m medgemma" in text and "--baseline release" in text and "10 nothing evaluated" in text
+    assert "pytest benchmarks -m medgemma" in text and "--vlm-baseline release" in text and "10 nothing evaluated" in text
     assert "Subcommands stay thin" not in text  # not the developer docstring

@@ -70,5 +70,5 @@ def test_the_default_branch_saves_the_release_baseline_and_other_runs_gate_again
     assert uses["Restore the release baseline"].startswith("actions/cache/restore@")
     assert uses["Save the release baseline"].startswith("actions/cache/save@")
     script = next(step["run"] for step in steps if step.get("name") == "Benchmark")
-    assert "--save-baseline benchmarks/baselines/release" in script and "--baseline benchmarks/baselines/release" in script
+    assert "--vlm-save-baseline benchmarks/baselines/release" in script and "--vlm-baseline benchmarks/baselines/release" in script
     assert "--dist load " in script and "loadgroup" not in script  # every GPU serves the one model

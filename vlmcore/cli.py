@@ -76,10 +76,10 @@ class _Parser(argparse.ArgumentParser):
 USER_HELP = """Robustness benchmark for medical vision-language models on chest X-ray yes/no questions.
 
 The benchmark itself runs through pytest:
-  pytest benchmarks -m medgemma --vlm-model medgemma --model-path /models/medgemma-4b-it
+  pytest benchmarks -m medgemma --vlm-model medgemma --vlm-model-path /models/medgemma-4b-it
   pytest benchmarks -m smoke                 (the four tiny random-weight models: plumbing only, CPU, seconds)
   vlmcore demo                               (trained reference models on held-out phantoms, then the gate)
-  pytest benchmarks ... --save-baseline release   /   --baseline release   (gate a new checkpoint)
+  pytest benchmarks ... --vlm-save-baseline release   /   --vlm-baseline release   (gate a new checkpoint)
   vlmcore explain IMAGE "Is there a pleural effusion?" --model FOLDER   (one case: answer, maps, paraphrases)
   vlmcore margins RUN_DIR --models A,B        (gate margins that will not call a seed retrain a regression)
 Options: pytest --help, section "vlmcore robustness benchmark". Reports: reports/<run-id>/.

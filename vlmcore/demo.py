@@ -48,7 +48,7 @@ def run_demo(report_dir: Path, extra: list[str]) -> int:
         print(f"vlmcore demo: no reference models under {MODELS} (train them: python -m vlmcore.reference.train robust ...)")
         return 1
     code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
-                        "--dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--report-dir", str(report_dir),
+                        "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
                         "-o", "addopts=", "--tb=no", "-rN", *extra])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():

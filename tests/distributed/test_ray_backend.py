@@ -24,7 +24,7 @@ DATASET = DEFAULT_OUT / "dataset.csv"
 
 def _smoke(report_dir: Path, *extra: str) -> list[dict]:
     done = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", "tiny-llava", "-q", "-p", "no:cacheprovider",
-                           "--report-dir", str(report_dir), *extra], cwd=ROOT, capture_output=True, text=True,
+                           "--vlm-report-dir", str(report_dir), *extra], cwd=ROOT, capture_output=True, text=True,
                           env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=900)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     run = report_dir / (report_dir / "latest.txt").read_text().strip()

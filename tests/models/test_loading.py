@@ -50,7 +50,7 @@ def test_pickle_only_checkpoint_refused(tmp_path):
 def test_absent_weights_say_how_to_provide_them(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
-    with pytest.raises(WeightsUnavailable, match="--model-path"):
+    with pytest.raises(WeightsUnavailable, match="--vlm-model-path"):
         resolve_checkpoint(LoadSpec(family="medgemma"))
 
 

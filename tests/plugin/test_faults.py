@@ -29,9 +29,9 @@ def tmpfs(folder: Path, size: str, read_only: bool = False):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["-m", "medgemma", "--vlm-model", "medgemma", "--model-path", "/nonexistent"], "--model-path /nonexistent: no such folder"),
-    (["-m", "medgemma", "--vlm-model", "medgemma", "--dtype", "float16"], "MedGemma (Gemma3) must not run in float16"),
-    (["-m", "llava", "--vlm-model", "llava", "--quantization", "4bit", "--device", "cpu"], "--quantization 4bit needs CUDA"),
+    (["-m", "medgemma", "--vlm-model", "medgemma", "--vlm-model-path", "/nonexistent"], "--vlm-model-path /nonexistent: no such folder"),
+    (["-m", "medgemma", "--vlm-model", "medgemma", "--vlm-dtype", "float16"], "MedGemma (Gemma3) must not run in float16"),
+    (["-m", "llava", "--vlm-model", "llava", "--vlm-quantization", "4bit", "--vlm-device", "cpu"], "--vlm-quantization 4bit needs CUDA"),
 ], ids=["nonexistent-path", "medgemma-float16", "4bit-on-cpu"])
 def test_impossible_model_settings_are_usage_errors_before_any_load(pytester, args, message):
     result = run_suite(pytester, *args)
@@ -42,23 +42,23 @@ def test_impossible_model_settings_are_usage_errors_before_any_load(pytester, ar
 def test_a_quoted_boolean_threshold_is_a_usage_error(pytester, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[thresholds]\nallow_fallback_maps = "false"\n')
-    result = run_suite(pytester, *SELECTION, "--thresholds", str(bad))
+    result = run_suite(pytester, *SELECTION, "--vlm-thresholds", str(bad))
     assert result.ret == 4 and "allow_fallback_maps = 'false': must be true or false (unquoted)" in result.stderr.str()
 
 
 def test_a_report_dir_that_is_a_file_fails_at_start(pytester, tmp_path):
     blocker = tmp_path / "reports"
     blocker.write_text("not a folder")
-    result = run_suite(pytester, *SELECTION, "--report-dir", str(blocker))
-    assert result.ret == 4 and f"--report-dir {blocker}: not a writable folder" in result.stderr.str()
+    result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(blocker))
+    assert result.ret == 4 and f"--vlm-report-dir {blocker}: not a writable folder" in result.stderr.str()
 
 
 def test_a_read_only_or_full_report_dir_fails_at_start(pytester, tmp_path):
     with tmpfs(tmp_path / "ro", "4m", read_only=True) as folder:
-        result = run_suite(pytester, *SELECTION, "--report-dir", str(folder / "reports"))
+        result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(folder / "reports"))
         assert result.ret == 4 and "not a writable folder (Read-only file system)" in result.stderr.str()
     with tmpfs(tmp_path / "small", "1m") as folder:
-        result = run_suite(pytester, *SELECTION, "--report-dir", str(folder))
+        result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(folder))
         assert result.ret == 4 and "MB free, this run's report needs about" in result.stderr.str()
         assert [p.name for p in folder.iterdir()] == []  # the probe left nothing behind
 
@@ -83,7 +83,7 @@ def test_a_corrupt_result_cache_is_moved_aside_and_rebuilt(pytester, tmp_path):
     cache = tmp_path / "cache.sqlite"
     cache.write_bytes(b"this is not a database" * 100)
     plugin = scripted_plugin(pytester, "honest")
-    result = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "r"), "--result-cache", str(cache), plugin=plugin)
+    result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path / "r"), "--vlm-result-cache", str(cache), plugin=plugin)
     assert result.ret in (0, 1, 10) and "error" not in result.stdout.str().lower().split("vlmcore")[0]
     events = read_summary(tmp_path / "r")["environment"]["events"]
     assert any("was corrupt: moved aside to" in e for e in events)
@@ -96,12 +96,12 @@ def test_a_corrupt_result_cache_is_moved_aside_and_rebuilt(pytester, tmp_path):
 def test_a_malformed_cached_value_is_recomputed_not_dropped(pytester, tmp_path):
     cache = tmp_path / "cache.sqlite"
     plugin = scripted_plugin(pytester, "honest")
-    first = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "a"), "--result-cache", str(cache), plugin=plugin)
+    first = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path / "a"), "--vlm-result-cache", str(cache), plugin=plugin)
     groups = read_summary(tmp_path / "a")["models"]["tiny-medgemma"]["groups"]
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE results SET value = '{\"p_yes\": 0.5}' WHERE rowid = (SELECT MIN(rowid) FROM results)")
         db.execute("UPDATE results SET value = 'not json' WHERE rowid = (SELECT MAX(rowid) FROM results)")
-    again = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "b"), "--result-cache", str(cache), plugin=plugin)
+    again = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path / "b"), "--vlm-result-cache", str(cache), plugin=plugin)
     assert again.ret == first.ret
     summary = read_summary(tmp_path / "b")
     assert summary["models"]["tiny-medgemma"]["groups"] == groups
@@ -117,7 +117,7 @@ def test_a_model_that_fails_to_load_is_tried_once(pytester, tmp_path):
                     handle.write("load\\n")
                 raise RuntimeError("safetensors header is corrupt")
     '''))
-    result = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "r"), plugin="broken_model")
+    result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path / "r"), plugin="broken_model")
     outcomes = result.parseoutcomes()
     assert calls.read_text() == "load\n"
     assert outcomes.get("failed", 0) == 22 and result.ret == 10  # failed, and nothing evaluated: NOT EVALUATED
@@ -152,7 +152,7 @@ def test_a_worker_killed_mid_run_is_named_and_the_run_cannot_pass(pytester, tmp_
     few.write_text("[thresholds]\naccuracy = 0.0\nconsistency = 0.0\nfinding_consistency = 0.0\nstrategy_consistency = 0.0\n"
                    "image_reliance = 1.0\n[verdict]\nmin_clusters = 2\n")  # would PASS if nothing were lost
     result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and (test_model or test_group_consistency)", "-n", "2",
-                       "--thresholds", str(few), "--report-dir", str(tmp_path / "r"), plugin="kill_once")
+                       "--vlm-thresholds", str(few), "--vlm-report-dir", str(tmp_path / "r"), plugin="kill_once")
     assert (tmp_path / "killed").exists()  # the worker really was killed
     assert result.ret != 0
     summary = read_summary(tmp_path / "r")

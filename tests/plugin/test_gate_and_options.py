@@ -18,11 +18,11 @@ def _few_clusters_allowed(tmp_path):
 
 def test_saved_run_compared_with_itself_passes(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "honest")
-    few = ["--thresholds", str(_few_clusters_allowed(tmp_path))]
-    saved = run_suite(pytester, *SELECTION, *few, "--report-dir", str(tmp_path), "--save-baseline", "good", plugin=plugin)
+    few = ["--vlm-thresholds", str(_few_clusters_allowed(tmp_path))]
+    saved = run_suite(pytester, *SELECTION, *few, "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "good", plugin=plugin)
     assert saved.ret == 0, saved.stdout.str()[-2000:]
     assert (tmp_path / "baselines" / "good" / "results.jsonl").is_file()
-    again = run_suite(pytester, *SELECTION, *few, "--report-dir", str(tmp_path), "--baseline", "good", plugin=plugin)
+    again = run_suite(pytester, *SELECTION, *few, "--vlm-report-dir", str(tmp_path), "--vlm-baseline", "good", plugin=plugin)
     assert again.ret == 0, again.stdout.str()[-2000:]
     again.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> 1.000*", "*verdict: PASS*"])
 
@@ -33,12 +33,12 @@ def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp
     good = scripted_plugin(pytester, "honest")
     lenient = tmp_path / "lenient.toml"
     lenient.write_text("[thresholds]\naccuracy = 0.0\n")
-    first = run_suite(pytester, *SELECTION, "--thresholds", str(lenient), "--report-dir", str(tmp_path), "--save-baseline", "v1",
+    first = run_suite(pytester, *SELECTION, "--vlm-thresholds", str(lenient), "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "v1",
                       plugin=good)
     assert first.ret == 10
     first.stdout.fnmatch_lines(["*tiny-medgemma: NOT EVALUATED - only 6 clusters evaluated; a verdict needs at least 10*"])
     bad = scripted_plugin(pytester, "degraded")
-    result = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--baseline", "v1", plugin=bad)
+    result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-baseline", "v1", plugin=bad)
     assert result.ret == 10, result.stdout.str()[-2000:]
     result.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> *sign-flip p=*6 clusters*", "*only 6 clusters paired*"])
     gate = read_summary(tmp_path)["decision"]["gate"]
@@ -47,21 +47,21 @@ def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp
 
 
 def test_missing_baseline_fails_before_any_model_loads(pytester, tmp_path):
-    result = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--baseline", "nope")
+    result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-baseline", "nope")
     assert result.ret == 4  # usage error
-    result.stderr.fnmatch_lines(["*baseline 'nope'*does not exist*--save-baseline nope*"])
+    result.stderr.fnmatch_lines(["*baseline 'nope'*does not exist*--vlm-save-baseline nope*"])
 
 
 def test_bad_option_values_are_usage_errors_naming_the_option(pytester, tmp_path):
-    bad_dtype = run_suite(pytester, *SELECTION, "--dtype", "float8")
+    bad_dtype = run_suite(pytester, *SELECTION, "--vlm-dtype", "float8")
     assert bad_dtype.ret == 4
-    assert "--dtype" in bad_dtype.stderr.str()
-    missing = run_suite(pytester, *SELECTION, "--dataset", str(tmp_path / "absent.csv"))
+    assert "--vlm-dtype" in bad_dtype.stderr.str()
+    missing = run_suite(pytester, *SELECTION, "--vlm-dataset", str(tmp_path / "absent.csv"))
     assert missing.ret == 4
-    missing.stderr.fnmatch_lines(["*--dataset*absent.csv does not exist*"])
+    missing.stderr.fnmatch_lines(["*--vlm-dataset*absent.csv does not exist*"])
     typo = tmp_path / "typo.toml"
     typo.write_text("[thresholds]\nconsistensy = 0.5\n")
-    result = run_suite(pytester, *SELECTION, "--thresholds", str(typo))
+    result = run_suite(pytester, *SELECTION, "--vlm-thresholds", str(typo))
     assert result.ret == 4
     assert "unknown key 'consistensy' (did you mean 'consistency'?) in [thresholds]" in result.stderr.str()
 
@@ -75,29 +75,29 @@ def test_environment_variable_sets_an_option(pytester, tmp_path, monkeypatch):
 
 def test_help_lists_the_vlmcore_options(pytester):
     result = pytester.runpytest_subprocess("--help")
-    result.stdout.fnmatch_lines(["*vlmcore robustness benchmark*", "*--vlm-model=MODEL*", "*--baseline=NAME*", "*--quantization=MODE*"])
+    result.stdout.fnmatch_lines(["*vlmcore robustness benchmark*", "*--vlm-model=MODEL*", "*--vlm-baseline=NAME*", "*--vlm-quantization=MODE*"])
 
 
 def test_absent_real_weights_skip_with_a_reason(pytester, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
-    result = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "-rs", "--report-dir", str(tmp_path))
+    result = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "-rs", "--vlm-report-dir", str(tmp_path))
     result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*medgemma*not available offline*--model-path*"])
+    result.stdout.fnmatch_lines(["*medgemma*not available offline*--vlm-model-path*"])
     summary = json.loads((tmp_path / (tmp_path / "latest.txt").read_text().strip() / "summary.json").read_text())
     assert summary["cases"]["skipped"] == 1
 
 
 def test_progress_lines_show_under_default_capture_and_in_ci_unless_off(pytester, tmp_path, monkeypatch):
     """Default capture, not a terminal, CI set: the lines still reach the output (a CI log), via
-    pytest's terminal reporter; ``--progress off`` hides them."""
+    pytest's terminal reporter; ``--vlm-progress off`` hides them."""
     plugin = scripted_plugin(pytester, "honest")
     monkeypatch.setenv("CI", "true")
-    shown = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "a"), plugin=plugin).stdout.str()
+    shown = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path / "a"), plugin=plugin).stdout.str()
     lines = [line for line in shown.splitlines() if line.startswith("[vlmcore] ")]
     assert lines and lines[-1].startswith("[vlmcore] 22/22 cases (100%), 22 groups judged (") and "ETA 0s" in lines[-1]
     assert "groups/s" in lines[-1] and "\r" not in shown
-    quiet = run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path / "b"), "--progress", "off", plugin=plugin)
+    quiet = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path / "b"), "--vlm-progress", "off", plugin=plugin)
     assert "[vlmcore] " not in quiet.stdout.str()
 
 
@@ -117,15 +117,15 @@ def medgemma_checkpoint_folder(tmp_path_factory):
 
 def test_real_checkpoint_folder_runs_under_its_family_marker(medgemma_checkpoint_folder, pytester, tmp_path):
     folder = medgemma_checkpoint_folder
-    by_path = run_suite(pytester, "-m", "medgemma", "-k", "test_group_accuracy", "--vlm-model", "medgemma", "--model-path",
-                        str(folder), "--report-dir", str(tmp_path / "a"))
+    by_path = run_suite(pytester, "-m", "medgemma", "-k", "test_group_accuracy", "--vlm-model", "medgemma", "--vlm-model-path",
+                        str(folder), "--vlm-report-dir", str(tmp_path / "a"))
     outcomes = by_path.parseoutcomes()
     assert outcomes.get("passed", 0) + outcomes.get("failed", 0) + outcomes.get("xfailed", 0) == 22 and "skipped" not in outcomes
     summary = read_summary(tmp_path / "a")
     assert set(summary["models"]) == {"medgemma"}
     assert "fingerprint=" in summary["environment"]["models"]["medgemma"]
     by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "--vlm-model", str(folder),
-                          "--report-dir", str(tmp_path / "b"))
+                          "--vlm-report-dir", str(tmp_path / "b"))
     by_folder.stdout.fnmatch_lines(["*medgemma@medgemma-candidate: NOT EVALUATED - only 6 clusters*"])
 
 
@@ -144,7 +144,7 @@ def qwen_checkpoint_folder(tmp_path_factory):
 def test_saved_qwen_checkpoint_runs_offline_under_hf_prefix(qwen_checkpoint_folder, pytester, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     result = run_suite(pytester, "-m", "qwen2_5_vl", "-k", "test_group_accuracy or test_group_consistency", "--vlm-model",
-                       f"hf:{qwen_checkpoint_folder}", "--report-dir", str(tmp_path))
+                       f"hf:{qwen_checkpoint_folder}", "--vlm-report-dir", str(tmp_path))
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) + outcomes.get("failed", 0) + outcomes.get("xfailed", 0) == 44 and "skipped" not in outcomes
     summary = read_summary(tmp_path)
@@ -158,9 +158,9 @@ def test_saved_qwen_checkpoint_runs_offline_under_hf_prefix(qwen_checkpoint_fold
 
 def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "honest")
-    run_suite(pytester, *SELECTION, "--report-dir", str(tmp_path), "--save-baseline", "medgemma-only", plugin=plugin)
-    other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--report-dir", str(tmp_path),
-                      "--baseline", "medgemma-only")
+    run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "medgemma-only", plugin=plugin)
+    other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--vlm-report-dir", str(tmp_path),
+                      "--vlm-baseline", "medgemma-only")
     assert other.ret == 11
     other.stdout.fnmatch_lines(["*tiny-llava: COMPARISON IMPOSSIBLE - the baseline has no results for tiny-llava*"])
 
@@ -168,7 +168,7 @@ def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
 def test_all_skipped_run_is_not_evaluated_not_passed(pytester, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
-    result = run_suite(pytester, "-m", "llava", "-k", "test_group_accuracy", "--report-dir", str(tmp_path))
+    result = run_suite(pytester, "-m", "llava", "-k", "test_group_accuracy", "--vlm-report-dir", str(tmp_path))
     result.stdout.fnmatch_lines(["*verdict: NOT EVALUATED (exit code 10)*"])
     assert result.ret == 10
     assert read_summary(tmp_path)["verdict"] == "NOT EVALUATED"
@@ -194,6 +194,6 @@ def test_threshold_markers_override_the_toml_per_case(pytester, tmp_path):
         def test_typo(vlm_threshold, vlm_model):
             pass
     ''')
-    result = pytester.runpytest_subprocess("-m", "smoke", "-k", "tiny-medgemma", "-p", "no:cacheprovider", "--report-dir", str(tmp_path))
+    result = pytester.runpytest_subprocess("-m", "smoke", "-k", "tiny-medgemma", "-p", "no:cacheprovider", "--vlm-report-dir", str(tmp_path))
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*unknown keys*consistensy*"])

@@ -17,7 +17,7 @@ SELECTION = ["-m", "smoke", "-k", "tiny-medgemma and not flip_search"]
 
 def _command(report_dir, cache):
     return [sys.executable, "-m", "pytest", str(BENCHMARKS), *SELECTION, "-q", "-p", "no:cacheprovider", "-p", "scripted_slow",
-            "--report-dir", str(report_dir), "--result-cache", str(cache)]
+            "--vlm-report-dir", str(report_dir), "--vlm-result-cache", str(cache)]
 
 
 def _stored(cache) -> int:

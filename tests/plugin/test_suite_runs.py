@@ -21,7 +21,7 @@ def tiny_llava_run(tmp_path_factory):
 
     report_dir = pytester_dir / "reports"
     result = subprocess.run([sys.executable, "-m", "pytest", str(BENCHMARKS), "-m", "smoke", "-k", "tiny-llava", "-q",
-                             "-p", "no:cacheprovider", "--report-dir", str(report_dir)],
+                             "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir)],
                             capture_output=True, text=True, cwd=pytester_dir, timeout=600)
     assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
     return report_dir, result.stdout
@@ -67,12 +67,12 @@ def test_yes_always_model_fails_image_reliance(pytester, tmp_path):
 
     dataset = write_study(StudyModel().draw(np.random.default_rng(0)), tmp_path / "study")
     plugin = scripted_plugin(pytester, "yes-always")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--dataset", str(dataset),
-                       "--report-dir", str(tmp_path / "a"), plugin=plugin)
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--vlm-dataset", str(dataset),
+                       "--vlm-report-dir", str(tmp_path / "a"), plugin=plugin)
     result.assert_outcomes(failed=1)
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*FAIL tiny-medgemma image_reliance (model): 1.000, 95% CI*required <= 0.9 (100 clusters*"])
-    few = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--report-dir", str(tmp_path / "b"),
+    few = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--vlm-report-dir", str(tmp_path / "b"),
                     plugin=plugin)
     few.assert_outcomes(passed=1)
     assert few.ret == 1
@@ -81,7 +81,7 @@ def test_yes_always_model_fails_image_reliance(pytester, tmp_path):
 
 def test_image_dependent_model_passes_image_reliance(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "honest")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--report-dir", str(tmp_path), plugin=plugin)
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and image_reliance", "--vlm-report-dir", str(tmp_path), plugin=plugin)
     result.assert_outcomes(passed=1)
 
 
@@ -104,13 +104,13 @@ def _dataset_with_voice_in_two_groups(tmp_path):
 def test_strategy_flipper_fails_exactly_the_groups_with_that_strategy(pytester, tmp_path):
     dataset, voice_groups, all_groups = _dataset_with_voice_in_two_groups(tmp_path)
     plugin = scripted_plugin(pytester, "passive-flipper")
-    shown = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--dataset", str(dataset),
-                      "--report-dir", str(tmp_path / "r"), "-rx", plugin=plugin)
+    shown = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--vlm-dataset", str(dataset),
+                      "--vlm-report-dir", str(tmp_path / "r"), "-rx", plugin=plugin)
     xfailed = {line.split("tiny-medgemma-")[1].split("]")[0] for line in shown.outlines if line.startswith("XFAIL")}
     assert xfailed == voice_groups  # diagnostics: shown with the measured value, not gating
     shown.assert_outcomes(xfailed=2, passed=len(all_groups) - 2)
-    gating = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--dataset", str(dataset),
-                       "--report-dir", str(tmp_path / "g"), "--case-checks", "gate", plugin=plugin)
+    gating = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_group_consistency", "--vlm-dataset", str(dataset),
+                       "--vlm-report-dir", str(tmp_path / "g"), "--vlm-case-checks", "gate", plugin=plugin)
     failed = {line.split("tiny-medgemma-")[1].split("]")[0] for line in gating.outlines if line.startswith("FAILED")}
     assert failed == voice_groups and gating.ret == 1
     gating.assert_outcomes(failed=2, passed=len(all_groups) - 2)
@@ -119,8 +119,8 @@ def test_strategy_flipper_fails_exactly_the_groups_with_that_strategy(pytester, 
 def test_xdist_gives_the_same_summary_as_serial(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "passive-flipper")
     selection = ["-m", "smoke", "-k", "tiny-medgemma and not flip_search"]
-    serial = run_suite(pytester, *selection, "--report-dir", str(tmp_path / "serial"), plugin=plugin)
-    parallel = run_suite(pytester, *selection, "-n", "2", "--report-dir", str(tmp_path / "parallel"), plugin=plugin)
+    serial = run_suite(pytester, *selection, "--vlm-report-dir", str(tmp_path / "serial"), plugin=plugin)
+    parallel = run_suite(pytester, *selection, "-n", "2", "--vlm-report-dir", str(tmp_path / "parallel"), plugin=plugin)
     assert serial.ret == parallel.ret
     one, two = read_summary(tmp_path / "serial"), read_summary(tmp_path / "parallel")
     assert one["models"] == two["models"]

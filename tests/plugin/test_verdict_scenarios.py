@@ -52,14 +52,14 @@ class Study:
                    PYTHONPATH=os.pathsep.join([str(self.root / "plugin"), os.environ.get("PYTHONPATH", "")]))
         env.pop("CI", None)
         command = [sys.executable, "-m", "pytest", str(BENCHMARKS), "-p", "study_plugin", "-p", "no:cacheprovider", "-q",
-                   "--dataset", str(dataset or self.dataset), "--report-dir", str(report_dir or self.reports), *SELECTION, *args]
+                   "--vlm-dataset", str(dataset or self.dataset), "--vlm-report-dir", str(report_dir or self.reports), *SELECTION, *args]
         return subprocess.run(command, capture_output=True, text=True, env=env, cwd=self.root, timeout=300)
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     study = Study(tmp_path_factory.mktemp("study"))
-    study.first = study.pytest("--save-baseline", "release")
+    study.first = study.pytest("--vlm-save-baseline", "release")
     return study
 
 
@@ -79,7 +79,7 @@ def test_published_study_model_passes_its_first_run_and_is_saved(study):
 
 
 def test_same_model_against_its_baseline_exits_0(study):
-    again = study.pytest("--baseline", "release")
+    again = study.pytest("--vlm-baseline", "release")
     assert again.returncode == 0, again.stdout[-3000:]
     assert "ok tiny-medgemma: consistency 0.904 -> 0.904" in again.stdout
     assert "gate against baseline 'release'" in again.stdout
@@ -87,14 +87,14 @@ def test_same_model_against_its_baseline_exits_0(study):
 
 def test_three_flipping_groups_fixed_exits_0(study):
     better, fixed = fix_groups(study.run, np.random.default_rng(1), 3)
-    result = study.pytest("--baseline", "release", answers=study.answers("fixed", better))
+    result = study.pytest("--vlm-baseline", "release", answers=study.answers("fixed", better))
     assert result.returncode == 0, result.stdout[-3000:]
     assert f"consistency 0.904 -> {better.consistency():.3f}" in result.stdout and better.consistency() > study.run.consistency()
 
 
 def test_two_new_flips_in_15_consistent_groups_fail_with_those_groups_listed(study):
     worse, planted = plant_flips(study.run, np.random.default_rng(2), 15)
-    result = study.pytest("--baseline", "release", answers=study.answers("worse", worse))
+    result = study.pytest("--vlm-baseline", "release", answers=study.answers("worse", worse))
     assert result.returncode == 1, result.stdout[-3000:]
     assert "REGRESSION tiny-medgemma: consistency 0.904 -> 0.844" in result.stdout
     listed = {line.split()[3].rstrip(":") for line in result.stdout.splitlines() if line.startswith("  new flip ")}
@@ -109,10 +109,10 @@ def test_candidate_thresholds_cannot_loosen_the_baselines_gate(study, tmp_path):
     loose = tmp_path / "loose.toml"
     loose.write_text("[gate]\nconsistency_margin = 0.5\naccuracy_margin = 0.5\n")
     answers = study.answers("worse-loose", worse)
-    kept = study.pytest("--baseline", "release", "--thresholds", str(loose), answers=answers)
+    kept = study.pytest("--vlm-baseline", "release", "--vlm-thresholds", str(loose), answers=answers)
     assert kept.returncode == 1
     assert "asks for other gate settings, not used" in kept.stdout and "consistency_margin: 0.5 here, 0.02 in" in kept.stdout
-    overridden = study.pytest("--baseline", "release", "--thresholds", str(loose), "--gate-settings", "candidate", answers=answers)
+    overridden = study.pytest("--vlm-baseline", "release", "--vlm-thresholds", str(loose), "--vlm-gate-settings", "candidate", answers=answers)
     assert overridden.returncode == 0, overridden.stdout[-2000:]
     assert "gate settings OVERRIDDEN" in overridden.stdout
 
@@ -123,7 +123,7 @@ def test_truncated_baseline_is_a_comparison_impossible(study, tmp_path):
     rows = (truncated / "results.jsonl").read_text().splitlines()
     keep = {group_id(g) for g in range(10)}
     (truncated / "results.jsonl").write_text("\n".join(r for r in rows if json.loads(r)["group_id"] in keep) + "\n")
-    result = study.pytest("--baseline", str(truncated), report_dir=tmp_path / "reports")
+    result = study.pytest("--vlm-baseline", str(truncated), report_dir=tmp_path / "reports")
     assert result.returncode == 11, result.stdout[-3000:]
     assert "only 60 cases pair" in result.stdout and "10% of this run's 600" in result.stdout
     assert "verdict: COMPARISON IMPOSSIBLE (exit code 11)" in result.stdout
@@ -132,7 +132,7 @@ def test_truncated_baseline_is_a_comparison_impossible(study, tmp_path):
 @pytest.mark.parametrize("change, named", [("relabel", "expected 'yes' -> 'no'"), ("reword", "question 'Is there")])
 def test_changed_dataset_reusing_case_ids_is_a_comparison_impossible(study, tmp_path, change, named):
     dataset = write_study(study.run, tmp_path / change, relabel=change == "relabel", reword=change == "reword")
-    result = study.pytest("--baseline", str(study.reports / "baselines" / "release"), dataset=dataset,
+    result = study.pytest("--vlm-baseline", str(study.reports / "baselines" / "release"), dataset=dataset,
                           answers=dataset.parent / "answers.json", report_dir=tmp_path / "reports")
     assert result.returncode == 11, result.stdout[-3000:]
     assert "only 0 cases pair" in result.stdout and "600 shared ids changed content" in result.stdout
@@ -143,7 +143,7 @@ def test_nothing_evaluated_exits_non_zero_also_with_a_baseline_and_in_compare(st
     env_home = tmp_path / "hf"
     monkeypatch.setenv("HF_HOME", str(env_home))
     monkeypatch.setenv("HF_HUB_CACHE", str(env_home / "hub"))
-    absent = study.pytest("--baseline", str(study.reports / "baselines" / "release"), "-m", "medgemma", "-k", "test_accuracy",
+    absent = study.pytest("--vlm-baseline", str(study.reports / "baselines" / "release"), "-m", "medgemma", "-k", "test_accuracy",
                           report_dir=tmp_path / "reports")
     assert absent.returncode == 10, absent.stdout[-2000:]
     assert "verdict: NOT EVALUATED (exit code 10)" in absent.stdout

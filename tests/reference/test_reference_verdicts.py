@@ -26,8 +26,8 @@ def first_run(tmp_path_factory):
     # only the aggregate cases: the verdict reads every group's rows either way; maps and flip
     # searches are the demo's job
     command = [sys.executable, "-m", "pytest", str(BENCHMARKS), "-m", "not smoke", "-k", "test_model", "-q", "-p", "no:cacheprovider",
-               "-o", "addopts=", "--vlm-model", ",".join(str(f) for f in folders), "--dataset", str(TEST_SET),
-               "--report-dir", str(reports)]
+               "-o", "addopts=", "--vlm-model", ",".join(str(f) for f in folders), "--vlm-dataset", str(TEST_SET),
+               "--vlm-report-dir", str(reports)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     run_dir = reports / (reports / "latest.txt").read_text().strip()
     return done, run_dir, {f.name: model_key(f) for f in folders}

@@ -66,7 +66,7 @@ def test_gate_settings_stored_in_a_baseline_are_checked_too(tmp_path):
 def test_nan_alpha_is_a_usage_error_before_any_model_loads(pytester, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[gate]\nalpha = nan\n")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava", "--thresholds", str(bad))
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava", "--vlm-thresholds", str(bad))
     assert result.ret == 4
     assert "[gate] alpha = nan" in result.stderr.str() and "passed" not in result.stdout.str()
 

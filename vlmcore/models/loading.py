@@ -75,7 +75,7 @@ def resolve_checkpoint(spec: LoadSpec) -> Path:
     cached = try_to_load_from_cache(target, "config.json", revision=spec.revision)
     if not isinstance(cached, str):
         raise WeightsUnavailable(
-            f"weights for {target!r} are not available offline: pass --model-path /path/to/checkpoint, or download it "
+            f"weights for {target!r} are not available offline: pass --vlm-model-path /path/to/checkpoint, or download it "
             f"once elsewhere (hf download {target}) into the HF cache ({os.environ.get('HF_HOME', '~/.cache/huggingface')})"
         )
     return Path(cached).parent
@@ -228,14 +228,14 @@ def preflight(spec: LoadSpec) -> None:
     missing from the local cache raises ``WeightsUnavailable`` (its cases skip: NOT EVALUATED)."""
     target = spec.path or DEFAULT_CHECKPOINTS.get(spec.family or "", None)
     if target is not None and _looks_like_a_path(target) and not Path(target).expanduser().exists():
-        raise ConfigError(f"--model-path {target}: no such folder")
+        raise ConfigError(f"--vlm-model-path {target}: no such folder")
     if spec.family == "medgemma" and spec.dtype == "float16":
-        raise ConfigError("MedGemma (Gemma3) must not run in float16: activations overflow. Use --dtype bfloat16 (GPU) or float32.")
+        raise ConfigError("MedGemma (Gemma3) must not run in float16: activations overflow. Use --vlm-dtype bfloat16 (GPU) or float32.")
     if spec.dtype not in ("auto", "bfloat16", "float32", "float16"):
         raise ConfigError(f"dtype {spec.dtype!r}: expected auto, bfloat16, float32 or float16")
     device = _device(spec)
     if spec.quantization is not None and not device.startswith("cuda"):
-        raise ConfigError(f"--quantization {spec.quantization} needs CUDA (bitsandbytes); this run is on {device}")
+        raise ConfigError(f"--vlm-quantization {spec.quantization} needs CUDA (bitsandbytes); this run is on {device}")
     folder = resolve_checkpoint(spec)
     if not any(folder.glob("*.safetensors")):
         raise ConfigError(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
@@ -243,4 +243,4 @@ def preflight(spec: LoadSpec) -> None:
     if family in GENERIC_FAMILIES and (gaps := generic_gaps(folder)):
         raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))
     if family == "medgemma" and spec.dtype == "float16":
-        raise ConfigError(f"{folder} is a MedGemma (Gemma3) checkpoint: float16 overflows; use --dtype bfloat16 or float32")
+        raise ConfigError(f"{folder} is a MedGemma (Gemma3) checkpoint: float16 overflows; use --vlm-dtype bfloat16 or float32")

@@ -39,8 +39,9 @@ def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None) -> d
     env = dict(os.environ)
     if extra_path is not None:  # the reference commit's package shadows the installed one
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH", "")]))
-    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", SAME_WORK, "-q", "-p", "no:cacheprovider",
-               "--report-dir", str(report_dir)]
+    # the report folder through the environment: the reference tree's plugin predates the --vlm- prefix
+    env["VLMCORE_REPORT_DIR"] = str(report_dir)
+    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", SAME_WORK, "-q", "-p", "no:cacheprovider"]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started

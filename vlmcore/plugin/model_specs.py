@@ -28,7 +28,7 @@ def model_specs(options: RunOptions) -> list[ModelSpec]:
     specs = [ModelSpec(f"tiny-{family}", family, True) for family in REAL_FAMILIES]
     names = [name.strip() for name in options.vlm_model.split(",") if name.strip()]
     if options.model_path and len(names) != 1:
-        raise pytest.UsageError(f"--model-path needs exactly one --vlm-model family, got {names}")
+        raise pytest.UsageError(f"--vlm-model-path needs exactly one --vlm-model family, got {names}")
     for name in names:
         try:
             key, load = model_argument(name, model_path=options.model_path, revision=None, dtype=options.dtype,

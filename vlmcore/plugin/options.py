@@ -1,72 +1,160 @@
-"""The ``vlmcore`` option group. Each option has an ini key and an environment variable;
-precedence is command line > environment > ini > default."""
+"""The ``vlmcore`` option group: every option is ``--vlm-*``.
+
+The plugin is loaded through ``pytest11`` in every pytest run of an environment where vlmcore
+is installed, so its options share a namespace with every other project's conftest: an
+unprefixed ``--device`` would break a repository that declares its own (``ValueError: option
+dest 'device' already used``). pytest-benchmark prefixes ``--benchmark-*`` for the same reason.
+
+Each option has a typed parse function (a bad value is a usage error naming the option), its
+default in the help, an environment variable ``VLMCORE_<NAME>`` (the flag without ``--vlm-``)
+and an ini key ``vlm_<name>`` (the flag's dest). Precedence: command line > environment > ini
+> default. The values are read into one ``RunOptions`` record.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
 from vlmcore.cli import BUNDLED_DATASET
 
 REAL_FAMILIES = ("medgemma", "llava", "blip2", "florence2", "qwen2_5_vl", "idefics3")
+PREFIX = "--vlm-"
+
+
+# -- typed parse functions: each raises ArgumentTypeError with a sentence naming what is allowed --------
+def choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise argparse.ArgumentTypeError(f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    parse.__name__ = "one of " + ", ".join(allowed)  # argparse names the type in some messages
+    return parse
+
+
+def device(value: str) -> str:
+    """``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise argparse.ArgumentTypeError(f"{value!r} is not auto, cpu, cuda or cuda:N")
+
+
+def existing_file(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{value} does not exist (or is not a file)")
+    return path
+
+
+def existing_folder(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is not a folder")
+    return path
+
+
+def text(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
+
+
+def model_names(value: str) -> tuple[str, ...]:
+    """Comma-separated model names: families, checkpoint folders or ``hf:PATH``."""
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    if not names:
+        raise argparse.ArgumentTypeError(f"{value!r} names no model (comma-separated families, folders or hf:PATH)")
+    return names
+
+
+def result_cache(value: str) -> Path | str:
+    return "off" if value == "off" else Path(text(value)).expanduser()
+
+
+def backend(value: str) -> tuple[str, str | None]:
+    from vlmcore.distributed.ray_backend import parse_backend
+    from vlmcore.errors import ConfigError
+
+    try:
+        return parse_backend(value)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error).split(": ", 1)[-1]) from None
 
 
 @dataclass(frozen=True)
 class Option:
-    flag: str
+    name: str  # the flag without "--vlm-": "dataset" -> --vlm-dataset, VLMCORE_DATASET, ini vlm_dataset
     metavar: str
     default: str | None
     help: str
-    choices: tuple[str, ...] | None = None
+    parse: Callable[[str], Any] = text
+
+    @property
+    def flag(self) -> str:
+        return PREFIX + self.name
 
     @property
     def dest(self) -> str:
-        return self.flag.lstrip("-").replace("-", "_")
+        return "vlm_" + self.name.replace("-", "_")
 
     @property
     def env(self) -> str:
-        return "VLMCORE_" + self.dest.upper().removeprefix("VLM_")
+        return "VLMCORE_" + self.name.replace("-", "_").upper()
+
+    def parsed(self, value: str, source: str):
+        """``value`` (from the environment or the ini file) through the parse function; a bad
+        one is a usage error naming where it came from."""
+        try:
+            return self.parse(value)
+        except argparse.ArgumentTypeError as error:
+            raise pytest.UsageError(f"{source}: {error}") from None
 
 
 OPTIONS = (
-    Option("--vlm-model", "MODEL", ",".join(REAL_FAMILIES),
+    Option("model", "MODEL", ",".join(REAL_FAMILIES),
            "real models to benchmark, comma-separated: families, checkpoint folders (family from config.json; any other "
            "image-text-to-text architecture runs on the generic adapter) or hf:PATH (the generic adapter, forced) "
-           "(tiny built-in models always run under -m smoke)"),
-    Option("--model-path", "DIR", None, "checkpoint folder (or hub id in the local HF cache) for a single --vlm-model family"),
-    Option("--dataset", "FILE", str(BUNDLED_DATASET), "dataset file (seed CSV, VQA-RAD JSON or generic schema)"),
-    Option("--image-root", "DIR", None, "folder the dataset's image paths are under (default: the dataset's folder)"),
-    Option("--thresholds", "TOML", None, "thresholds file (default: benchmarks/thresholds.toml)"),
-    Option("--report-dir", "DIR", "reports", "where reports go: DIR/<run-id>/"),
-    Option("--baseline", "NAME", None, "compare with a saved run and fail on a significant regression"),
-    Option("--save-baseline", "NAME", None, "save this run as baseline NAME"),
-    Option("--case-checks", "MODE", "report",
+           "(tiny built-in models always run under -m smoke)", model_names),
+    Option("model-path", "DIR", None, "checkpoint folder (or hub id in the local HF cache) for a single --vlm-model family"),
+    Option("dataset", "FILE", str(BUNDLED_DATASET), "dataset file (seed CSV, VQA-RAD JSON or generic schema)", existing_file),
+    Option("image-root", "DIR", None, "folder the dataset's image paths are under (default: the dataset's folder)",
+           existing_folder),
+    Option("thresholds", "TOML", None, "thresholds file (default: benchmarks/thresholds.toml)"),
+    Option("report-dir", "DIR", "reports", "where reports go: DIR/<run-id>/", lambda value: Path(text(value)).expanduser()),
+    Option("baseline", "NAME", None, "compare with a saved run and fail on a significant regression"),
+    Option("save-baseline", "NAME", None, "save this run as baseline NAME"),
+    Option("case-checks", "MODE", "report",
            "per-group and per-case checks: report (shown as xfail with the measured value; the verdict comes from "
-           "the aggregates or the gate) or gate (any failure fails the run: 'no flip allowed')", ("report", "gate")),
-    Option("--gate-settings", "FROM", "baseline",
+           "the aggregates or the gate) or gate (any failure fails the run: 'no flip allowed')", choice("report", "gate")),
+    Option("gate-settings", "FROM", "baseline",
            "gate margins / alpha / rates: baseline (those saved with the baseline) or candidate (this run's thresholds "
-           "file; shown in the report as an override)", ("baseline", "candidate")),
-    Option("--result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)"),
-    Option("--progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain lines, so CI logs show them "
-           "too): auto and on show them, off hides them",
-           ("auto", "on", "off")),
-    Option("--device", "DEVICE", "auto", "auto, cpu, cuda or cuda:N", ("auto", "cpu", "cuda") + tuple(f"cuda:{i}" for i in range(16))),
-    Option("--dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",
-           ("auto", "bfloat16", "float32", "float16")),
-    Option("--quantization", "MODE", "none", "none, 8bit or 4bit (bitsandbytes, CUDA only)", ("none", "8bit", "4bit")),
-    Option("--vlm-backend", "WHERE", "local", "local (this process / xdist worker) or ray[:ADDRESS]: evaluate on a Ray cluster, "
-           "one model replica per GPU, into the result store the cases then read (pip install -e '.[distributed]')"),
+           "file; shown in the report as an override)", choice("baseline", "candidate")),
+    Option("result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)",
+           result_cache),
+    Option("progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain "
+           "lines, so CI logs show them too): auto and on show them, off hides them", choice("auto", "on", "off")),
+    Option("device", "DEVICE", "auto", "auto, cpu, cuda or cuda:N", device),
+    Option("dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",
+           choice("auto", "bfloat16", "float32", "float16")),
+    Option("quantization", "MODE", "none", "none, 8bit or 4bit (bitsandbytes, CUDA only)", choice("none", "8bit", "4bit")),
+    Option("backend", "WHERE", "local", "local (this process / xdist worker) or ray[:ADDRESS]: evaluate on a Ray cluster, "
+           "one model replica per GPU, into the result store the cases then read (pip install -e '.[distributed]')", backend),
 )
+BY_NAME = {option.name: option for option in OPTIONS}
 
 
 def add_options(parser) -> None:
+    """Declare the group on pytest's parser (``pytest --help``, section "vlmcore robustness benchmark")."""
     group = parser.getgroup("vlmcore", "vlmcore robustness benchmark")
     for option in OPTIONS:
         shown = f" (default: {option.default})" if option.default else ""
-        group.addoption(option.flag, dest=option.dest, metavar=option.metavar, default=None, choices=option.choices,
+        group.addoption(option.flag, dest=option.dest, metavar=option.metavar, default=None, type=option.parse,
                         help=f"{option.help}{shown}; env {option.env}, ini {option.dest}")
         parser.addini(option.dest, f"{option.help} (see {option.flag})", default=None)
 
@@ -76,13 +164,17 @@ def explicitly_configured(config) -> bool:
     return any(config.getoption(o.dest) is not None or os.environ.get(o.env) for o in OPTIONS)
 
 
-def resolve(config, option: Option) -> str | None:
+def resolve(config, name: str):
+    """One option's parsed value: command line > environment > ini > default."""
+    option = BY_NAME[name]
     value = config.getoption(option.dest)
-    if value is None:
-        value = os.environ.get(option.env) or config.getini(option.dest) or option.default
-    if value is not None and option.choices and value not in option.choices:
-        raise pytest.UsageError(f"{option.flag} / {option.env}: {value!r} is not one of {', '.join(option.choices[:5])}")
-    return value
+    if value is not None:
+        return value  # parsed by argparse
+    if os.environ.get(option.env):
+        return option.parsed(os.environ[option.env], f"{option.env} (environment, for {option.flag})")
+    if config.getini(option.dest):
+        return option.parsed(config.getini(option.dest), f"ini {option.dest} (for {option.flag})")
+    return None if option.default is None else option.parsed(option.default, f"{option.flag} default")
 
 
 @dataclass(frozen=True)
@@ -105,28 +197,20 @@ class RunOptions:
     backend: str = "local"
     backend_address: str | None = None
 
+    @property
+    def models(self) -> tuple[str, ...]:
+        return model_names(self.vlm_model)
+
 
 def read_options(config) -> RunOptions:
-    values = {option.dest: resolve(config, option) for option in OPTIONS}
-    dataset = Path(values["dataset"])
-    if not dataset.is_file():
-        raise pytest.UsageError(f"--dataset: {dataset} does not exist")
-    image_root = Path(values["image_root"]) if values["image_root"] else None
-    if image_root is not None and not image_root.is_dir():
-        raise pytest.UsageError(f"--image-root: {image_root} is not a folder")
-    quantization = None if values["quantization"] in (None, "none") else values["quantization"]
-    report_dir = Path(values["report_dir"])
-    cache = values["result_cache"]
-    result_cache = None if cache == "off" else Path(cache) if cache else report_dir / "result-cache.sqlite"
-    from vlmcore.distributed.ray_backend import parse_backend
-    from vlmcore.errors import ConfigError
-
-    try:
-        backend, address = parse_backend(values["vlm_backend"] or "local")
-    except ConfigError as error:
-        raise pytest.UsageError(str(error)) from None
-    if backend == "ray" and result_cache is None:
-        raise pytest.UsageError("--vlm-backend ray writes results to the result store: --result-cache off cannot be used with it")
-    return RunOptions(values["vlm_model"], values["model_path"], dataset, image_root, values["thresholds"], report_dir,
-                      values["baseline"], values["save_baseline"], values["device"], values["dtype"], quantization,
-                      result_cache, values["progress"], values["case_checks"], values["gate_settings"], backend, address)
+    values = {option.name: resolve(config, option.name) for option in OPTIONS}
+    report_dir = values["report-dir"]
+    cache = values["result-cache"]
+    result_cache_path = None if cache == "off" else cache if cache else report_dir / "result-cache.sqlite"
+    backend_name, address = values["backend"]
+    if backend_name == "ray" and result_cache_path is None:
+        raise pytest.UsageError("--vlm-backend ray writes results to the result store: --vlm-result-cache off cannot be used with it")
+    quantization = None if values["quantization"] == "none" else values["quantization"]
+    return RunOptions(",".join(values["model"]), values["model-path"], values["dataset"], values["image-root"], values["thresholds"],
+                      report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
+                      result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address)

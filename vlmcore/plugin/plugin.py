@@ -63,9 +63,9 @@ def _register_progress(config) -> None:
     Registered at session start: pytest's terminal reporter does not exist yet in ``pytest_configure``."""
     if hasattr(config, "workerinput") or config.pluginmanager.has_plugin("vlmcore-progress"):
         return
-    from vlmcore.plugin.options import OPTIONS, resolve
+    from vlmcore.plugin.options import resolve
 
-    mode = resolve(config, next(o for o in OPTIONS if o.flag == "--progress"))
+    mode = resolve(config, "progress")
     terminal = config.pluginmanager.getplugin("terminalreporter")
     if mode == "off" or terminal is None:
         return

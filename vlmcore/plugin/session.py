@@ -71,10 +71,10 @@ class VlmcoreRun:
             probe.unlink()
             free = shutil.disk_usage(folder).free
         except OSError as error:
-            raise pytest.UsageError(f"vlmcore: --report-dir {folder}: not a writable folder ({error.strerror or error})") from None
+            raise pytest.UsageError(f"vlmcore: --vlm-report-dir {folder}: not a writable folder ({error.strerror or error})") from None
         needed = 10_000_000 + 8_000 * len(self.dataset.cases) * max(1, len(self.models))
         if free < needed:
-            raise pytest.UsageError(f"vlmcore: --report-dir {folder}: {free / 1e6:.1f} MB free, this run's report needs about "
+            raise pytest.UsageError(f"vlmcore: --vlm-report-dir {folder}: {free / 1e6:.1f} MB free, this run's report needs about "
                                     f"{needed / 1e6:.0f} MB")
 
     @property
@@ -91,7 +91,7 @@ class VlmcoreRun:
 
     @property
     def gate_settings(self):
-        """The baseline's stored settings, unless ``--gate-settings candidate`` says otherwise."""
+        """The baseline's stored settings, unless ``--vlm-gate-settings candidate`` says otherwise."""
         if self.baseline is None or self.options.gate_settings == "candidate":
             return self.thresholds.gate
         return self.baseline.manifest.gate
@@ -100,7 +100,7 @@ class VlmcoreRun:
     def expect(self, ok: bool, message: str, *, level: str) -> None:
         """Fail, or report as xfail with the measured value, by the check's level.
 
-        ``level="case"``: per-group / per-case diagnostics, gating only with ``--case-checks gate``.
+        ``level="case"``: per-group / per-case diagnostics, gating only with ``--vlm-case-checks gate``.
         ``level="aggregate"``: the first-run checks; with a baseline the gate decides instead.
         """
         if ok:
@@ -108,7 +108,7 @@ class VlmcoreRun:
         gating = self.options.case_checks == "gate" if level == "case" else self.baseline is None
         if gating:
             pytest.fail(message, pytrace=False)
-        why = "diagnostic, not gating (--case-checks gate makes it gating)" if level == "case" else \
+        why = "diagnostic, not gating (--vlm-case-checks gate makes it gating)" if level == "case" else \
             f"the gate against baseline {self.options.baseline!r} decides the verdict"
         # pytrace=False: the message is the report; formatting a traceback per xfailed case was
         # ~20 ms each (pytest parses the test's source), a tenth of the smoke run
@@ -401,7 +401,7 @@ class VlmcoreRun:
         notes = ()
         differences = self.thresholds.gate.differences(self.baseline.manifest.gate)
         if differences and self.options.gate_settings == "candidate":
-            notes = ("gate settings OVERRIDDEN with this run's thresholds file (--gate-settings candidate): " + "; ".join(differences),)
+            notes = ("gate settings OVERRIDDEN with this run's thresholds file (--vlm-gate-settings candidate): " + "; ".join(differences),)
         elif differences:
             notes = ("this run's thresholds file asks for other gate settings, not used (the baseline's are): " + "; ".join(differences),)
         fingerprint = manifest.dataset_fingerprint

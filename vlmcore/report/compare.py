@@ -1,6 +1,6 @@
 """Two runs side by side (old vs new checkpoint, or MedGemma vs LLaVA), with the gate's verdict:
 the first run is the baseline, its stored gate settings apply, and the decision comes from the
-same functions as ``pytest benchmarks --baseline`` (same exit codes). The side-by-side tables are
+same functions as ``pytest benchmarks --vlm-baseline`` (same exit codes). The side-by-side tables are
 the comparison view's, computed from the rows of the models compared."""
 
 from __future__ import annotations

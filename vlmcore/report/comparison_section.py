@@ -68,5 +68,5 @@ def comparison_tables(rows: list[VariantRow]) -> list[Table]:
         tables.append(Table("Paired tests on shared cases", ("models", "rate", "first", "second", "difference", "p (two-sided sign-flip)",
                                                              "clusters", "paired cases"), tuple(paired_rows),
                             "Exact sign-flip test on per-patient differences; not corrected for the number of tests shown: "
-                            "for a ship decision use the gate (vlmcore compare / --baseline)." + hidden))
+                            "for a ship decision use the gate (vlmcore compare / --vlm-baseline)." + hidden))
     return tables

@@ -88,7 +88,7 @@ def _failures(report: RunReport) -> list[str]:
         return ["<h2>Checks that did not hold</h2><p>None.</p>"]
     parts = [f"<h2>Checks that did not hold ({sum(len(g.cases) for g in groups)})</h2>",
              "<p class='note'>Gating: counts toward the verdict. Diagnostic: shows where the model is brittle (pytest xfail); "
-             "<code>--case-checks gate</code> makes these gating. Click a line for every case.</p>"]
+             "<code>--vlm-case-checks gate</code> makes these gating. Click a line for every case.</p>"]
     for group in groups:
         kind = "gating" if group.gating else "diagnostic"
         rows = "".join(f"<tr class='failure-row'><td>{html.escape(c.subject)}</td><td>{html.escape(c.message[:160])}</td></tr>"

@@ -64,7 +64,7 @@ def read_run(folder: Path, name: str | None = None) -> SavedRun:
 def load_baseline(report_dir: Path, name: str) -> SavedRun:
     folder = baseline_dir(report_dir, name)
     if not (folder / "results.jsonl").is_file():
-        raise ConfigError(f"baseline {name!r}: {folder / 'results.jsonl'} does not exist (save one with --save-baseline {name})")
+        raise ConfigError(f"baseline {name!r}: {folder / 'results.jsonl'} does not exist (save one with --vlm-save-baseline {name})")
     saved = read_run(folder, name)
     if not saved.rows:
         raise ConfigError(f"baseline {name!r}: {folder / 'results.jsonl'} holds no rows (the run it was saved from evaluated nothing)")

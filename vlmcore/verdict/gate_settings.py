@@ -4,7 +4,7 @@ a saved baseline), because alpha = nan or 0, or a margin of 1.0, would switch th
 without a word.
 
 A baseline stores the settings it was saved with and the gate uses those: a candidate's
-own thresholds file cannot loosen the gate that judges it (``--gate-settings candidate``
+own thresholds file cannot loosen the gate that judges it (``--vlm-gate-settings candidate``
 overrides, visibly).
 """
 
