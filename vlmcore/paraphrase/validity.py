@@ -1,17 +1,21 @@
 """``check_paraphrase``: is a candidate really the same question as the base?
 
-By alignment, not by blacklist (``alignment.read``): both sides are read into meaning units,
-and the candidate is
+By structure, not by blacklist: both sides are read into bound mentions (``alignment``: each
+finding with its side, location, size, time and change, kind, count, negation and certainty;
+the relations between findings: and / or / with / without / but not, and ordered
+comparisons), and the candidate is
 
-- **invalid** when a unit it understands changed: negation, the sides named, the finding,
-  the anatomical location (lobe, zone, apex / base, central / peripheral), size or severity,
-  a count, or normality (asking whether the organ is "normal / clear / intact / fully
-  expanded" inverts a presence question);
-- **unverified** when a content word on either side is not accounted for (a finding the
-  lexicon does not know, a qualifier it has no rule for): the verdict names the words and is
-  *not* valid; datasets, generation and the flip search use valid candidates only;
-- **valid** when every unit matches and every other word is a frame word a strategy uses to
-  ask (equivalent count words, e.g. "several" / "multiple", are the same unit).
+- **invalid** when a unit it understands changed, or the same words are bound to another
+  finding: a negation, a side, the finding, a location (lobe, zone, apex / base, central /
+  peripheral), size or severity, time or change ("acute" / "healed", "new" / "any",
+  "improved" / "worsened", "tension"), a count, the relation (with / without, and / or,
+  which side is larger), or normality (asking whether the organ is "normal / clear / intact /
+  fully expanded" inverts a presence question);
+- **unverified** when words the lexicon does not know remain (on one side, or on both but
+  bound differently): the verdict names them and is *not* valid; datasets, generation and
+  the flip search use valid candidates only;
+- **valid** when the two structures are equal and every other word is a frame word a
+  strategy uses to ask ("is there", "can ... be seen", "does the image contain").
 
 With ``embeddings=True`` a candidate that passes must also be close in meaning by
 sentence-embedding cosine similarity (>= 0.5) when a local sentence-embedding model is
@@ -24,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vlmcore.paraphrase.alignment import read
+from vlmcore.paraphrase.alignment import difference, meaning_of
 
 @dataclass(frozen=True)
 class Verdict:
@@ -56,35 +60,22 @@ def check_paraphrase(base: str, candidate: str, *, embeddings: bool = False) -> 
     return Verdict(True, verdict.reason + f"; embedding similarity {score:.2f}")
 
 
-def _unverified(words: list[str]) -> Verdict:
-    return Verdict(False, f"unverified: words not accounted for: {', '.join(words)}", "unverified", tuple(words))
-
-
-def _changed(name: str, before: set, after: set, b_unknown: set, c_unknown: set) -> Verdict | None:
-    """A unit that differs is a meaning change, unless one side names nothing for it while
-    holding words we do not understand (they may say it differently): then it is unverified."""
-    if before == after:
-        return None
-    unknown = (not before and b_unknown) or (not after and c_unknown)
-    if unknown:
-        return _unverified(sorted(b_unknown ^ c_unknown) or sorted(b_unknown | c_unknown))
-    return Verdict(False, f"changes {name} ({sorted(before)} -> {sorted(after)})", "invalid")
+def _unverified(words: list[str], detail: str = "") -> Verdict:
+    reason = f"unverified: words not accounted for: {', '.join(words)}" + (f" ({detail})" if detail else "")
+    return Verdict(False, reason, "unverified", tuple(words))
 
 
 @lru_cache(maxsize=65536)  # pure in its two strings; the flip search asks the same pairs for every film
 def _check_rules(base: str, candidate: str) -> Verdict:
-    b, c = read(base), read(candidate)
-    if b.negations % 2 != c.negations % 2:
-        return Verdict(False, "changes negation", "invalid")
-    b_unknown, c_unknown = set(b.unknown) - set(c.unknown), set(c.unknown) - set(b.unknown)
-    for name, before, after in (("laterality", b.sides, c.sides), ("the finding", b.findings, c.findings),
-                                ("the location", b.locations, c.locations), ("size or severity", b.sizes, c.sizes),
-                                ("a quantifier", b.counts, c.counts),
-                                ("polarity (asks whether it is normal / clear / intact instead)", b.normality, c.normality)):
-        verdict = _changed(name, before, after, b_unknown, c_unknown)
-        if verdict is not None:
-            return verdict
-    unknown = sorted(b_unknown | c_unknown)
-    if unknown:
-        return _unverified(unknown)
-    return Verdict(True, "every word aligned: same negation, laterality, finding, location, size, count and polarity", "valid")
+    b, c = meaning_of(base), meaning_of(candidate)
+    found = difference(b, c)
+    if found is None:
+        return Verdict(True, "same structure: every finding with the same negation, laterality, location, size, time, "
+                             "kind, count and polarity, joined and compared the same way", "valid")
+    extra = sorted(b.words ^ c.words)
+    if not found.unit:
+        words = extra or sorted(b.words | c.words)
+        return _unverified(words, "" if extra else "bound to different findings on the two sides")
+    if found.explainable and extra:
+        return _unverified(extra, f"they may say {found.unit} another way")
+    return Verdict(False, f"changes {found.unit}" + (f" ({found.detail})" if found.detail else ""), "invalid")

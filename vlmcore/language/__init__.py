@@ -1,0 +1,7 @@
+"""Radiology language read into bound findings: one model of a finding mention, shared by the
+paraphrase check and the answer reader."""
+
+from vlmcore.language.mention import Comparison, Mention, Statement
+from vlmcore.language.reading import read_statement
+
+__all__ = ["Comparison", "Mention", "Statement", "read_statement"]

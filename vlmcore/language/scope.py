@@ -1,0 +1,182 @@
+"""Where a cue or a predicate applies: the coordinated group of findings beside it.
+
+Findings joined by commas, "and", "or", "nor" form one group ("no focal consolidation,
+pleural effusion, or pneumothorax"); a cue reaches one group, never across a clause, so
+"cardiomegaly without pulmonary edema" negates the edema only. Pre cues ("no", "possible")
+reach forward, post cues ("is not seen", "cannot be excluded") backward, and "not" / modal
+hedges reach forward unless a verb comes first ("the heart does not appear enlarged": back to
+the heart). After NegEx / ConText (Chapman et al. 2001; 2009), with scope by phrase structure
+rather than by a word window.
+"""
+
+from __future__ import annotations
+
+from vlmcore.language import lexicon as lx
+from vlmcore.language.reading import Draft, Reading
+
+_MODIFIERS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "NORMAL", "ABNORMAL", "QUAL", "CMP"})
+_JOINERS = frozenset({",", "and", "or", "nor", "and/or", "both", "either", "neither", "/"})
+_CUES = frozenset({"NEG", "NEG_AUTO", "NEG_POST", "HEDGE", "HEDGE_AUTO", "HEDGE_POST", "HEDGE_BOTH", "PSEUDO"})
+
+
+def groups(reading: Reading, clause: int) -> list[tuple[list[Draft], bool]]:
+    """The clause's coordinated groups, in order, each with whether "or" joined it."""
+    result: list[tuple[list[Draft], bool]] = []
+    for draft in reading.heads_in(clause):
+        if result:
+            group, alternative = result[-1]
+            between = reading.chunks[group[-1].last + 1:draft.first]
+            if all(c.kind in ("PUNCT", "CONJ", "DET", "NEG") and c.words[0] in _JOINERS | {"a", "an", "the", "any"}
+                   and c.value not in ("with",) for c in between):
+                group.append(draft)
+                result[-1] = (group, alternative or any(c.value == "or" for c in between))
+                continue
+        result.append(([draft], False))
+    return result
+
+
+def _before(found: list[tuple[list[Draft], bool]], index: int) -> list[Draft]:
+    candidates = [g for g, _ in found if g[-1].last < index]
+    return candidates[-1] if candidates else []
+
+
+def _after(found: list[tuple[list[Draft], bool]], index: int) -> list[Draft]:
+    return next((g for g, _ in found if g[0].first > index), [])
+
+
+def bind_predicates(reading: Reading, clause: int) -> None:
+    """Modifiers written apart from any noun phrase bind to the nearest group in their clause
+    (before it if any: "the effusion has resolved"; else after it: "interval resolution of the
+    effusion")."""
+    start, end = reading.clauses[clause]
+    found = groups(reading, clause)
+    if not found:
+        _region_statement(reading, clause)
+        return
+    for i in range(start, end):
+        c = reading.chunks[i]
+        if i in reading.used or c.kind not in _MODIFIERS:
+            continue
+        target = _before(found, i) or _after(found, i)
+        for draft in target:
+            if c.kind == "CMP":  # "is the pneumothorax larger?": a change over time
+                draft.time.add("increased" if c.value == "larger" else "decreased")
+            else:
+                draft.bind(c)
+        reading.used.add(i)
+
+
+def _region_statement(reading: Reading, clause: int) -> None:
+    """"Is the lung base normal?": a normality predicate on a place that names no structure."""
+    start, end = reading.clauses[clause]
+    chunks = reading.chunks
+    states = [i for i in range(start, end) if chunks[i].kind in ("NORMAL", "ABNORMAL") and i not in reading.used]
+    places = [i for i in range(start, end) if chunks[i].kind in ("SIDE", "LOC") and i not in reading.used]
+    if not states or not places:
+        return
+    draft = Draft("structure:region", min(places + states), max(places + states), clause)
+    for i in places + states:
+        draft.bind(chunks[i])
+    reading.used.update(places + states)
+    reading.drafts.append(draft)
+
+
+def _blocked(reading: Reading, i: int, draft: Draft) -> bool:
+    """A verb between an undirected cue and the finding after it ("the heart does *not* appear ...")."""
+    return any(c.kind == "VERB" for c in reading.chunks[i + 1:draft.first])
+
+
+def _targets(reading: Reading, found, i: int, end: int) -> list[Draft]:
+    kind = reading.chunks[i].kind
+    before, after = _before(found, i), _after(found, i)
+    if kind in ("NEG_POST", "HEDGE_POST"):
+        return before
+    if reading.chunks[i].words == ("absent",):  # "a mass absent in the hilum", "is absent"; rarely "absent markings"
+        return before or after
+    if kind == "HEDGE_BOTH":
+        return ([before[-1]] if before else []) + (after[:1])
+    if kind in ("NEG_AUTO", "HEDGE_AUTO"):
+        if after and not _blocked(reading, i, after[0]):
+            return after
+        return before or after
+    if after:
+        return after
+    rest = reading.chunks[i + 1:end]
+    return before if all(c.kind in ("PUNCT", "FRAME", "VERB", "ANSWER") for c in rest) else []
+
+
+def _qualified(reading: Reading, i: int, draft: Draft) -> bool:
+    """"no significant / definite / large X": a smaller or doubtful X is left open."""
+    for c in reading.chunks[i + 1:draft.last + 1]:
+        if c.kind in ("FINDING", "STRUCT"):
+            return False
+        if c.kind == "QUAL" or (c.kind == "SIZE" and c.words[0] in lx.QUALIFIERS):
+            return True
+    return False
+
+
+def apply_cues(reading: Reading, clause: int) -> None:
+    start, end = reading.clauses[clause]
+    found = groups(reading, clause)
+    for i in range(start, end):
+        c = reading.chunks[i]
+        if c.kind not in _CUES or i in reading.used:
+            continue
+        targets = _targets(reading, found, i, end)
+        if not targets and c.kind.startswith("HEDGE"):
+            reading.hedges.append((c.start, c.end))
+        for draft in targets:
+            if c.kind == "PSEUDO":
+                draft.time.add("stable")
+            elif c.kind.startswith("HEDGE"):
+                draft.uncertain, draft.cue = True, "hedge"
+            else:
+                draft.negated = True
+                if draft.first > i and _qualified(reading, i, draft):
+                    draft.uncertain, draft.cue = True, "qualified-negation"
+                elif draft.cue == "presence":
+                    draft.cue = "negation"
+    for alternative_group in (g for g, alternative in found if alternative):
+        if not any(d.negated for d in alternative_group):
+            reading.alternatives.append(alternative_group)
+    for draft in reading.heads_in(clause):
+        after = reading.chunks[draft.last + 1] if draft.last + 1 < len(reading.chunks) else None
+        if after is not None and after.kind == "PUNCT" and after.value in (":", "|"):
+            draft.label = True
+        if "resolved" in draft.time and draft.cue == "presence":
+            draft.cue = "resolved"
+
+
+def resolve_structures(reading: Reading) -> None:
+    """A structure's predicate names a finding ("heart ... enlarged"); "fluid" is an effusion in
+    the pleural space; a bare structure only lends its side and location to the finding nearby."""
+    for draft in [d for d in reading.drafts if not d.dropped and d.is_structure]:
+        name = draft.finding.split(":", 1)[1]
+        named = lx.STRUCTURE_PREDICATES.get(name, {})
+        hits = sorted(named[w] for w in draft.predicates if w in named)
+        if hits:
+            draft.finding = hits[0]
+            draft.size -= {"enlarged", "large", "thickened", "increased"}
+            draft.time -= {"increased"}
+            if "borderline" in draft.predicates:
+                draft.uncertain, draft.cue = True, "hedge"
+        elif draft.state == "present" and not draft.size and draft.role == "stated" and not draft.time:
+            draft.dropped = True
+            _lend_place(reading, draft)
+    for draft in reading.drafts:
+        if draft.finding == "fluid" and "pleura" in draft.location:
+            draft.finding = "pleural_effusion"
+
+
+def _lend_place(reading: Reading, structure: Draft) -> None:
+    others = [d for d in reading.drafts if d.clause == structure.clause and not d.dropped and not d.is_structure]
+    if not others:
+        return
+    nearest = min(others, key=lambda d: min(abs(d.first - structure.last), abs(structure.first - d.last)))
+    if not nearest.side:
+        nearest.side |= structure.side
+    name = structure.finding.split(":", 1)[1]
+    if name in lx.STRUCTURE_LOCATIONS:
+        nearest.location.add(lx.STRUCTURE_LOCATIONS[name])
+    nearest.location |= structure.location
+    nearest.qualifiers |= structure.qualifiers
