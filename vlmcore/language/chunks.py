@@ -69,6 +69,7 @@ def _entries() -> list[tuple[str, str, str]]:
     entries += [(p, "HEDGE_POST", p) for p in lx.HEDGE_POST] + [(p, "HEDGE_BOTH", p) for p in lx.HEDGE_BOTH]
     entries += [(p, "NEG", p) for p in lx.NEGATION_PRE] + [(p, "NEG_POST", p) for p in lx.NEGATION_POST]
     entries += [(p, "NEG_AUTO", p) for p in lx.NEGATION_AUTO] + [(p, "PSEUDO", p) for p in lx.PSEUDO_NEGATION]
+    entries += [(p, "HYPO", p) for p in lx.HYPOTHETICAL] + [(p, "CARRY", p) for p in lx.CARRY]
     entries += [("no longer", "TIME", "resolved"), ("yes", "ANSWER", "yes")] + [(p, "FRAME", p) for p in lx.BINARY]
     return entries
 

@@ -113,6 +113,23 @@ def _adjacent(reading: Reading, a: int, b: int) -> bool:
     return all(reading.chunks[i].kind in ("VERB", "DET", "FRAME") for i in range(a + 1, b))
 
 
+def _residual(reading: Reading, clause: int) -> None:
+    """"…has almost completely resolved; *a trace remains*": an amount that stays, with no finding
+    named, is what is left of the finding before it."""
+    start, end = reading.clauses[clause]
+    chunks = reading.chunks
+    if reading.heads_in(clause):
+        return
+    sizes = [i for i in range(start, end) if chunks[i].kind == "SIZE" and i not in reading.used]
+    stays = [i for i in range(start, end) if chunks[i].kind == "TIME" and chunks[i].value == "persistent"
+             and i not in reading.used]
+    source = _source_before(reading, start)
+    if sizes and stays and source is not None:
+        copy = _copy(source, reading, sizes + stays, clause, source.role)
+        copy.side, copy.time = set(source.side), {"persistent"}
+        copy.size = {chunks[i].value for i in sizes}
+
+
 def elliptical_phrases(reading: Reading, clause: int) -> None:
     """"but not on the right", "and on the left", "or on the right", "not the left": a copy of the
     finding they refer back to, with the side or location they name."""
@@ -132,3 +149,4 @@ def elliptical_phrases(reading: Reading, clause: int) -> None:
             if opener.kind == "CONJ" and opener.value == "or":
                 reading.alternatives.append([source, copy])
         i = run[-1] + 1
+    _residual(reading, clause)

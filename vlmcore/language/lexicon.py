@@ -167,7 +167,7 @@ SIZES: dict[str, str] = {
     "significant": "significant", "subtle": "subtle", "focal": "focal", "diffuse": "diffuse", "localized": "focal",
     "localised": "focal", "enlarged": "enlarged", "enlargement": "enlarged", "widened": "widened", "wide": "widened",
     "widening": "widened", "flat": "flattened", "flattened": "flattened", "flattening": "flattened", "patchy": "patchy",
-    "thickened": "thickened", "thickening": "thickened", "dense": "dense", "larger than normal": "enlarged",
+    "thickened": "thickened", "thickening": "thickened", "dense": "dense", "borderline": "borderline", "larger than normal": "enlarged",
     "bigger than normal": "enlarged", "wider than normal": "widened", "smaller than normal": "small",
     "larger than usual": "enlarged", "abnormally large": "enlarged", "abnormally wide": "widened", "layering": "layering", "hazy": "hazy",
 }
@@ -194,6 +194,8 @@ TIME: dict[str, str] = {
     "bigger": "increased", "decreased": "decreased", "decreasing": "decreased", "decrease": "decreased",
     "smaller": "decreased", "reduced": "decreased", "getting smaller": "decreased",
     "recurrent": "recurrent", "recurrence": "recurrent", "recurred": "recurrent",
+    "history of": "history", "past history of": "history", "prior history of": "history", "h/o": "history",
+    "known history of": "history",
 }
 #: time classes that say the finding is gone now
 ABSENT_NOW = frozenset({"resolved"})
@@ -221,8 +223,7 @@ NEGATION_POST = ("ruled out", "excluded", "none", "negative", "is gone")
 NEGATION_AUTO = ("not", "absent", "cannot see", "can not see", "do not see", "does not show", "did not see")
 #: words after "no" that leave a smaller or doubtful finding open ("no significant effusion")
 QUALIFIERS = frozenset({"significant", "definite", "definitive", "obvious", "convincing", "large", "sizable", "sizeable",
-                        "substantial", "gross", "frank", "appreciable", "overt", "clear-cut", "major", "marked", "sizeable",
-                        "dense", "discrete", "well-defined"})
+                        "substantial", "gross", "frank", "appreciable", "overt", "clear-cut", "major", "marked", "dense", "discrete", "well-defined"})
 #: qualifier words that are no other unit
 QUALIFIER_WORDS = ("definite", "definitive", "obvious", "convincing", "substantial", "gross", "frank", "appreciable",
                    "overt", "clear-cut", "major", "discrete")
@@ -244,8 +245,16 @@ HEDGE_BOTH = ("versus", "vs", "or possibly")
 #: uncertainty on whichever side holds the finding ("the heart may be enlarged", "there may be X")
 HEDGE_AUTO = ("may", "might", "could", "possibly", "probably", "likely", "perhaps", "maybe", "i think", "uncertain",
               "may be", "might be", "could be", "is likely", "is possible", "is probable", "also possible",
-              "unclear", "indeterminate", "borderline", "not sure", "difficult to say", "hard to tell", "hard to say",
+              "unclear", "indeterminate", "not sure", "difficult to say", "hard to tell", "hard to say",
               "difficult to tell", "cannot be certain", "can't be certain", "query", "doubtful", "i suspect")
+#: a finding spoken of in general, not found on this film ("pneumonia typically appears as ...",
+#: "to assess for cardiomegaly, ..."): ConText's hypothetical category, for the whole clause
+HYPOTHETICAL = ("typically", "usually", "generally", "classically", "to assess for", "to evaluate for",
+                "to determine whether", "to determine if", "to look for", "look for", "looking for", "check for",
+                "to check for", "if present", "is defined as", "would appear", "would be seen", "i need to check",
+                "in order to assess")
+#: "no opacity *to suggest* pneumonia": the negation carries over; without one it is a hedge
+CARRY = ("to suggest", "to indicate", "to support", "that would suggest", "suggesting", "to explain")
 #: negation-looking words that state presence ("no change in the effusion")
 PSEUDO_NEGATION = ("no change in", "no interval change in", "no significant change in", "no increase in",
                    "no increase in the size of", "not only", "no significant interval change in", "no new change",
@@ -270,35 +279,9 @@ COMPARATIVE_EQUAL = ("as large as", "as big as", "the same size as", "similar in
 BINARY = ("yes or no", "or not", "present or absent", "or absent", "yes/no", "yes or no answer")
 
 #: words a question is asked with; they carry no meaning of their own
-FRAME = frozenset("""
-a an the any some this that these those it its there here is are was were be been being am do does did done can could
-would will should shall has have had of in on at to for from by as if whether into onto upon within
-you we i me your our their patient patients image images picture pictures radiographs radiography
-radiographic radiographically xrays view views scan scans photo photograph
-present presence seen see sees seeing shown show shows showing visible visualized visualised visualize visualise evident
-demonstrated demonstrate demonstrates demonstrating identified identify identifiable noted note notable appreciated
-appreciate appreciable appear appears appearing apparent look looks looking depicted depict depicts detected detect
-detectable observed observe observes found find exist exists existing displayed display exhibit exhibits exhibited
-evidence sign signs indication indications indicate indicates indicating finding findings feature features
-please determine tell question regarding about concerning located location area areas region regions
-field fields hemithorax hemithoraces thorax thoracic side sides sided anywhere somewhere part parts
-contain contains containing provide provides provided confirm confirmed confirms say describe described considered
-involve involves involving involved affect affects affected affecting involvement case there's what which
-radiographically clinically clinical reveal reveals revealed
-identifiable evidence also again now currently today both either each other otherwise
-given overall seen well visualised viewed depicted noticeable note characteristic characteristics
-space spaces cavity certain definitely clearly question questions answer
-let lets think step first second next then finally therefore so thus hence conclusion summary impression
-interval since prior previous previously compared comparison baseline before earlier study's prior's yesterday
-gotten getting got become became becoming size sized abnormally
-""".split())
+FRAME = frozenset(["a", "an", "the", "any", "some", "this", "that", "these", "those", "it", "its", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "can", "could", "would", "will", "should", "shall", "has", "have", "had", "of", "in", "on", "at", "to", "for", "from", "by", "as", "if", "whether", "into", "onto", "upon", "within", "you", "we", "i", "me", "your", "our", "their", "patient", "patients", "image", "images", "picture", "pictures", "radiographs", "radiography", "radiographic", "radiographically", "xrays", "view", "views", "scan", "scans", "photo", "photograph", "present", "presence", "seen", "see", "sees", "seeing", "shown", "show", "shows", "showing", "visible", "visualized", "visualised", "visualize", "visualise", "evident", "demonstrated", "demonstrate", "demonstrates", "demonstrating", "identified", "identify", "identifiable", "noted", "note", "notable", "appreciated", "appreciate", "appreciable", "appear", "appears", "appearing", "apparent", "look", "looks", "looking", "depicted", "depict", "depicts", "detected", "detect", "detectable", "observed", "observe", "observes", "found", "find", "exist", "exists", "existing", "displayed", "display", "exhibit", "exhibits", "exhibited", "evidence", "sign", "signs", "indication", "indications", "indicate", "indicates", "indicating", "finding", "findings", "feature", "features", "please", "determine", "tell", "question", "regarding", "about", "concerning", "located", "location", "area", "areas", "region", "regions", "field", "fields", "hemithorax", "hemithoraces", "thorax", "thoracic", "side", "sides", "sided", "anywhere", "somewhere", "part", "parts", "contain", "contains", "containing", "provide", "provides", "provided", "confirm", "confirmed", "confirms", "say", "describe", "described", "considered", "involve", "involves", "involving", "involved", "affect", "affects", "affected", "affecting", "involvement", "case", "there's", "what", "which", "radiographically", "clinically", "clinical", "reveal", "reveals", "revealed", "identifiable", "evidence", "also", "again", "now", "currently", "today", "both", "either", "each", "other", "otherwise", "given", "overall", "seen", "well", "visualised", "viewed", "depicted", "noticeable", "note", "characteristic", "characteristics", "space", "spaces", "cavity", "certain", "definitely", "clearly", "question", "questions", "answer", "let", "lets", "think", "step", "first", "second", "next", "then", "finally", "therefore", "so", "thus", "hence", "conclusion", "summary", "impression", "interval", "since", "prior", "previous", "previously", "compared", "comparison", "baseline", "before", "earlier", "study's", "prior's", "yesterday", "gotten", "getting", "got", "become", "became", "becoming", "size", "sized", "abnormally"])
 #: frame words that end a noun phrase (verbs and function words a finding never takes as modifier)
-VERBS = frozenset("""
-is are was were be been being am do does did has have had can could would will should shall may might must
-see sees seen show shows shown demonstrate demonstrates demonstrated reveal reveals revealed appear appears appeared
-remain remains identified noted observed visualized visualised visible evident present suggest suggests represent
-represents indicate indicates involve involves involving contain contains persist persists measure measures measuring
-""".split())
+VERBS = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "can", "could", "would", "will", "should", "shall", "may", "might", "must", "see", "sees", "seen", "show", "shows", "shown", "demonstrate", "demonstrates", "demonstrated", "reveal", "reveals", "revealed", "appear", "appears", "appeared", "remain", "remains", "identified", "noted", "observed", "visualized", "visualised", "visible", "evident", "present", "suggest", "suggests", "represent", "represents", "indicate", "indicates", "involve", "involves", "involving", "contain", "contains", "persist", "persists", "measure", "measures", "measuring"])
 
 #: every written form of a finding, canonical name by phrase
 def finding_forms() -> dict[str, str]:

@@ -46,7 +46,7 @@ class Mention:
         return (self.finding, self.state, self.negated, self.certainty, self.side, self.location, self.size, self.time,
                 self.kind, self.count, self.qualifiers)
 
-    def with_side(self, side: str | None) -> "Mention":
+    def with_side(self, side: str | None) -> Mention:
         return replace(self, side=side)
 
 

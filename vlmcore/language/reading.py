@@ -58,6 +58,7 @@ class Draft:
     state: str = "present"
     negated: bool = False
     uncertain: bool = False
+    hypothetical: bool = False
     cue: str = "presence"
     role: str = "stated"
     dropped: bool = False
@@ -67,7 +68,7 @@ class Draft:
     def is_structure(self) -> bool:
         return self.finding.startswith("structure:")
 
-    def copy(self, **changes) -> "Draft":
+    def copy(self, **changes) -> Draft:
         fields_ = {k: (set(v) if isinstance(v, set) else v) for k, v in self.__dict__.items()}
         fields_.update(changes)
         return Draft(**fields_)
@@ -128,10 +129,7 @@ def clauses_of(chunks: list[Chunk]) -> list[tuple[int, int]]:
     clauses, start = [], 0
     for i, c in enumerate(chunks):
         after = chunks[i + 1] if i + 1 < len(chunks) else None
-        if c.kind == "PUNCT" and c.value in _BOUNDARY:
-            clauses.append((start, i))
-            start = i + 1
-        elif c.kind == "PUNCT" and c.value == ":" and not (i and chunks[i - 1].kind in ("FINDING", "STRUCT")):
+        if c.kind == "PUNCT" and c.value in _BOUNDARY or c.kind == "PUNCT" and c.value == ":" and not (i and chunks[i - 1].kind in ("FINDING", "STRUCT")):
             clauses.append((start, i))
             start = i + 1
         elif c.kind == "CONTRAST" or (c.kind == "CONJ" and c.value == "and" and after is not None
@@ -151,6 +149,8 @@ def _noun_phrases(reading: Reading, clause: int) -> None:
             continue
         if h + 1 < end and chunks[h + 1].kind == "FINDING" and (c.kind == "STRUCT" or c.value == chunks[h + 1].value):
             continue  # "lung mass": the structure is the mass's location; "mass lesion": one mass
+        if c.kind == "STRUCT" and _after_preposition(chunks, h, start):
+            continue  # "seen on the prior study", "of the ribcage": a place, bound as a modifier
         finding = c.value if c.kind == "FINDING" else f"structure:{c.value}"
         draft = Draft(finding, h, h, clause)
         first = h
@@ -165,6 +165,13 @@ def _noun_phrases(reading: Reading, clause: int) -> None:
         reading.used.update(range(draft.first, draft.last + 1))
         reading.drafts.append(draft)
         _shared_head(reading, draft, start)
+
+
+def _after_preposition(chunks: list[Chunk], h: int, start: int) -> bool:
+    j = h - 1
+    while j >= start and chunks[j].kind in ("DET", "FRAME", "SIDE", "LOC", "UNKNOWN"):
+        j -= 1
+    return j >= start and chunks[j].kind == "PREP"
 
 
 def _location_phrase(reading: Reading, draft: Draft, k: int, end: int) -> int:
@@ -236,7 +243,12 @@ def _side(sides: set) -> str | None:
 def to_mention(reading: Reading, draft: Draft) -> Mention:
     location = frozenset(draft.location) - lx.IMPLIED_LOCATIONS.get(draft.finding, frozenset())
     cue = "label" if draft.label else draft.cue
-    return Mention(draft.finding, draft.state, draft.negated, "uncertain" if draft.uncertain else "certain",
+    certainty = "uncertain" if draft.uncertain or "borderline" in draft.size else "certain"
+    if "borderline" in draft.size and cue == "presence":
+        cue = "hedge"
+    if draft.hypothetical:
+        certainty = "hypothetical"
+    return Mention(draft.finding, draft.state, draft.negated, certainty,
                    _side(draft.side), location, frozenset(draft.size), frozenset(draft.time), frozenset(draft.kind),
                    frozenset(draft.count), frozenset(draft.qualifiers), draft.role, cue, _span(reading, draft))
 

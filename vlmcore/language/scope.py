@@ -14,9 +14,9 @@ from __future__ import annotations
 from vlmcore.language import lexicon as lx
 from vlmcore.language.reading import Draft, Reading
 
-_MODIFIERS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "NORMAL", "ABNORMAL", "QUAL", "CMP"})
+_MODIFIERS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "NORMAL", "ABNORMAL", "QUAL", "CMP", "STRUCT"})
 _JOINERS = frozenset({",", "and", "or", "nor", "and/or", "both", "either", "neither", "/"})
-_CUES = frozenset({"NEG", "NEG_AUTO", "NEG_POST", "HEDGE", "HEDGE_AUTO", "HEDGE_POST", "HEDGE_BOTH", "PSEUDO"})
+_CUES = frozenset({"NEG", "NEG_AUTO", "NEG_POST", "HEDGE", "HEDGE_AUTO", "HEDGE_POST", "HEDGE_BOTH", "PSEUDO", "CARRY"})
 
 
 def groups(reading: Reading, clause: int) -> list[tuple[list[Draft], bool]]:
@@ -118,6 +118,9 @@ def _qualified(reading: Reading, i: int, draft: Draft) -> bool:
 def apply_cues(reading: Reading, clause: int) -> None:
     start, end = reading.clauses[clause]
     found = groups(reading, clause)
+    if any(reading.chunks[i].kind == "HYPO" for i in range(start, end)):
+        for draft in reading.heads_in(clause):
+            draft.hypothetical = True
     for i in range(start, end):
         c = reading.chunks[i]
         if c.kind not in _CUES or i in reading.used:
@@ -125,6 +128,12 @@ def apply_cues(reading: Reading, clause: int) -> None:
         targets = _targets(reading, found, i, end)
         if not targets and c.kind.startswith("HEDGE"):
             reading.hedges.append((c.start, c.end))
+        if c.kind == "CARRY":  # "no opacity to suggest pneumonia": negated as what suggests it; else a hedge
+            carried = any(d.negated for d in _before(found, i))
+            for draft in _after(found, i):
+                draft.negated, draft.cue = (True, "negation") if carried else (draft.negated, "hedge")
+                draft.uncertain = draft.uncertain or not carried
+            continue
         for draft in targets:
             if c.kind == "PSEUDO":
                 draft.time.add("stable")

@@ -3,35 +3,7 @@
 from __future__ import annotations
 
 from vlmcore.data.findings import FINDINGS, finding_of
-
-#: extra clinician synonyms beyond the canonical surface forms
-CLINICAL_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "pleural_effusion": ("fluid in the pleural space", "pleural fluid"),
-    "pneumothorax": ("collapsed lung", "PTX"),
-    "cardiomegaly": ("enlarged heart", "enlarged cardiac silhouette", "cardiac enlargement"),
-    "edema": ("pulmonary oedema", "pulmonary edema", "fluid overload"),
-    "atelectasis": ("atelectatic changes", "lung collapse"),
-    "consolidation": ("airspace consolidation",),
-    "opacity": ("opacification",),
-    "nodule": ("pulmonary nodule",),
-    "fracture": ("broken rib",),
-    "pleural_thickening": ("thickening of the pleura",),
-    "hyperinflation": ("hyperexpanded lungs",),
-}
-
-#: how a patient would say it (register shift to lay language)
-LAY_TERMS: dict[str, str] = {
-    "pleural_effusion": "fluid around the lung",
-    "pneumothorax": "a collapsed lung",
-    "cardiomegaly": "an enlarged heart",
-    "edema": "fluid in the lungs",
-    "atelectasis": "a partly collapsed lung",
-    "consolidation": "a dense patch in the lung",
-    "pneumonia": "a lung infection",
-    "nodule": "a small spot on the lung",
-    "fracture": "a broken bone",
-    "opacity": "a hazy area",
-}
+from vlmcore.language.lexicon import CLINICAL_SYNONYMS, LAY_TERMS
 
 LOCATION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "bibasilar": ("both lung bases", "bilateral lung bases"),

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from vlmcore.paraphrase.alignment import difference, meaning_of
 
+
 @dataclass(frozen=True)
 class Verdict:
     valid: bool
