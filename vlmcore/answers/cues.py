@@ -22,9 +22,11 @@ REFUSAL = re.compile(
     r"|\bplease provide\b|\bi'?m sorry\b|\bcannot provide\b|\bcan't provide\b|\bnot (?:diagnostic|interpretable)\b"
 )
 YES_AND_NO = re.compile(r"\byes\s*(?:and|or|/)\s*no\b|\bno\s*(?:and|or|/)\s*yes\b")
+#: "no" as an answer, not as the article of "no focal consolidation"
+_NO_ALONE = r"(?=\s*(?:[,.!;:\n—–-]|$)|\s+(?:it|there|the|i|this|that|they|we|seen|identified|noted)\b)"
 EXPLICIT = re.compile(
     r"\b(?:final answer|answer(?: to (?:your|the|this) question)?|response|verdict)\s*(?:is|would be|:|=|-)?\s*[:\-]?\s*"
-    r"(yes|no|uncertain|unsure|indeterminate|not sure|unknown|cannot be determined)\b")
+    r"(yes|no" + _NO_ALONE + r"|uncertain|unsure|indeterminate|not sure|unknown|cannot be determined)\b")
 #: "Likely yes", "Probably not", "Yes, possibly": an answer word with a hedge beside it
 HEDGED_ANSWER = re.compile(
     r"\b(?:probably|likely|possibly|perhaps|maybe|most likely|unlikely|i think|i believe)\s*,?\s*(?:yes|no|not)\b"
@@ -32,13 +34,15 @@ HEDGED_ANSWER = re.compile(
 #: an answer word: at the start, or after punctuation / a conclusion word, and followed by punctuation or the end
 ANSWER_WORD = re.compile(
     r"(?:^\s*|[,:;.!\n—–-]\s*|\b(?:therefore|so|thus|hence|overall|in summary|in conclusion|to answer your question)\s*,?\s*)"
-    r"(yes|yeah|yep|no|nope|negative|positive|correct|none|absent|present)"
-    r"(?=\s*(?:[,.!;:\n—–-]|$)|\s+(?:it|there|the|i|this|that|they|we|seen|identified|noted)\b)")
+    r"(yes|yeah|yep|no|nope|negative|positive|correct|none|absent|present|not seen|not present|not visible|"
+    r"not identified|not detected|not appreciated)" + _NO_ALONE)
 _VALUE = {"yes": "yes", "yeah": "yes", "yep": "yes", "positive": "yes", "correct": "yes", "present": "yes",
-          "no": "no", "nope": "no", "negative": "no", "none": "no", "absent": "no",
+          "no": "no", "nope": "no", "negative": "no", "none": "no", "absent": "no", "not seen": "no",
+          "not present": "no", "not visible": "no", "not identified": "no", "not detected": "no", "not appreciated": "no",
           "uncertain": "uncertain", "unsure": "uncertain", "indeterminate": "uncertain", "not sure": "uncertain",
           "unknown": "uncertain", "cannot be determined": "uncertain"}
-_START_ONLY = frozenset({"negative", "positive", "correct", "none", "absent", "present"})
+_START_ONLY = frozenset({"negative", "positive", "correct", "none", "absent", "present", "not seen", "not present",
+                         "not visible", "not identified", "not detected", "not appreciated"})
 
 
 @dataclass(frozen=True)

@@ -209,8 +209,8 @@ def judge_without_question(statement: Statement) -> Judgement:
         return _said(present[0], "yes")
     if absent:
         return _said(absent[0], "no")
-    if statement.hedges:
-        return Judgement("uncertain", "hedge", statement.hedges[0])
+    if statement.hedges or statement.aside_hedges:
+        return Judgement("uncertain", "hedge", (statement.hedges + statement.aside_hedges)[0])
     normal = [m for m in statement.mentions if m.is_structure and m.state.startswith("normal")]
     if normal:
         return _said(normal[0], "no", "normal-structure")

@@ -120,9 +120,13 @@ def _checked(statement_reader, body: str, question: str | None, said: cues.Said,
     if said.answer == "uncertain":
         return Judgement("uncertain", rule, (said.start, said.end))
     rest = body[said.end:]
-    after = judge(statement_reader(rest), question) if rest.strip(" .,;:!\n") else Judgement("none", "")
+    statement = statement_reader(rest) if rest.strip(" .,;:!\n") else None
+    after = judge(statement, question) if statement is not None else Judgement("none", "")
     if after.answer == "uncertain" and after.rule in ("hedge", "qualified-negation"):
         return Judgement("uncertain", "hedge", _shift(after.span, said.end))
+    if after.answer == "none" and statement is not None and (statement.hedges or statement.aside_hedges):
+        # "Answer: yes. This could also represent artefact.": a hedge after the answer reopens it
+        return Judgement("uncertain", "hedge", _shift((statement.hedges + statement.aside_hedges)[0], said.end))
     if after.answer in ("yes", "no") and after.answer != said.answer:
         name = "contradictory-leading-word" if rule == "leading-word" else "contradictory-answer"
         return Judgement("uncertain", name, (said.start, said.end))

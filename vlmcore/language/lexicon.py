@@ -233,7 +233,8 @@ HEDGE_PRE = ("possible", "probable", "questionable", "suspected", "suspicious fo
              "may reflect", "likely represents", "probably represents", "cannot exclude", "can not exclude",
              "cannot rule out", "can not rule out", "not rule out", "raises concern for", "worrisome for",
              "question of", "differential includes", "rule out", "indeterminate for", "equivocal for", "equivocal",
-             "can't exclude", "presumed", "presumably",
+             "can't exclude", "presumed", "presumably", "may indicate", "might indicate", "could indicate",
+             "may suggest", "could suggest", "might suggest", "may be due to", "could be due to", "may be related to",
              "consider", "cannot be certain", "can not be certain", "not certain", "raising concern for")
 #: uncertainty, scoped backward ("X cannot be excluded")
 HEDGE_POST = ("cannot be excluded", "can not be excluded", "not excluded", "cannot be ruled out", "can not be ruled out",
@@ -252,7 +253,8 @@ HEDGE_AUTO = ("may", "might", "could", "possibly", "probably", "likely", "perhap
 HYPOTHETICAL = ("typically", "usually", "generally", "classically", "to assess for", "to evaluate for",
                 "to determine whether", "to determine if", "to look for", "look for", "looking for", "check for",
                 "to check for", "if present", "is defined as", "would appear", "would be seen", "i need to check",
-                "in order to assess")
+                "in order to assess", "evaluating for", "assessing for", "evaluate for", "assess for", "one looks for",
+                "screening for", "when evaluating", "when assessing")
 #: "no opacity *to suggest* pneumonia": the negation carries over; without one it is a hedge
 CARRY = ("to suggest", "to indicate", "to support", "that would suggest", "suggesting", "to explain")
 #: negation-looking words that state presence ("no change in the effusion")

@@ -69,7 +69,8 @@ class Statement:
     alternatives: tuple[frozenset[int], ...] = ()  # indices of mentions asked with "or": any one holds
     comparisons: tuple[Comparison, ...] = ()
     unknown: tuple[str, ...] = ()  # words not understood and bound to no mention
-    hedges: tuple[tuple[int, int], ...] = ()  # spans of uncertainty words bound to no mention ("findings are equivocal")
+    hedges: tuple[tuple[int, int], ...] = ()  # spans of uncertainty words bound to nothing ("findings are equivocal")
+    aside_hedges: tuple[tuple[int, int], ...] = ()  # ... bound to words not understood ("worrisome for aspiration")
     text: str = field(default="", compare=False)
 
     def of(self, finding: str) -> list[Mention]:

@@ -114,6 +114,7 @@ class Reading:
     comparisons: list[tuple[Draft, Draft, str]] = field(default_factory=list)
     alternatives: list[list[Draft]] = field(default_factory=list)
     hedges: list[tuple[int, int]] = field(default_factory=list)
+    aside_hedges: list[tuple[int, int]] = field(default_factory=list)
 
     def clause_of(self, index: int) -> int:
         for number, (start, end) in enumerate(self.clauses):
@@ -262,4 +263,4 @@ def _statement(reading: Reading, text: str) -> Statement:
                         for a, b, relation in reading.comparisons)
     unknown = tuple(c.value for i, c in enumerate(reading.chunks) if i not in reading.used and c.kind in ("UNKNOWN", "QUAL"))
     alternatives = tuple(dict.fromkeys(a for a in alternatives if len(a) > 1))
-    return Statement(mentions, alternatives, comparisons, unknown, tuple(reading.hedges), text)
+    return Statement(mentions, alternatives, comparisons, unknown, tuple(reading.hedges), tuple(reading.aside_hedges), text)

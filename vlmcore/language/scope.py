@@ -95,10 +95,12 @@ def _targets(reading: Reading, found, i: int, end: int) -> list[Draft]:
         return before or after
     if kind == "HEDGE_BOTH":
         return ([before[-1]] if before else []) + (after[:1])
-    if kind in ("NEG_AUTO", "HEDGE_AUTO"):
+    if kind == "NEG_AUTO":
         if after and not _blocked(reading, i, after[0]):
             return after
         return before or after
+    if kind == "HEDGE_AUTO":  # a modal hedges what follows it ("may indicate pneumonia"), else its subject
+        return after or before
     if after:
         return after
     rest = reading.chunks[i + 1:end]
@@ -127,7 +129,8 @@ def apply_cues(reading: Reading, clause: int) -> None:
             continue
         targets = _targets(reading, found, i, end)
         if not targets and c.kind.startswith("HEDGE"):
-            reading.hedges.append((c.start, c.end))
+            about_other = any(x.kind == "UNKNOWN" for x in reading.chunks[i + 1:end])  # "worrisome for aspiration"
+            (reading.aside_hedges if about_other else reading.hedges).append((c.start, c.end))
         if c.kind == "CARRY":  # "no opacity to suggest pneumonia": negated as what suggests it; else a hedge
             carried = any(d.negated for d in _before(found, i))
             for draft in _after(found, i):

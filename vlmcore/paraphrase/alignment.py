@@ -108,12 +108,24 @@ def difference(base: Meaning, candidate: Meaning) -> Difference | None:
     for b, c in _aligned(sorted(base.stated, key=_order), sorted(candidate.stated, key=_order)):
         found = _field_difference(b, c, b_words, c_words)
         if found is not None:
-            return found
+            return _swapped(found, base, candidate)
     if base.comparisons != candidate.comparisons:
         return Difference("the comparison", "which one is larger, or larger / smaller / as large as")
     if base.alternatives != candidate.alternatives or base.stated != candidate.stated:
         return Difference("how the findings are joined", "and / or / with / without")
     return Difference("")  # the same units; only words not understood differ or are bound differently
+
+
+def _swapped(found: Difference, base: Meaning, candidate: Meaning) -> Difference:
+    """Say so when the same units are all there, bound to other findings ("right effusion and left
+    pneumothorax" / "left effusion and right pneumothorax")."""
+    name = next((f for f, unit in _FIELDS if unit == found.unit), None)
+    if name is None:
+        return found
+    values = [Counter(str(getattr(m, name)) for m in meaning.stated) for meaning in (base, candidate)]
+    if values[0] == values[1] and len(base.stated) > 1:
+        return replace(found, detail=found.detail + "; the same words bound to another finding")
+    return found
 
 
 def _order(mention: Mention) -> tuple:
