@@ -65,29 +65,29 @@ ENTRIES: list[tuple[str, str, str, str]] = [
     ("markdown", "Is there consolidation?", "### Answer\n**No** focal consolidation is identified.", "no"),
     ("markdown", "Is there cardiomegaly?", "* Cardiomegaly: yes (moderate)\n* Edema: no", "yes"),
     ("markdown", "Is there pulmonary edema?", "* Cardiomegaly: yes (moderate)\n* Edema: no", "no"),
-    ("verbose", "Is there a pneumothorax?", "When evaluating for pneumothorax, one looks for a visceral pleural line. On this "
+    ("verbose", "Is there a pneumothorax?", ("When evaluating for pneumothorax, one looks for a visceral pleural line. On this "
                                         "film, no such line is visible at either apex, and lung markings extend to the chest "
-                                        "wall. There is therefore no pneumothorax.", "no"),
-    ("verbose", "Is there a pleural effusion?", "The frontal chest radiograph shows clear lungs. Both costophrenic angles are "
-                                            "sharp. The heart is not enlarged. Overall, no pleural effusion is present.", "no"),
-    ("verbose", "Is there cardiomegaly?", "The cardiothoracic ratio exceeds 0.5 on this PA film, and the left heart border "
-                                      "is displaced laterally. These features indicate cardiomegaly.", "yes"),
-    ("reasoning", "Is there atelectasis?", "Let me look at the lung bases. The left hemidiaphragm is obscured by a linear "
-                                       "density. This is most consistent with atelectasis. Answer: yes.", "yes"),
+                                        "wall. There is therefore no pneumothorax."), "no"),
+    ("verbose", "Is there a pleural effusion?", ("The frontal chest radiograph shows clear lungs. Both costophrenic angles are "
+                                            "sharp. The heart is not enlarged. Overall, no pleural effusion is present."), "no"),
+    ("verbose", "Is there cardiomegaly?", ("The cardiothoracic ratio exceeds 0.5 on this PA film, and the left heart border "
+                                      "is displaced laterally. These features indicate cardiomegaly."), "yes"),
+    ("reasoning", "Is there atelectasis?", ("Let me look at the lung bases. The left hemidiaphragm is obscured by a linear "
+                                       "density. This is most consistent with atelectasis. Answer: yes."), "yes"),
     ("reasoning", "Is there a nodule?", "First, check both lungs for round opacities. None are present. So, no.", "no"),
     ("reasoning", "Is there a pleural effusion?", "Thinking step by step: meniscus sign absent, angles sharp. The answer is no.", "no"),
-    ("r1", "Is there consolidation?", "<think>Dense airspace opacity in the right lower lobe with air bronchograms.</think>"
-                                  "<answer>yes</answer>", "yes"),
+    ("r1", "Is there consolidation?", ("<think>Dense airspace opacity in the right lower lobe with air bronchograms.</think>"
+                                  "<answer>yes</answer>"), "yes"),
     ("r1", "Is there a pneumothorax?", "<think>The left apex", "none"),
     ("r1", "Is there cardiomegaly?", "<think>CTR about 0.4.</think>\n<answer>No</answer>", "no"),
-    ("r1", "Is there a pleural effusion?", "<think>Sharp angles bilaterally.</think>\n\n<answer>No, there is no pleural effusion."
-                                       "</answer>", "no"),
+    ("r1", "Is there a pleural effusion?", ("<think>Sharp angles bilaterally.</think>\n\n<answer>No, there is no pleural effusion."
+                                       "</answer>"), "no"),
     ("r1", "Is there pulmonary edema?", "<think>\nKerley lines and perihilar haze.\n</think>\n<answer>", "none"),
-    ("gemma", "Is there a pneumothorax?", "<unused94>thought\nLook at apices; pleural line on the right.<unused95>Yes, a small "
-                                      "right apical pneumothorax is visible.", "yes"),
+    ("gemma", "Is there a pneumothorax?", ("<unused94>thought\nLook at apices; pleural line on the right.<unused95>Yes, a small "
+                                      "right apical pneumothorax is visible."), "yes"),
     ("gemma", "Is there a pleural effusion?", "<unused94>thought\nThe costophrenic angles look", "none"),
-    ("gemma", "Is there atelectasis?", "<unused94>thought\nLinear opacity.<unused95>Possibly, there may be mild atelectasis "
-                                   "at the left base.", "uncertain"),
+    ("gemma", "Is there atelectasis?", ("<unused94>thought\nLinear opacity.<unused95>Possibly, there may be mild atelectasis "
+                                   "at the left base."), "uncertain"),
     ("cutoff", "Is there consolidation?", "To determine whether consolidation is present, I will first examine the", "none"),
     ("cutoff", "Is there a pleural effusion?", "The image is a frontal chest radiograph. First, looking at the", "none"),
     ("refusal", "Is there cardiomegaly?", "I can't interpret medical images.", "none"),

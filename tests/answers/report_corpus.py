@@ -370,92 +370,92 @@ ENTRIES: list[tuple[str, str, str, str]] = [
     ("markdown", PTX, "> **Answer:** no", "no"),
 
     # --- verbose explanations ---------------------------------------------------------------------
-    ("verbose", PTX, "The chest X-ray shows a frontal view of the chest. The heart size is within normal limits. "
+    ("verbose", PTX, ("The chest X-ray shows a frontal view of the chest. The heart size is within normal limits. "
                      "The lungs are clear bilaterally with no focal consolidation. There is no pleural effusion or "
-                     "pneumothorax. The osseous structures are intact. In summary, there is no pneumothorax.", "no"),
-    ("verbose", CM, "The chest X-ray shows a frontal view of the chest. The heart size is within normal limits. "
+                     "pneumothorax. The osseous structures are intact. In summary, there is no pneumothorax."), "no"),
+    ("verbose", CM, ("The chest X-ray shows a frontal view of the chest. The heart size is within normal limits. "
                     "The lungs are clear bilaterally with no focal consolidation. There is no pleural effusion or "
-                    "pneumothorax. The osseous structures are intact. In summary, there is no pneumothorax.", "no"),
-    ("verbose", CONS, "The chest X-ray shows a frontal view of the chest. The heart size is within normal limits. "
+                    "pneumothorax. The osseous structures are intact. In summary, there is no pneumothorax."), "no"),
+    ("verbose", CONS, ("The chest X-ray shows a frontal view of the chest. The heart size is within normal limits. "
                       "The lungs are clear bilaterally with no focal consolidation. There is no pleural effusion or "
-                      "pneumothorax. The osseous structures are intact. In summary, there is no pneumothorax.", "no"),
-    ("verbose", REFF, "This is a PA chest radiograph. There is a large right pleural effusion causing near-complete "
+                      "pneumothorax. The osseous structures are intact. In summary, there is no pneumothorax."), "no"),
+    ("verbose", REFF, ("This is a PA chest radiograph. There is a large right pleural effusion causing near-complete "
                       "opacification of the right hemithorax with leftward mediastinal shift. The left lung is clear. "
-                      "No pneumothorax is seen.", "yes"),
-    ("verbose", LEFF, "This is a PA chest radiograph. There is a large right pleural effusion causing near-complete "
+                      "No pneumothorax is seen."), "yes"),
+    ("verbose", LEFF, ("This is a PA chest radiograph. There is a large right pleural effusion causing near-complete "
                       "opacification of the right hemithorax with leftward mediastinal shift. The left lung is clear. "
-                      "No pneumothorax is seen.", "no"),
-    ("verbose", PTX, "This is a PA chest radiograph. There is a large right pleural effusion causing near-complete "
+                      "No pneumothorax is seen."), "no"),
+    ("verbose", PTX, ("This is a PA chest radiograph. There is a large right pleural effusion causing near-complete "
                      "opacification of the right hemithorax with leftward mediastinal shift. The left lung is clear. "
-                     "No pneumothorax is seen.", "no"),
-    ("verbose", EDEMA, "The image is a portable AP chest radiograph. The cardiac silhouette is enlarged. There is "
+                     "No pneumothorax is seen."), "no"),
+    ("verbose", EDEMA, ("The image is a portable AP chest radiograph. The cardiac silhouette is enlarged. There is "
                        "bilateral perihilar haziness with Kerley B lines and small bilateral pleural effusions. These "
-                       "findings are consistent with congestive heart failure with pulmonary edema.", "yes"),
-    ("verbose", CM, "The image is a portable AP chest radiograph. The cardiac silhouette is enlarged. There is "
+                       "findings are consistent with congestive heart failure with pulmonary edema."), "yes"),
+    ("verbose", CM, ("The image is a portable AP chest radiograph. The cardiac silhouette is enlarged. There is "
                     "bilateral perihilar haziness with Kerley B lines and small bilateral pleural effusions. These "
-                    "findings are consistent with congestive heart failure with pulmonary edema.", "yes"),
-    ("verbose", PTX, "The image is a portable AP chest radiograph. The cardiac silhouette is enlarged. There is "
+                    "findings are consistent with congestive heart failure with pulmonary edema."), "yes"),
+    ("verbose", PTX, ("The image is a portable AP chest radiograph. The cardiac silhouette is enlarged. There is "
                      "bilateral perihilar haziness with Kerley B lines and small bilateral pleural effusions. These "
-                     "findings are consistent with congestive heart failure with pulmonary edema.", "none"),
-    ("verbose", PNA, "Pneumonia typically appears as an area of increased opacity. In this image, the lung fields are "
-                     "well aerated and there is no focal airspace opacity to suggest pneumonia.", "no"),
-    ("verbose", PTX, "A pneumothorax would appear as a thin visceral pleural line with no lung markings beyond it. "
+                     "findings are consistent with congestive heart failure with pulmonary edema."), "none"),
+    ("verbose", PNA, ("Pneumonia typically appears as an area of increased opacity. In this image, the lung fields are "
+                     "well aerated and there is no focal airspace opacity to suggest pneumonia."), "no"),
+    ("verbose", PTX, ("A pneumothorax would appear as a thin visceral pleural line with no lung markings beyond it. "
                      "In this radiograph, such a line is visible at the left apex, and the lung markings are absent "
-                     "peripheral to it. This indicates a left apical pneumothorax.", "yes"),
-    ("verbose", EFF, "Pleural effusions usually blunt the costophrenic angles. Here both angles are sharp and the "
-                     "hemidiaphragms are well defined, so there is no pleural effusion.", "no"),
-    ("verbose", CM, "To assess for cardiomegaly, the cardiothoracic ratio is measured. In this image, the ratio is "
-                    "approximately 0.45, which is within normal limits. Therefore, there is no cardiomegaly.", "no"),
-    ("verbose", NOD, "The lungs are well expanded. In the right upper lobe there is a well-circumscribed 8 mm nodule. "
-                     "No other focal lesion is seen. The heart and mediastinum are normal.", "yes"),
-    ("verbose", FX, "The bony thorax was carefully reviewed. There is a nondisplaced fracture of the left seventh "
-                    "rib laterally. No pneumothorax accompanies it.", "yes"),
-    ("verbose", PTX, "The bony thorax was carefully reviewed. There is a nondisplaced fracture of the left seventh "
-                     "rib laterally. No pneumothorax accompanies it.", "no"),
-    ("verbose", ATEL, "There is volume loss in the left lower lobe with a triangular retrocardiac opacity and "
-                      "leftward shift of the mediastinum, consistent with left lower lobe collapse.", "yes"),
-    ("verbose", EFF, "Although the patient is rotated, which can make the costophrenic angles hard to evaluate, "
-                     "a moderate left pleural effusion is clearly present with a meniscus.", "yes"),
-    ("verbose", CONS, "While there is some crowding of the bronchovascular markings at the bases due to low lung "
-                      "volumes, there is no focal consolidation.", "no"),
+                     "peripheral to it. This indicates a left apical pneumothorax."), "yes"),
+    ("verbose", EFF, ("Pleural effusions usually blunt the costophrenic angles. Here both angles are sharp and the "
+                     "hemidiaphragms are well defined, so there is no pleural effusion."), "no"),
+    ("verbose", CM, ("To assess for cardiomegaly, the cardiothoracic ratio is measured. In this image, the ratio is "
+                    "approximately 0.45, which is within normal limits. Therefore, there is no cardiomegaly."), "no"),
+    ("verbose", NOD, ("The lungs are well expanded. In the right upper lobe there is a well-circumscribed 8 mm nodule. "
+                     "No other focal lesion is seen. The heart and mediastinum are normal."), "yes"),
+    ("verbose", FX, ("The bony thorax was carefully reviewed. There is a nondisplaced fracture of the left seventh "
+                    "rib laterally. No pneumothorax accompanies it."), "yes"),
+    ("verbose", PTX, ("The bony thorax was carefully reviewed. There is a nondisplaced fracture of the left seventh "
+                     "rib laterally. No pneumothorax accompanies it."), "no"),
+    ("verbose", ATEL, ("There is volume loss in the left lower lobe with a triangular retrocardiac opacity and "
+                      "leftward shift of the mediastinum, consistent with left lower lobe collapse."), "yes"),
+    ("verbose", EFF, ("Although the patient is rotated, which can make the costophrenic angles hard to evaluate, "
+                     "a moderate left pleural effusion is clearly present with a meniscus."), "yes"),
+    ("verbose", CONS, ("While there is some crowding of the bronchovascular markings at the bases due to low lung "
+                      "volumes, there is no focal consolidation."), "no"),
 
     # --- reasoning, then the answer (no tags) -----------------------------------------------------
-    ("reasoning", PTX, "To determine whether there is a pneumothorax, I look for a visceral pleural line and absent "
-                       "lung markings. I don't see a pleural line. Therefore, no.", "no"),
-    ("reasoning", EFF, "Step 1: Look at the costophrenic angles. The left angle is blunted with a meniscus. Step 2: "
-                       "This is consistent with a pleural effusion. Answer: Yes", "yes"),
-    ("reasoning", HEART, "Let's think. The heart width is more than half the thoracic width, so the cardiothoracic "
-                         "ratio is increased. So the heart is enlarged: yes.", "yes"),
-    ("reasoning", EFF, "At first I considered a possible effusion, but the costophrenic angles are sharp. "
-                       "Final answer: no.", "no"),
-    ("reasoning", CONS, "The right lower lobe shows increased opacity with air bronchograms. This pattern is typical "
-                        "of consolidation. So the answer is yes.", "yes"),
-    ("reasoning", EDEMA, "Let me reason step by step. 1) Heart size: normal. 2) Vascular markings: not increased. "
-                         "3) No Kerley lines. Conclusion: no pulmonary edema.", "no"),
-    ("reasoning", PTX, "The patient has a right chest tube. A residual pneumothorax could be present, so I examine "
+    ("reasoning", PTX, ("To determine whether there is a pneumothorax, I look for a visceral pleural line and absent "
+                       "lung markings. I don't see a pleural line. Therefore, no."), "no"),
+    ("reasoning", EFF, ("Step 1: Look at the costophrenic angles. The left angle is blunted with a meniscus. Step 2: "
+                       "This is consistent with a pleural effusion. Answer: Yes"), "yes"),
+    ("reasoning", HEART, ("Let's think. The heart width is more than half the thoracic width, so the cardiothoracic "
+                         "ratio is increased. So the heart is enlarged: yes."), "yes"),
+    ("reasoning", EFF, ("At first I considered a possible effusion, but the costophrenic angles are sharp. "
+                       "Final answer: no."), "no"),
+    ("reasoning", CONS, ("The right lower lobe shows increased opacity with air bronchograms. This pattern is typical "
+                        "of consolidation. So the answer is yes."), "yes"),
+    ("reasoning", EDEMA, ("Let me reason step by step. 1) Heart size: normal. 2) Vascular markings: not increased. "
+                         "3) No Kerley lines. Conclusion: no pulmonary edema."), "no"),
+    ("reasoning", PTX, ("The patient has a right chest tube. A residual pneumothorax could be present, so I examine "
                        "the apex: a pleural line is visible with no markings beyond it. Therefore, yes, there is a "
-                       "small residual pneumothorax.", "yes"),
-    ("reasoning", ATEL, "Reasoning: the left hemidiaphragm is elevated and there is a plate-like opacity at the "
-                        "left base. These are signs of atelectasis.\nAnswer: yes", "yes"),
-    ("reasoning", NOD, "I scanned both lungs for nodules. Nothing focal is seen apart from overlapping vessels. "
-                       "Final answer: No", "no"),
-    ("reasoning", PNA, "There is an opacity in the right lower zone. It could be pneumonia or atelectasis; without "
-                       "clinical context it is hard to tell. Answer: uncertain.", "uncertain"),
-    ("reasoning", EFF, "Thinking about this: the lateral costophrenic angles are both sharp. So I would say there "
-                       "is no effusion. Answer: No.", "no"),
-    ("reasoning", LPTX, "The right apex shows a pleural line. The left lung markings reach the chest wall. "
-                        "So the answer is no.", "no"),
+                       "small residual pneumothorax."), "yes"),
+    ("reasoning", ATEL, ("Reasoning: the left hemidiaphragm is elevated and there is a plate-like opacity at the "
+                        "left base. These are signs of atelectasis.\nAnswer: yes"), "yes"),
+    ("reasoning", NOD, ("I scanned both lungs for nodules. Nothing focal is seen apart from overlapping vessels. "
+                       "Final answer: No"), "no"),
+    ("reasoning", PNA, ("There is an opacity in the right lower zone. It could be pneumonia or atelectasis; without "
+                       "clinical context it is hard to tell. Answer: uncertain."), "uncertain"),
+    ("reasoning", EFF, ("Thinking about this: the lateral costophrenic angles are both sharp. So I would say there "
+                       "is no effusion. Answer: No."), "no"),
+    ("reasoning", LPTX, ("The right apex shows a pleural line. The left lung markings reach the chest wall. "
+                        "So the answer is no."), "no"),
     ("reasoning", FX, "Reviewing each rib in turn, ribs 1 through 10 appear intact bilaterally. Answer: no", "no"),
-    ("reasoning", CM, "First, the cardiothoracic ratio: about 0.62. Second, the heart borders are bulging. "
-                      "Answer: Yes.", "yes"),
+    ("reasoning", CM, ("First, the cardiothoracic ratio: about 0.62. Second, the heart borders are bulging. "
+                      "Answer: Yes."), "yes"),
 
     # --- MedVLM-R1: <think>...</think><answer>...</answer> ----------------------------------------
-    ("r1", EFF, "<think>The left costophrenic angle is blunted with a meniscus sign, indicating fluid.</think>\n"
-                "<answer>Yes</answer>", "yes"),
-    ("r1", PTX, "<think>I see no visceral pleural line and the lung markings extend to the periphery.</think>"
-                "<answer>no</answer>", "no"),
-    ("r1", EFF, "<think>There may be an effusion on the left, but on closer inspection the angle is sharp."
-                "</think>\n<answer>No</answer>", "no"),
+    ("r1", EFF, ("<think>The left costophrenic angle is blunted with a meniscus sign, indicating fluid.</think>\n"
+                "<answer>Yes</answer>"), "yes"),
+    ("r1", PTX, ("<think>I see no visceral pleural line and the lung markings extend to the periphery.</think>"
+                "<answer>no</answer>"), "no"),
+    ("r1", EFF, ("<think>There may be an effusion on the left, but on closer inspection the angle is sharp."
+                "</think>\n<answer>No</answer>"), "no"),
     ("r1", CM, "<think>The heart is large, ratio above 0.5.</think> <answer>yes, there is cardiomegaly</answer>", "yes"),
     ("r1", CONS, "<think>The lungs are clear, no consolidation.</think>", "none"),
     ("r1", PTX, "<think>Looking at the right lung apex, I can see", "none"),
@@ -465,54 +465,54 @@ ENTRIES: list[tuple[str, str, str, str]] = [
     ("r1", PTX, "The apex shows a thin pleural line with no markings beyond it.</think>\nYes, there is a pneumothorax.",
      "yes"),
     ("r1", EFF, "<think>\n\n</think>\n\nNo.", "no"),
-    ("r1", EDEMA, "<think>Perihilar haziness and Kerley B lines suggest interstitial edema; the heart is enlarged."
-                  "</think>\n<answer>Yes</answer>", "yes"),
-    ("r1", ATEL, "<think>The left base shows a linear opacity. It might be atelectasis or scarring.</think>"
-                 "<answer>Uncertain</answer>", "uncertain"),
+    ("r1", EDEMA, ("<think>Perihilar haziness and Kerley B lines suggest interstitial edema; the heart is enlarged."
+                  "</think>\n<answer>Yes</answer>"), "yes"),
+    ("r1", ATEL, ("<think>The left base shows a linear opacity. It might be atelectasis or scarring.</think>"
+                 "<answer>Uncertain</answer>"), "uncertain"),
     ("r1", LEFF, "<think>The right costophrenic angle is blunted; the left one is sharp.</think><answer>No</answer>",
      "no"),
-    ("r1", NOD, "<think>Scanning the upper lobes, there is a round density in the right upper lobe, about 1 cm."
-                "</think><answer>Yes, a right upper lobe nodule.</answer>", "yes"),
+    ("r1", NOD, ("<think>Scanning the upper lobes, there is a round density in the right upper lobe, about 1 cm."
+                "</think><answer>Yes, a right upper lobe nodule.</answer>"), "yes"),
     ("r1", CM, "<think>Measuring the cardiothoracic ratio. The widest cardiac diameter is", "none"),
     ("r1", PNA, "<think>Right lower lobe consolidation with air bronchograms.</think>\n<answer>yes</answer>", "yes"),
     ("r1", EFF, "<think>Both costophrenic angles are sharp.</think>\n<answer>no</answer>", "no"),
-    ("r1", PTX, "<think>\nFirst, examine the apices. The left apex shows a visceral pleural line.\n</think>\n"
-                "<answer>\nYes\n</answer>", "yes"),
-    ("r1", FX, "<think>The ribs look intact but the left 6th rib may have a subtle cortical break.</think>"
-               "<answer>Yes</answer>", "yes"),
+    ("r1", PTX, ("<think>\nFirst, examine the apices. The left apex shows a visceral pleural line.\n</think>\n"
+                "<answer>\nYes\n</answer>"), "yes"),
+    ("r1", FX, ("<think>The ribs look intact but the left 6th rib may have a subtle cortical break.</think>"
+               "<answer>Yes</answer>"), "yes"),
     ("r1", HEART, "<think>The heart is normal in size.</think><answer></answer>", "none"),
-    ("r1", CONS, "<think>No focal airspace opacity is seen in either lung. The costophrenic angles are clear."
-                 "</think>\n<answer>No, there is no consolidation.</answer>", "no"),
+    ("r1", CONS, ("<think>No focal airspace opacity is seen in either lung. The costophrenic angles are clear."
+                 "</think>\n<answer>No, there is no consolidation.</answer>"), "no"),
 
     # --- MedGemma thinking channel: <unused94>thought ... <unused95> -----------------------------
-    ("gemma", EFF, "<unused94>thought\nThe user asks about pleural effusion. I see blunting of the left "
-                   "costophrenic angle.<unused95>Yes, there is a small left pleural effusion.", "yes"),
-    ("gemma", HEART, "<unused94>thought\nLet me look at the heart size. The cardiothoracic ratio appears to be about "
-                     "0.6.<unused95>**Yes**, the heart is enlarged.", "yes"),
-    ("gemma", PTX, "<unused94>thought\nI need to check for a pneumothorax. The lung markings extend to the periphery "
-                   "on the", "none"),
-    ("gemma", PTX, "<unused94>thought\nThere is possibly a skin fold at the right apex, not a pleural line.<unused95>"
-                   "No, there is no pneumothorax.", "no"),
+    ("gemma", EFF, ("<unused94>thought\nThe user asks about pleural effusion. I see blunting of the left "
+                   "costophrenic angle.<unused95>Yes, there is a small left pleural effusion."), "yes"),
+    ("gemma", HEART, ("<unused94>thought\nLet me look at the heart size. The cardiothoracic ratio appears to be about "
+                     "0.6.<unused95>**Yes**, the heart is enlarged."), "yes"),
+    ("gemma", PTX, ("<unused94>thought\nI need to check for a pneumothorax. The lung markings extend to the periphery "
+                   "on the"), "none"),
+    ("gemma", PTX, ("<unused94>thought\nThere is possibly a skin fold at the right apex, not a pleural line.<unused95>"
+                   "No, there is no pneumothorax."), "no"),
     ("gemma", EDEMA, "<unused94>thought\nAnalyzing the image for signs of pulmonary edema.<unused95>", "none"),
-    ("gemma", CONS, "<unused94>thought\nThe user wants to know about consolidation. The right lower zone is "
-                    "dense.<unused95>Based on the image, there is consolidation in the right lower lobe.", "yes"),
-    ("gemma", LEFF, "<unused94>thought\nLeft or right? The blunting is on the right.<unused95>No. The effusion is on "
-                    "the right side, not the left.", "no"),
-    ("gemma", ATEL, "<unused94>thought\nPlate-like opacity at the left base.<unused95>**Answer:** Yes\n\n"
-                    "**Reasoning:** Linear opacity at the left base consistent with subsegmental atelectasis.", "yes"),
-    ("gemma", PNA, "<unused94>thought\nOpacity in the left lower lobe; pneumonia vs atelectasis.<unused95>"
-                   "It is possible that there is pneumonia in the left lower lobe, but atelectasis is also possible.",
+    ("gemma", CONS, ("<unused94>thought\nThe user wants to know about consolidation. The right lower zone is "
+                    "dense.<unused95>Based on the image, there is consolidation in the right lower lobe."), "yes"),
+    ("gemma", LEFF, ("<unused94>thought\nLeft or right? The blunting is on the right.<unused95>No. The effusion is on "
+                    "the right side, not the left."), "no"),
+    ("gemma", ATEL, ("<unused94>thought\nPlate-like opacity at the left base.<unused95>**Answer:** Yes\n\n"
+                    "**Reasoning:** Linear opacity at the left base consistent with subsegmental atelectasis."), "yes"),
+    ("gemma", PNA, ("<unused94>thought\nOpacity in the left lower lobe; pneumonia vs atelectasis.<unused95>"
+                   "It is possible that there is pneumonia in the left lower lobe, but atelectasis is also possible."),
      "uncertain"),
-    ("gemma", CM, "<unused94>thought\nThe cardiac silhouette looks normal.<unused95>No, the heart size is within "
-                  "normal limits.", "no"),
+    ("gemma", CM, ("<unused94>thought\nThe cardiac silhouette looks normal.<unused95>No, the heart size is within "
+                  "normal limits."), "no"),
     ("gemma", NOD, "<unused94>thought\nLooking for nodules in both lungs. The right upper zone has", "none"),
-    ("gemma", EFF, "<unused94>thought\nThe user asks whether there is a pleural effusion.\n\nStep 1: "
-                   "costophrenic angles.<unused95>\n\n## Answer\n\n**No**, there is no pleural effusion.", "no"),
+    ("gemma", EFF, ("<unused94>thought\nThe user asks whether there is a pleural effusion.\n\nStep 1: "
+                   "costophrenic angles.<unused95>\n\n## Answer\n\n**No**, there is no pleural effusion."), "no"),
     ("gemma", PTX, "<unused94>thought\nNo pleural line.<unused95>No pneumothorax is seen.", "no"),
-    ("gemma", FX, "<unused94>thought\nThere is a callus on the left 5th rib.<unused95>Yes. There is an old healed "
-                  "fracture of the left fifth rib.", "yes"),
-    ("gemma", ACUTE_FX, "<unused94>thought\nThere is a callus on the left 5th rib.<unused95>No. There is an old "
-                        "healed fracture of the left fifth rib, but no acute fracture.", "no"),
+    ("gemma", FX, ("<unused94>thought\nThere is a callus on the left 5th rib.<unused95>Yes. There is an old healed "
+                  "fracture of the left fifth rib."), "yes"),
+    ("gemma", ACUTE_FX, ("<unused94>thought\nThere is a callus on the left 5th rib.<unused95>No. There is an old "
+                        "healed fracture of the left fifth rib, but no acute fracture."), "no"),
 
     # --- plain reasoning cut off by the token budget ----------------------------------------------
     ("cutoff", PTX, "Let me analyze the image step by step. First, the trachea is midline. Next, I will look at the",
@@ -544,62 +544,62 @@ ENTRIES: list[tuple[str, str, str, str]] = [
     ("refusal", PTX, "...", "none"),
 
     # --- Findings / Impression reports (CheXagent-style generation) ------------------------------
-    ("sections", EFF, "FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
-                      "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion.", "yes"),
-    ("sections", LEFF, "FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
-                       "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion.", "no"),
-    ("sections", CM, "FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
-                     "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion.", "no"),
-    ("sections", PTX, "FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
-                      "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion.", "no"),
-    ("sections", ATEL, "FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
-                       "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion.", "yes"),
-    ("sections", PNA, "Findings: Lungs are clear. No effusion or pneumothorax. Heart size normal.\n"
-                      "Impression: No acute cardiopulmonary abnormality.", "no"),
-    ("sections", EFF, "Findings: Lungs are clear. No effusion or pneumothorax. Heart size normal.\n"
-                      "Impression: No acute cardiopulmonary abnormality.", "no"),
-    ("sections", CM, "Findings: Lungs are clear. No effusion or pneumothorax. Heart size normal.\n"
-                     "Impression: No acute cardiopulmonary abnormality.", "no"),
-    ("sections", EFF, "IMPRESSION:\n1. Moderate left pleural effusion, increased from prior.\n2. Left lower lobe "
-                      "atelectasis versus pneumonia.\n3. No pneumothorax.", "yes"),
-    ("sections", PNA, "IMPRESSION:\n1. Moderate left pleural effusion, increased from prior.\n2. Left lower lobe "
-                      "atelectasis versus pneumonia.\n3. No pneumothorax.", "uncertain"),
-    ("sections", PTX, "IMPRESSION:\n1. Moderate left pleural effusion, increased from prior.\n2. Left lower lobe "
-                      "atelectasis versus pneumonia.\n3. No pneumothorax.", "no"),
-    ("sections", EDEMA, "FINDINGS: Right IJ catheter tip in the SVC. No pneumothorax. Stable cardiomegaly. Mild "
-                        "pulmonary edema has improved.\nIMPRESSION: Improving mild pulmonary edema. No pneumothorax.",
+    ("sections", EFF, ("FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
+                      "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion."), "yes"),
+    ("sections", LEFF, ("FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
+                       "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion."), "no"),
+    ("sections", CM, ("FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
+                     "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion."), "no"),
+    ("sections", PTX, ("FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
+                      "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion."), "no"),
+    ("sections", ATEL, ("FINDINGS: The cardiomediastinal silhouette is normal. There is a small right pleural effusion "
+                       "with adjacent atelectasis. No pneumothorax.\nIMPRESSION: Small right pleural effusion."), "yes"),
+    ("sections", PNA, ("Findings: Lungs are clear. No effusion or pneumothorax. Heart size normal.\n"
+                      "Impression: No acute cardiopulmonary abnormality."), "no"),
+    ("sections", EFF, ("Findings: Lungs are clear. No effusion or pneumothorax. Heart size normal.\n"
+                      "Impression: No acute cardiopulmonary abnormality."), "no"),
+    ("sections", CM, ("Findings: Lungs are clear. No effusion or pneumothorax. Heart size normal.\n"
+                     "Impression: No acute cardiopulmonary abnormality."), "no"),
+    ("sections", EFF, ("IMPRESSION:\n1. Moderate left pleural effusion, increased from prior.\n2. Left lower lobe "
+                      "atelectasis versus pneumonia.\n3. No pneumothorax."), "yes"),
+    ("sections", PNA, ("IMPRESSION:\n1. Moderate left pleural effusion, increased from prior.\n2. Left lower lobe "
+                      "atelectasis versus pneumonia.\n3. No pneumothorax."), "uncertain"),
+    ("sections", PTX, ("IMPRESSION:\n1. Moderate left pleural effusion, increased from prior.\n2. Left lower lobe "
+                      "atelectasis versus pneumonia.\n3. No pneumothorax."), "no"),
+    ("sections", EDEMA, ("FINDINGS: Right IJ catheter tip in the SVC. No pneumothorax. Stable cardiomegaly. Mild "
+                        "pulmonary edema has improved.\nIMPRESSION: Improving mild pulmonary edema. No pneumothorax."),
      "yes"),
-    ("sections", CM, "FINDINGS: Right IJ catheter tip in the SVC. No pneumothorax. Stable cardiomegaly. Mild "
-                     "pulmonary edema has improved.\nIMPRESSION: Improving mild pulmonary edema. No pneumothorax.",
+    ("sections", CM, ("FINDINGS: Right IJ catheter tip in the SVC. No pneumothorax. Stable cardiomegaly. Mild "
+                     "pulmonary edema has improved.\nIMPRESSION: Improving mild pulmonary edema. No pneumothorax."),
      "yes"),
-    ("sections", PTX, "FINDINGS: Right IJ catheter tip in the SVC. No pneumothorax. Stable cardiomegaly. Mild "
-                      "pulmonary edema has improved.\nIMPRESSION: Improving mild pulmonary edema. No pneumothorax.",
+    ("sections", PTX, ("FINDINGS: Right IJ catheter tip in the SVC. No pneumothorax. Stable cardiomegaly. Mild "
+                      "pulmonary edema has improved.\nIMPRESSION: Improving mild pulmonary edema. No pneumothorax."),
      "no"),
-    ("sections", RPTX, "Findings:\nThere is a large right pneumothorax with near-complete collapse of the right lung. "
-                       "The mediastinum is shifted to the left.\n\nImpression:\nLarge right tension pneumothorax.", "yes"),
-    ("sections", LPTX, "Findings:\nThere is a large right pneumothorax with near-complete collapse of the right lung. "
-                       "The mediastinum is shifted to the left.\n\nImpression:\nLarge right tension pneumothorax.", "no"),
-    ("sections", CONS, "FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
-                       "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion.", "yes"),
-    ("sections", PNA, "FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
-                      "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion.", "yes"),
-    ("sections", REFF, "FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
-                       "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion.", "no"),
-    ("sections", HEART, "FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
-                        "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion.", "no"),
-    ("sections", EFF, "EXAMINATION: Chest, single AP view.\nFINDINGS: Interval resolution of the right pleural effusion. "
-                      "Persistent mild cardiomegaly.\nIMPRESSION: Resolved right effusion.", "no"),
-    ("sections", CM, "EXAMINATION: Chest, single AP view.\nFINDINGS: Interval resolution of the right pleural effusion. "
-                     "Persistent mild cardiomegaly.\nIMPRESSION: Resolved right effusion.", "yes"),
-    ("sections", NOD, "FINDINGS: 6 mm nodule in the left upper lobe, unchanged. Lungs otherwise clear.\n"
-                      "IMPRESSION: Stable left upper lobe nodule.", "yes"),
-    ("sections", "Is there a nodule in the right upper lobe?", "FINDINGS: 6 mm nodule in the left upper lobe, unchanged. "
+    ("sections", RPTX, ("Findings:\nThere is a large right pneumothorax with near-complete collapse of the right lung. "
+                       "The mediastinum is shifted to the left.\n\nImpression:\nLarge right tension pneumothorax."), "yes"),
+    ("sections", LPTX, ("Findings:\nThere is a large right pneumothorax with near-complete collapse of the right lung. "
+                       "The mediastinum is shifted to the left.\n\nImpression:\nLarge right tension pneumothorax."), "no"),
+    ("sections", CONS, ("FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
+                       "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion."), "yes"),
+    ("sections", PNA, ("FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
+                      "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion."), "yes"),
+    ("sections", REFF, ("FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
+                       "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion."), "no"),
+    ("sections", HEART, ("FINDINGS:\nLeft lower lobe consolidation. Small left effusion. Heart size is normal.\n"
+                        "IMPRESSION:\nLeft lower lobe pneumonia with small parapneumonic effusion."), "no"),
+    ("sections", EFF, ("EXAMINATION: Chest, single AP view.\nFINDINGS: Interval resolution of the right pleural effusion. "
+                      "Persistent mild cardiomegaly.\nIMPRESSION: Resolved right effusion."), "no"),
+    ("sections", CM, ("EXAMINATION: Chest, single AP view.\nFINDINGS: Interval resolution of the right pleural effusion. "
+                     "Persistent mild cardiomegaly.\nIMPRESSION: Resolved right effusion."), "yes"),
+    ("sections", NOD, ("FINDINGS: 6 mm nodule in the left upper lobe, unchanged. Lungs otherwise clear.\n"
+                      "IMPRESSION: Stable left upper lobe nodule."), "yes"),
+    ("sections", "Is there a nodule in the right upper lobe?", ("FINDINGS: 6 mm nodule in the left upper lobe, unchanged. "
                                                               "Lungs otherwise clear.\nIMPRESSION: Stable left upper "
-                                                              "lobe nodule.", "no"),
-    ("sections", EDEMA, "FINDINGS: Moderate cardiomegaly. Cephalization of pulmonary vessels and interstitial edema. "
-                        "Small bilateral effusions.\nIMPRESSION: Congestive heart failure.", "yes"),
-    ("sections", PTX, "FINDINGS: Moderate cardiomegaly. Cephalization of pulmonary vessels and interstitial edema. "
-                      "Small bilateral effusions.\nIMPRESSION: Congestive heart failure.", "none"),
+                                                              "lobe nodule."), "no"),
+    ("sections", EDEMA, ("FINDINGS: Moderate cardiomegaly. Cephalization of pulmonary vessels and interstitial edema. "
+                        "Small bilateral effusions.\nIMPRESSION: Congestive heart failure."), "yes"),
+    ("sections", PTX, ("FINDINGS: Moderate cardiomegaly. Cephalization of pulmonary vessels and interstitial edema. "
+                      "Small bilateral effusions.\nIMPRESSION: Congestive heart failure."), "none"),
 
     # --- answers that contradict themselves --------------------------------------------------------
     ("contradiction", LEFF, "Yes, there is a pleural effusion on the right.", "uncertain"),

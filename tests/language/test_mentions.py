@@ -101,7 +101,7 @@ def test_words_not_understood_stay_bound_to_their_finding():
 
 def test_one_model_serves_both_readers():
     """The paraphrase check and the answer reader read questions with the same function."""
-    import vlmcore.answers.judge as judge
-    import vlmcore.paraphrase.alignment as alignment
+    from vlmcore.answers import judge
+    from vlmcore.paraphrase import alignment
 
     assert judge.read_statement is alignment.read_statement is read_statement
