@@ -1,7 +1,7 @@
 """read_answer on the report-style corpus, the reasoning formats and the counting rule.
 
 ``tests/answers/report_corpus.py`` (411 outputs, 12 styles) was **written before any reader rule
-changed** (commit d2d32dd; main's parse_answer read 242 of 411 of it right); the rules were
+changed** (commit 21f7d1d, "Answer corpus (issue 26)"; main's parse_answer read 242 of 411 of it right); the rules were
 then developed against it, so its score is optimistic. ``holdout_corpus.py`` (74 outputs) was
 written after the reader was built and measured once before any change for it: 69 of 74
 (93.2%) on that first run; medspaCy + the shared front end read 52 (70.3%), negspaCy 48.
