@@ -7,7 +7,7 @@ import pytest
 from vlmcore.errors import ConfigError
 from vlmcore.models import ADAPTERS
 from vlmcore.models.base import VLMAdapter
-from vlmcore.models.tiny.builders import TINY_BUILDERS
+from vlmcore.models.families import FAMILIES
 from vlmcore.registry import Registry
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -15,11 +15,10 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_every_registered_adapter_has_a_tiny_build_and_a_readme_row():
     readme = README.read_text()
-    from vlmcore.models.generic import HFImageTextAdapter
-
+    assert ADAPTERS.names() == FAMILIES.names()  # one FamilySpec per adapter
     for name in ADAPTERS.names():
-        # the generic adapter has no architecture of its own: it runs on the other families' tiny builds
-        assert name in TINY_BUILDERS or ADAPTERS.get(name) is HFImageTextAdapter, f"{name} has no tiny offline build"
+        # the generic adapter has no architecture of its own: its spec names another family's tiny build
+        assert FAMILIES.get(name).tiny_builder.startswith("vlmcore.models.tiny.builders:build_"), f"{name} has no tiny offline build"
         assert f"| `{name}` |" in readme, f"{name} has no row in the README's model table"
         assert issubclass(ADAPTERS.get(name), VLMAdapter)
 

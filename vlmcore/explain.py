@@ -41,10 +41,11 @@ def load_model(argument: str | None):
     """An adapter for ``--model``: ``tiny-<family>``, or what ``--vlm-model`` takes (a family in the
     local cache or a checkpoint folder: ``models.loading.model_argument``)."""
     from vlmcore.models import tiny_adapter
-    from vlmcore.models.loading import DEFAULT_CHECKPOINTS, load_adapter, model_argument
+    from vlmcore.models.families import default_families
+    from vlmcore.models.loading import load_adapter, model_argument
 
     target = argument or str(REFERENCE)
-    if target.startswith("tiny-") and target[len("tiny-"):] in DEFAULT_CHECKPOINTS:
+    if target.startswith("tiny-") and target[len("tiny-"):] in default_families():
         return tiny_adapter(target[len("tiny-"):])
     try:
         _, spec = model_argument(target)

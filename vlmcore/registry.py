@@ -65,6 +65,10 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return sorted(self._entries)
 
+    def registered(self) -> list[str]:
+        """The names in the order they were registered."""
+        return list(self._entries)
+
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.lower() in self._entries
 

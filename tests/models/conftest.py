@@ -4,7 +4,13 @@ import pytest
 from vlmcore.models import tiny_adapter
 from vlmcore.models.requests import Request
 
-FAMILIES = ["medgemma", "llava", "blip2", "florence2"]
+from vlmcore.models.capabilities import Capability
+from vlmcore.models.families import all_families, families_with
+
+#: the contract tests run over every registered family (``FamilySpec``); those of an optional part
+#: of the contract over the families that declare it
+FAMILIES = [spec.name for spec in all_families()]
+VISION_HOOKED = families_with(Capability.GRAD_CAM)
 
 
 @pytest.fixture(scope="session")

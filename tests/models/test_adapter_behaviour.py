@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from tests.models.conftest import FAMILIES
+from tests.models.conftest import FAMILIES, VISION_HOOKED
 from vlmcore.errors import CaptureError
 from vlmcore.metrics import js_divergence
 from vlmcore.models import tiny_adapter
+from vlmcore.models.capabilities import Capability
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -42,7 +43,8 @@ def test_batch_of_four_with_padding_equals_one_by_one(family, adapters, requests
 def test_maps_are_labelled_on_the_model_grid(family, adapters, requests_four):
     adapter = adapters(family)
     (_, attention), = adapter.evaluate(requests_four[:1])
-    assert attention.grid == adapter.grid_shape and attention.values.shape == adapter.grid_shape
+    grid = adapter.encode(requests_four[:1]).layout.grid if Capability.DYNAMIC_GRID in adapter.capabilities else adapter.grid_shape
+    assert attention.grid == grid and attention.values.shape == grid
     assert attention.method in ("sdpa-rows", "qformer-composed", "cross-attention")
     assert attention.fallback is False and attention.layers == (adapter.num_layers - 1,)
     assert attention.values.std() > 0, "a real map is not uniform"
@@ -87,7 +89,7 @@ def test_token_conditioned_maps_differ_by_word(family, adapters, requests_four):
         adapter.attention_maps([request], query="token:cardiomegaly")
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", VISION_HOOKED)
 def test_grad_cam_is_non_uniform_and_depends_on_target(family, adapters, requests_four):
     adapter = adapters(family)
     yes, = adapter.attention_maps(requests_four[:1], method="grad-cam", target="yes")
@@ -98,7 +100,7 @@ def test_grad_cam_is_non_uniform_and_depends_on_target(family, adapters, request
     assert all(p.grad is None for p in adapter.model.parameters())
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", VISION_HOOKED)
 def test_activation_norm_map(family, adapters, requests_four):
     adapter = adapters(family)
     norm, = adapter.attention_maps(requests_four[:1], method="activation-norm")
@@ -181,3 +183,11 @@ def test_activation_norm_maps_are_not_labelled_with_a_target(adapters, requests_
     assert norm.query == "target-independent" and cam.query == "target:no"
     again = adapter.attention_maps(requests_four[:1], method="activation-norm", target="yes")[0]
     assert np.allclose(norm.values, again.values)  # it really does not depend on the target
+
+
+@pytest.mark.parametrize("family", sorted(set(FAMILIES) - set(VISION_HOOKED)))
+def test_a_family_without_a_vision_hook_refuses_those_methods_by_name(family, adapters, requests_four):
+    from vlmcore.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="grad-cam and activation-norm maps need a per-architecture vision hook"):
+        adapters(family).attention_maps(requests_four[:1], method="grad-cam")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.models.conftest import FAMILIES
+from tests.models.conftest import VISION_HOOKED
 from vlmcore.attention.methods import VisionFeatureHook
 from vlmcore.models.requests import Request
 
@@ -24,7 +24,7 @@ def _side(adapter) -> int:
     return int(getattr(size, "height", None) or getattr(size, "shortest_edge"))
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", VISION_HOOKED)
 def test_perturbing_one_cell_moves_that_token_most(family, adapters):
     adapter = adapters(family)
     side = _side(adapter)  # a square film at the processor's own size: no resampling between pixels and cells

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from vlmcore.errors import ConfigError
+from vlmcore.models.capabilities import Capability
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Replica:
                 shape = str(tuple(evaluation.image.shape))
                 described["view_regions"][shape] = list(self.engine.view_region(evaluation.image))
                 described["blank_shapes"][shape] = list(self.engine.blank_film(evaluation.image).shape)
-                described["prompts"].update({q: self.adapter.prompt(q) if hasattr(self.adapter, "prompt") else q for q in questions})
+                described["prompts"].update({q: self.engine.prompt(q) for q in questions})
         finally:
             self.engine.store = None
         return {"entries": entries, "describe": described}
@@ -106,6 +107,8 @@ def merge_descriptions(into: dict | None, more: dict) -> dict:
 class StoredModel:
     """The driver's stand-in for a model evaluated on the cluster: it forms the same store keys
     and regions; asking it for a result the cluster did not store is an error, never a guess."""
+
+    capabilities = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE})
 
     def __init__(self, described: dict, model_key: str):
         self.described, self.model_key = described, model_key

@@ -27,6 +27,8 @@ from vlmcore.errors import ConfigError
 from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
+from vlmcore.models.capabilities import Capability
+from vlmcore.models.protocol import check_adapter
 from vlmcore.models.requests import Request, YesNoScore, image_hash
 from vlmcore.models.view import pixel_bounds, whole_film
 
@@ -75,7 +77,8 @@ class Engine:
                  on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 64,
                  store: ResultStore | None = None, progress: Callable[[int], None] | None = None, mass_floor: float = 0.5,
                  films_per_forward: int = 8, prefetch: bool = True):
-        self.adapter = adapter
+        self.adapter = check_adapter(adapter, f"the adapter of {model_key}")
+        self._capabilities = frozenset(adapter.capabilities)
         self.mass_floor = mass_floor  # below it, the yes/no answer is flagged unreliable in the row
         self.store = store
         self.progress = progress
@@ -208,20 +211,23 @@ class Engine:
             return self._evaluate_splitting(requests[:half], with_maps) + self._evaluate_splitting(requests[half:], with_maps)
 
     def _key(self, film: str, question: str, with_maps: bool) -> str:
-        prompt = self.adapter.prompt(question) if hasattr(self.adapter, "prompt") else question
-        return result_key(fingerprint=self.adapter.fingerprint, prompt=prompt, image_hash=film, question=question,
+        return result_key(fingerprint=self.adapter.fingerprint, prompt=self.prompt(question), image_hash=film, question=question,
                           with_map=with_maps, dtype=str(self.adapter.dtype))
 
+    def prompt(self, question: str) -> str:
+        """The text the model reads (``Capability.PROMPT``; the question itself otherwise)."""
+        return self.adapter.prompt(question) if Capability.PROMPT in self._capabilities else question
+
     def view_region(self, image: np.ndarray) -> tuple[float, float, float, float]:
-        """The part of the film the model sees (the adapter says; the whole film by default)."""
-        if hasattr(self.adapter, "view_region"):  # scripted adapters and user wrappers may not say
+        """The part of the film the model sees (``Capability.VIEW_REGION``; the whole film otherwise)."""
+        if Capability.VIEW_REGION in self._capabilities:
             return tuple(float(v) for v in self.adapter.view_region(image.shape))
         return whole_film(image.shape)
 
     def blank_film(self, image: np.ndarray) -> np.ndarray:
         """The image-reliance pass's constant film. Adapters whose processor resizes every film
-        to one grid say any shape will do (``blank_shape``), so one blank serves the whole run."""
-        shape = tuple(self.adapter.blank_shape(image.shape)) if hasattr(self.adapter, "blank_shape") else image.shape
+        to one grid say any shape will do (``Capability.BLANK_SHAPE``), so one blank serves the run."""
+        shape = tuple(self.adapter.blank_shape(image.shape)) if Capability.BLANK_SHAPE in self._capabilities else image.shape
         return np.full(shape, BLANK_LEVEL, dtype=image.dtype)
 
     # -- one chunk of groups -----------------------------------------------------------------
@@ -233,7 +239,7 @@ class Engine:
         for group, image in zip(groups, images):
             blank = self.blank_film(image)
             blank_key = image_hash(blank)
-            if hasattr(self.adapter, "pin_film"):
+            if Capability.PIN_FILM in self._capabilities:
                 self.adapter.pin_film(blank_key)
             blanks += [Request(blank, case.question, blank_key) for case in group.cases]
         blank_scores = iter(self.score(blanks, with_maps=False))

@@ -30,6 +30,7 @@ from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, install_capture, recording
 from vlmcore.attention.fusion import check_fusion, fuse, select_layers
 from vlmcore.errors import CaptureError, ConfigError
+from vlmcore.models.capabilities import BASE, Capability
 from vlmcore.models.answer_tokens import answer_token_ids
 from vlmcore.models.requests import Generation, Request, YesNoScore
 
@@ -54,9 +55,19 @@ class Capture:
 
 
 class VLMAdapter(ABC):
+    """The shared machinery of the built-in families; meets ``vlmcore.models.protocol.Adapter``."""
+
     family: ClassVar[str] = ""
     #: sub-configs whose attention goes through the capture implementation
     capture_configs: ClassVar[tuple[str, ...]] = ("text_config",)
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """What this adapter offers beyond ``evaluate``, as its family's ``FamilySpec`` declares
+        (an unregistered subclass: what the shared base offers)."""
+        from vlmcore.models.families import FAMILIES
+
+        return FAMILIES.get(self.family).capabilities if self.family in FAMILIES else BASE
 
     def __init__(self, model, processor, *, name: str = "", fingerprint: str = ""):
         install_capture()

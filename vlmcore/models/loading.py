@@ -15,32 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vlmcore.errors import ConfigError
-from vlmcore.models import ADAPTERS
+from vlmcore.models.families import ADAPTERS, FAMILIES, all_families, family_of_model_type, family_spec
 from vlmcore.models.fingerprint import model_fingerprint
 
-MODEL_CLASSES = {
-    "medgemma": "Gemma3ForConditionalGeneration",
-    "llava": "LlavaForConditionalGeneration",
-    "blip2": "Blip2ForConditionalGeneration",
-    "florence2": "Florence2ForConditionalGeneration",
-    "qwen2_5_vl": "Qwen2_5_VLForConditionalGeneration",
-    "idefics3": "Idefics3ForConditionalGeneration",
-    "hf": "AutoModelForImageTextToText",
-}
-_MODEL_TYPES = {"gemma3": "medgemma", "llava": "llava", "blip-2": "blip2", "florence2": "florence2", "qwen2_5_vl": "qwen2_5_vl",
-                "idefics3": "idefics3"}
-#: families served by the generic image-text-to-text adapter (processor and layout read from the checkpoint)
-GENERIC_FAMILIES = ("qwen2_5_vl", "idefics3", "hf")
 GENERIC_PREFIX = "hf:"
-DEFAULT_CHECKPOINTS = {
-    "medgemma": "google/medgemma-4b-it",
-    "llava": "llava-hf/llava-1.5-7b-hf",
-    "blip2": "Salesforce/blip2-opt-2.7b",
-    "florence2": "florence-community/Florence-2-base",
-    "qwen2_5_vl": "Qwen/Qwen2.5-VL-7B-Instruct",
-    "idefics3": "HuggingFaceTB/SmolVLM-Instruct",
-}
 QUANTIZATIONS = (None, "8bit", "4bit")
+
+
+def default_checkpoint(family: str | None) -> str | None:
+    """The hub id a family loads from the local cache when no path is given (``FamilySpec``)."""
+    return family_spec(family).default_checkpoint if family in FAMILIES else None
+
+
+def _is_generic(family: str) -> bool:
+    return family_spec(family).generic
 
 
 class WeightsUnavailable(ConfigError):
@@ -62,7 +50,7 @@ class LoadSpec:
 def resolve_checkpoint(spec: LoadSpec) -> Path:
     """The local folder holding ``config.json`` for ``spec``; never downloads."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    target = spec.path or DEFAULT_CHECKPOINTS.get(spec.family or "", None)
+    target = spec.path or default_checkpoint(spec.family)
     if target is None:
         raise ConfigError(f"no model path given and no default checkpoint for family {spec.family!r}")
     local = Path(target).expanduser()
@@ -85,7 +73,7 @@ def model_argument(name: str, *, model_path: str | None = None, **load) -> tuple
     """A model as users name it (``--vlm-model``, ``vlmcore explain --model``) -> (report key,
     LoadSpec): a family (weights from ``model_path`` or the local cache; key = the family) or a
     checkpoint folder (family read from its config; key ``family@folder``)."""
-    if name in DEFAULT_CHECKPOINTS:
+    if default_checkpoint(name):
         return name, LoadSpec(family=name, path=model_path, **load)
     if name.startswith(GENERIC_PREFIX):  # the generic adapter, whatever the architecture
         target = name[len(GENERIC_PREFIX):]
@@ -94,14 +82,14 @@ def model_argument(name: str, *, model_path: str | None = None, **load) -> tuple
         folder = Path(target).expanduser()
         family = "hf"
         if (folder / "config.json").is_file():  # a named generic family keeps its marker (-m qwen2_5_vl)
-            named = _MODEL_TYPES.get(json.loads((folder / "config.json").read_text()).get("model_type", ""))
-            family = named if named in GENERIC_FAMILIES else "hf"
+            named = family_of_model_type(json.loads((folder / "config.json").read_text()).get("model_type", ""))
+            family = named if named and _is_generic(named) else "hf"
         return f"hf@{folder.name}", LoadSpec(family=family, path=target, **load)
     folder = Path(name)
     if folder.is_dir() and (folder / "config.json").is_file():
         family = family_of(folder, None)
         return f"{family}@{folder.name}", LoadSpec(family=family, path=name, **load)
-    raise ConfigError(f"{name!r} is neither a family ({', '.join(DEFAULT_CHECKPOINTS)}), hf:PATH, nor a checkpoint folder")
+    raise ConfigError(f"{name!r} is neither a family ({', '.join(s.name for s in all_families() if s.default_checkpoint)}), hf:PATH, nor a checkpoint folder")
 
 
 def _image_text_to_text_types() -> set[str]:
@@ -119,13 +107,13 @@ def family_of(folder: Path, requested: str | None) -> str:
             raise ConfigError(f"{folder}: model_type {model_type!r} is not an image-text-to-text architecture of this transformers "
                               "(AutoModelForImageTextToText cannot load it)")
         return "hf"
-    detected = _MODEL_TYPES.get(model_type)
+    detected = family_of_model_type(model_type)
     if detected is None and model_type in _image_text_to_text_types():
         detected = "hf"
     if requested and detected and requested != detected:
         raise ConfigError(f"{folder} holds a {model_type!r} model, not {requested!r}")
     if not (requested or detected):
-        raise ConfigError(f"{folder}: model_type {model_type!r} is neither a supported family ({sorted(_MODEL_TYPES)}) nor an "
+        raise ConfigError(f"{folder}: model_type {model_type!r} is neither a supported family ({sorted(t for s in all_families() for t in s.model_types)}) nor an "
                           "image-text-to-text architecture")
     return requested or detected
 
@@ -196,9 +184,9 @@ def load_adapter(spec: LoadSpec):
     weights = sorted(folder.glob("*.safetensors"))
     if not weights:
         raise WeightsUnavailable(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
-    model_class = getattr(transformers, MODEL_CLASSES[family])
+    model_class = getattr(transformers, family_spec(family).model_class)
     common = dict(revision=spec.revision, local_files_only=True, trust_remote_code=spec.trust_remote_code)
-    if family in GENERIC_FAMILIES and (gaps := generic_gaps(folder)):
+    if _is_generic(family) and (gaps := generic_gaps(folder)):
         raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))
     model = model_class.from_pretrained(
         folder, dtype=dtype, use_safetensors=True, device_map=spec.device_map or (device if spec.quantization else None),
@@ -206,7 +194,7 @@ def load_adapter(spec: LoadSpec):
     )
     if spec.quantization is None and spec.device_map is None:
         model = model.to(device)
-    if family in GENERIC_FAMILIES:
+    if _is_generic(family):
         from vlmcore.models.processors import load_processor
 
         processor = load_processor(folder, **common)
@@ -226,7 +214,7 @@ def preflight(spec: LoadSpec) -> None:
     case runs): a folder that does not exist or is not a checkpoint, a family / dtype /
     quantization / device that cannot work. Raises ``ConfigError`` (a usage error); a hub id
     missing from the local cache raises ``WeightsUnavailable`` (its cases skip: NOT EVALUATED)."""
-    target = spec.path or DEFAULT_CHECKPOINTS.get(spec.family or "", None)
+    target = spec.path or default_checkpoint(spec.family)
     if target is not None and _looks_like_a_path(target) and not Path(target).expanduser().exists():
         raise ConfigError(f"--vlm-model-path {target}: no such folder")
     if spec.family == "medgemma" and spec.dtype == "float16":
@@ -240,7 +228,7 @@ def preflight(spec: LoadSpec) -> None:
     if not any(folder.glob("*.safetensors")):
         raise ConfigError(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
     family = family_of(folder, spec.family)
-    if family in GENERIC_FAMILIES and (gaps := generic_gaps(folder)):
+    if _is_generic(family) and (gaps := generic_gaps(folder)):
         raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))
     if family == "medgemma" and spec.dtype == "float16":
         raise ConfigError(f"{folder} is a MedGemma (Gemma3) checkpoint: float16 overflows; use --vlm-dtype bfloat16 or float32")

@@ -48,10 +48,10 @@ def build_adapter(profile: Profile, attention: str = "sdpa"):
     import torch
 
     from vlmcore.models import ADAPTERS
-    from vlmcore.models.tiny.builders import TINY_BUILDERS
+    from vlmcore.models.tiny import build_tiny
 
     if profile.size is not None:
-        model, processor = TINY_BUILDERS[profile.family](profile.size, 0)
+        model, processor = build_tiny(profile.family, profile.size, 0)
     else:
         model, processor = _real_size(profile)
     if profile.device == "cuda":
@@ -68,9 +68,9 @@ def _real_size(profile: Profile):
     import torch
 
     from vlmcore.models import real_configs
-    from vlmcore.models.tiny.builders import TINY_BUILDERS
+    from vlmcore.models.tiny import build_tiny
 
-    _, processor = TINY_BUILDERS[profile.family](TinySize(), 0)  # code-built tokenizer with the real special tokens
+    _, processor = build_tiny(profile.family, TinySize(), 0)  # code-built tokenizer with the real special tokens
     if profile.family == "medgemma":
         from transformers import Gemma3ForConditionalGeneration
         from transformers.models.gemma3.image_processing_pil_gemma3 import Gemma3ImageProcessorPil

@@ -1,5 +1,5 @@
-"""Which models a run benchmarks: the four tiny built-ins (marker ``smoke``) and the real
-families or checkpoint folders named by ``--vlm-model`` (marker = family)."""
+"""Which models a run benchmarks: a tiny built-in per default family (marker ``smoke``) and the
+real families or checkpoint folders named by ``--vlm-model`` (marker = family)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from vlmcore.errors import ConfigError
 from vlmcore.models.loading import LoadSpec, WeightsUnavailable, model_argument, preflight
-from vlmcore.plugin.options import REAL_FAMILIES, RunOptions
+from vlmcore.models.families import default_families
+from vlmcore.plugin.options import RunOptions
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ModelSpec:
 
 
 def model_specs(options: RunOptions) -> list[ModelSpec]:
-    specs = [ModelSpec(f"tiny-{family}", family, True) for family in REAL_FAMILIES]
+    specs = [ModelSpec(f"tiny-{family}", family, True) for family in default_families()]
     names = [name.strip() for name in options.vlm_model.split(",") if name.strip()]
     if options.model_path and len(names) != 1:
         raise pytest.UsageError(f"--vlm-model-path needs exactly one --vlm-model family, got {names}")

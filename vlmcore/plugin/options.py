@@ -22,8 +22,8 @@ from typing import Any, Callable
 import pytest
 
 from vlmcore.cli import BUNDLED_DATASET
+from vlmcore.models.families import default_families
 
-REAL_FAMILIES = ("medgemma", "llava", "blip2", "florence2", "qwen2_5_vl", "idefics3")
 PREFIX = "--vlm-"
 
 
@@ -91,9 +91,13 @@ def backend(value: str) -> tuple[str, str | None]:
 class Option:
     name: str  # the flag without "--vlm-": "dataset" -> --vlm-dataset, VLMCORE_DATASET, ini vlm_dataset
     metavar: str
-    default: str | None
+    default_value: str | Callable[[], str] | None  # a callable is read when asked (the registered families)
     help: str
     parse: Callable[[str], Any] = text
+
+    @property
+    def default(self) -> str | None:
+        return self.default_value() if callable(self.default_value) else self.default_value
 
     @property
     def flag(self) -> str:
@@ -117,7 +121,7 @@ class Option:
 
 
 OPTIONS = (
-    Option("model", "MODEL", ",".join(REAL_FAMILIES),
+    Option("model", "MODEL", lambda: ",".join(default_families()),
            "real models to benchmark, comma-separated: families, checkpoint folders (family from config.json; any other "
            "image-text-to-text architecture runs on the generic adapter) or hf:PATH (the generic adapter, forced) "
            "(tiny built-in models always run under -m smoke)", model_names),

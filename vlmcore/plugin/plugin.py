@@ -16,14 +16,8 @@ import pytest
 
 from vlmcore.plugin.options import add_options, explicitly_configured
 
+#: markers besides one per registered family (``FamilySpec.marker``)
 MARKERS = {
-    "medgemma": "cases on MedGemma (Gemma3ForConditionalGeneration)",
-    "llava": "cases on LLaVA-1.5 / LLaVA-Rad",
-    "blip2": "cases on BLIP-2",
-    "florence2": "cases on Florence-2",
-    "qwen2_5_vl": "cases on Qwen2-VL / Qwen2.5-VL (generic image-text-to-text adapter)",
-    "idefics3": "cases on Idefics3 / SmolVLM (generic image-text-to-text adapter)",
-    "hf": "cases on any other image-text-to-text checkpoint (--vlm-model hf:PATH, generic adapter)",
     "smoke": "cases on the built-in tiny models (CPU, seconds)",
     "gpu": "needs CUDA; skipped with a reason elsewhere",
     "slow": "takes more than a few seconds on CPU",
@@ -45,7 +39,9 @@ def pytest_addoption(parser) -> None:
 
 
 def pytest_configure(config) -> None:
-    for name, text in MARKERS.items():
+    from vlmcore.models.families import all_families
+
+    for name, text in [(spec.name, spec.marker) for spec in all_families()] + list(MARKERS.items()):
         config.addinivalue_line("markers", f"{name}: {text}")
     if config.option.help or getattr(config.option, "version", False):
         return

@@ -215,7 +215,9 @@ class VlmcoreRun:
     def _adapter(self, spec: ModelSpec):
         provided = self.config.hook.pytest_vlmcore_make_adapter(spec=spec, run=self)
         if provided is not None:
-            return provided
+            from vlmcore.models.protocol import check_adapter
+
+            return check_adapter(provided, f"pytest_vlmcore_make_adapter for {spec.key}")
         if spec.tiny:
             from vlmcore.models import tiny_adapter
 

@@ -13,11 +13,16 @@ from typing import Callable
 import numpy as np
 
 from vlmcore.attention.attention_map import AttentionMap
+from vlmcore.models.capabilities import Capability
 from vlmcore.models.requests import Request, YesNoScore
 
 
 class ScriptedAdapter:
+    """Meets ``vlmcore.models.protocol.Adapter`` with no optional part: the question is the prompt,
+    the map covers the whole film, the blank film keeps the film's shape."""
+
     family = "scripted"
+    capabilities: frozenset[Capability] = frozenset()
 
     def __init__(self, margin: Callable[[str, np.ndarray], float], *, name: str = "scripted", grid: tuple[int, int] = (8, 8),
                  fingerprint: str | None = None):

@@ -228,15 +228,3 @@ def build_idefics3(size: TinySize = TINY, seed: int = 0):
         image_token_id=ids("<image>"), scale_factor=scale, pad_token_id=ids("<|endoftext|>"),
     )
     return _seeded(Idefics3ForConditionalGeneration, config, seed, size.init_std), processor
-
-
-TINY_BUILDERS = {"medgemma": build_medgemma, "llava": build_llava, "blip2": build_blip2, "florence2": build_florence2,
-                 "qwen2_5_vl": build_qwen2_5_vl, "idefics3": build_idefics3}
-
-
-def build_tiny(family: str, size: TinySize = TINY, seed: int = 0):
-    from vlmcore.errors import ConfigError
-
-    if family not in TINY_BUILDERS:
-        raise ConfigError(f"no tiny build for {family!r}; known: {sorted(TINY_BUILDERS)}")
-    return TINY_BUILDERS[family](size, seed)
