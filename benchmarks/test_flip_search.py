@@ -8,8 +8,8 @@ group) and replayed first on the next run."""
 
 def test_no_flipping_paraphrase(vlm, vlm_model, vlm_group):
     result = vlm.flip_search(vlm_model, vlm_group)
-    if not result["found"]:
+    if not result.found:
         return
-    vlm.expect(False, f"{result['question']!r} flips to {result['paraphrase']!r} via "
-               f"{', '.join(result['transforms'])} (margin {result['base_margin']:+.2f} -> {result['margin']:+.2f}, "
-               f"{result['examples']} examples)", level="case")
+    vlm.expect(False, f"{result.question!r} flips to {result.paraphrase!r} via "
+               f"{', '.join(result.transforms)} (margin {result.base_margin:+.2f} -> {result.margin:+.2f}, "
+               f"{result.examples} examples)", level="case")

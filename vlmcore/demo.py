@@ -66,11 +66,14 @@ def run_demo(report_dir: Path, extra: list[str]) -> int:
 
 def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     """The demo's table and whether every expectation held; writes each gate comparison."""
+    from vlmcore.records import from_json
     from vlmcore.report.compare import compare_run_dirs
-    from vlmcore.report.verdict_section import cell
+    from vlmcore.report.formatting import cell
+    from vlmcore.verdict.decision import ModelVerdict
+    from vlmcore.verdict.exit_codes import Status
 
     summary = json.loads((run_dir / "summary.json").read_text())
-    first_run = {m["model"]: m for m in summary["decision"]["models"]}
+    first_run = {m.model: m for m in from_json(list[ModelVerdict], summary["decision"]["models"])}
     baseline_key = model_key(models[0])
     (run_dir / "gate").mkdir(exist_ok=True)
     calibrated = _calibrated_margins(run_dir, models)
@@ -83,8 +86,8 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     for folder in models:
         card = json.loads((folder / "model_card.json").read_text())
         recipe, key = card["recipe"], model_key(folder)
-        earned = first_run.get(key, {"status": "NOT EVALUATED", "reasons": ["no result"]})
-        why = list(earned["reasons"][:2])
+        earned = first_run.get(key, ModelVerdict(key, Status.NOT_EVALUATED, ("no result",)))
+        why = list(earned.reasons[:2])
         gate_status = "-"
         if recipe.get("expect_gate"):
             markdown, decision = compare_run_dirs(run_dir, run_dir, first_model=baseline_key, second_model=key,
@@ -93,10 +96,10 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
             gate_status = decision.status
             why += [f"gate: {r}" for m in decision.models for r in m.reasons[:2]]
         expected_first, expected_gate = recipe.get("expect_first_run"), recipe.get("expect_gate")
-        ok_first = expected_first is None or earned["status"] == expected_first
+        ok_first = expected_first is None or earned.status == expected_first
         ok_gate = expected_gate is None or gate_status == expected_gate
         as_expected &= ok_first and ok_gate
-        first_cell = f"{earned['status']} ({expected_first or 'not asserted'})" + ("" if ok_first else " UNEXPECTED")
+        first_cell = f"{earned.status} ({expected_first or 'not asserted'})" + ("" if ok_first else " UNEXPECTED")
         gate_cell = "baseline" if folder.name == BASELINE_MODEL else (f"{gate_status} ({expected_gate or 'not gated'})"
                                                                       + ("" if ok_gate else " UNEXPECTED"))
         lines.append(f"| {cell(key)} | {cell(recipe['purpose'])} | {first_cell} | {gate_cell} | {cell('; '.join(why))} |")

@@ -117,7 +117,7 @@ def test_low_yes_no_mass_marks_answers_unreliable_in_rows_and_summary():
     assert flagged and all("present" in r.question for r in flagged)
     assert not any(r.low_mass for r in rows if "present" not in r.question)
     summary = summarise_run(rows)["m"]
-    assert summary["low_mass_share"] == round(len(flagged) / len(rows), 6)
+    assert summary.low_mass_share == round(len(flagged) / len(rows), 6)
 
 
 def test_flips_on_unverified_dataset_paraphrases_are_reported_not_counted(tmp_path):
@@ -142,5 +142,5 @@ def test_flips_on_unverified_dataset_paraphrases_are_reported_not_counted(tmp_pa
     checks = {r.question: r.paraphrase_check for r in rows if r.relation == "invariant"}
     assert checks == {"Is a pleural effusion present?": "valid", "Is there a loculated pleural effusion?": "unverified"}
     summary = summarise_run(rows)["m"]
-    assert summary["consistency"]["value"] == 1.0  # the flip on the unverified question is not counted...
-    assert summary["unverified_paraphrases"] == 1 and summary["unverified_flips"] == 1  # ...but it is reported
+    assert summary.estimate("consistency").value == 1.0  # the flip on the unverified question is not counted...
+    assert summary.unverified_paraphrases == 1 and summary.unverified_flips == 1  # ...but it is reported

@@ -106,7 +106,7 @@ def test_gate_verdicts_and_exit_codes():
     worse = [replace(r, answer="no") if r.relation == "invariant" and int(r.cluster[-2:]) < 8 else r for r in base]
     failed = decide_against_baseline(worse, base, settings, "release")
     assert failed.status == "FAIL" and "REGRESSION m: consistency 1.000 -> 0.600" in failed.models[0].reasons[0]
-    assert {f["group_id"] for f in failed.new_flips} == {f"g-p{g:02d}" for g in range(8)}
+    assert {f.group_id for f in failed.new_flips} == {f"g-p{g:02d}" for g in range(8)}
     truncated = decide_against_baseline(base, base[:12], settings, "release")
     assert truncated.status == "COMPARISON IMPOSSIBLE" and truncated.exit_code == 11
     nothing = decide_against_baseline([], base, settings, "release", models=["m"])

@@ -7,7 +7,9 @@ the question text, the expected answer, the relation and the film's content hash
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from vlmcore.records import from_json, to_json
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,14 @@ class VariantRow:
         return self.answer == self.base_answer
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["map_grid"] = list(self.map_grid)
-        data["map_region"] = list(self.map_region)
-        return data
+        return to_json(self)
 
     @staticmethod
     def from_json(data: dict) -> "VariantRow":
-        """Raises ``TypeError`` / ``KeyError`` on a record that is not a row (callers name the file and line)."""
+        """Raises ``TypeError`` / ``KeyError`` / ``ValueError`` on a record that is not a row (callers name the file and line)."""
         if not isinstance(data, dict):
             raise TypeError(f"expected an object, got {type(data).__name__}")
-        data = dict(data)
-        data["map_grid"] = tuple(data["map_grid"])
-        data["map_region"] = tuple(data.get("map_region", ()))
-        return VariantRow(**data)
+        return from_json(VariantRow, data)
 
     @property
     def cluster(self) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.specs import Unit
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,23 @@ class Tally:
 
 
 def tally(rows: list[VariantRow], rate_name: str) -> Tally:
+    """Successes and trials of the rate per cluster. A case-unit rate counts each applicable row;
+    a group-unit rate counts each group once, a success when all its applicable rows succeed."""
     rate = RATES[rate_name]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        if rate.applies(row):
-            entry = counts[row.cluster]
-            entry[0] += bool(rate.success(row))
-            entry[1] += 1
+    if rate.unit is Unit.GROUP:
+        groups: dict[tuple[str, str], bool] = {}
+        for row in rows:
+            if rate.applies(row):
+                key = (row.cluster, row.group_id)
+                groups[key] = groups.get(key, True) and bool(rate.success(row))
+        trials = [(cluster, kept) for (cluster, _), kept in groups.items()]
+    else:
+        trials = [(row.cluster, bool(rate.success(row))) for row in rows if rate.applies(row)]
+    for cluster, success in trials:
+        entry = counts[cluster]
+        entry[0] += success
+        entry[1] += 1
     names = tuple(sorted(counts))
     return Tally(names, np.array([counts[n][0] for n in names], dtype=np.int64),
                  np.array([counts[n][1] for n in names], dtype=np.int64))

@@ -1,41 +1,118 @@
-"""The headline rates, defined once: which rows a rate is measured on, what counts as a
-success, and which direction is good. Summaries, the first-run checks and the regression
-gate all read these definitions, so a number means the same thing everywhere it appears.
+"""Every rate and measure vlmcore reports, declared once (``specs`` says what each field means).
+
+The thresholds schema (``[thresholds]`` bars, ``[gate]`` margins), the first-run checks and
+their pytest cases, the gate's default rates, the model summary, the scorecard, the
+comparison columns and the order in which the report lists checks all read these
+declarations, so a number means the same thing everywhere it appears. Add a rate by adding a
+``RateSpec`` here (and, when it needs one, the row field it reads).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.specs import CaseCheck, CheckSpec, Direction, Level, MeasureSpec, RateSpec, Scope, Unit
 
 
-@dataclass(frozen=True)
-class Rate:
-    name: str
-    applies: Callable[[VariantRow], bool]
-    success: Callable[[VariantRow], bool]
-    higher_is_better: bool
-    meaning: str
-
-    @property
-    def direction(self) -> str:
-        return "higher is better" if self.higher_is_better else "lower is better"
+def _invariant(row: VariantRow) -> bool:
+    return row.relation == "invariant"
 
 
-RATES: dict[str, Rate] = {rate.name: rate for rate in (
-    Rate("consistency", lambda r: r.verified_paraphrase, lambda r: r.consistent, True,
-         "share of meaning-preserving paraphrases (verified by check_paraphrase) answered as their group's base question"),
-    Rate("accuracy", lambda r: True, lambda r: r.correct, True, "share of all cases answered with the expected answer"),
-    Rate("inverted_flip_rate", lambda r: r.relation == "inverted", lambda r: r.answer != r.base_answer, True,
-         "share of negated / side-swapped controls whose answer differs from the base question's"),
-    Rate("image_reliance", lambda r: r.blank_answer is not None, lambda r: r.blank_answer == r.answer, False,
-         "share of answers unchanged when the film is replaced by a blank one (lower is better: the answer uses the image)"),
-)}
+def _base_map(row: VariantRow) -> bool:
+    """Map-shape measures are taken on each group's base question, so a model with more
+    paraphrases per group does not weigh more."""
+    return row.relation == "base" and not row.map_fallback
 
 
-def rate_value(rows: list[VariantRow], name: str) -> float | None:
-    rate = RATES[name]
-    applicable = [r for r in rows if rate.applies(r)]
-    return sum(map(rate.success, applicable)) / len(applicable) if applicable else None
+def _metric(key: str):
+    return lambda row: row.metrics.get(key)
+
+
+RATE_SPECS: tuple[RateSpec, ...] = (
+    RateSpec("consistency", "consistency",
+             "share of meaning-preserving paraphrases (verified by check_paraphrase) answered as their group's base question",
+             True, lambda r: r.verified_paraphrase, lambda r: r.consistent, bar=0.9, gated=True, new_flips=True,
+             checks=(CheckSpec(Scope.MODEL), CheckSpec(Scope.FINDING, "finding_consistency", 0.9),
+                     CheckSpec(Scope.STRATEGY, "strategy_consistency", 0.9)),
+             case="test_group_consistency"),
+    RateSpec("fully_consistent_groups", "fully consistent groups",
+             "share of groups whose every verified paraphrase kept the base answer", True,
+             lambda r: r.verified_paraphrase, lambda r: r.consistent, margin=None, unit=Unit.GROUP),
+    RateSpec("flip_rate", "flip rate", "1 - consistency: share of verified paraphrases whose answer differs from the base's",
+             False, lambda r: r.verified_paraphrase, lambda r: not r.consistent, margin=None),
+    RateSpec("accuracy", "accuracy (all cases)", "share of all cases answered with the expected answer", True,
+             lambda r: True, lambda r: r.correct, bar=0.7, gated=True,
+             checks=(CheckSpec(Scope.MODEL), CheckSpec(Scope.FINDING)), case="test_group_accuracy"),
+    RateSpec("inverted_flip_rate", "inverted controls answered differently",
+             "share of negated / side-swapped controls whose answer differs from the base question's", True,
+             lambda r: r.relation == "inverted", lambda r: r.answer != r.base_answer, gated=True,
+             case="test_inverted_answer_flips", case_level=Level.GROUP),
+    RateSpec("image_reliance", "image reliance (answer unchanged with the film blanked)",
+             "share of answers unchanged when the film is replaced by a blank one (lower is better: the answer uses the image)",
+             False, lambda r: r.blank_answer is not None, lambda r: r.blank_answer == r.answer, bar=0.9, gated=True,
+             checks=(CheckSpec(Scope.MODEL),)),
+)
+
+MEASURE_SPECS: tuple[MeasureSpec, ...] = (
+    MeasureSpec("js_divergence", "JS divergence to the base map (base 2)", Direction.LOWER, _metric("js_to_base"), _invariant,
+                bar=0.15, case="test_group_attention_js", case_level=Level.GROUP, summary=True, compare=False),
+    MeasureSpec("js_unchanged", "JS to base map, answer unchanged", Direction.DESCRIPTIVE, _metric("js_to_base"),
+                lambda r: r.verified_paraphrase and r.consistent),
+    MeasureSpec("js_changed", "JS to base map, answer changed", Direction.DESCRIPTIVE, _metric("js_to_base"),
+                lambda r: r.verified_paraphrase and not r.consistent),
+    MeasureSpec("entropy", "map entropy (normalised: 1 = uniform)", Direction.DESCRIPTIVE,
+                lambda r: 1 - r.metrics["focus"] if "focus" in r.metrics else None, _base_map),
+    MeasureSpec("patient_right", "map mass on the patient's right", Direction.DESCRIPTIVE, _metric("patient_right"), _base_map),
+    MeasureSpec("patient_left", "map mass on the patient's left", Direction.DESCRIPTIVE, _metric("patient_left"), _base_map),
+    MeasureSpec("apical", "map mass apical (upper half)", Direction.DESCRIPTIVE, _metric("apical"), _base_map),
+    MeasureSpec("basal", "map mass basal (lower half)", Direction.DESCRIPTIVE, _metric("basal"), _base_map),
+    MeasureSpec("inside_body_ratio", "map mass inside the body / body's area share", Direction.HIGHER,
+                _metric("inside_body_ratio"), _base_map, bar=0.7, case="test_attention_inside_body"),
+    MeasureSpec("border_ratio", "map mass on the border ring / ring's area share (1 = uniform)", Direction.LOWER,
+                _metric("border_ratio"), _base_map, bar=1.5, bar_range=(0.0, 100.0), case="test_attention_off_border"),
+)
+
+#: benchmark functions that judge something other than a declared rate or measure
+CASE_CHECKS: tuple[CaseCheck, ...] = (
+    CaseCheck("test_no_flipping_paraphrase", Level.GROUP, {"flip_search_budget": (("int", 0, 10_000), 20)}),
+    CaseCheck("test_map_is_measured", Level.CASE, {"allow_fallback_maps": (("bool",), False)}),
+)
+
+RATES: dict[str, RateSpec] = {spec.name: spec for spec in RATE_SPECS}
+MEASURES: dict[str, MeasureSpec] = {spec.name: spec for spec in MEASURE_SPECS}
+
+
+def register_rate(spec: RateSpec) -> RateSpec:
+    """Add a rate (a plugin's, or a test's); its name must be new."""
+    if spec.name in RATES or spec.name in MEASURES:
+        raise ValueError(f"a rate or measure named {spec.name!r} is already declared")
+    RATES[spec.name] = spec
+    return spec
+
+
+def gateable() -> list[str]:
+    """Rates the gate can take (those with a margin), in declaration order."""
+    return [name for name, spec in RATES.items() if spec.margin is not None]
+
+
+def first_run_checks_declared() -> list[tuple[RateSpec, CheckSpec]]:
+    """Every (rate, check) pair: model-level, then per-finding, then per-strategy checks (declaration order within)."""
+    pairs = [(rate, check) for rate in RATES.values() for check in rate.checks]
+    return sorted(pairs, key=lambda pair: list(Scope).index(pair[1].scope))
+
+
+def check_named(name: str) -> tuple[RateSpec, CheckSpec]:
+    return next((rate, check) for rate, check in first_run_checks_declared() if check.name(rate.name) == name)
+
+
+def report_order() -> list[str]:
+    """The benchmark functions in the order the report lists checks that did not hold: model-level
+    checks, per-group checks, per-finding / per-strategy checks, per-case checks; within a level,
+    in declaration order."""
+    placed: list[tuple[int, int, str]] = []
+    for rate, check in first_run_checks_declared():
+        placed.append((Level.MODEL if check.scope is Scope.MODEL else Level.SUBGROUP, len(placed), f"test_{check.name(rate.name)}"))
+    for spec in list(RATES.values()) + list(MEASURES.values()):
+        if spec.case:
+            placed.append((spec.case_level, len(placed), spec.case))
+    placed += [(check.level, len(placed), check.function) for check in CASE_CHECKS]
+    return [name for _, _, name in sorted(placed)]

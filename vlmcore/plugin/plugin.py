@@ -4,13 +4,10 @@ Benchmark functions ask for ``vlm_model`` plus one subject fixture (``vlm_group`
 ``vlm_case``, ``vlm_inverted``, ``vlm_finding``, ``vlm_strategy``); the plugin parametrizes
 them over every configured model and subject, with readable ids (``tiny-medgemma-phantom02-
 pleural_effusion``), the model's marker, and an ``xdist_group`` per model so
-``--dist loadgroup`` keeps one model on one worker.
+``--dist loadgroup`` keeps one model on one worker. The run itself is ``session.VlmcoreRun``.
 """
 
 from __future__ import annotations
-
-import json
-import time
 
 import pytest
 
@@ -25,6 +22,7 @@ MARKERS = {
 }
 SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strategy")
 _RUN = pytest.StashKey()
+_VLM = pytest.StashKey()
 _LOST = pytest.StashKey[list]()
 
 
@@ -83,8 +81,7 @@ def _run(config):
     return config.stash[_RUN]
 
 
-def _subjects(run, name: str) -> list[str]:
-    dataset = run.dataset
+def _subjects(dataset, name: str) -> list[str]:
     if name == "vlm_group":
         return [g.group_id for g in dataset.groups]
     if name == "vlm_case":
@@ -99,15 +96,15 @@ def _subjects(run, name: str) -> list[str]:
 def pytest_generate_tests(metafunc) -> None:
     if "vlm_model" not in metafunc.fixturenames:
         return
-    run = _run(metafunc.config)
+    configuration = _run(metafunc.config).configuration
     subject = next((name for name in SUBJECTS if name in metafunc.fixturenames), None)
     params = []
-    for spec in run.models:
+    for spec in configuration.models:
         marks = [getattr(pytest.mark, spec.marker), pytest.mark.xdist_group(spec.key)]
         if subject is None:
             params.append(pytest.param(spec.key, marks=marks, id=spec.key))
             continue
-        for item in _subjects(run, subject):
+        for item in _subjects(configuration.dataset, subject):
             params.append(pytest.param(spec.key, item, marks=marks, id=f"{spec.key}-{item}"))
     names = ["vlm_model"] + ([subject] if subject else [])
     metafunc.parametrize(names, params)
@@ -115,8 +112,14 @@ def pytest_generate_tests(metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def vlm(request):
-    """The run session: engines (``vlm.engine(model)``), thresholds, dataset."""
-    return _run(request.config)
+    """What a case may ask of the run (``plugin.facade.Vlm``): engines, aggregates, flip
+    searches, thresholds, dataset, and ``expect`` to report."""
+    config = request.config
+    if _VLM not in config.stash:
+        from vlmcore.plugin.facade import Vlm
+
+        config.stash[_VLM] = Vlm(_run(config))
+    return config.stash[_VLM]
 
 
 @pytest.fixture
@@ -125,14 +128,14 @@ def vlm_threshold(request, vlm):
     ``@pytest.mark.vlm_threshold(consistency=0.8)`` on the case, its class or module wins over
     the TOML file (closest marker first); unknown keys are errors."""
     from vlmcore.errors import ConfigError
-    from vlmcore.verdict.thresholds import DEFAULTS
+    from vlmcore.verdict.thresholds import defaults
 
     overrides: dict = {}
     for marker in reversed(list(request.node.iter_markers("vlm_threshold"))):  # farthest first, closest wins
         overrides.update(marker.kwargs)
-    unknown = sorted(set(overrides) - set(DEFAULTS))
+    unknown = sorted(set(overrides) - set(defaults()))
     if unknown:
-        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(DEFAULTS)}")
+        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(defaults())}")
 
     def lookup(key: str, finding: str | None = None):
         return overrides[key] if key in overrides else vlm.thresholds.get(key, finding)
@@ -145,7 +148,8 @@ def pytest_runtest_makereport(item, call):
     report = yield
     params = getattr(getattr(item, "callspec", None), "params", {})
     if "vlm_model" in params and (report.when == "call" or (report.when == "setup" and not report.passed)):
-        from vlmcore.report.run_report import CaseOutcome
+        from vlmcore.plugin.progress import CASE_PROPERTY
+        from vlmcore.report.outcomes import CaseOutcome, Outcome
 
         subject = next((str(params[name]) for name in SUBJECTS if name in params), params["vlm_model"])
         message = ""
@@ -156,20 +160,18 @@ def pytest_runtest_makereport(item, call):
             message = str(report.wasxfail)
         elif report.skipped:
             message = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
-        outcome = "failed" if report.failed else "xfailed" if xfailed else "skipped" if report.skipped else "passed"
-        if report.when == "call" or not report.passed:
-            from vlmcore.plugin.progress import CASE_PROPERTY
-
-            report.user_properties.append((CASE_PROPERTY, item.originalname))
-        _run(item.config).record_case(CaseOutcome(item.nodeid, item.originalname, params["vlm_model"], subject, outcome,
-                                                  message.splitlines()[0] if message else ""))
+        outcome = (Outcome.FAILED if report.failed else Outcome.XFAILED if xfailed else Outcome.SKIPPED if report.skipped
+                   else Outcome.PASSED)
+        report.user_properties.append((CASE_PROPERTY, item.originalname))
+        _run(item.config).collector.add_case(CaseOutcome(item.nodeid, item.originalname, params["vlm_model"], subject, outcome,
+                                                         message.splitlines()[0] if message else ""))
     return report
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:
     """xdist: every worker uses the controller's run id (one report, one partial-results folder)."""
-    from vlmcore.plugin.session import shared_run_id
+    from vlmcore.plugin.configuration import shared_run_id
 
     node.workerinput["vlmcore_run_id"] = shared_run_id(node.config)
 
@@ -177,7 +179,7 @@ def pytest_configure_node(node) -> None:
 def pytest_testnodedown(node, error) -> None:
     payload = getattr(node, "workeroutput", {}).get("vlmcore")
     if payload:  # the controller collects nothing itself: its session starts with the first payload
-        _run(node.config).merge(payload)
+        _run(node.config).collector.merge(payload)
     elif error is not None:  # the worker died: its results never arrive; handled at session end
         node.config.stash.setdefault(_LOST, []).append((node.gateway.id, error))
 
@@ -188,8 +190,8 @@ def _apply_lost_workers(config) -> None:
     if not lost:
         return
     if _RUN not in config.stash:
+        from vlmcore.plugin.configuration import shared_run_id
         from vlmcore.plugin.options import read_options
-        from vlmcore.plugin.session import shared_run_id
 
         try:
             partial = read_options(config).report_dir / ".partial" / shared_run_id(config)
@@ -197,9 +199,9 @@ def _apply_lost_workers(config) -> None:
             return
         if not any((partial / f"{worker}.jsonl").is_file() for worker, _ in lost):
             return
-    run = _run(config)
+    collector = _run(config).collector
     for worker, error in lost:
-        run.worker_lost(worker, error)
+        collector.worker_lost(worker, error)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
@@ -212,40 +214,13 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if hasattr(config, "workerinput"):  # an xdist worker: ship results to the controller
         config.workeroutput["vlmcore"] = run.payload()
         return
-    if not run.rows and not run.cases:
+    if not run.evaluated_anything():
         return
-    import shutil
-
-    from vlmcore.report.atomic import ReportWriteError
-    from vlmcore.report.write import write_report
-
-    started = time.perf_counter()
-    report = run.build_report()
-    try:
-        run.run_dir = write_report(report, run.options.report_dir)
-        _write_timings(run, time.perf_counter() - started)
-    except ReportWriteError as error:
-        run.write_error = str(error)
+    end = run.finish()
+    if end.write_error:
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         return
-    run.last_report = report
-    shutil.rmtree(run.partial_dir, ignore_errors=True)  # the report holds every row now
-    if run.options.save_baseline:
-        if report.rows:
-            from vlmcore.verdict.baseline import save_baseline
-
-            run.saved_baseline = save_baseline(run.options.report_dir, run.options.save_baseline, run.run_dir)
-        else:
-            run.baseline_refused = f"baseline {run.options.save_baseline!r} not saved: this run evaluated nothing"
-    session.exitstatus = verdict_exit_status(int(session.exitstatus), report.decision.exit_code)
-
-
-def _write_timings(run, report_seconds: float) -> None:
-    """``<run>/timings.json``: where the run's wall time went (read by ``vlmcore.perf.smoke``)."""
-    from vlmcore.report.atomic import write_atomic
-
-    figures = dict(run.timings(), report_s=report_seconds, wall_s=time.perf_counter() - run.started)
-    write_atomic(run.run_dir / "timings.json", json.dumps({k: round(v, 4) for k, v in figures.items()}, indent=1, sort_keys=True))
+    session.exitstatus = verdict_exit_status(int(session.exitstatus), end.report.decision.exit_code)
 
 
 def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:
@@ -257,46 +232,14 @@ def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if _RUN in config.stash and getattr(_run(config), "write_error", None):
-        terminalreporter.section("vlmcore")
-        terminalreporter.write_line(f"vlmcore: the report could not be written: {_run(config).write_error}", red=True)
+    end = config.stash[_RUN].end if _RUN in config.stash else None
+    if end is None:
         return
-    if _RUN not in config.stash or not hasattr(_run(config), "last_report"):
-        return
-    run = _run(config)
-    report = run.last_report
-    write = terminalreporter.write_line
     terminalreporter.section("vlmcore")
-    for model, summary in report.summary.items():
-        shown = "  ".join(f"{label} {_shown(summary[name])}" for name, label in (
-            ("consistency", "consistency"), ("accuracy", "accuracy"), ("image_reliance", "image_reliance (lower is better)")))
-        write(f"{model}: {shown}  ({summary['clusters']} clusters by {summary['cluster_unit']})")
-        if summary.get("low_mass_share"):
-            write(f"  {model}: {summary['low_mass_share']:.1%} of answers put less than {run.thresholds.get('min_answer_mass')} "
-                  "of their probability on yes/no: those answers are unreliable (row field low_mass)")
-    decision = report.decision
-    for note in decision.notes:
-        write(f"note: {note}")
-    for result in decision.gate:
-        write(result.sentence)
-    for flip in decision.new_flips[:30]:
-        write(f"  new flip {flip['model']} {flip['group_id']}: {flip['base_question']!r} -> {flip['base_answer']}; "
-              f"{flip['paraphrase']!r} -> {flip['answer']} [{flip['strategy']}]")
-    failed_checks = [c for c in decision.checks if c.passed is False]
-    for check in failed_checks:
-        write(check.sentence)
-    write(f"rule: {decision.rule}")
-    for model in decision.models:
-        write(f"{model.model}: {model.status} - {model.reasons[0] if model.reasons else ''}")
-    write(f"verdict: {decision.status} (exit code {decision.exit_code})  report: {run.run_dir / 'report.html'}")
-    if getattr(run, "saved_baseline", None):
-        write(f"baseline saved: {run.saved_baseline}")
-    if getattr(run, "baseline_refused", None):
-        write(run.baseline_refused)
+    if end.write_error:
+        terminalreporter.write_line(f"vlmcore: the report could not be written: {end.write_error}", red=True)
+        return
+    from vlmcore.plugin.terminal import summary_lines
 
-
-def _shown(entry: dict) -> str:
-    if entry["value"] is None:
-        return "-"
-    ci = entry.get("ci95")
-    return f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+    for line in summary_lines(end, config.stash[_RUN].configuration.thresholds):
+        terminalreporter.write_line(line)

@@ -13,6 +13,7 @@ from vlmcore.report.comparison_section import comparison_tables
 from vlmcore.report.verdict_section import verdict_lines
 from vlmcore.verdict.baseline import read_run
 from vlmcore.verdict.decision import Verdict, decide_against_baseline
+from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.thresholds import load_thresholds
 
 
@@ -41,7 +42,7 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
         settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
     notes = (f"gate settings from {settings.source}",)
     if not baseline.rows:
-        decision = Verdict("COMPARISON IMPOSSIBLE", f"gate against {first.name}", (), notes=notes + (f"{first} evaluated nothing",))
+        decision = Verdict(Status.COMPARISON_IMPOSSIBLE, f"gate against {first.name}", (), notes=notes + (f"{first} evaluated nothing",))
     else:
         models = sorted({r.model for r in candidate.rows}) or sorted({r.model for r in baseline.rows})
         decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes)

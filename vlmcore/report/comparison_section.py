@@ -8,7 +8,7 @@ from itertools import combinations
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.comparison import measures_by, model_measures
-from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.rates import gateable
 from vlmcore.report.tables import Table
 from vlmcore.verdict.pairing import pair_model
 from vlmcore.verdict.regression import PairedDifference, paired_difference
@@ -32,12 +32,12 @@ def _subgroup_table(title: str, by_model: dict[str, list[VariantRow]], key, rate
 
 
 def paired_differences(first: list[VariantRow], second: list[VariantRow]) -> list[PairedDifference]:
-    """Every headline rate tested on the cases both models answered (the gate's pairing: same case
-    id, question, expected answer, group and film). Empty when they share no case."""
+    """Every rate the gate can take, tested on the cases both models answered (the gate's pairing:
+    same case id, question, expected answer, group and film). Empty when they share no case."""
     if not first or not second:
         return []
     pairing = pair_model(first, second, first[0].model, second[0].model)
-    return [d for name in RATES if (d := paired_difference(pairing, name)) is not None]
+    return [d for name in gateable() if (d := paired_difference(pairing, name)) is not None]
 
 
 def comparison_tables(rows: list[VariantRow]) -> list[Table]:

@@ -14,12 +14,11 @@ import base64
 import html
 
 from vlmcore.report import plots
-from vlmcore.report.comparison_section import comparison_tables
-from vlmcore.report.markdown import explain_command
+from vlmcore.report.formatting import explain_command, random_weights_label
 from vlmcore.report.run_report import RunReport
-from vlmcore.report.scorecard import scorecard
+from vlmcore.report.sections import ComputedSections, Section, compute_sections
 from vlmcore.report.tables import Table
-from vlmcore.report.verdict_section import gate_table, new_flips_table, random_weights_label
+from vlmcore.report.verdict_section import gate_table, new_flips_table
 
 #: overlays embedded per model (the most confident flips); every overlay is also written to
 #: ``overlays/`` beside the page. With the row caps below, keeps the demo page under its 1 MB budget.
@@ -48,27 +47,28 @@ def image_tag(data: bytes | str, alt: str, mime: str = "image/png") -> str:
 
 
 def _status_class(status: str) -> str:
+    status = str(status)
     return "pass" if status in ("PASS", "pass", "ok") else "diagnostic" if status == "diagnostic" else "fail"
 
 
 def _verdict(report: RunReport) -> list[str]:
     decision = report.decision
     parts = [f"<p style='font-size:20px'>Verdict: <span id='verdict' class='{_status_class(decision.status)}'>"
-             f"{html.escape(decision.status)}</span> (exit code {decision.exit_code})</p>",
+             f"{html.escape(str(decision.status))}</span> (exit code {decision.exit_code})</p>",
              f"<p class='note'>Rule: {html.escape(decision.rule)}.</p>", "<ul>"]
     for model in decision.models:
         reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons[:8])
         more = f"<li>... {len(model.reasons) - 8} more in the scorecard</li>" if len(model.reasons) > 8 else ""
-        parts.append(f"<li><b>{html.escape(model.model)}: <span class='{_status_class(model.status)}'>{html.escape(model.status)}"
+        parts.append(f"<li><b>{html.escape(model.model)}: <span class='{_status_class(model.status)}'>{html.escape(str(model.status))}"
                      f"</span></b>{html.escape(random_weights_label(model.model))}<ul>{reasons}{more}</ul></li>")
     parts.append("</ul>")
     parts += [f"<p class='note'><em>{html.escape(note)}</em></p>" for note in decision.notes]
     return parts
 
 
-def _scorecards(report: RunReport) -> list[str]:
+def _scorecards(sections: ComputedSections) -> list[str]:
     parts = ["<h2>Scorecard</h2>"]
-    for model, lines in scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model()).items():
+    for model, lines in sections.scorecards.items():
         table = Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
                       tuple((line.metric, line.value, line.requirement, line.direction, line.result) for line in lines),
                       classes={(i, 4): _status_class(line.result) for i, line in enumerate(lines)})
@@ -80,10 +80,10 @@ def _gate(report: RunReport) -> list[str]:
     return [table.html("h2") for table in (gate_table(report.decision), new_flips_table(report.decision)) if table is not None]
 
 
-def _failures(report: RunReport) -> list[str]:
+def _failures(sections: ComputedSections) -> list[str]:
     """Every check that did not hold, grouped by check and model; each group a ``<details>`` with
     up to ``ROWS_PER_GROUP`` rows and, beyond that, a line saying how many more and where."""
-    groups = report.failure_groups()
+    groups = sections.failure_groups
     if not groups:
         return ["<h2>Checks that did not hold</h2><p>None.</p>"]
     parts = [f"<h2>Checks that did not hold ({sum(len(g.cases) for g in groups)})</h2>",
@@ -122,7 +122,7 @@ def _flipped_pairs(report: RunReport, model: str) -> list[str]:
     listed = rows[:ROWS_PER_GROUP]
     table = Table("", ("group", "paraphrase", "answer", "base answer", "JS to base", "explain it"),
                   tuple((r.group_id, r.question, r.answer, r.base_answer, f"{r.metrics.get('js_to_base', 0):.3f}",
-                         explain_command(r, report.environment.get("model_arguments", {}).get(model), report.manifest.dataset))
+                         explain_command(r, report.environment.model_arguments.get(model), report.manifest.dataset))
                         for r in listed))
     more = f"<p class='note'>{len(rows) - len(listed)} more in results.jsonl (rows whose answer differs from base_answer).</p>" \
         if len(rows) > len(listed) else ""
@@ -154,36 +154,42 @@ def _model_detail(report: RunReport, model: str) -> list[str]:
 
 
 def _flip_search(report: RunReport) -> list[str]:
-    found = [f for f in report.flips if f["found"]]
+    found = [f for f in report.flips if f.found]
     if not report.flips:
         return []
     listed = found[:FLIPS_LISTED]
     note = f"{len(found) - len(listed)} more in summary.json (flip_search)." if len(found) > len(listed) else ""
     return [Table(f"Minimal flipping paraphrases (Hypothesis search): {len(found)} of {len(report.flips)} groups flipped",
                   ("model", "group", "question", "flipping paraphrase", "transforms"),
-                  tuple((f["model"], f["group_id"], f["question"], f["paraphrase"], ", ".join(f["transforms"])) for f in listed),
+                  tuple((f.model, f.group_id, f.question, f.paraphrase, ", ".join(f.transforms)) for f in listed),
                   note).html("h2")]
 
 
-def render_html(report: RunReport) -> str:
+def _section(section: Section) -> list[str]:
+    return ([f"<h2>{html.escape(section.title)}</h2>"] + [f"<p>{html.escape(text)}</p>" for text in section.paragraphs]
+            + [table.html() for table in section.tables])
+
+
+def render_html(report: RunReport, sections: ComputedSections | None = None) -> str:
+    sections = sections or compute_sections(report)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>vlmcore {html.escape(report.run_id)}</title>",
              f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report {html.escape(report.run_id)}</h1>"]
-    parts += _verdict(report) + _scorecards(report) + _gate(report)
-    comparison = comparison_tables(report.rows)
-    if comparison:
+    parts += _verdict(report) + _scorecards(sections) + _gate(report)
+    if sections.comparison:
         parts.append("<h2 id='comparison'>Comparison</h2>")
-        parts += [table.html() for table in comparison]
-    parts.append(f"<p class='note'>Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed "
-                 f"(gating), {len(report.diagnostics())} diagnostics did not hold, "
-                 f"{sum(c.outcome == 'skipped' for c in report.cases)} skipped.</p>")
-    parts += _failures(report)
+        parts += [table.html() for table in sections.comparison]
+    parts.append(f"<p class='note'>{html.escape(report.counts_line())}</p>")
+    parts += _failures(sections)
     for model in report.summary:
         parts += _model_detail(report, model)
     parts += _flip_search(report)
-    parts.append(Table("Thresholds", ("key", "value"), tuple([(k, v) for k, v in report.thresholds["thresholds"].items()] +
-                       [(f"findings.{f}.{k}", v) for f, t in report.thresholds["findings"].items() for k, v in t.items()])).html("h2"))
+    for section in report.sections:
+        parts += _section(section)
+    thresholds = report.thresholds
+    parts.append(Table("Thresholds", ("key", "value"), tuple([(k, v) for k, v in thresholds.values.items()] +
+                       [(f"findings.{f}.{k}", v) for f, t in thresholds.findings.items() for k, v in t.items()])).html("h2"))
     env = report.environment
-    parts.append(Table("Environment", ("item", "value"), tuple([(k, v) for k, v in env.get("software", {}).items()] +
-                       [(f"model {k}", v) for k, v in env.get("models", {}).items()])).html("h2"))
+    parts.append(Table("Environment", ("item", "value"), tuple([(k, v) for k, v in env.software.items()] +
+                       [(f"model {k}", v) for k, v in env.models.items()])).html("h2"))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -6,7 +6,9 @@ import json
 import math
 from pathlib import Path
 
+from vlmcore.records import to_json
 from vlmcore.report.atomic import write_atomic
+from vlmcore.report.outcomes import Outcome
 from vlmcore.report.run_report import RunReport
 
 
@@ -20,12 +22,14 @@ def write_results(report: RunReport, run_dir: Path) -> Path:
 def write_summary(report: RunReport, run_dir: Path) -> Path:
     path = run_dir / "summary.json"
     document = {
-        "run_id": report.run_id, "verdict": report.verdict(), "decision": report.decision.to_json(), "models": report.summary,
-        "thresholds": report.thresholds, "environment": report.environment, "manifest": report.manifest.to_json(),
-        "cases": {"passed": sum(c.outcome == "passed" for c in report.cases), "failed": len(report.failed()),
-                  "not_holding_diagnostics": len(report.diagnostics()), "skipped": sum(c.outcome == "skipped" for c in report.cases)},
-        "failed_cases": [c.to_json() for c in sorted(report.not_holding(), key=lambda c: c.nodeid)],
-        "flip_search": report.flips,
+        "run_id": report.run_id, "verdict": report.verdict().value, "decision": report.decision.to_json(),
+        "models": to_json(report.summary), "thresholds": report.thresholds.describe(), "environment": to_json(report.environment),
+        "manifest": report.manifest.to_json(),
+        "cases": {"passed": sum(c.outcome is Outcome.PASSED for c in report.cases), "failed": len(report.failed()),
+                  "not_holding_diagnostics": len(report.diagnostics()), "skipped": len(report.skipped())},
+        "failed_cases": to_json(sorted(report.not_holding(), key=lambda c: c.nodeid)),
+        "flip_search": to_json(report.flips),
+        "sections": to_json(report.sections),
         "metric_notes": {"js_divergence": "Jensen-Shannon divergence, log base 2, in [0, 1]; JS distance is its square root",
                          "ci95": "95% interval clustered by patient (by film without patient ids): Wilson score on the "
                                  "design-effect-adjusted sample size with a t quantile on clusters - 1 df; unreliable below 10 clusters",

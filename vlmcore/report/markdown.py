@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import shlex
-
-from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.rates import MEASURES, RATES
+from vlmcore.report.formatting import cell, random_weights_label
 from vlmcore.report.run_report import RunReport
-from vlmcore.report.verdict_section import cell, random_weights_label, verdict_lines
-
-
-def metric_text(summary: dict, name: str) -> str:
-    entry = summary[name]
-    if entry["value"] is None:
-        return "-"
-    ci = entry["ci95"]
-    shown = f"{entry['value']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
-    return shown + ("" if entry.get("reliable", True) else " (unreliable: few clusters)")
-
-
-def explain_command(row: VariantRow, model_argument: str | None = None, dataset: str | None = None) -> str:
-    """The command that opens one case in ``vlmcore explain`` (display only: never executed).
-    Rows name the film by file name; ``--dataset`` lets explain find it."""
-    command = f"vlmcore explain {shlex.quote(row.image)} {shlex.quote(row.question)} --model {shlex.quote(model_argument or row.model)}"
-    return command + (f" --dataset {shlex.quote(dataset)}" if dataset else "")
-
+from vlmcore.report.sections import ComputedSections, Section, compute_sections
+from vlmcore.report.tables import Table
+from vlmcore.report.verdict_section import verdict_lines
 
 EXAMPLES_PER_CHECK = 15
 
 
-def _failed_sections(report: RunReport) -> list[str]:
-    groups = report.failure_groups()
+def _failed_sections(sections: ComputedSections) -> list[str]:
+    groups = sections.failure_groups
     lines = ["## Checks that did not hold", "", "Gating: counts toward the verdict. Diagnostic: shows where the model is brittle "
-             "(pytest xfail); `--case-checks gate` makes these gating.", "",
+             "(pytest xfail); `--vlm-case-checks gate` makes these gating.", "",
              "| check | model | did not hold | kind |", "| --- | --- | --- | --- |"]
     for group in groups:
         lines.append(f"| {group.check} | {cell(group.model)} | {len(group.cases)} of {group.total} | "
@@ -44,57 +28,64 @@ def _failed_sections(report: RunReport) -> list[str]:
     return lines + [""]
 
 
-def _scorecard_lines(report: RunReport) -> list[str]:
-    from vlmcore.report.scorecard import scorecard
-    from vlmcore.report.tables import Table
-
+def _scorecard_lines(sections: ComputedSections) -> list[str]:
     lines = ["## Scorecard", ""]
-    for model, card in scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model()).items():
+    for model, card in sections.scorecards.items():
         lines += Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
                        tuple((c.metric, c.value, c.requirement, c.direction, c.result) for c in card),
                        classes={(i, 4): "fail" for i, c in enumerate(card) if c.failed}).markdown()
     return lines
 
 
-def render_markdown(report: RunReport) -> str:
-    from vlmcore.report.comparison_section import comparison_tables
+def summary_table(report: RunReport) -> Table:
+    """One row per model: its counts and every summary rate / measure (``summary=True`` specs)."""
+    names = [n for n, s in RATES.items() if s.summary] + [n for n, s in MEASURES.items() if s.summary]
+    labels = [RATES[n].label if n in RATES else MEASURES[n].label for n in names]
+    return Table("", ("model", "groups", "cases", *labels, "fallback maps", "low yes/no mass"),
+                 tuple((model, s.groups, s.cases, *[s.estimate(n).shown() for n in names], s.fallback_maps,
+                        f"{s.low_mass_share or 0:.1%}") for model, s in report.summary.items()))
 
-    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision) + _scorecard_lines(report)
-    comparison = comparison_tables(report.rows)
-    if comparison:
+
+def section_lines(section: Section) -> list[str]:
+    lines = [f"## {cell(section.title)}", ""] + [line for text in section.paragraphs for line in (cell(text), "")]
+    return lines + [line for table in section.tables for line in table.markdown()]
+
+
+def render_markdown(report: RunReport, sections: ComputedSections | None = None) -> str:
+    sections = sections or compute_sections(report)
+    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision) + _scorecard_lines(sections)
+    if sections.comparison:
         lines += ["## Comparison", ""]
-        for table in comparison:
+        for table in sections.comparison:
             lines += table.markdown()
-    lines += [f"Cases: {sum(c.outcome == 'passed' for c in report.cases)} passed, {len(report.failed())} failed (gating), "
-              f"{len(report.diagnostics())} diagnostics did not hold, {sum(c.outcome == 'skipped' for c in report.cases)} skipped.", ""]
-    lines += ["| model | groups | cases | consistency | flip rate | accuracy | JS div. (base 2) | inverted flip | image reliance | fallback maps | low yes/no mass |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [report.counts_line(), ""] + summary_table(report).markdown()
     for model, summary in report.summary.items():
-        lines.append(f"| {cell(model)} | {summary['groups']} | {summary['cases']} | {metric_text(summary, 'consistency')} | "
-                     f"{metric_text(summary, 'flip_rate')} | {metric_text(summary, 'accuracy')} | {metric_text(summary, 'js_divergence')} | "
-                     f"{metric_text(summary, 'inverted_flip_rate')} | {metric_text(summary, 'image_reliance')} | {summary['fallback_maps']} | "
-                     f"{summary.get('low_mass_share') or 0:.1%} |")
-    for model, summary in report.summary.items():
-        if summary.get("unverified_paraphrases"):
-            lines.append(f"- {cell(model)}: {summary['unverified_paraphrases']} dataset paraphrases could not be verified as the same "
-                         f"question (check_paraphrase); their {summary['unverified_flips']} flips are listed in the group cases, "
+        if summary.unverified_paraphrases:
+            lines.append(f"- {cell(model)}: {summary.unverified_paraphrases} dataset paraphrases could not be verified as the same "
+                         f"question (check_paraphrase); their {summary.unverified_flips} flips are listed in the group cases, "
                          "not counted in consistency.")
-    units = "; ".join(f"{m}: {s['clusters']} clusters by {s['cluster_unit']}" for m, s in report.summary.items())
+        if summary.extras:
+            lines.append(f"- {cell(model)}: " + "; ".join(f"{cell(k)} = {cell(v)}" for k, v in summary.extras.items()))
+    units = "; ".join(f"{m}: {s.clusters} clusters by {s.cluster_unit}" for m, s in report.summary.items())
     lines += ["", f"Intervals: 95%, clustered ({units}); marked unreliable below 10 clusters. JS: Jensen-Shannon divergence, "
               "log base 2. image reliance: share of answers unchanged with the film blanked (lower is better).", ""]
     if report.not_holding():
-        lines += _failed_sections(report)
+        lines += _failed_sections(sections)
+    found = [f for f in report.flips if f.found]
     if report.flips:
         lines += ["## Minimal flipping paraphrases (Hypothesis search)", ""]
-        lines += [f"- {cell(f['model'])} / {cell(f['group_id'])}: \"{cell(f['question'])}\" -> \"{cell(f['paraphrase'])}\" ({', '.join(f['transforms'])})"
-                  for f in report.flips if f["found"]]
+        lines += [f"- {cell(f.model)} / {cell(f.group_id)}: \"{cell(f.question)}\" -> \"{cell(f.paraphrase)}\" ({', '.join(f.transforms)})"
+                  for f in found]
         lines.append("")
-    lines += ["## Thresholds", "", f"From {cell(report.thresholds['source'])}:", ""]
-    lines += [f"- `{k}` = {v}" for k, v in report.thresholds["thresholds"].items()]
-    lines += [f"- `findings.{f}.{k}` = {v}" for f, table in report.thresholds["findings"].items() for k, v in table.items()]
-    lines += [f"- `verdict.alpha` = {report.thresholds['verdict']['alpha']}"]
+    for section in report.sections:
+        lines += section_lines(section)
+    thresholds = report.thresholds
+    lines += ["## Thresholds", "", f"From {cell(thresholds.source)}:", ""]
+    lines += [f"- `{k}` = {v}" for k, v in thresholds.values.items()]
+    lines += [f"- `findings.{f}.{k}` = {v}" for f, table in thresholds.findings.items() for k, v in table.items()]
+    lines += [f"- `verdict.alpha` = {thresholds.verdict_alpha}"]
     lines += [f"- gate (in force): `{k}` = {v}" for k, v in report.manifest.gate.to_json().items()]
     lines += ["", "## Environment", ""]
-    lines += [f"- {k}: {cell(v)}" for k, v in report.environment.get("software", {}).items()]
-    lines += [f"- model {cell(k)}: {cell(v)}" for k, v in report.environment.get("models", {}).items()]
+    lines += [f"- {k}: {cell(v)}" for k, v in report.environment.software.items()]
+    lines += [f"- model {cell(k)}: {cell(v)}" for k, v in report.environment.models.items()]
     return "\n".join(lines) + "\n"

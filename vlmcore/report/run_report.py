@@ -6,27 +6,28 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from vlmcore.data.rows import VariantRow
+from vlmcore.metrics.rates import report_order
+from vlmcore.metrics.summary import ModelSummary
+from vlmcore.records import from_json
+from vlmcore.report.outcomes import CaseOutcome, FlipFinding, Outcome
+from vlmcore.report.sections import Section
 from vlmcore.verdict.decision import Verdict
+from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.manifest import RunManifest
+from vlmcore.verdict.thresholds import Thresholds
+
+__all__ = ["CaseOutcome", "Environment", "FailureGroup", "FlipFinding", "Outcome", "RunReport"]
 
 
 @dataclass
-class CaseOutcome:
-    nodeid: str
-    check: str  # the benchmark function, e.g. "test_group_consistency"
-    model: str
-    subject: str  # group / case / finding / strategy the check judged
-    outcome: str  # passed | failed | xfailed (a diagnostic that did not hold) | skipped
-    message: str = ""
+class Environment:
+    """Where the run ran: software versions, each model's identity, visible degradations, and what
+    to pass to ``vlmcore explain --model`` to load each model again."""
 
-    def to_json(self) -> dict:
-        return dict(self.__dict__)
-
-
-#: checks judged per group or per model come before the per-case map checks
-CHECK_ORDER = ("test_image_reliance", "test_group_consistency", "test_group_accuracy", "test_inverted_answer_flips",
-               "test_no_flipping_paraphrase", "test_group_attention_js", "test_finding_consistency", "test_strategy_consistency",
-               "test_map_is_measured", "test_attention_inside_body", "test_attention_off_border")
+    software: dict[str, str] = field(default_factory=dict)
+    models: dict[str, str] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)
+    model_arguments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,24 +41,41 @@ class FailureGroup:
 
     @property
     def gating(self) -> bool:
-        return any(c.outcome == "failed" for c in self.cases)
+        return any(c.outcome is Outcome.FAILED for c in self.cases)
+
+
+def _typed(name: str, value):
+    """A field given in its JSON form (a dict, a thresholds description) read as its record."""
+    if name == "environment" and isinstance(value, dict):
+        return from_json(Environment, value)
+    if name == "thresholds" and isinstance(value, dict):
+        return Thresholds.from_description(value)
+    if name == "flips":
+        return [f if isinstance(f, FlipFinding) else from_json(FlipFinding, f) for f in value]
+    if name == "cases":
+        return [c if isinstance(c, CaseOutcome) else from_json(CaseOutcome, c) for c in value]
+    return value
 
 
 @dataclass
 class RunReport:
     run_id: str
     rows: list[VariantRow]
-    summary: dict
+    summary: dict[str, ModelSummary]
     cases: list[CaseOutcome]
-    thresholds: dict
-    environment: dict
+    thresholds: Thresholds
+    environment: Environment
     decision: Verdict
     manifest: RunManifest
-    flips: list[dict] = field(default_factory=list)  # flip-search findings
-    overlays: dict = field(default_factory=dict)  # "model/case_id" -> base64 image
+    flips: list[FlipFinding] = field(default_factory=list)  # flip-search findings
+    overlays: dict[str, str] = field(default_factory=dict)  # "model/case_id" -> base64 image
+    sections: tuple[Section, ...] = ()  # added by ``pytest_vlmcore_report_sections`` hooks
+
+    def __setattr__(self, name: str, value) -> None:
+        super().__setattr__(name, _typed(name, value))
 
     def failed(self) -> list[CaseOutcome]:
-        return [c for c in self.cases if c.outcome == "failed"]
+        return [c for c in self.cases if c.outcome is Outcome.FAILED]
 
     def failed_by_model(self) -> dict[str, int]:
         """Gating cases that failed, per model (the scorecard's "gating pytest cases" line)."""
@@ -65,22 +83,31 @@ class RunReport:
 
     def diagnostics(self) -> list[CaseOutcome]:
         """Checks that did not hold but do not gate (reported as xfail)."""
-        return [c for c in self.cases if c.outcome == "xfailed"]
+        return [c for c in self.cases if c.outcome is Outcome.XFAILED]
+
+    def skipped(self) -> list[CaseOutcome]:
+        return [c for c in self.cases if c.outcome is Outcome.SKIPPED]
 
     def not_holding(self) -> list[CaseOutcome]:
-        return [c for c in self.cases if c.outcome in ("failed", "xfailed")]
+        return [c for c in self.cases if c.outcome in (Outcome.FAILED, Outcome.XFAILED)]
+
+    def counts_line(self) -> str:
+        passed = sum(c.outcome is Outcome.PASSED for c in self.cases)
+        return (f"Cases: {passed} passed, {len(self.failed())} failed "
+                f"(gating), {len(self.diagnostics())} diagnostics did not hold, {len(self.skipped())} skipped.")
 
     def failure_groups(self) -> list[FailureGroup]:
-        """Checks that did not hold, grouped by check and model: gating groups first, then per-model
-        and per-group checks before per-case map checks (``CHECK_ORDER``). Both report writers read this."""
-        totals = Counter((c.check, c.model) for c in self.cases if c.outcome in ("passed", "failed", "xfailed"))
+        """Checks that did not hold, grouped by check and model: gating groups first, then in the
+        declared report order (``metrics.rates.report_order``: model-level, per-group,
+        per-finding / per-strategy, per-case checks)."""
+        totals = Counter((c.check, c.model) for c in self.cases if c.outcome is not Outcome.SKIPPED)
         grouped: dict[tuple[str, str], list[CaseOutcome]] = defaultdict(list)
         for case in self.not_holding():
             grouped[(case.check, case.model)].append(case)
         groups = [FailureGroup(check, model, tuple(sorted(cases, key=lambda c: c.subject)), totals[(check, model)])
                   for (check, model), cases in grouped.items()]
-        rank = {check: index for index, check in enumerate(CHECK_ORDER)}
+        rank = {check: index for index, check in enumerate(report_order())}
         return sorted(groups, key=lambda g: (not g.gating, rank.get(g.check, len(rank)), g.check, g.model))
 
-    def verdict(self) -> str:
+    def verdict(self) -> Status:
         return self.decision.status

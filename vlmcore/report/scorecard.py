@@ -3,23 +3,20 @@
 A reader deciding "ship or not" should not have to know which metric is good high and which
 low, or which ones gate: every line says its direction and whether it decided anything. The
 numbers are the decision's own (``Verdict.checks`` and ``Verdict.gate``), never recomputed, so
-the scorecard cannot disagree with the verdict above it.
+the scorecard cannot disagree with the verdict above it. What else the summary holds is shown
+as diagnostics; which rates there are comes from their specs (``vlmcore.metrics.rates``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vlmcore.metrics.rates import RATES
-from vlmcore.report.markdown import metric_text
+from vlmcore.metrics.rates import MEASURES, RATES
+from vlmcore.metrics.specs import Direction, Level, Scope
+from vlmcore.metrics.summary import ModelSummary
 from vlmcore.verdict.decision import Verdict
-
-#: summary metrics shown for information only, with what they mean for the reader
-DIAGNOSTIC = {
-    "flip_rate": ("1 - consistency", "lower is better"),
-    "js_divergence": ("per group: each paraphrase's map against the base map", "lower is better"),
-    "inverted_flip_rate": ("negated / side-swapped controls answered differently", "higher is better"),
-}
+from vlmcore.verdict.first_run import AggregateCheck
+from vlmcore.verdict.thresholds import Thresholds
 
 
 @dataclass(frozen=True)
@@ -35,62 +32,75 @@ class ScoreLine:
         return self.result in ("FAIL", "REGRESSION", "too few")
 
 
-def _grouped_checks(checks, kind: str) -> ScoreLine | None:
+def _grouped_checks(checks: list[AggregateCheck], scope: Scope) -> ScoreLine | None:
     """Per-finding or per-strategy checks folded into one line that names what failed."""
-    mine = [c for c in checks if c.scope.startswith(kind) and c.passed is not None]
+    mine = [c for c in checks if c.scope.startswith(scope.value) and c.passed is not None]
     if not mine:
         return None
     failed = [c for c in mine if not c.passed]
     names = ", ".join(f"{c.check.replace('_', ' ')} {c.subject} {c.value:.3f}" for c in failed[:6]) + (" ..." if len(failed) > 6 else "")
-    return ScoreLine(f"per-{kind} checks", f"{len(mine) - len(failed)} of {len(mine)} pass" + (f" (failed: {names})" if failed else ""),
-                     "each as its model-level bar", "higher is better", "FAIL" if failed else "pass")
+    directions = {str(RATES[c.rate].direction) for c in mine}
+    result = "FAIL" if any(c.failed for c in failed) else "diagnostic" if failed else "pass"
+    return ScoreLine(f"per-{scope.value} checks", f"{len(mine) - len(failed)} of {len(mine)} pass" + (f" (failed: {names})" if failed else ""),
+                     "each as its model-level bar", directions.pop() if len(directions) == 1 else "as each rate", result)
 
 
-def scorecard(decision: Verdict, summary: dict, thresholds: dict, failed_cases: dict[str, int] | None = None
+def _check_line(check: AggregateCheck) -> ScoreLine:
+    if check.passed is None:
+        return ScoreLine(check.check, "-", "", "", "no case")
+    relation = "at least" if check.higher_is_better else "at most"
+    result = "pass" if check.passed else "FAIL" if check.gating else "diagnostic"
+    return ScoreLine(check.check, f"{check.value:.3f} [{check.interval.low:.3f}, {check.interval.high:.3f}]",
+                     f"{relation} {check.threshold} (one-sided bound {check.bound:.3f})" + ("" if check.gating else " (diagnostic)"),
+                     str(RATES[check.rate].direction), result)
+
+
+def _diagnostics(summary: ModelSummary, judged: set[str], thresholds: Thresholds) -> list[ScoreLine]:
+    """Every summary entry no check or gate judged, with its meaning (or its per-group / per-case bar)."""
+    lines = []
+    for name, estimate in summary.estimates.items():
+        if name in judged:
+            continue
+        if name in RATES:
+            spec = RATES[name]
+            lines.append(ScoreLine(name, estimate.shown(), spec.meaning, str(spec.direction), "diagnostic"))
+            continue
+        measure = MEASURES[name]
+        bar = thresholds.values.get(name)
+        relation = "at most" if measure.direction is Direction.LOWER else "at least"
+        where = "per group" if measure.case_level is Level.GROUP else "per case"
+        requirement = f"{where} {relation} {bar} (diagnostic)" if bar is not None and measure.case else measure.label
+        lines.append(ScoreLine(name, estimate.shown(), requirement, str(measure.direction), "diagnostic"))
+    return lines
+
+
+def _model_lines(model: str, decision: Verdict, summary: ModelSummary | None, thresholds: Thresholds, failed: int) -> list[ScoreLine]:
+    lines: list[ScoreLine] = []
+    if summary is not None:
+        lines.append(ScoreLine(f"{summary.cluster_unit}s measured", str(summary.clusters), f"at least {thresholds.min_clusters} to pass",
+                               "more is better", "pass" if summary.clusters >= thresholds.min_clusters else "too few"))
+    if failed:
+        lines.append(ScoreLine("gating pytest cases", f"{failed} failed", "none may fail", "", "FAIL"))
+    checks = [c for c in decision.checks if c.model == model]
+    lines += [_check_line(c) for c in checks if c.scope == "model"]
+    lines += [line for scope in (Scope.FINDING, Scope.STRATEGY) if (line := _grouped_checks(checks, scope))]
+    gate = [g for g in decision.gate if g.model == model]
+    lines += [ScoreLine(f"{g.rate} vs baseline", f"{g.baseline_value:.3f} -> {g.candidate_value:.3f} (p {g.p_value:.3g})",
+                        f"not worse by more than {g.margin} (significant after Holm)", str(RATES[g.rate].direction),
+                        "REGRESSION" if g.regressed else "ok") for g in gate]
+    if summary is None:
+        return lines
+    judged = {c.rate for c in checks} | {g.rate for g in gate}
+    if not judged:  # nothing judged this model: its headline rates first, said to be unjudged
+        judged = {name for name, spec in RATES.items() if any(c.scope is Scope.MODEL for c in spec.checks)}
+        lines = [ScoreLine(name, summary.estimate(name).shown(), "not judged in this run", str(RATES[name].direction), "diagnostic")
+                 for name in RATES if name in judged and name in summary.estimates] + lines
+    return lines + _diagnostics(summary, judged, thresholds)
+
+
+def scorecard(decision: Verdict, summary: dict[str, ModelSummary], thresholds: Thresholds, failed_cases: dict[str, int] | None = None
               ) -> dict[str, list[ScoreLine]]:
     """model -> its lines, in reading order: how much was measured, the gating checks and cases,
     the gate, then diagnostics."""
-    cards: dict[str, list[ScoreLine]] = {}
-    min_clusters = thresholds.get("verdict", {}).get("min_clusters", 10)
-    for model in sorted({m.model for m in decision.models} | set(summary)):
-        lines: list[ScoreLine] = []
-        if model in summary:
-            clusters = summary[model]["clusters"]
-            lines.append(ScoreLine(f"{summary[model]['cluster_unit']}s measured", str(clusters), f"at least {min_clusters} to pass",
-                                   "more is better", "pass" if clusters >= min_clusters else "too few"))
-        failed = (failed_cases or {}).get(model, 0)
-        if failed:
-            lines.append(ScoreLine("gating pytest cases", f"{failed} failed", "none may fail", "", "FAIL"))
-        checks = [c for c in decision.checks if c.model == model]
-        for check in (c for c in checks if c.scope == "model"):
-            if check.passed is None:
-                lines.append(ScoreLine(check.check, "-", "", "", "no case"))
-                continue
-            relation = "at least" if check.higher_is_better else "at most"
-            lines.append(ScoreLine(
-                check.check, f"{check.value:.3f} [{check.interval.low:.3f}, {check.interval.high:.3f}]",
-                f"{relation} {check.threshold} (one-sided bound {check.bound:.3f})", RATES[check.check].direction,
-                "pass" if check.passed else "FAIL"))
-        for kind in ("finding", "strategy"):
-            line = _grouped_checks(checks, kind)
-            if line:
-                lines.append(line)
-        for gate in (g for g in decision.gate if g.model == model):
-            lines.append(ScoreLine(
-                f"{gate.rate} vs baseline", f"{gate.baseline_value:.3f} -> {gate.candidate_value:.3f} (p {gate.p_value:.3g})",
-                f"not worse by more than {gate.margin} (significant after Holm)", RATES[gate.rate].direction,
-                "REGRESSION" if gate.regressed else "ok"))
-        model_summary = summary.get(model, {})
-        gated = {c.check for c in checks} | {f"{g.rate}" for g in decision.gate if g.model == model}
-        for name, (meaning, direction) in DIAGNOSTIC.items():
-            if name in gated or name not in model_summary:
-                continue
-            bar = thresholds.get("thresholds", {}).get(name)
-            requirement = f"per group at most {bar} (diagnostic)" if name == "js_divergence" and bar is not None else meaning
-            lines.append(ScoreLine(name, metric_text(model_summary, name), requirement, direction, "diagnostic"))
-        if model_summary and not checks and not any(g.model == model for g in decision.gate):
-            for name in ("consistency", "accuracy", "image_reliance"):
-                lines.insert(0, ScoreLine(name, metric_text(model_summary, name), "not judged in this run",
-                                          RATES[name].direction, "diagnostic"))
-        cards[model] = lines
-    return cards
+    return {model: _model_lines(model, decision, summary.get(model), thresholds, (failed_cases or {}).get(model, 0))
+            for model in sorted({m.model for m in decision.models} | set(summary))}

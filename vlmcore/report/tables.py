@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from vlmcore.report.verdict_section import cell
+from vlmcore.report.formatting import cell
 
 
 @dataclass(frozen=True)

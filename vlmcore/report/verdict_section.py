@@ -3,23 +3,9 @@ new flips. Shared by report.md and ``vlmcore compare`` (report.html renders the 
 
 from __future__ import annotations
 
+from vlmcore.report.formatting import cell, random_weights_label
+from vlmcore.report.tables import Table
 from vlmcore.verdict.decision import Verdict
-
-
-def cell(text) -> str:
-    """User text (questions, ids, messages) made inert for Markdown: no raw HTML (report.md is
-    appended to ``$GITHUB_STEP_SUMMARY``, which renders it), no pipe or line break to break a
-    table, no backtick or bracket to start code or a link."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;")  # no tag can open without "<"
-    for character in "\\`[]|":
-        text = text.replace(character, "\\" + character)
-    return text.replace("\r", " ").replace("\n", " ")
-
-
-def random_weights_label(model: str) -> str:
-    """The built-in ``tiny-*`` models have random weights: say so wherever their verdict shows,
-    so nobody reads their FAIL (or a lucky pass) as a finding about a real model."""
-    return " (random-weight tiny build: plumbing check only, its answers mean nothing)" if model.startswith("tiny-") else ""
 
 
 def verdict_lines(decision: Verdict) -> list[str]:
@@ -35,8 +21,9 @@ def verdict_lines(decision: Verdict) -> list[str]:
                 continue
             relation = ">=" if c.higher_is_better else "<="
             ci = f"[{c.interval.low:.3f}, {c.interval.high:.3f}]" + ("" if c.interval.reliable else " (unreliable: few clusters)")
+            result = "pass" if c.passed else "**FAIL**" if c.gating else "did not hold (diagnostic)"
             lines.append(f"| {cell(c.model)} | {c.check} | {cell(c.scope)} | {c.value:.3f} | {ci} | {c.bound:.3f} "
-                         f"(one-sided {100 * (1 - c.alpha):.2f}%) | {relation} {c.threshold} | {'pass' if c.passed else '**FAIL**'} |")
+                         f"(one-sided {100 * (1 - c.alpha):.2f}%) | {relation} {c.threshold} | {result} |")
         lines.append("")
     for table in (gate_table(decision), new_flips_table(decision)):
         if table is not None:
@@ -44,10 +31,8 @@ def verdict_lines(decision: Verdict) -> list[str]:
     return lines
 
 
-def gate_table(decision: Verdict):
+def gate_table(decision: Verdict) -> Table | None:
     """The gate's rows as a ``Table`` (report.md, report.html and ``vlmcore compare`` show this one)."""
-    from vlmcore.report.tables import Table
-
     if not decision.gate:
         return None
     return Table("Gate against the baseline", ("model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)",
@@ -58,13 +43,11 @@ def gate_table(decision: Verdict):
                  classes={(i, 9): "fail" for i, g in enumerate(decision.gate) if g.regressed})
 
 
-def new_flips_table(decision: Verdict):
+def new_flips_table(decision: Verdict) -> Table | None:
     """Paraphrases consistent in the baseline and not now, as a ``Table``."""
-    from vlmcore.report.tables import Table
-
     if not decision.new_flips:
         return None
     return Table(f"New flips ({len(decision.new_flips)}): consistent in the baseline, not now",
                  ("model", "group", "base question", "answer", "paraphrase", "answer", "strategy"),
-                 tuple((f["model"], f["group_id"], f["base_question"], f["base_answer"], f["paraphrase"], f["answer"], f["strategy"])
+                 tuple((f.model, f.group_id, f.base_question, f.base_answer, f.paraphrase, f.answer, f.strategy)
                        for f in decision.new_flips))

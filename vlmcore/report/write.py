@@ -10,6 +10,7 @@ from vlmcore.report.html import render_html
 from vlmcore.report.json_files import write_manifest, write_results, write_summary
 from vlmcore.report.markdown import render_markdown
 from vlmcore.report.run_report import RunReport
+from vlmcore.report.sections import compute_sections
 
 
 def _write_overlays(report: RunReport, folder: Path) -> None:
@@ -38,9 +39,10 @@ def write_report(report: RunReport, report_dir: Path) -> Path:
     write_results(report, run_dir)
     write_summary(report, run_dir)
     write_manifest(report, run_dir)
-    markdown = render_markdown(report)
+    sections = compute_sections(report)  # once, for both pages
+    markdown = render_markdown(report, sections)
     write_atomic(run_dir / "report.md", markdown)
-    write_atomic(run_dir / "report.html", render_html(report))
+    write_atomic(run_dir / "report.html", render_html(report, sections))
     _write_overlays(report, run_dir / "overlays")
     write_atomic(report_dir / "latest.txt", report.run_id + "\n")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

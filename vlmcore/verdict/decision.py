@@ -17,7 +17,10 @@ from dataclasses import dataclass, field, replace
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.clusters import cluster_unit
+from vlmcore.metrics.rates import RATES
+from vlmcore.records import to_json
 from vlmcore.verdict import exit_codes
+from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.first_run import AggregateCheck, first_run_checks
 from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import Pairing, match_models, pair_model
@@ -33,24 +36,44 @@ GATE_RULE = ("gate against baseline {name!r}: no gated rate may drop by more tha
 @dataclass(frozen=True)
 class ModelVerdict:
     model: str
-    status: str
+    status: Status
     reasons: tuple[str, ...]  # the decisive sentences (failures first), or why all passed
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
+
+
+@dataclass(frozen=True)
+class NewFlip:
+    """A paraphrase answered as its base question in the baseline and differently now."""
+
+    model: str
+    group_id: str
+    case_id: str
+    strategy: str
+    base_question: str
+    base_answer: str
+    paraphrase: str
+    answer: str
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: Status
     rule: str
     models: tuple[ModelVerdict, ...]
     checks: tuple[AggregateCheck, ...] = ()
     gate: tuple[RegressionResult, ...] = ()
     pairings: tuple[Pairing, ...] = ()
     notes: tuple[str, ...] = ()
-    new_flips: tuple[dict, ...] = field(default=())
+    new_flips: tuple[NewFlip, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
     @property
     def exit_code(self) -> int:
-        return exit_codes.BY_STATUS[self.status]
+        return self.status.exit_code
 
     @property
     def reasons(self) -> list[str]:
@@ -61,10 +84,9 @@ class Verdict:
         return f"{self.status} ({self.rule})" + (f": {decisive}" if decisive else "")
 
     def to_json(self) -> dict:
-        return {"status": self.status, "exit_code": self.exit_code, "rule": self.rule,
-                "models": [{"model": m.model, "status": m.status, "reasons": list(m.reasons)} for m in self.models],
+        return {"status": self.status.value, "exit_code": self.exit_code, "rule": self.rule, "models": to_json(self.models),
                 "checks": [c.to_json() for c in self.checks], "gate": [g.to_json() for g in self.gate],
-                "pairings": [p.summary() for p in self.pairings], "notes": list(self.notes), "new_flips": list(self.new_flips)}
+                "pairings": [p.summary() for p in self.pairings], "notes": list(self.notes), "new_flips": to_json(self.new_flips)}
 
 
 def _by_model(rows: list[VariantRow]) -> dict[str, list[VariantRow]]:
@@ -79,7 +101,7 @@ def _unevaluated(models: list[str], rows: dict, failed_cases: dict[str, int]) ->
     for model in models:
         if model not in rows:
             extra = f"; {failed_cases[model]} case(s) errored" if failed_cases.get(model) else ""
-            verdicts.append(ModelVerdict(model, "NOT EVALUATED", (f"no case produced a result (weights absent or every case skipped{extra})",)))
+            verdicts.append(ModelVerdict(model, Status.NOT_EVALUATED, (f"no case produced a result (weights absent or every case skipped{extra})",)))
     return verdicts
 
 
@@ -87,9 +109,9 @@ def _passed_or_too_few(model: str, clusters: int, min_clusters: int, reason: str
     """A model with no failure passes only with enough clusters: with a handful of patients
     every interval is wide, nothing can be ruled out, and a PASS would mean nothing."""
     if clusters < min_clusters:
-        return ModelVerdict(model, "NOT EVALUATED", (f"only {clusters} clusters {what}; a verdict needs at least {min_clusters} "
+        return ModelVerdict(model, Status.NOT_EVALUATED, (f"only {clusters} clusters {what}; a verdict needs at least {min_clusters} "
                                                      f"([verdict] min_clusters): nothing failed, but too little was measured to pass",))
-    return ModelVerdict(model, "PASS", (reason,))
+    return ModelVerdict(model, Status.PASS, (reason,))
 
 
 def _case_failures(model: str, failed_cases: dict[str, int]) -> list[str]:
@@ -107,11 +129,11 @@ def decide_first_run(rows: list[VariantRow], thresholds: Thresholds, models: lis
     for model in sorted(by_model):
         results = first_run_checks(by_model[model], thresholds, model)
         checks += results
-        failures = [c.sentence for c in results if c.passed is False] + _case_failures(model, failed_cases)
+        failures = [c.sentence for c in results if c.failed] + _case_failures(model, failed_cases)
         if failures:
-            verdicts.append(ModelVerdict(model, "FAIL", tuple(failures)))
+            verdicts.append(ModelVerdict(model, Status.FAIL, tuple(failures)))
             continue
-        passed = sum(bool(c.passed) for c in results)
+        passed = sum(bool(c.passed) for c in results if c.gating)
         clusters = len({r.cluster for r in by_model[model]})
         verdicts.append(_passed_or_too_few(model, clusters, thresholds.min_clusters, f"all {passed} aggregate checks passed "
                                            f"({clusters} clusters by {cluster_unit(by_model[model])})", "evaluated"))
@@ -120,16 +142,15 @@ def decide_first_run(rows: list[VariantRow], thresholds: Thresholds, models: lis
     return Verdict(status, FIRST_RUN_RULE.format(alpha=thresholds.verdict_alpha), tuple(verdicts), tuple(checks))
 
 
-def new_flips(pairing: Pairing, worse: set[str]) -> list[dict]:
+def new_flips(pairing: Pairing, worse: set[str]) -> list[NewFlip]:
     """Paraphrases that agreed with their base question in the baseline and disagree now."""
     bases = {new.group_id: new for _, new in pairing.pairs if new.relation == "base"}
     flips = []
     for _, new in pairing.pairs:
         if new.case_id in worse:
             base = bases.get(new.group_id)
-            flips.append({"model": new.model, "group_id": new.group_id, "case_id": new.case_id, "strategy": new.strategy,
-                          "base_question": base.question if base else "", "base_answer": new.base_answer,
-                          "paraphrase": new.question, "answer": new.answer})
+            flips.append(NewFlip(new.model, new.group_id, new.case_id, new.strategy, base.question if base else "",
+                                 new.base_answer, new.question, new.answer))
     return flips
 
 
@@ -143,7 +164,7 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
     matched, unmatched, note = match_models(set(saved), set(by_model))
     notes = notes + ((note,) if note else ())
     for model in unmatched:
-        verdicts.append(ModelVerdict(model, "COMPARISON IMPOSSIBLE", (f"the baseline has no results for {model} "
+        verdicts.append(ModelVerdict(model, Status.COMPARISON_IMPOSSIBLE, (f"the baseline has no results for {model} "
                                                                       f"(it holds {sorted(saved)})",)))
     pairings, impossible = [], {}
     for old, new in matched:
@@ -160,14 +181,14 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
     for pairing in pairings:
         model = pairing.model
         if model in impossible:
-            verdicts.append(ModelVerdict(model, "COMPARISON IMPOSSIBLE", (impossible[model],)))
+            verdicts.append(ModelVerdict(model, Status.COMPARISON_IMPOSSIBLE, (impossible[model],)))
             continue
         results = [g for g in gate if g.model == model]
         failures = [g.sentence for g in results if g.regressed] + _case_failures(model, failed_cases)
-        worse = {c for g in results if g.rate == "consistency" for c in g.worse}
+        worse = {c for g in results if RATES[g.rate].new_flips for c in g.worse}
         flips += new_flips(pairing, worse)
         if failures:
-            verdicts.append(ModelVerdict(model, "FAIL", tuple(failures)))
+            verdicts.append(ModelVerdict(model, Status.FAIL, tuple(failures)))
             continue
         clusters = len({new.cluster for _, new in pairing.pairs})
         verdicts.append(_passed_or_too_few(model, clusters, min_clusters, f"no regression in {', '.join(g.rate for g in results)} "
@@ -183,7 +204,7 @@ def incomplete(verdict: Verdict, reasons: list[str]) -> Verdict:
     but it cannot PASS; every model reads NOT EVALUATED at best, with the reasons."""
     if not reasons:
         return verdict
-    models = tuple(m if m.status != "PASS" else ModelVerdict(m.model, "NOT EVALUATED", tuple(reasons) + m.reasons)
+    models = tuple(m if m.status is not Status.PASS else ModelVerdict(m.model, Status.NOT_EVALUATED, tuple(reasons) + m.reasons)
                    for m in verdict.models)
-    status = exit_codes.worst([m.status for m in models] + ["NOT EVALUATED"])
+    status = exit_codes.worst([m.status for m in models] + [Status.NOT_EVALUATED])
     return replace(verdict, status=status, models=models, notes=verdict.notes + tuple(reasons))

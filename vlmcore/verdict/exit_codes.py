@@ -6,16 +6,40 @@ usage errors 4."""
 
 from __future__ import annotations
 
+from enum import Enum
+
 PASS = 0
 FAIL = 1
 USAGE_ERROR = 4
 NOT_EVALUATED = 10
 COMPARISON_IMPOSSIBLE = 11
 
-BY_STATUS = {"PASS": PASS, "FAIL": FAIL, "NOT EVALUATED": NOT_EVALUATED, "COMPARISON IMPOSSIBLE": COMPARISON_IMPOSSIBLE}
+
+
+class Status(str, Enum):
+    """A verdict: a model's, or the run's (the worst of its models')."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    NOT_EVALUATED = "NOT EVALUATED"
+    COMPARISON_IMPOSSIBLE = "COMPARISON IMPOSSIBLE"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __hash__(self) -> int:  # hash as the text it equals, so BY_STATUS["NOT EVALUATED"] finds it
+        return hash(self.value)
+
+    @property
+    def exit_code(self) -> int:
+        return BY_STATUS[self]
+
+
+BY_STATUS = {Status.PASS: PASS, Status.FAIL: FAIL, Status.NOT_EVALUATED: NOT_EVALUATED,
+             Status.COMPARISON_IMPOSSIBLE: COMPARISON_IMPOSSIBLE}
 
 #: worst first: a run with a failed model and an unevaluated one is a FAIL
-SEVERITY = ("FAIL", "COMPARISON IMPOSSIBLE", "NOT EVALUATED", "PASS")
+SEVERITY = (Status.FAIL, Status.COMPARISON_IMPOSSIBLE, Status.NOT_EVALUATED, Status.PASS)
 
 TABLE = (
     (PASS, "PASS: every model evaluated and the verdict's rule passed"),
@@ -30,6 +54,6 @@ TABLE = (
 )
 
 
-def worst(statuses) -> str:
-    statuses = set(statuses)
-    return next((s for s in SEVERITY if s in statuses), "NOT EVALUATED")
+def worst(statuses) -> Status:
+    statuses = {Status(s) for s in statuses}
+    return next((s for s in SEVERITY if s in statuses), Status.NOT_EVALUATED)

@@ -21,23 +21,14 @@ from dataclasses import dataclass
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.clusters import tally
 from vlmcore.metrics.intervals import Interval, rate_interval
-from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.rates import RATES, check_named, first_run_checks_declared
+from vlmcore.metrics.specs import Scope
 from vlmcore.verdict.thresholds import Thresholds
-
-#: check name -> (rate, threshold key, scope kind)
-CHECKS = {
-    "consistency": ("consistency", "consistency", "model"),
-    "accuracy": ("accuracy", "accuracy", "model"),
-    "image_reliance": ("image_reliance", "image_reliance", "model"),
-    "finding_consistency": ("consistency", "finding_consistency", "finding"),
-    "finding_accuracy": ("accuracy", "accuracy", "finding"),
-    "strategy_consistency": ("consistency", "strategy_consistency", "strategy"),
-}
 
 
 @dataclass(frozen=True)
 class AggregateCheck:
-    check: str  # a key of CHECKS
+    check: str  # the check's name (``CheckSpec.name``): "consistency", "finding_accuracy", ...
     model: str
     subject: str  # "" for model-level, else the finding or strategy
     value: float | None
@@ -47,11 +38,21 @@ class AggregateCheck:
     bound: float | None  # the one-sided (1 - alpha) confidence bound the decision used
     interval: Interval | None  # 95% two-sided, for display
     passed: bool | None  # None: no applicable case
+    gating: bool = True  # False: reported, never decides the verdict (``CheckSpec.gating``)
 
     @property
     def scope(self) -> str:
-        kind = CHECKS[self.check][2]
-        return "model" if kind == "model" else f"{kind} {self.subject}"
+        kind = check_named(self.check)[1].scope
+        return "model" if kind is Scope.MODEL else f"{kind.value} {self.subject}"
+
+    @property
+    def rate(self) -> str:
+        return check_named(self.check)[0].name
+
+    @property
+    def failed(self) -> bool:
+        """Failed and gating: a check that decides the verdict."""
+        return self.passed is False and self.gating
 
     @property
     def sentence(self) -> str:
@@ -60,7 +61,7 @@ class AggregateCheck:
         relation = ">=" if self.higher_is_better else "<="
         side = "upper" if self.higher_is_better else "lower"
         note = f"; {self.interval.note()}" if self.interval and self.interval.note() else ""
-        verdict = "ok" if self.passed else "FAIL"
+        verdict = "ok" if self.passed else "FAIL" if self.gating else "did not hold (diagnostic)"
         return (f"{verdict} {self.model} {self.check} ({self.scope}): {self.value:.3f}, 95% CI [{self.interval.low:.3f}, "
                 f"{self.interval.high:.3f}], {side} {100 * (1 - self.alpha):.2f}% bound {self.bound:.3f}; required "
                 f"{relation} {self.threshold} ({self.interval.clusters} clusters, {self.interval.cases} cases{note})")
@@ -69,52 +70,51 @@ class AggregateCheck:
         return {"check": self.check, "model": self.model, "subject": self.subject, "value": self.value,
                 "threshold": self.threshold, "direction": "at least" if self.higher_is_better else "at most",
                 "alpha": self.alpha, "bound": self.bound, "ci95": self.interval.to_json() if self.interval else None,
-                "clusters": self.interval.clusters if self.interval else 0, "passed": self.passed, "sentence": self.sentence}
+                "clusters": self.interval.clusters if self.interval else 0, "passed": self.passed, "gating": self.gating,
+                "sentence": self.sentence}
 
 
-def _subjects(rows: list[VariantRow]) -> list[tuple[str, str]]:
-    findings = sorted({r.finding for r in rows})
-    strategies = sorted({r.strategy for r in rows if r.relation == "invariant"})
-    return ([(check, "") for check, spec in CHECKS.items() if spec[2] == "model"]
-            + [(check, f) for f in findings for check in ("finding_consistency", "finding_accuracy")]
-            + [("strategy_consistency", s) for s in strategies])
-
-
-def _selected(rows: list[VariantRow], check: str, subject: str) -> list[VariantRow]:
-    kind = CHECKS[check][2]
-    if kind == "finding":
-        return [r for r in rows if r.finding == subject]
-    if kind == "strategy":
-        return [r for r in rows if r.strategy == subject]
-    return rows
+def _plan(rows: list[VariantRow]) -> list[tuple[str, str]]:
+    """(check, subject) in order: model-level checks, then per finding, then per strategy."""
+    declared = first_run_checks_declared()
+    plan = []
+    for scope in Scope:
+        for subject in scope.subjects(rows):
+            plan += [(check.name(rate.name), subject) for rate, check in declared if check.scope is scope]
+    return plan
 
 
 def _alphas(plan: list[tuple[str, str]], alpha: float) -> list[float]:
-    model_level = sum(CHECKS[c][2] == "model" for c, _ in plan)
+    """Weighted Bonferroni (Bonferroni 1936; weights as Holm 1979 allows): half of ``alpha`` to
+    the model-level checks, half to the subgroups (all to the model when there are none)."""
+    is_model = [check_named(c)[1].scope is Scope.MODEL for c, _ in plan]
+    model_level = sum(is_model)
     subgroups = len(plan) - model_level
     share_model = alpha / 2 if subgroups else alpha
-    return [share_model / model_level if CHECKS[c][2] == "model" else (alpha / 2) / subgroups for c, _ in plan]
+    return [share_model / model_level if model else (alpha / 2) / subgroups for model in is_model]
 
 
 def judge(rows: list[VariantRow], check: str, subject: str, threshold: float, alpha: float, model: str) -> AggregateCheck:
-    rate_name = CHECKS[check][0]
+    rate_spec, check_spec = check_named(check)
+    rate_name = rate_spec.name
     rate = RATES[rate_name]
-    counts = tally(_selected(rows, check, subject), rate_name)
+    counts = tally([r for r in rows if check_spec.scope.selects(r, subject)], rate_name)
     if counts.value is None:
-        return AggregateCheck(check, model, subject, None, threshold, rate.higher_is_better, alpha, None, None, None)
+        return AggregateCheck(check, model, subject, None, threshold, rate.higher_is_better, alpha, None, None, None,
+                              check_spec.gating)
     bounds = rate_interval(counts, level=1 - 2 * alpha)  # two-sided at 1 - 2a = one-sided at 1 - a on each side
     bound = bounds.high if rate.higher_is_better else bounds.low
     passed = bound >= threshold if rate.higher_is_better else bound <= threshold
     return AggregateCheck(check, model, subject, counts.value, threshold, rate.higher_is_better, alpha, bound,
-                          rate_interval(counts, 0.95), passed)
+                          rate_interval(counts, 0.95), passed, check_spec.gating)
 
 
 def first_run_checks(rows: list[VariantRow], thresholds: Thresholds, model: str) -> list[AggregateCheck]:
     """Every aggregate check of one model's rows, each with its share of the familywise alpha."""
-    plan = _subjects(rows)
+    plan = _plan(rows)
     results = []
     for (check, subject), alpha in zip(plan, _alphas(plan, thresholds.verdict_alpha)):
-        key = CHECKS[check][1]
-        threshold = thresholds.get(key, subject if CHECKS[check][2] == "finding" else None)
+        rate, spec = check_named(check)
+        threshold = thresholds.get(spec.bar_key or rate.name, subject if spec.scope is Scope.FINDING else None)
         results.append(judge(rows, check, subject, float(threshold), alpha, model))
     return results

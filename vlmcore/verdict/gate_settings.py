@@ -14,15 +14,21 @@ import math
 from dataclasses import dataclass, field
 
 from vlmcore.errors import ConfigError
-from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.rates import RATES, gateable
 
-GATE_SCHEMA: dict[str, tuple] = {
-    "alpha": ("float_open", 0.0, 0.5),
-    "metrics": ("rates",),
-    "min_paired_share": ("float_open", 0.0, 1.0),
-    **{f"{name}_margin": ("float_margin", 0.0, 1.0) for name in RATES},
-}
-DEFAULT_METRICS = ("consistency", "accuracy", "inverted_flip_rate", "image_reliance")
+def gate_schema() -> dict[str, tuple]:
+    """``[gate]`` keys: alpha, the rates, the paired share, and a margin per gateable rate."""
+    return {"alpha": ("float_open", 0.0, 0.5), "metrics": ("rates",), "min_paired_share": ("float_open", 0.0, 1.0),
+            **{f"{name}_margin": ("float_margin", 0.0, 1.0) for name in gateable()}}
+
+
+def default_metrics() -> tuple[str, ...]:
+    """The rates the gate takes by default (``RateSpec.gated``)."""
+    return tuple(name for name, spec in RATES.items() if spec.gated)
+
+
+def default_margins() -> dict[str, float]:
+    return {name: RATES[name].margin for name in gateable()}
 
 
 def check_value(value, spec: tuple, where: str):
@@ -34,10 +40,10 @@ def check_value(value, spec: tuple, where: str):
         return value
     if kind == "rates":
         if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where} = {value!r}: must be a non-empty list of rate names from {sorted(RATES)}")
-        unknown = sorted(set(value) - set(RATES))
+            raise ConfigError(f"{where} = {value!r}: must be a non-empty list of rate names from {sorted(gateable())}")
+        unknown = sorted(set(value) - set(gateable()))
         if unknown:
-            raise ConfigError(f"{where}: unknown rates {unknown}; known: {sorted(RATES)}")
+            raise ConfigError(f"{where}: unknown rates {unknown}; known: {sorted(gateable())}")
         return tuple(dict.fromkeys(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{where} = {value!r}: must be a number")
@@ -57,8 +63,8 @@ def check_value(value, spec: tuple, where: str):
 
 @dataclass(frozen=True)
 class GateSettings:
-    metrics: tuple[str, ...] = DEFAULT_METRICS
-    margins: dict = field(default_factory=lambda: {name: 0.02 for name in RATES})
+    metrics: tuple[str, ...] = field(default_factory=default_metrics)
+    margins: dict = field(default_factory=default_margins)
     alpha: float = 0.05
     min_paired_share: float = 0.9
     source: str = "built-in defaults"
@@ -73,17 +79,22 @@ class GateSettings:
 
     def to_json(self) -> dict:
         return {"metrics": list(self.metrics), "alpha": self.alpha, "min_paired_share": self.min_paired_share,
-                **{f"{name}_margin": self.margins[name] for name in RATES}}
+                **{f"{name}_margin": self.margin(name) for name in gateable()}}
+
+    def margin(self, rate: str) -> float:
+        """The margin of ``rate`` (a rate declared after these settings were made: its default)."""
+        return self.margins.get(rate, RATES[rate].margin)
 
     @staticmethod
     def from_json(data: dict, source: str) -> "GateSettings":
         """Settings stored with a baseline, checked like a thresholds file (a baseline is user input too)."""
         if not isinstance(data, dict):
             raise ConfigError(f"{source}: gate settings must be an object")
-        unknown = sorted(set(data) - set(GATE_SCHEMA))
+        known = gate_schema()
+        unknown = sorted(set(data) - set(known))
         if unknown:
             raise ConfigError(f"{source}: unknown gate settings {unknown}")
-        checked = {key: check_value(value, GATE_SCHEMA[key], f"{source}: gate {key}") for key, value in data.items()}
+        checked = {key: check_value(value, known[key], f"{source}: gate {key}") for key, value in data.items()}
         return GateSettings.from_table(checked, source)
 
     def differences(self, other: "GateSettings") -> list[str]:

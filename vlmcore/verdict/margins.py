@@ -50,11 +50,11 @@ class CalibratedMargins:
             mine = [d for d in self.drops if d.rate == rate]
             worst = max(mine, key=lambda d: d.drop, default=None)
             shown = f"{worst.drop:+.4f} ({worst.baseline} -> {worst.candidate}, p {worst.p_value:.2g})" if worst else "-"
-            lines.append(f"| {rate} | {shown} | {self.settings.margins[rate]:.2f} |")
+            lines.append(f"| {rate} | {shown} | {self.settings.margin(rate):.2f} |")
         return lines + [""]
 
     def toml(self) -> str:
-        return "[gate]\n" + "".join(f"{rate}_margin = {self.settings.margins[rate]:.2f}\n" for rate in self.settings.metrics)
+        return "[gate]\n" + "".join(f"{rate}_margin = {self.settings.margin(rate):.2f}\n" for rate in self.settings.metrics)
 
 
 def replica_margins(rows: list[VariantRow], replicas: list[str], settings: GateSettings) -> CalibratedMargins:

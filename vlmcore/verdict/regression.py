@@ -134,5 +134,5 @@ def holm(results: list[RegressionResult], alpha: float) -> list[RegressionResult
 
 def regression_tests(pairings: list[Pairing], settings: GateSettings) -> list[RegressionResult]:
     """Every gated rate for every paired model, Holm-corrected together."""
-    results = [r for p in pairings for name in settings.metrics if (r := paired_rate_test(p, name, settings.margins[name])) is not None]
+    results = [r for p in pairings for name in settings.metrics if (r := paired_rate_test(p, name, settings.margin(name))) is not None]
     return holm(results, settings.alpha)

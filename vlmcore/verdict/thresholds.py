@@ -24,7 +24,8 @@ from pathlib import Path
 
 from vlmcore.data.findings import FINDINGS
 from vlmcore.errors import ConfigError
-from vlmcore.verdict.gate_settings import GATE_SCHEMA, GateSettings, check_value
+from vlmcore.metrics.rates import CASE_CHECKS, MEASURES, RATES
+from vlmcore.verdict.gate_settings import GateSettings, check_value, gate_schema
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,25 +35,43 @@ else:  # pragma: no cover
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parents[2] / "benchmarks" / "thresholds.toml"
 
 UNIT = ("float", 0.0, 1.0)
-#: key -> (type, low, high); floats are finite and inside [low, high]
-SCHEMA: dict[str, tuple] = {
-    "consistency": UNIT, "accuracy": UNIT, "js_divergence": UNIT, "inside_body_ratio": UNIT, "border_ratio": ("float", 0.0, 100.0),
-    "image_reliance": UNIT, "finding_consistency": UNIT, "strategy_consistency": UNIT,
-    "allow_fallback_maps": ("bool",), "flip_search_budget": ("int", 0, 10_000), "min_answer_mass": UNIT,
-}
-DEFAULTS = {
-    "consistency": 0.9, "accuracy": 0.7, "js_divergence": 0.15, "inside_body_ratio": 0.7, "border_ratio": 1.5,
-    "image_reliance": 0.9, "finding_consistency": 0.9, "strategy_consistency": 0.9, "allow_fallback_maps": False,
-    "flip_search_budget": 20, "min_answer_mass": 0.5,
-}
+#: settings that are not a rate's bar: the answer-mass floor below which a yes/no answer is flagged unreliable
+RUN_SETTINGS = {"min_answer_mass": (UNIT, 0.5)}
 VERDICT_SCHEMA = {"alpha": ("float_open", 0.0, 0.5), "min_clusters": ("int", 2, 1_000_000)}
 VERDICT_DEFAULTS = {"alpha": 0.05, "min_clusters": 10}
-FINDING_KEYS = tuple(k for k, spec in SCHEMA.items() if spec[0] == "float")
+
+
+def declared_keys() -> dict[str, tuple[tuple, object]]:
+    """``[thresholds]`` key -> (schema, default), from the declared rates, their checks, the
+    measures with a diagnostic bar and the case checks' settings (``vlmcore.metrics.rates``).
+    Schema: (type, low, high); floats are finite and inside [low, high]."""
+    keys: dict[str, tuple[tuple, object]] = {}
+    for rate in RATES.values():
+        if rate.bar is not None:
+            keys[rate.name] = (UNIT, rate.bar)
+        keys.update({check.bar_key: (UNIT, check.bar) for check in rate.checks if check.bar is not None})
+    keys.update({m.name: (("float", *m.bar_range), m.bar) for m in MEASURES.values() if m.bar is not None})
+    for check in CASE_CHECKS:
+        keys.update(check.settings)
+    return keys | RUN_SETTINGS
+
+
+def schema() -> dict[str, tuple]:
+    return {key: spec for key, (spec, _) in declared_keys().items()}
+
+
+def defaults() -> dict:
+    return {key: default for key, (_, default) in declared_keys().items()}
+
+
+def finding_keys() -> tuple[str, ...]:
+    """Keys a ``[findings.<name>]`` table may override: every bar (the float ones)."""
+    return tuple(k for k, spec in schema().items() if spec[0] == "float")
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    values: dict = field(default_factory=lambda: dict(DEFAULTS))
+    values: dict = field(default_factory=defaults)
     findings: dict = field(default_factory=dict)
     gate: GateSettings = field(default_factory=GateSettings)
     verdict_alpha: float = VERDICT_DEFAULTS["alpha"]
@@ -63,6 +82,12 @@ class Thresholds:
         if finding is not None and key in self.findings.get(finding, {}):
             return self.findings[finding][key]
         return self.values[key]
+
+    @staticmethod
+    def from_description(data: dict) -> "Thresholds":
+        """Thresholds as ``describe`` wrote them (a report's summary.json)."""
+        return Thresholds(dict(data["thresholds"]), dict(data["findings"]), GateSettings.from_json(data["gate"], data["source"]),
+                          data["verdict"]["alpha"], data["source"], data["verdict"]["min_clusters"])
 
     def describe(self) -> dict:
         return {"source": self.source, "thresholds": self.values, "findings": self.findings, "gate": self.gate.to_json(),
@@ -94,7 +119,7 @@ def _findings(document: dict, path: Path, known: set[str]) -> dict:
             raise ConfigError(f"{path}: [findings.{name}] names no known finding{hint}")
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [findings.{name}] must be a table, got {type(table).__name__}")
-        findings[name] = _checked(table, {k: SCHEMA[k] for k in FINDING_KEYS}, f"findings.{name}", path)
+        findings[name] = _checked(table, {k: schema()[k] for k in finding_keys()}, f"findings.{name}", path)
     return findings
 
 
@@ -113,8 +138,8 @@ def load_thresholds(path: str | Path | None = None, dataset_findings: set[str] |
     unknown = sorted(set(document) - {"thresholds", "findings", "gate", "verdict"})
     if unknown:
         raise ConfigError(f"{path}: unknown top-level keys {unknown}; known tables: [thresholds], [findings.<name>], [gate], [verdict]")
-    values = dict(DEFAULTS) | _checked(_table(document, "thresholds", path), SCHEMA, "thresholds", path)
+    values = defaults() | _checked(_table(document, "thresholds", path), schema(), "thresholds", path)
     findings = _findings(document, path, set(FINDINGS) | set(dataset_findings))
-    gate = GateSettings.from_table(_checked(_table(document, "gate", path), GATE_SCHEMA, "gate", path), str(path))
+    gate = GateSettings.from_table(_checked(_table(document, "gate", path), gate_schema(), "gate", path), str(path))
     verdict = VERDICT_DEFAULTS | _checked(_table(document, "verdict", path), VERDICT_SCHEMA, "verdict", path)
     return Thresholds(values, findings, gate, verdict["alpha"], str(path), verdict["min_clusters"])

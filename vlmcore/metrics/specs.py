@@ -1,0 +1,152 @@
+"""The kinds of spec every measured quantity is declared with (the instances live in ``rates``).
+
+A ``RateSpec`` is a share of cases (or groups) that succeed; a ``MeasureSpec`` a mean of a
+per-case value; a ``CheckSpec`` one first-run aggregate check of a rate over a scope; a
+``CaseCheck`` a benchmark function that judges per group or per case. From these the
+thresholds schema, the first-run checks, the gate's rates and margins, the model summary,
+the scorecard, the comparison columns and the report's order are derived, so adding a rate is
+one spec (plus, where it needs one, its row field), never a walk through parallel tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import Callable
+
+from vlmcore.data.rows import VariantRow
+
+
+class Direction(str, Enum):
+    HIGHER = "higher is better"
+    LOWER = "lower is better"
+    DESCRIPTIVE = "descriptive"  # map-shape measures: they show where a map looks, they have no good end
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Scope(str, Enum):
+    """The rows a first-run check of a rate is judged on: all of a model's, or one finding's or strategy's."""
+
+    MODEL = "model"
+    FINDING = "finding"
+    STRATEGY = "strategy"
+
+    def subjects(self, rows: list[VariantRow]) -> list[str]:
+        """What this scope is judged per (the plugin parametrizes ``vlm_finding`` / ``vlm_strategy`` alike)."""
+        if self is Scope.FINDING:
+            return sorted({r.finding for r in rows})
+        if self is Scope.STRATEGY:
+            return sorted({r.strategy for r in rows if r.relation == "invariant"})
+        return [""]
+
+    def selects(self, row: VariantRow, subject: str) -> bool:
+        if self is Scope.FINDING:
+            return row.finding == subject
+        if self is Scope.STRATEGY:
+            return row.strategy == subject
+        return True
+
+    @property
+    def fixture(self) -> str | None:
+        """The subject fixture a benchmark case of this scope asks for."""
+        return {Scope.FINDING: "vlm_finding", Scope.STRATEGY: "vlm_strategy"}.get(self)
+
+
+class Level(IntEnum):
+    """Where a check is judged; the report lists checks that did not hold in this order."""
+
+    MODEL = 0
+    GROUP = 1
+    SUBGROUP = 2  # per finding / per strategy aggregates
+    CASE = 3
+
+
+class Unit(str, Enum):
+    """What one trial of a rate is: a case (one question on one film) or a whole paraphrase group."""
+
+    CASE = "case"
+    GROUP = "group"  # success when every applicable case of the group succeeds
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One first-run aggregate check of a rate over ``scope``.
+
+    Its bar is the thresholds key ``bar_key`` (default: the rate's own key, overridable per
+    finding); ``bar`` declares a key of the check's own with that default. A check that is not
+    ``gating`` is reported (xfail with its numbers) but never decides the verdict.
+    """
+
+    scope: Scope = Scope.MODEL
+    bar_key: str | None = None
+    bar: float | None = None
+    gating: bool = True
+
+    def name(self, rate: str) -> str:
+        return rate if self.scope is Scope.MODEL else f"{self.scope.value}_{rate}"
+
+
+@dataclass(frozen=True)
+class RateSpec:
+    """A rate: the share of ``applies`` trials where ``success`` holds.
+
+    ``bar``: the default threshold (``[thresholds] <name>``; None: no bar). ``margin``: the
+    default gate margin (``[gate] <name>_margin``; None: the gate cannot take this rate).
+    ``gated``: among the gate's default rates. ``checks``: its first-run checks.
+    ``case``: the benchmark function that judges it per group or case (with ``case_level``).
+    ``new_flips``: the gate lists this rate's cases that went from success to failure.
+    """
+
+    name: str
+    label: str
+    meaning: str
+    higher_is_better: bool
+    applies: Callable[[VariantRow], bool]
+    success: Callable[[VariantRow], bool]
+    bar: float | None = None
+    margin: float | None = 0.02
+    gated: bool = False
+    checks: tuple[CheckSpec, ...] = ()
+    case: str | None = None
+    case_level: Level = Level.GROUP
+    unit: Unit = Unit.CASE
+    summary: bool = True  # in the model summary (summary.json, report.md, terminal) with its interval
+    new_flips: bool = False
+
+    @property
+    def direction(self) -> Direction:
+        return Direction.HIGHER if self.higher_is_better else Direction.LOWER
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """A mean of a per-case value (``value(row)``, None where not measured) over ``applies`` rows.
+
+    ``bar`` with ``bar_range``: a diagnostic threshold the ``case`` function holds each group or
+    case to (``[thresholds] <name>``). ``summary``: in the model summary with its interval;
+    ``compare``: a column of the models-side-by-side table.
+    """
+
+    name: str
+    label: str
+    direction: Direction
+    value: Callable[[VariantRow], float | None]
+    applies: Callable[[VariantRow], bool]
+    bar: float | None = None
+    bar_range: tuple[float, float] = (0.0, 1.0)
+    case: str | None = None
+    case_level: Level = Level.CASE
+    summary: bool = False
+    compare: bool = True
+
+
+@dataclass(frozen=True)
+class CaseCheck:
+    """A benchmark function that judges something other than a declared rate or measure
+    (the flip search, a fallback map), with the settings it reads from ``[thresholds]``."""
+
+    function: str
+    level: Level
+    settings: dict = field(default_factory=dict)  # key -> (schema, default)

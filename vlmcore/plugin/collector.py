@@ -1,0 +1,135 @@
+"""Results as they arrive: rows from engines, outcomes from cases, flip searches, overlays.
+
+Fixtures and engines push here, the report builder reads only from here (pytest-benchmark's
+session collects its benchmarks the same way). Each evaluated group is also journaled to
+``<report-dir>/.partial/<run>/<worker>.jsonl``, so the rows of a worker that dies are recovered.
+Under xdist each worker ships a ``WorkerPayload`` to the controller, whose collector merges it
+(rows deduplicated by model and case).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+from vlmcore.data.rows import VariantRow
+from vlmcore.plugin.configuration import RunConfiguration
+from vlmcore.records import from_json, to_json
+from vlmcore.report.outcomes import CaseOutcome, FlipFinding
+
+
+@dataclass(frozen=True)
+class WorkerPayload:
+    """What an xdist worker hands the controller (``workeroutput["vlmcore"]``, JSON)."""
+
+    rows: tuple[VariantRow, ...]
+    cases: tuple[CaseOutcome, ...]
+    flips: tuple[FlipFinding, ...]
+    overlays: dict[str, str]
+    models: dict[str, str]
+    events: tuple[str, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class ResultCollector:
+    def __init__(self, configuration: RunConfiguration):
+        self.configuration = configuration
+        self.rows: dict[tuple[str, str], VariantRow] = {}
+        self.cases: list[CaseOutcome] = []
+        self.flips: dict[tuple[str, str], FlipFinding] = {}
+        self.overlays: dict[str, str] = {}  # "model/case_id" -> base64 JPEG
+        self.models: dict[str, str] = {}  # model key -> what was loaded, merged from workers
+        self.events: list[str] = []  # degradations merged from workers, lost workers, journal failures
+        self.lost_workers: list[str] = []
+        self.worker_timings: list[dict[str, float]] = []
+        self._base_maps_shown: dict[str, list[str]] = {}  # model -> base cases whose map is drawn
+
+    # -- pushed by engines and fixtures ---------------------------------------------------------
+    def add_group(self, evaluation) -> None:
+        """An engine evaluated a group: keep its rows, journal them, draw its overlays."""
+        for row in evaluation.rows:
+            self.rows[(row.model, row.case_id)] = row
+        self._journal(evaluation.rows)
+        self._overlays(evaluation)
+
+    def add_case(self, outcome: CaseOutcome) -> None:
+        self.cases.append(outcome)
+
+    def add_flip(self, finding: FlipFinding) -> None:
+        self.flips[(finding.model, finding.group_id)] = finding
+
+    def flip(self, model: str, group_id: str) -> FlipFinding | None:
+        return self.flips.get((model, group_id))
+
+    def _overlays(self, evaluation) -> None:
+        from vlmcore.report.html import BASE_MAPS_PER_MODEL
+        from vlmcore.report.overlays import as_jpeg, comparison_png, overlay_png
+
+        base = evaluation.base
+        shown = self._base_maps_shown.setdefault(base.model, [])
+        base_map = evaluation.maps.get(base.case_id)
+        if base_map is not None and len(shown) < BASE_MAPS_PER_MODEL:
+            shown.append(base.case_id)
+            # every model's map is shown, flips or none: a new architecture's grid is seen on the film at once
+            png = overlay_png(evaluation.image, base_map.values, region=base.map_region or None,
+                              title=f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})")
+            self.overlays[f"{base.model}/{base.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
+        for row in evaluation.rows:
+            if row.relation == "invariant" and not row.consistent:
+                png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
+                                     region=row.map_region or None, titles=(f"base: {base.answer}", f"variant: {row.answer}"))
+                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
+
+    # -- the partial journal and lost workers -----------------------------------------------------
+    def _journal(self, rows) -> None:
+        partial = self.configuration.partial_dir
+        worker = self.configuration.worker_id
+        try:
+            partial.mkdir(parents=True, exist_ok=True)
+            with (partial / f"{worker}.jsonl").open("a") as handle:
+                handle.write("".join(json.dumps(row.to_json(), sort_keys=True) + "\n" for row in rows))
+                handle.flush()
+        except OSError as error:  # the final report still gets every row from the payload; say so, once
+            message = f"partial results for {worker} could not be written ({error.strerror or error}): a lost worker's rows would be lost"
+            if message not in self.events:
+                self.events.append(message)
+
+    def worker_lost(self, worker: str, error) -> None:
+        """An xdist worker died (e.g. the OOM killer): recover the rows it had written, record the loss."""
+        recovered = 0
+        partial = self.configuration.partial_dir / f"{worker}.jsonl"
+        if partial.is_file():
+            for line in partial.read_text().splitlines():
+                try:
+                    row = VariantRow.from_json(json.loads(line))
+                except (ValueError, TypeError, KeyError):
+                    continue  # the line it was writing when it died; the group is evaluated again or missing
+                if (row.model, row.case_id) not in self.rows:
+                    self.rows[(row.model, row.case_id)] = row
+                    recovered += 1
+        cause = str(error).strip().splitlines()[-1] if error else "no reason given"
+        message = (f"worker {worker} was lost ({cause}): {recovered} result rows recovered from its partial results; "
+                   "what it had not finished is not evaluated, so this run cannot PASS")
+        self.lost_workers.append(message)
+        self.events.append(message)
+
+    # -- xdist transport ----------------------------------------------------------------------------
+    def payload(self, models: dict[str, str], events: list[str], timings: dict[str, float]) -> str:
+        return json.dumps(to_json(WorkerPayload(tuple(self.rows.values()), tuple(self.cases), tuple(self.flips.values()),
+                                                self.overlays, models, tuple(self.events + events), timings)))
+
+    def merge(self, payload: str) -> None:
+        data = from_json(WorkerPayload, json.loads(payload))
+        for row in data.rows:
+            self.rows[(row.model, row.case_id)] = row
+        self.cases += data.cases
+        for finding in data.flips:
+            self.add_flip(finding)
+        self.overlays.update(data.overlays)
+        self.models.update(data.models)
+        self.events += data.events
+        self.worker_timings.append(data.timings)
+
+    def sorted_rows(self) -> list[VariantRow]:
+        return sorted(self.rows.values(), key=lambda r: (r.model, r.group_id, r.case_id))

@@ -1,0 +1,48 @@
+"""The flip search of each (model, group), run once per process and kept by the collector.
+
+Every candidate paraphrase is scored up front through the engine (batched on the group's film,
+read from the result store on a rerun); the derandomized search (``paraphrase.search``) then
+reads that table and makes no model call of its own."""
+
+from __future__ import annotations
+
+import time
+
+from vlmcore.plugin.collector import ResultCollector
+from vlmcore.plugin.configuration import RunConfiguration
+from vlmcore.plugin.model_pool import ModelPool
+from vlmcore.report.outcomes import FlipFinding
+
+
+class FlipSearches:
+    def __init__(self, configuration: RunConfiguration, pool: ModelPool, collector: ResultCollector):
+        self.configuration, self.pool, self.collector = configuration, pool, collector
+        self.seconds = 0.0  # the search's own time (its model calls are in the engine's)
+
+    def result(self, key: str, group_id: str) -> FlipFinding:
+        found = self.collector.flip(key, group_id)
+        if found is None:
+            started = time.perf_counter()
+            found = self._search(key, group_id)
+            self.collector.add_flip(found)
+            self.seconds += time.perf_counter() - started
+        return found
+
+    def _search(self, key: str, group_id: str) -> FlipFinding:
+        from vlmcore.paraphrase.search import FlipStore, candidate_texts, search_flip
+
+        engine = self.pool.engine(key)
+        evaluation = engine.group(group_id)
+        question = evaluation.group.base.question
+        margins = engine.margins(evaluation.image, evaluation.base.image_sha, [question] + candidate_texts(question))
+
+        def margin_of(text: str) -> float:
+            if text not in margins:
+                margins.update(engine.margins(evaluation.image, evaluation.base.image_sha, [text]))
+            return margins[text]
+
+        result = search_flip(margin_of, question, budget=int(self.configuration.thresholds.get("flip_search_budget")),
+                             store=FlipStore(self.configuration.options.report_dir / "flip-store"),
+                             key=f"{engine.adapter.fingerprint}/{group_id}", all_scored=True)
+        return FlipFinding(key, group_id, result.question, result.found, result.paraphrase, tuple(result.transforms), result.margin,
+                           result.base_margin, result.examples, result.replayed, result.unverified)

@@ -1,0 +1,126 @@
+"""The run's models: each loaded once per process (per xdist worker), on first use.
+
+An adapter comes from a ``pytest_vlmcore_make_adapter`` hook, the family's tiny build, a
+checkpoint (``models.loading``) or, with ``--vlm-backend ray``, a stand-in that reads what the
+Ray replicas stored. Weights that are absent skip every case of the model with the reason; a
+model that fails to load is tried once and fails every case with that one cause.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from vlmcore.errors import ConfigError
+from vlmcore.plugin.configuration import RunConfiguration
+from vlmcore.plugin.model_specs import ModelSpec
+
+
+class ModelPool:
+    def __init__(self, configuration: RunConfiguration, hook, on_group: Callable, session=None):
+        self.configuration = configuration
+        self.hook = hook  # pytest's hook relay (``config.hook``)
+        self.on_group = on_group  # each evaluated group goes to the result collector
+        self.session = session  # handed to ``pytest_vlmcore_make_adapter`` as ``run``
+        self.environment: dict[str, str] = {}  # model key -> what was loaded (name, fingerprint, dtype, device)
+        self.events: list[str] = []  # degradations: a corrupt result cache moved aside, a model that failed to load
+        self._engines: dict[str, object] = {}
+        self._unavailable: dict[str, str] = {}
+        self._broken: dict[str, str] = {}  # models whose load failed: not retried by every case
+        self._result_store = None
+
+    def engine(self, key: str):
+        """The model's engine, loaded once; absent weights skip, a broken model fails its cases."""
+        if key in self._unavailable:
+            pytest.skip(self._unavailable[key])
+        if key in self._broken:
+            pytest.fail(self._broken[key], pytrace=False)
+        if key not in self._engines:
+            self._engines[key] = self._load(self.configuration.spec(key))
+        return self._engines[key]
+
+    def engines(self) -> list:
+        return list(self._engines.values())
+
+    def _load(self, spec: ModelSpec):
+        from vlmcore.engine import Engine
+        from vlmcore.models.loading import WeightsUnavailable
+
+        try:
+            adapter = self._adapter(spec) if self.configuration.options.backend == "local" else self._on_ray(spec)
+        except WeightsUnavailable as error:
+            self._unavailable[spec.key] = f"{spec.key}: {error}"
+            pytest.skip(self._unavailable[spec.key])
+        except (pytest.UsageError, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a corrupt checkpoint, a broken tokenizer: one cause, reported once per case
+            self._broken[spec.key] = (f"{spec.key} failed to load (tried once; every case of this model reports this error): "
+                                      f"{type(error).__name__}: {error}")
+            self.events.append(self._broken[spec.key])
+            pytest.fail(self._broken[spec.key], pytrace=False)
+        self.environment[spec.key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
+                                      + (" RANDOM WEIGHTS (tiny build: plumbing only)" if spec.tiny else ""))
+        return Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
+                      on_group=self.on_group, store=self.result_store(),
+                      mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
+
+    def _adapter(self, spec: ModelSpec):
+        provided = self.hook.pytest_vlmcore_make_adapter(spec=spec, run=self.session)
+        if provided is not None:
+            from vlmcore.models.protocol import check_adapter
+
+            return check_adapter(provided, f"pytest_vlmcore_make_adapter for {spec.key}")
+        if spec.tiny:
+            from vlmcore.models import tiny_adapter
+
+            return tiny_adapter(spec.family)
+        from vlmcore.models.loading import WeightsUnavailable, load_adapter
+
+        try:
+            return load_adapter(spec.load)
+        except WeightsUnavailable:
+            raise  # the caller turns it into a skip with the reason
+        except ConfigError as error:
+            raise pytest.UsageError(f"vlmcore: {error}") from None
+
+    def _on_ray(self, spec: ModelSpec):
+        """Evaluate every group of ``spec`` on the Ray cluster into the result store; the cases
+        then read the store through a stand-in that forms the same keys (no weights here)."""
+        from vlmcore.distributed.ray_backend import ReplicaRecipe, StoredModel, evaluate_on_ray
+        from vlmcore.engine.engine import plan_chunks
+
+        if self.hook.pytest_vlmcore_make_adapter.get_hookimpls():  # asked, not called: calling it builds the model here
+            raise pytest.UsageError(f"vlmcore: a pytest_vlmcore_make_adapter hook builds models in this process; {spec.key} "
+                                    "cannot be shipped to Ray replicas (use --vlm-backend local)")
+        options = self.configuration.options
+        recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(options.dataset),
+                               str(options.image_root) if options.image_root else None, spec.key)
+        described = evaluate_on_ray(recipe, plan_chunks(self.configuration.dataset.groups), self.result_store(),
+                                    address=options.backend_address, events=self.events)
+        return StoredModel(described, spec.key)
+
+    def result_store(self):
+        """The SQLite result cache shared by workers and runs (None with ``--vlm-result-cache off``)."""
+        path = self.configuration.options.result_cache
+        if path is None:
+            return None
+        if self._result_store is None:
+            from vlmcore.engine.result_store import ResultStore
+
+            self._result_store = ResultStore(path)
+            if self._result_store.moved_aside:
+                self.events.append(f"result cache {path} was corrupt: moved aside to {self._result_store.moved_aside} and rebuilt "
+                                   "(results are recomputed)")
+        return self._result_store
+
+    def all_events(self) -> list[str]:
+        return self.events + [event for engine in self._engines.values() for event in engine.events]
+
+    def timings(self, flip_search_seconds: float) -> dict:
+        """Where this process's time went: model work for the groups and for the flip search, the
+        search itself, and model calls made (a warm rerun makes none)."""
+        engines = self._engines.values()
+        return {"engine_s": sum(e.seconds["groups"] for e in engines), "flip_model_s": sum(e.seconds["flip_search"] for e in engines),
+                "flip_search_s": flip_search_seconds, "model_calls_groups": sum(e.model_calls["groups"] for e in engines),
+                "model_calls_flip_search": sum(e.model_calls["flip_search"] for e in engines)}

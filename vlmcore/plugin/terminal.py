@@ -1,0 +1,45 @@
+"""The ``vlmcore`` section of pytest's terminal summary: each model's headline rates, the
+decision's notes, gate lines, new flips and failed checks, then the verdict and the report path."""
+
+from __future__ import annotations
+
+from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.specs import Direction, Scope
+from vlmcore.verdict.thresholds import Thresholds
+
+NEW_FLIPS_SHOWN = 30
+
+
+def headline_rates() -> list[str]:
+    """The rates judged per model in a first run (``CheckSpec`` at model scope), in declaration order."""
+    return [name for name, spec in RATES.items() if any(c.scope is Scope.MODEL for c in spec.checks)]
+
+
+def _label(name: str) -> str:
+    return name + (" (lower is better)" if RATES[name].direction is Direction.LOWER else "")
+
+
+def summary_lines(end, thresholds: Thresholds) -> list[str]:
+    report = end.report
+    lines = []
+    for model, summary in report.summary.items():
+        shown = "  ".join(f"{_label(name)} {summary.estimate(name).shown(flag_unreliable=False)}"
+                          for name in headline_rates() if name in summary.estimates)
+        lines.append(f"{model}: {shown}  ({summary.clusters} clusters by {summary.cluster_unit})")
+        if summary.low_mass_share:
+            lines.append(f"  {model}: {summary.low_mass_share:.1%} of answers put less than {thresholds.get('min_answer_mass')} "
+                         "of their probability on yes/no: those answers are unreliable (row field low_mass)")
+    decision = report.decision
+    lines += [f"note: {note}" for note in decision.notes]
+    lines += [result.sentence for result in decision.gate]
+    lines += [f"  new flip {flip.model} {flip.group_id}: {flip.base_question!r} -> {flip.base_answer}; "
+              f"{flip.paraphrase!r} -> {flip.answer} [{flip.strategy}]" for flip in decision.new_flips[:NEW_FLIPS_SHOWN]]
+    lines += [check.sentence for check in decision.checks if check.passed is False]
+    lines.append(f"rule: {decision.rule}")
+    lines += [f"{model.model}: {model.status} - {model.reasons[0] if model.reasons else ''}" for model in decision.models]
+    lines.append(f"verdict: {decision.status} (exit code {decision.exit_code})  report: {end.run_dir / 'report.html'}")
+    if end.saved_baseline:
+        lines.append(f"baseline saved: {end.saved_baseline}")
+    if end.baseline_refused:
+        lines.append(end.baseline_refused)
+    return lines

@@ -1,0 +1,33 @@
+"""Text helpers every report writer shares (report.md, report.html, ``vlmcore compare``, the demo).
+
+One module, imported by the writers and by ``tables``; it imports no writer, so the report
+package has no import circle."""
+
+from __future__ import annotations
+
+import shlex
+
+from vlmcore.data.rows import VariantRow
+
+
+def cell(text) -> str:
+    """User text (questions, ids, messages) made inert for Markdown: no raw HTML (report.md is
+    appended to ``$GITHUB_STEP_SUMMARY``, which renders it), no pipe or line break to break a
+    table, no backtick or bracket to start code or a link."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;")  # no tag can open without "<"
+    for character in "\\`[]|":
+        text = text.replace(character, "\\" + character)
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def random_weights_label(model: str) -> str:
+    """The built-in ``tiny-*`` models have random weights: say so wherever their verdict shows,
+    so nobody reads their FAIL (or a lucky pass) as a finding about a real model."""
+    return " (random-weight tiny build: plumbing check only, its answers mean nothing)" if model.startswith("tiny-") else ""
+
+
+def explain_command(row: VariantRow, model_argument: str | None = None, dataset: str | None = None) -> str:
+    """The command that opens one case in ``vlmcore explain`` (display only: never executed).
+    Rows name the film by file name; ``--dataset`` lets explain find it."""
+    command = f"vlmcore explain {shlex.quote(row.image)} {shlex.quote(row.question)} --model {shlex.quote(model_argument or row.model)}"
+    return command + (f" --dataset {shlex.quote(dataset)}" if dataset else "")

@@ -1,0 +1,39 @@
+"""Report sections: those every writer shows, computed once per report, and those plugins add.
+
+``compute_sections(report)`` builds the scorecards, the comparison tables and the failure
+groups a single time; report.md and report.html format the same objects (they used to compute
+the comparison each). A plugin adds sections of its own through the
+``pytest_vlmcore_report_sections`` hook: each a ``Section`` of tables and paragraphs, rendered
+by both writers after the built-in ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vlmcore.report.comparison_section import comparison_tables
+from vlmcore.report.scorecard import ScoreLine, scorecard
+from vlmcore.report.tables import Table
+
+if TYPE_CHECKING:  # annotations only: run_report imports this module
+    from vlmcore.report.run_report import FailureGroup, RunReport
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComputedSections:
+    scorecards: dict[str, list[ScoreLine]]
+    comparison: list[Table]
+    failure_groups: list[FailureGroup]
+
+
+def compute_sections(report: RunReport) -> ComputedSections:
+    return ComputedSections(scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model()),
+                            comparison_tables(report.rows), report.failure_groups())
