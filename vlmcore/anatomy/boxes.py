@@ -27,10 +27,6 @@ class PathologyBox:
     w: float
     h: float
 
-    @property
-    def xywh(self) -> tuple[float, float, float, float]:
-        return (self.x, self.y, self.w, self.h)
-
 
 def read_nih_boxes(path: str | Path) -> list[PathologyBox]:
     table = read_table(Path(path))

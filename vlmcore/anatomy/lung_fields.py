@@ -1,6 +1,7 @@
 """An approximation of the two lung fields: the large dark regions inside the body.
 
-Inside the body mask, pixels darker than the body's Otsu threshold are air-filled lung (or
+Inside the body mask, pixels darker than the body's Otsu threshold (Otsu 1979, "A threshold
+selection method from gray-level histograms", IEEE Trans. SMC 9:62-66) are air-filled lung (or
 bowel gas). The largest such component on each side of the body's midline, hole-filled,
 is that side's lung. Sides are returned in patient terms for a PA/AP film, where the
 image's left is the patient's right.

@@ -91,7 +91,11 @@ class VisionMapMethod(ABC):
 
 
 class GradCAM(VisionMapMethod):
-    """ReLU of the features weighted by their patch-averaged gradient of the yes/no margin."""
+    """ReLU of the features weighted by their patch-averaged gradient of the yes/no margin.
+
+    Grad-CAM (Selvaraju et al. 2017, "Grad-CAM: Visual Explanations from Deep Networks via
+    Gradient-based Localization", ICCV), on the vision tower's patch features, with the
+    yes-minus-no margin as the class score."""
 
     name = "grad-cam"
     needs_gradients = True
@@ -102,7 +106,9 @@ class GradCAM(VisionMapMethod):
 
 
 class ActivationNorm(VisionMapMethod):
-    """L2 norm of each patch's vision features: where the encoder's activity is."""
+    """L2 norm of each patch's vision features: where the encoder's activity is (the
+    activation-based spatial attention map of Zagoruyko & Komodakis 2017, "Paying More Attention
+    to Attention", ICLR, with p = 2 and the square root). Target-independent."""
 
     name = "activation-norm"
 

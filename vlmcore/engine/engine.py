@@ -12,7 +12,6 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Callable
 
 import numpy as np
@@ -51,11 +50,6 @@ class GroupEvaluation:
 
     def of(self, relation: str) -> list[VariantRow]:
         return [r for r in self.rows if r.relation == relation]
-
-    def pairwise_js(self) -> list[float]:
-        """JS divergence (base 2) between every pair of maps among base + invariant variants."""
-        ids = [self.base.case_id] + [r.case_id for r in self.of("invariant")]
-        return [js_divergence(self.maps[a].values, self.maps[b].values) for a, b in combinations(ids, 2)]
 
 
 class Engine:

@@ -6,8 +6,12 @@ metric is invariant to scaling a map, and a NaN, negative or empty map is an err
 number. Two-map metrics need the same grid: compare a 16x16 map with a 24x24 one only after
 ``to_common_grid`` (explicit, never implicit).
 
-Jensen-Shannon: ``js_divergence`` uses log base 2, so it lies in [0, 1] (0 iff equal, 1 for
-disjoint supports). ``js_distance`` is its square root, a metric. Reports name which one.
+Jensen-Shannon: ``js_divergence`` (Lin 1991, "Divergence measures based on the Shannon
+entropy", IEEE Trans. Inf. Theory 37:145-151) uses log base 2, so it lies in [0, 1] (0 iff
+equal, 1 for disjoint supports). ``js_distance`` is its square root, a metric (Endres &
+Schindelin 2003, IEEE Trans. Inf. Theory 49:1858-1860). Reports name which one. ``gini`` is
+the Gini index as a sparsity measure (Hurley & Rickard 2009, IEEE Trans. Inf. Theory
+55:4723-4741).
 """
 
 from __future__ import annotations

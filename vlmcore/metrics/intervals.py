@@ -1,9 +1,12 @@
 """Intervals for rates measured on clustered cases.
 
 A rate over n cases from k clusters carries less information than n independent cases. We
-use a Wilson score interval on the *effective* sample size n / deff, where the design effect
-deff is the cluster-robust variance of the rate over its binomial variance (never below 1),
-with a Student-t quantile on k - 1 degrees of freedom. Why this method:
+use a Wilson score interval (Wilson 1927, "Probable inference, the law of succession, and
+statistical inference", JASA 22:209-212) on the *effective* sample size n / deff, where the
+design effect deff (Kish 1965, *Survey Sampling*, ch. 8) is the cluster-robust variance of the
+rate (Liang & Zeger 1986, Biometrika 73:13-22) over its binomial variance (never below 1),
+with a Student-t quantile on k - 1 degrees of freedom (the small-cluster correction reviewed
+by Cameron & Miller 2015, J. Human Resources 50:317-372). Why this method:
 
 - it is never zero-width: at an observed 0 or 1 the design effect is taken as the mean
   cluster size (every case of a cluster alike), so n_eff = k;

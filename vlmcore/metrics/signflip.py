@@ -1,5 +1,9 @@
 """An exact paired test on per-cluster differences: the sign-flip (randomisation) test.
 
+Fisher's randomisation argument (Fisher 1935, *The Design of Experiments*, sec. 21) and
+Pitman's permutation test for paired samples (Pitman 1937, "Significance tests which may be
+applied to samples from any populations", JRSS Suppl. 4:119-130), on cluster totals.
+
 Under "no change" the candidate and baseline outcomes of one cluster are exchangeable, so
 each cluster's difference d_i is as likely to be +|d_i| as -|d_i|. The p-value for "worse"
 is P(sum s_i |d_i| <= observed sum) over all 2^k sign assignments. The differences are

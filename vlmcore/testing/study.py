@@ -66,9 +66,6 @@ class StudyAnswers:
     def accuracy(self) -> float:
         return float(np.mean(self.answers == self.expected[:, None]))
 
-    def fully_consistent_share(self) -> float:
-        return float(np.mean(np.all(self.answers[:, 1:] == self.answers[:, :1], axis=1)))
-
 
 @dataclass(frozen=True)
 class StudyModel:

@@ -10,9 +10,10 @@ five independent cases.
 A rate regresses when both hold:
 - the drop in the paired rate is larger than the rate's margin (a change too small to
   matter never fails the gate), and
-- the sign-flip test rejects "no change" after Holm's step-down correction across every
-  gated (model, rate) pair, so the familywise false-alarm rate over metrics and models is
-  at most alpha.
+- the sign-flip test rejects "no change" after Holm's step-down correction (Holm 1979, "A
+  simple sequentially rejective multiple test procedure", Scand. J. Statist. 6:65-70) across
+  every gated (model, rate) pair, so the familywise false-alarm rate over metrics and models
+  is at most alpha.
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def paired_difference(pairing: Pairing, rate_name: str) -> PairedDifference | No
 
 
 def holm(results: list[RegressionResult], alpha: float) -> list[RegressionResult]:
-    """Holm's step-down over all results; a result regresses when significant and beyond its margin."""
+    """Holm's (1979) step-down over all results: the i-th smallest p-value is held to alpha / (m - i),
+    stopping at the first that fails; a result regresses when significant and beyond its margin."""
     order = sorted(range(len(results)), key=lambda i: results[i].p_value)
     decided = list(results)
     for step, index in enumerate(order):
