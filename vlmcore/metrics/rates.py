@@ -101,7 +101,11 @@ def first_run_checks_declared() -> list[tuple[RateSpec, CheckSpec]]:
 
 
 def check_named(name: str) -> tuple[RateSpec, CheckSpec]:
-    return next((rate, check) for rate, check in first_run_checks_declared() if check.name(rate.name) == name)
+    """The (rate, check) a check name belongs to; an unknown name lists the declared ones."""
+    declared = {check.name(rate.name): (rate, check) for rate, check in first_run_checks_declared()}
+    if name not in declared:
+        raise KeyError(f"no first-run check named {name!r}; declared: {sorted(declared)}")
+    return declared[name]
 
 
 def report_order() -> list[str]:

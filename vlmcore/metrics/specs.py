@@ -115,6 +115,13 @@ class RateSpec:
     summary: bool = True  # in the model summary (summary.json, report.md, terminal) with its interval
     new_flips: bool = False
 
+    def __post_init__(self) -> None:
+        if self.unit is Unit.GROUP and (self.margin is not None or self.checks):
+            raise ValueError(f"rate {self.name!r}: a group-unit rate has no margin and no checks (the gate and the "
+                             "first-run checks pair and count cases)")
+        if self.gated and self.margin is None:
+            raise ValueError(f"rate {self.name!r}: gated by default but has no margin")
+
     @property
     def direction(self) -> Direction:
         return Direction.HIGHER if self.higher_is_better else Direction.LOWER
