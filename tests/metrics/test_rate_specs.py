@@ -104,3 +104,22 @@ def test_summary_scorecard_comparison_and_report(yes_rate):
 def test_without_the_spec_nothing_knows_the_rate():
     assert "yes_rate" not in RATES and "yes_rate" not in defaults() and "yes_rate" not in default_metrics()
     assert "yes_rate" not in summarise_model(_rows(3)).estimates
+
+
+def test_a_subgroup_gate_is_one_field_of_the_spec_and_finds_a_collapse_under_a_flat_average(monkeypatch):
+    """One finding of ten loses consistency in 8 of its 20 patients: 0.016 overall (under the 0.02
+    margin), 0.16 in that finding. The model-level gate passes it; with ``gate_scopes`` including
+    findings, the same Holm family catches it."""
+    findings = [f"finding{index}" for index in range(10)]
+    baseline = [r for f in findings for p in range(20) for r in group(f"{f}-p{p:02d}", ["yes"] * 5, finding=f)]
+    collapsed = [r for f in findings for p in range(20)
+                 for r in group(f"{f}-p{p:02d}", ["no", "no", "yes", "yes", "yes"] if f == "finding3" and p < 8 else ["yes"] * 5, finding=f)]
+    settings = GateSettings(metrics=("consistency",))
+    flat = decide_against_baseline(collapsed, baseline, settings, "release")
+    assert flat.status == "PASS" and [g.where for g in flat.gate] == ["consistency"]
+    monkeypatch.setitem(RATES, "consistency", replace(RATES["consistency"], gate_scopes=(Scope.MODEL, Scope.FINDING)))
+    by_finding = decide_against_baseline(collapsed, baseline, settings, "release")
+    regressed = [g for g in by_finding.gate if g.regressed]
+    assert [g.where for g in regressed] == ["consistency (finding finding3)"] and by_finding.status == "FAIL"
+    assert len(by_finding.gate) == 11 and regressed[0].drop == pytest.approx(0.16)
+    assert "REGRESSION m: consistency (finding finding3) 1.000 -> 0.840" in by_finding.models[0].reasons[0]

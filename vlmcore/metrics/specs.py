@@ -95,6 +95,8 @@ class RateSpec:
     ``bar``: the default threshold (``[thresholds] <name>``; None: no bar). ``margin``: the
     default gate margin (``[gate] <name>_margin``; None: the gate cannot take this rate).
     ``gated``: among the gate's default rates. ``checks``: its first-run checks.
+    ``gate_scopes``: the gate tests it over each model's pairs (``MODEL``) and, when declared,
+    over each finding's or strategy's pairs too (a subgroup gate, in the same Holm family).
     ``case``: the benchmark function that judges it per group or case (with ``case_level``).
     ``new_flips``: the gate lists this rate's cases that went from success to failure.
     """
@@ -109,6 +111,7 @@ class RateSpec:
     margin: float | None = 0.02
     gated: bool = False
     checks: tuple[CheckSpec, ...] = ()
+    gate_scopes: tuple[Scope, ...] = (Scope.MODEL,)
     case: str | None = None
     case_level: Level = Level.GROUP
     unit: Unit = Unit.CASE

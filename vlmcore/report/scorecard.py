@@ -85,7 +85,7 @@ def _model_lines(model: str, decision: Verdict, summary: ModelSummary | None, th
     lines += [_check_line(c) for c in checks if c.scope == "model"]
     lines += [line for scope in (Scope.FINDING, Scope.STRATEGY) if (line := _grouped_checks(checks, scope))]
     gate = [g for g in decision.gate if g.model == model]
-    lines += [ScoreLine(f"{g.rate} vs baseline", f"{g.baseline_value:.3f} -> {g.candidate_value:.3f} (p {g.p_value:.3g})",
+    lines += [ScoreLine(f"{g.where} vs baseline", f"{g.baseline_value:.3f} -> {g.candidate_value:.3f} (p {g.p_value:.3g})",
                         f"not worse by more than {g.margin} (significant after Holm)", str(RATES[g.rate].direction),
                         "REGRESSION" if g.regressed else "ok") for g in gate]
     if summary is None:

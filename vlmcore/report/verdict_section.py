@@ -37,7 +37,7 @@ def gate_table(decision: Verdict) -> Table | None:
         return None
     return Table("Gate against the baseline", ("model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)",
                                                "Holm alpha", "clusters changed", "result"),
-                 tuple((g.model, g.rate, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin,
+                 tuple((g.model, g.where, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin,
                         f"{g.p_value:.3g}", f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}",
                         "REGRESSION" if g.regressed else "ok") for g in decision.gate),
                  classes={(i, 9): "fail" for i, g in enumerate(decision.gate) if g.regressed})

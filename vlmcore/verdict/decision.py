@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.clusters import cluster_unit
 from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.specs import Scope
 from vlmcore.records import to_json
 from vlmcore.verdict import exit_codes
 from vlmcore.verdict.exit_codes import Status
@@ -185,13 +186,13 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
             continue
         results = [g for g in gate if g.model == model]
         failures = [g.sentence for g in results if g.regressed] + _case_failures(model, failed_cases)
-        worse = {c for g in results if RATES[g.rate].new_flips for c in g.worse}
+        worse = {c for g in results if RATES[g.rate].new_flips and g.scope is Scope.MODEL for c in g.worse}
         flips += new_flips(pairing, worse)
         if failures:
             verdicts.append(ModelVerdict(model, Status.FAIL, tuple(failures)))
             continue
         clusters = len({new.cluster for _, new in pairing.pairs})
-        verdicts.append(_passed_or_too_few(model, clusters, min_clusters, f"no regression in {', '.join(g.rate for g in results)} "
+        verdicts.append(_passed_or_too_few(model, clusters, min_clusters, f"no regression in {', '.join(g.where for g in results)} "
                                            f"over {len(pairing.pairs)} paired cases in {clusters} clusters", "paired"))
     verdicts.sort(key=lambda v: v.model)
     status = exit_codes.worst(v.status for v in verdicts)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from vlmcore.metrics.rates import RATES
 from vlmcore.metrics.signflip import p_two_sided, p_worse
+from vlmcore.metrics.specs import Scope
 from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import Pairing
 
@@ -42,6 +43,13 @@ class RegressionResult:
     cases: int
     worse: tuple[str, ...]  # case ids that went from a good to a bad outcome
     better: tuple[str, ...]
+    scope: Scope = Scope.MODEL  # a subgroup gate (``RateSpec.gate_scopes``) tests one finding's or strategy's pairs
+    subject: str = ""
+
+    @property
+    def where(self) -> str:
+        """The rate and, for a subgroup gate, which subgroup: ``consistency`` or ``consistency (finding pneumothorax)``."""
+        return self.rate if self.scope is Scope.MODEL else f"{self.rate} ({self.scope.value} {self.subject})"
 
     @property
     def drop(self) -> float:
@@ -53,7 +61,7 @@ class RegressionResult:
     def sentence(self) -> str:
         label = "REGRESSION" if self.regressed else "ok"
         alpha = f"Holm alpha {self.holm_alpha:.4g}" if self.holm_alpha else "not reached in Holm's sequence"
-        return (f"{label} {self.model}: {self.rate} {self.baseline_value:.3f} -> {self.candidate_value:.3f} "
+        return (f"{label} {self.model}: {self.where} {self.baseline_value:.3f} -> {self.candidate_value:.3f} "
                 f"(worse by {self.drop:+.3f}; margin {self.margin}); sign-flip p={self.p_value:.3g} ({alpha}) over "
                 f"{self.clusters} clusters ({self.changed_clusters} changed), {self.cases} paired cases: "
                 f"{len(self.worse)} worse, {len(self.better)} better")
@@ -62,24 +70,27 @@ class RegressionResult:
         return {"model": self.model, "rate": self.rate, "baseline": self.baseline_value, "candidate": self.candidate_value,
                 "drop": round(self.drop, 6), "margin": self.margin, "p_value": self.p_value, "holm_alpha": self.holm_alpha,
                 "regressed": self.regressed, "clusters": self.clusters, "changed_clusters": self.changed_clusters,
-                "cases": self.cases, "worse": list(self.worse), "better": list(self.better), "sentence": self.sentence}
+                "cases": self.cases, "worse": list(self.worse), "better": list(self.better), "scope": self.scope.value,
+                "subject": self.subject, "sentence": self.sentence}
 
 
-def paired_outcomes(pairing: Pairing, rate_name: str) -> tuple[list, dict[str, int]]:
-    """The pairs the rate applies to in both runs, and per cluster the candidate's successes
-    minus the baseline's (the unit of every paired test)."""
+def paired_outcomes(pairing: Pairing, rate_name: str, scope: Scope = Scope.MODEL, subject: str = "") -> tuple[list, dict[str, int]]:
+    """The pairs the rate applies to in both runs (within ``scope``'s ``subject``), and per cluster
+    the candidate's successes minus the baseline's (the unit of every paired test)."""
     rate = RATES[rate_name]
-    pairs = [(old, new) for old, new in pairing.pairs if rate.applies(old) and rate.applies(new)]
+    pairs = [(old, new) for old, new in pairing.pairs if rate.applies(old) and rate.applies(new) and scope.selects(new, subject)]
     per_cluster: dict[str, int] = defaultdict(int)
     for old, new in pairs:
         per_cluster[new.cluster] += int(bool(rate.success(new))) - int(bool(rate.success(old)))
     return pairs, dict(per_cluster)
 
 
-def paired_rate_test(pairing: Pairing, rate_name: str, margin: float) -> RegressionResult | None:
-    """The paired test of one rate (before Holm: ``regressed`` is decided by ``holm``)."""
+def paired_rate_test(pairing: Pairing, rate_name: str, margin: float, scope: Scope = Scope.MODEL,
+                     subject: str = "") -> RegressionResult | None:
+    """The paired test of one rate over a model's pairs, or one subgroup's (before Holm:
+    ``regressed`` is decided by ``holm``)."""
     rate = RATES[rate_name]
-    pairs, per_cluster = paired_outcomes(pairing, rate_name)
+    pairs, per_cluster = paired_outcomes(pairing, rate_name, scope, subject)
     if not pairs:
         return None
     sign = 1 if rate.higher_is_better else -1
@@ -92,7 +103,8 @@ def paired_rate_test(pairing: Pairing, rate_name: str, margin: float) -> Regress
     candidate_value = sum(rate.success(n) for _, n in pairs) / len(pairs)
     differences = [sign * d for d in per_cluster.values()]
     return RegressionResult(pairing.model, rate_name, baseline_value, candidate_value, margin, p_worse(differences), 0.0,
-                            False, len(differences), sum(d != 0 for d in differences), len(pairs), tuple(worse), tuple(better))
+                            False, len(differences), sum(d != 0 for d in differences), len(pairs), tuple(worse), tuple(better),
+                            scope, subject)
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,15 @@ def holm(results: list[RegressionResult], alpha: float) -> list[RegressionResult
 
 
 def regression_tests(pairings: list[Pairing], settings: GateSettings) -> list[RegressionResult]:
-    """Every gated rate for every paired model, Holm-corrected together."""
-    results = [r for p in pairings for name in settings.metrics if (r := paired_rate_test(p, name, settings.margin(name))) is not None]
+    """Every gated rate for every paired model, over the model's pairs and each subgroup its
+    spec gates (``RateSpec.gate_scopes``: a collapse in one finding under a flat average), all
+    Holm-corrected together."""
+    results = []
+    for pairing in pairings:
+        candidates = [new for _, new in pairing.pairs]
+        for name in settings.metrics:
+            for scope in RATES[name].gate_scopes:
+                for subject in scope.subjects(candidates):
+                    result = paired_rate_test(pairing, name, settings.margin(name), scope, subject)
+                    results += [result] if result is not None else []
     return holm(results, settings.alpha)
