@@ -2,6 +2,6 @@
 paraphrase check and the answer reader."""
 
 from vlmcore.language.mention import Comparison, Mention, Statement
-from vlmcore.language.reading import read_statement
+from vlmcore.language.statement import read_statement
 
 __all__ = ["Comparison", "Mention", "Statement", "read_statement"]

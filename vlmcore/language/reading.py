@@ -1,4 +1,4 @@
-"""``read_statement``: a question or an answer read into bound mentions.
+"""How ``read_statement`` (``language.statement``) reads a question or an answer into bound mentions.
 
 The text is split into clauses (sentence punctuation; "but", "however"; "and" before a new
 subject). In each clause every finding or structure is the head of a noun phrase that binds
@@ -22,10 +22,9 @@ phrases after it ("in the right lower lobe", "of the left sixth rib"). Then, in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from vlmcore.language import lexicon as lx
-from vlmcore.language.chunks import Chunk, chunk
+from vlmcore.language.chunks import Chunk
 from vlmcore.language.mention import Comparison, Mention, Statement
 
 _BOUNDARY = frozenset({".", "?", "!", "\n", ";", "(", ")", "—", "–", "-"})
@@ -210,25 +209,6 @@ def _shared_head(reading: Reading, draft: Draft, start: int) -> None:
         other.bind(chunks[i])
     reading.used.update(range(first, j + 1))
     reading.drafts.append(other)
-
-
-@lru_cache(maxsize=65536)
-def read_statement(text: str) -> Statement:
-    """The bound mentions of ``text`` (a question or a model's answer)."""
-    from vlmcore.language import ellipsis, scope
-
-    chunks = chunk(text)
-    reading = Reading(chunks, clauses_of(chunks))
-    for clause in range(len(reading.clauses)):
-        _noun_phrases(reading, clause)
-    for clause in range(len(reading.clauses)):
-        ellipsis.comparisons(reading, clause)
-        ellipsis.elliptical_phrases(reading, clause)
-    for clause in range(len(reading.clauses)):
-        scope.bind_predicates(reading, clause)
-        scope.apply_cues(reading, clause)
-    scope.resolve_structures(reading)
-    return _statement(reading, text)
 
 
 def _span(reading: Reading, draft: Draft) -> tuple[int, int]:
