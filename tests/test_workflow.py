@@ -64,6 +64,16 @@ def test_path_filters_match_files_that_exist():
             assert any(fnmatch.fnmatch(f, pattern.replace("**", "*")) for f in files), (event, pattern)
 
 
+def test_path_filters_cover_everything_that_changes_a_verdict():
+    """The gated dataset (fixtures/) and the root conftest.py (which can register an adapter hook)
+    change what the gate measures: a change to either must run the workflow (issue 23 item 11)."""
+    for event in ("push", "pull_request"):
+        patterns = _workflow()["on"][event]["paths"]
+        for changed in ("fixtures/phantom/dataset.csv", "conftest.py", "vlmcore/plugin/plugin.py", "benchmarks/test_model.py",
+                        "pyproject.toml", ".github/workflows/gpu-regression.yml"):
+            assert any(fnmatch.fnmatch(changed, p.replace("**", "*")) for p in patterns), (event, changed)
+
+
 def test_the_default_branch_saves_the_release_baseline_and_other_runs_gate_against_it():
     steps = _workflow()["jobs"]["medgemma"]["steps"]
     uses = {step.get("name"): step.get("uses", "") for step in steps}

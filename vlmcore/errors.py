@@ -42,3 +42,13 @@ class CaptureError(VlmcoreError, RuntimeError):
 
 class ImageError(VlmcoreError, ValueError):
     """An image that cannot be read, or a path that escapes the image root."""
+
+
+class StopRun(VlmcoreError):
+    """An error after which no later case can succeed (a full disk): the pytest plugin stops the
+    run at the case that met it, with this one message, instead of failing every case after it."""
+
+
+class StorageError(StopRun, OSError):
+    """Results could not be stored (disk full, I/O error); the message names the path. What was
+    stored before is whole, and a rerun resumes from it."""

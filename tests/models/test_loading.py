@@ -24,20 +24,18 @@ def test_saved_tiny_checkpoint_loads_offline_with_same_scores(family, tmp_path, 
 
 
 def test_fingerprint_changes_with_weights_and_quantization(tmp_path):
-    from vlmcore.models.fingerprint import model_fingerprint
+    from vlmcore.models.fingerprint import checkpoint_fingerprint
 
     model, processor = build_tiny("llava")
     model.save_pretrained(tmp_path, safe_serialization=True)
-    config = (tmp_path / "config.json").read_text()
-    weights = list(tmp_path.glob("*.safetensors"))
-    first = model_fingerprint(config, weights, "float32", None)
-    assert first == model_fingerprint(config, weights, "float32", None)
-    assert first != model_fingerprint(config, weights, "float32", "8bit")
-    assert first != model_fingerprint(config, weights, "bfloat16", None)
+    first = checkpoint_fingerprint(tmp_path, "float32", None)
+    assert first == checkpoint_fingerprint(tmp_path, "float32", None)
+    assert first != checkpoint_fingerprint(tmp_path, "float32", "8bit")
+    assert first != checkpoint_fingerprint(tmp_path, "bfloat16", None)
     with torch.no_grad():
         model.lm_head.weight.add_(1.0)
     model.save_pretrained(tmp_path, safe_serialization=True)
-    assert first != model_fingerprint(config, list(tmp_path.glob("*.safetensors")), "float32", None)
+    assert first != checkpoint_fingerprint(tmp_path, "float32", None)
 
 
 def test_pickle_only_checkpoint_refused(tmp_path):

@@ -34,7 +34,7 @@ def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp
     lenient = tmp_path / "lenient.toml"
     lenient.write_text("[thresholds]\naccuracy = 0.0\n")
     first = run_suite(pytester, *SELECTION, "--vlm-thresholds", str(lenient), "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "v1",
-                      plugin=good)
+                      "--vlm-save-baseline-force", "six phantom patients: a gate test", plugin=good)
     assert first.ret == 10
     first.stdout.fnmatch_lines(["*tiny-medgemma: NOT EVALUATED - only 6 clusters evaluated; a verdict needs at least 10*"])
     bad = scripted_plugin(pytester, "degraded")
@@ -158,7 +158,8 @@ def test_saved_qwen_checkpoint_runs_offline_under_hf_prefix(qwen_checkpoint_fold
 
 def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "honest")
-    run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "medgemma-only", plugin=plugin)
+    run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "medgemma-only",
+              "--vlm-save-baseline-force", "a NOT EVALUATED phantom run, saved for this test", plugin=plugin)
     other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--vlm-report-dir", str(tmp_path),
                       "--vlm-baseline", "medgemma-only")
     assert other.ret == 11

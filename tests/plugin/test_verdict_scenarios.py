@@ -118,11 +118,21 @@ def test_candidate_thresholds_cannot_loosen_the_baselines_gate(study, tmp_path):
 
 
 def test_truncated_baseline_is_a_comparison_impossible(study, tmp_path):
+    """A baseline of 10 of the 100 groups, saved whole (its files sealed together, as a smaller run
+    would save them): the gate cannot compare. Truncating a saved baseline's file in place is
+    refused outright (exit 4, tests/plugin/test_baseline_saves.py)."""
     truncated = tmp_path / "truncated"
     shutil.copytree(study.reports / "baselines" / "release", truncated)
     rows = (truncated / "results.jsonl").read_text().splitlines()
     keep = {group_id(g) for g in range(10)}
     (truncated / "results.jsonl").write_text("\n".join(r for r in rows if json.loads(r)["group_id"] in keep) + "\n")
+    tampered = study.pytest("--vlm-baseline", str(truncated), report_dir=tmp_path / "reports")
+    assert tampered.returncode == 4 and f"{truncated / 'results.jsonl'} does not match the digest" in tampered.stderr
+    from vlmcore.verdict.baseline import sha256_of
+
+    manifest = json.loads((truncated / "manifest.json").read_text())
+    manifest["baseline"]["sha256"]["results.jsonl"] = sha256_of(truncated / "results.jsonl")  # re-sealed: a whole, smaller baseline
+    (truncated / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     result = study.pytest("--vlm-baseline", str(truncated), report_dir=tmp_path / "reports")
     assert result.returncode == 11, result.stdout[-3000:]
     assert "only 60 cases pair" in result.stdout and "10% of this run's 600" in result.stdout

@@ -7,11 +7,16 @@ unique case ids, known relation and strategy labels. Each error names the offend
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 from vlmcore.data.case import RELATIONS, Case, ParaphraseGroup
 from vlmcore.data.strategies import SOURCE_LABELS, STRATEGIES
+from vlmcore.data.text import identifier_problem, nfkc, skeleton, visible
 from vlmcore.errors import DatasetError
+
+#: identifiers: NFKC-normalised, no invisible characters, no mixed scripts, no two that render alike
+ID_FIELDS = ("case_id", "group_id", "patient_id", "study_id")
 
 
 def _where(case: Case, path: Path) -> dict:
@@ -22,7 +27,10 @@ def assemble_groups(cases: list[Case], path: Path) -> tuple[ParaphraseGroup, ...
     """Group cases by ``group_id`` in file order; validate each group."""
     by_group: OrderedDict[str, list[Case]] = OrderedDict()
     seen_ids: dict[str, Case] = {}
+    looks: dict[tuple[str, str], Case] = {}
     for case in cases:
+        case = _normalised(case, path)
+        _check_lookalikes(case, looks, path)
         _check_labels(case, path)
         if case.case_id in seen_ids:
             first = seen_ids[case.case_id]
@@ -30,6 +38,37 @@ def assemble_groups(cases: list[Case], path: Path) -> tuple[ParaphraseGroup, ...
         seen_ids[case.case_id] = case
         by_group.setdefault(case.group_id, []).append(case)
     return tuple(_group(group_id, members, path) for group_id, members in by_group.items())
+
+
+def _normalised(case: Case, path: Path) -> Case:
+    """Identifiers and the question in NFKC; an identifier a reader cannot see whole is refused."""
+    changes = {}
+    for field in ID_FIELDS:
+        value = getattr(case, field)
+        if not value:
+            continue
+        normal = nfkc(value)
+        problem = identifier_problem(normal)
+        if problem:
+            raise DatasetError(f"{field} {visible(value)!r} {problem}", column=field, **_where(case, path))
+        if normal != value:
+            changes[field] = normal
+    question = nfkc(case.question)
+    if question != case.question:
+        changes["question"] = question
+    return replace(case, **changes) if changes else case
+
+
+def _check_lookalikes(case: Case, looks: dict, path: Path) -> None:
+    """Two different identifiers that render alike (Latin ``c1`` and Cyrillic ``с1``) are refused."""
+    for field in ID_FIELDS:
+        value = getattr(case, field)
+        if not value:
+            continue
+        first = looks.setdefault((field, skeleton(value)), case)
+        if getattr(first, field) != value:
+            raise DatasetError(f"{field} {value!r} renders like {getattr(first, field)!r} (row {_where(first, path)['row']}) but "
+                               "is a different identifier: rename one", column=field, **_where(case, path))
 
 
 def _check_labels(case: Case, path: Path) -> None:

@@ -8,11 +8,12 @@ JSON) become a ``DatasetError`` with a row number, never a bare parser exception
 from __future__ import annotations
 
 import csv
-import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from vlmcore.data.budget import DatasetBudget
 from vlmcore.errors import DatasetError
 
 
@@ -31,7 +32,8 @@ class Table:
 
 
 def read_table(path: str | Path) -> Table:
-    """Dispatch on the file suffix; unknown suffixes are refused with the ones we read."""
+    """Dispatch on the file suffix; unknown suffixes are refused with the ones we read. Every
+    reader counts rows as it reads and stops at the first one past the budget (``DatasetBudget``)."""
     path = Path(path)
     suffix = path.suffix.lower()
     readers = {".csv": _read_csv, ".tsv": _read_csv, ".jsonl": _read_jsonl, ".json": _read_json, ".parquet": _read_parquet}
@@ -39,51 +41,85 @@ def read_table(path: str | Path) -> Table:
         raise DatasetError(f"unsupported file type {suffix!r}; use one of {sorted(readers)}", file=path, row=1)
     if not path.is_file():
         raise DatasetError("file does not exist", file=path, row=1)
-    return readers[suffix](path)
+    budget = DatasetBudget.current()
+    size = path.stat().st_size
+    if size > budget.max_bytes:
+        raise DatasetError(f"{size / 2**20:.0f} MiB: over the dataset budget of {budget.max_bytes / 2**20:.0f} MiB "
+                           "(VLMCORE_MAX_DATASET_MB raises it)", file=path, row=1)
+    return readers[suffix](path, budget)
 
 
 MAX_CELL = 10_000  # characters in one value: a question or a path is far shorter; a megabyte cell is an attack
 
 
-def _decode(path: Path) -> str:
+def _open_text(path: Path):
+    """Text read as it comes, never whole. Bytes that are not UTF-8 become lone surrogates, found
+    per row (``_not_utf8``), so the error names the row they are on."""
     try:
-        data = path.read_bytes()
+        return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as error:
         raise DatasetError(f"cannot be read ({error.strerror or error})", file=path, row=1) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise DatasetError(f"not UTF-8 text (byte {error.start})", file=path, row=line) from None
 
 
-def _read_csv(path: Path) -> Table:
-    text = _decode(path)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise DatasetError("NUL byte in CSV text", file=path, row=line)
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _not_utf8(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def _read_csv(path: Path, budget: DatasetBudget) -> Table:
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise DatasetError("empty file: no header row", file=path, row=1)
-        columns = tuple(cell.strip() for cell in header)
-        _check_header(columns, path)
-        records = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank line is not a record
-            if len(cells) != len(columns):
-                raise DatasetError(f"{len(cells)} fields where the header has {len(columns)}", file=path, row=reader.line_num)
-            for column, cell in zip(columns, cells):
-                if len(cell) > MAX_CELL:
-                    raise DatasetError(f"value of {len(cell)} characters (at most {MAX_CELL})", file=path, row=reader.line_num,
-                                       column=column)
-            records.append(Record(reader.line_num, dict(zip(columns, cells))))
-    except csv.Error as error:
-        raise DatasetError(f"malformed CSV: {error}", file=path, row=max(reader.line_num, 1)) from None
+    _count_csv_rows(path, delimiter, budget)
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader, None)
+            if header is None or not any(cell.strip() for cell in header):
+                raise DatasetError("empty file: no header row", file=path, row=1)
+            _check_cells(header, path, 1)
+            columns = tuple(cell.strip() for cell in header)
+            _check_header(columns, path)
+            records = []
+            for cells in reader:
+                if not any(cell.strip() for cell in cells):
+                    continue  # a blank line is not a record
+                if len(records) >= budget.max_rows:
+                    raise DatasetError(budget.rows_message(), file=path, row=reader.line_num)
+                _check_cells(cells, path, reader.line_num)
+                if len(cells) != len(columns):
+                    raise DatasetError(f"{len(cells)} fields where the header has {len(columns)}", file=path, row=reader.line_num)
+                for column, cell in zip(columns, cells):
+                    if len(cell) > MAX_CELL:
+                        raise DatasetError(f"value of {len(cell)} characters (at most {MAX_CELL})", file=path, row=reader.line_num,
+                                           column=column)
+                records.append(Record(reader.line_num, dict(zip(columns, cells))))
+        except csv.Error as error:
+            raise DatasetError(f"malformed CSV: {error}", file=path, row=max(reader.line_num, 1)) from None
     return Table(path, columns, tuple(records))
+
+
+def _count_csv_rows(path: Path, delimiter: str, budget: DatasetBudget) -> None:
+    """A first pass that keeps nothing: a file over the row budget is refused in constant memory."""
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        count = -1  # the header
+        try:
+            for cells in reader:
+                if any(cell.strip() for cell in cells):
+                    count += 1
+                    if count > budget.max_rows:
+                        raise DatasetError(budget.rows_message(), file=path, row=reader.line_num)
+        except csv.Error:
+            return  # the reading pass names the row
+
+
+def _check_cells(cells: list[str], path: Path, line: int) -> None:
+    for cell in cells:
+        if _not_utf8(cell):
+            raise DatasetError("not UTF-8 text", file=path, row=line)
+        if "\x00" in cell:
+            raise DatasetError("NUL byte in CSV text", file=path, row=line)
 
 
 def _check_header(columns: tuple[str, ...], path: Path) -> None:
@@ -129,43 +165,127 @@ def _records_from_dicts(items: list, path: Path, first_row: int, step_rows: list
     return Table(path, tuple(columns), tuple(records), raw=items)
 
 
-def _read_jsonl(path: Path) -> Table:
+def _read_jsonl(path: Path, budget: DatasetBudget) -> Table:
     items, rows = [], []
-    for number, line in enumerate(_decode(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            items.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            raise DatasetError(f"invalid JSON: {error.msg}", file=path, row=number) from None
-        except RecursionError:
-            raise DatasetError("JSON nested too deeply", file=path, row=number) from None
-        rows.append(number)
+    with _open_text(path) as handle:  # a first pass counts non-blank lines, keeping nothing
+        count = 0
+        for number, line in enumerate(iter(lambda: handle.readline(budget.max_line + 1), ""), start=1):
+            count += bool(line.strip())
+            if count > budget.max_rows:
+                raise DatasetError(budget.rows_message(), file=path, row=number)
+    with _open_text(path) as handle:
+        number = 0
+        while line := handle.readline(budget.max_line + 1):
+            number += 1
+            if len(line) > budget.max_line:
+                raise DatasetError(f"line longer than {budget.max_line:,} characters", file=path, row=number)
+            if _not_utf8(line):
+                raise DatasetError("not UTF-8 text", file=path, row=number)
+            if not line.strip():
+                continue
+            if len(items) >= budget.max_rows:
+                raise DatasetError(budget.rows_message(), file=path, row=number)
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise DatasetError(f"invalid JSON: {error.msg}", file=path, row=number) from None
+            except RecursionError:
+                raise DatasetError("JSON nested too deeply", file=path, row=number) from None
+            rows.append(number)
     if not items:
         raise DatasetError("empty file: no records", file=path, row=1)
     return _records_from_dicts(items, path, 1, rows)
 
 
-def _read_json(path: Path) -> Table:
+def _read_json(path: Path, budget: DatasetBudget) -> Table:
+    """A JSON list, decoded one element at a time and counted: the budget stops it before the
+    millionth-and-first record is built, whatever the file holds."""
+    with _open_text(path) as handle:
+        text = handle.read()
+    if _not_utf8(text):
+        offset = _SURROGATE.search(text).start()
+        raise DatasetError("not UTF-8 text", file=path, row=text.count("\n", 0, offset) + 1)
+    position = _skip_space(text, 0)
+    if not text.startswith("[", position):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"invalid JSON: {error.msg} (line {error.lineno})", file=path, row=error.lineno) from None
+        except RecursionError:
+            raise DatasetError("JSON nested too deeply", file=path, row=1) from None
+        raise DatasetError(f"expected a non-empty JSON list of records, got {type(document).__name__}", file=path, row=1)
+    _elements(text, position, budget, path, keep=False)  # counted first, in constant memory
+    items = _elements(text, position, budget, path, keep=True)
+    if not items:
+        raise DatasetError("expected a non-empty JSON list of records", file=path, row=1)
+    return _records_from_dicts(items, path, 1)
+
+
+def _elements(text: str, position: int, budget: DatasetBudget, path: Path, *, keep: bool) -> list:
+    """The list's elements from ``position`` (its ``[``), decoded one at a time and counted."""
+    decoder = json.JSONDecoder()
+    items: list = []
+    count = 0
+    position = _skip_space(text, position + 1)
     try:
-        document = json.loads(_decode(path))
+        while not text.startswith("]", position):
+            count += 1
+            if count > budget.max_rows:
+                raise DatasetError(budget.rows_message(), file=path, row=count)
+            item, position = decoder.raw_decode(text, position)
+            if keep:
+                items.append(item)
+            position = _skip_space(text, position)
+            if text.startswith(",", position):
+                position = _skip_space(text, position + 1)
+                if text.startswith("]", position):
+                    raise json.JSONDecodeError("a ',' before the closing ']'", text, position)
+            elif not text.startswith("]", position):
+                raise json.JSONDecodeError("expected ',' or ']'", text, position)
+        if text[_skip_space(text, position + 1):]:
+            raise json.JSONDecodeError("extra data after the list", text, position + 1)
     except json.JSONDecodeError as error:
         raise DatasetError(f"invalid JSON: {error.msg} (line {error.lineno})", file=path, row=error.lineno) from None
     except RecursionError:
         raise DatasetError("JSON nested too deeply", file=path, row=1) from None
-    if not isinstance(document, list) or not document:
-        raise DatasetError("expected a non-empty JSON list of records", file=path, row=1)
-    return _records_from_dicts(document, path, 1)
+    return items
 
 
-def _read_parquet(path: Path) -> Table:
-    import pandas as pd
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\n\r":
+        position += 1
+    return position
+
+
+def _read_parquet(path: Path, budget: DatasetBudget) -> Table:
+    """Rows counted from the footer before any page is decoded, then read batch by batch."""
+    import pyarrow.parquet as pq
 
     try:
-        frame = pd.read_parquet(path)
+        parquet = pq.ParquetFile(path)
+        metadata = parquet.metadata
     except Exception as error:  # pyarrow raises many types; all mean "not a readable table"
         raise DatasetError(f"unreadable Parquet file: {error}", file=path, row=1) from None
-    items = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    if metadata.num_columns > budget.max_columns:
+        raise DatasetError(f"{metadata.num_columns} columns (at most {budget.max_columns})", file=path, row=1)
+    if metadata.num_rows > budget.max_rows:
+        raise DatasetError(budget.rows_message() + f" (its footer says {metadata.num_rows:,})", file=path, row=budget.max_rows + 1)
+    for index in range(metadata.num_row_groups):
+        decoded = metadata.row_group(index).total_byte_size
+        if decoded > budget.max_bytes:
+            raise DatasetError(f"row group {index} decodes to {decoded / 2**20:.0f} MiB (at most {budget.max_bytes / 2**20:.0f})",
+                               file=path, row=1)
+    items: list = []
+    try:
+        for batch in parquet.iter_batches(batch_size=10_000):
+            if len(items) + batch.num_rows > budget.max_rows:
+                raise DatasetError(budget.rows_message(), file=path, row=budget.max_rows + 1)
+            items += [{key: None if isinstance(value, float) and value != value else value for key, value in item.items()}
+                      for item in batch.to_pylist()]
+    except DatasetError:
+        raise
+    except Exception as error:
+        raise DatasetError(f"unreadable Parquet file: {error}", file=path, row=len(items) + 1) from None
     if not items:
         raise DatasetError("empty file: no records", file=path, row=1)
     return _records_from_dicts(items, path, 1)

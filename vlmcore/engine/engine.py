@@ -8,6 +8,7 @@ plugin's session), so the report sees exactly what the tests saw.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from vlmcore.data.case import Dataset, ParaphraseGroup
 from vlmcore.data.images import load_image
 from vlmcore.engine.map_metrics import map_metrics
 from vlmcore.data.rows import VariantRow
-from vlmcore.errors import ConfigError
+from vlmcore.errors import ConfigError, VlmcoreError
 from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
@@ -32,6 +33,16 @@ from vlmcore.models.requests import Request, YesNoScore, image_hash
 from vlmcore.models.view import pixel_bounds, whole_film
 
 BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
+
+
+class ModelStopped(VlmcoreError, RuntimeError):
+    """The model's outputs cannot be measured (NaN / inf scores): it is stopped, NOT EVALUATED."""
+
+
+def _finite(score: YesNoScore, attention: AttentionMap | None) -> bool:
+    if not all(math.isfinite(v) for v in (score.p_yes, score.margin, score.mass)):
+        return False
+    return attention is None or bool(np.isfinite(attention.values).all())
 
 
 @dataclass
@@ -89,6 +100,7 @@ class Engine:
         self._order = list(self._groups)
         self._evaluated: dict[str, GroupEvaluation] = {}
         self._images = ImagePrefetch(enabled=prefetch)
+        self.stopped = ""  # why this model was stopped (non-finite scores); every later request raises it
 
     def group_ids(self) -> list[str]:
         return list(self._groups)
@@ -149,6 +161,8 @@ class Engine:
         """Scores (and maps) for ``requests`` on any films: what the store holds is read, the
         rest is evaluated in forwards of at most ``batch_size`` requests and stored in one
         transaction. Identical requests are evaluated once."""
+        if self.stopped:
+            raise ModelStopped(self.stopped)
         keys = [self._key(r.image_key, r.question, with_maps) for r in requests]
         found = self._read(keys)
         missing = {}
@@ -161,11 +175,22 @@ class Engine:
             while len(results) < len(todo):
                 self.model_calls[purpose] += 1
                 results += self._evaluate_splitting(todo[len(results): len(results) + self.batch_size], with_maps)
+            self._check_finite(todo, results)
             computed = dict(zip(missing, results))
             if self.store is not None:
                 self.store.put_many({k: _encode(score, attention) for k, (score, attention) in computed.items()})
             found.update(computed)
         return [found[k] for k in keys]
+
+    def _check_finite(self, requests: list[Request], results: list) -> None:
+        """NaN / inf logits would read as "no" answers: the model is stopped instead, nothing of the
+        batch is stored, and the verdict reads NOT EVALUATED with this reason."""
+        bad = [request for request, (score, attention) in zip(requests, results) if not _finite(score, attention)]
+        if bad:
+            self.stopped = (f"{self.model_key}: non-finite scores (NaN / inf) on {len(bad)} of {len(requests)} requests of a "
+                            f"batch, e.g. {bad[0].question!r}: the model was stopped and is NOT EVALUATED (broken weights "
+                            "or numerics; its answers would have read as 'no')")
+            raise ModelStopped(self.stopped)
 
     def margins(self, image: np.ndarray, film: str, questions: list[str]) -> dict[str, float]:
         """Yes-minus-no margins of ``questions`` on one film, answers only, through the store
@@ -182,6 +207,9 @@ class Engine:
         for key, value in self.store.get_many(keys).items():
             try:
                 found[key] = _decode(value)
+                if not _finite(*found[key]):
+                    del found[key]
+                    raise ValueError("non-finite cached value")
             except (KeyError, TypeError, ValueError, IndexError):  # a damaged entry: recomputed, never dropped
                 message = f"{self.model_key}: malformed cached result; recomputed"
                 if message not in self.events:

@@ -13,16 +13,22 @@ import sqlite3
 import time
 from pathlib import Path
 
-from vlmcore.errors import ConfigError
+from vlmcore.errors import ConfigError, StorageError
+
+RESUME = "what was stored before is kept, and a rerun resumes from it once there is room"
 
 
 class ResultStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.moved_aside: Path | None = None  # where a corrupt cache went (the run reports it)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._open()
+        except sqlite3.OperationalError as error:  # full, read-only, locked: not corruption, never moved aside
+            raise StorageError(f"result cache {self.path}: {error}; the run is stopped ({RESUME})") from None
+        except OSError as error:
+            raise StorageError(f"result cache {self.path}: {error.strerror or error}; the run is stopped ({RESUME})") from None
         except sqlite3.DatabaseError:
             self._db.close()
             self._move_aside()
@@ -64,10 +70,18 @@ class ResultStore:
         if any(not value for value in items.values()):
             raise ConfigError("refusing to cache an empty result")
         now = time.time()
-        with self._db:  # one transaction: a group is stored whole or not at all
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO results (key, value, created) VALUES (?, ?, ?)",
-                                 [(key, json.dumps(value, sort_keys=True), now) for key, value in items.items()])
+        try:
+            with self._db:  # one transaction: a group is stored whole or not at all
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR REPLACE INTO results (key, value, created) VALUES (?, ?, ?)",
+                                     [(key, json.dumps(value, sort_keys=True), now) for key, value in items.items()])
+        except (sqlite3.OperationalError, OSError) as error:  # "database or disk is full", "disk I/O error"
+            if self._db.in_transaction:
+                try:
+                    self._db.rollback()
+                except sqlite3.Error:
+                    pass  # the connection is closed below; SQLite's journal undoes the transaction
+            raise StorageError(f"result cache {self.path}: {error}; the run is stopped ({RESUME})") from None
 
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]

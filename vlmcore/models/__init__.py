@@ -11,8 +11,8 @@ def tiny_adapter(family: str, seed: int = 0, size=None):
 
     model, processor = build_tiny(family, size or TINY, seed)
     adapter_class = ADAPTERS.get(family)
-    # content-based, so a changed builder never reuses cached results
-    return adapter_class(model, processor, name=f"tiny-{family}", fingerprint=state_fingerprint(model, f"tiny-{family}"))
+    # content-based (weights, config and the adapter's code), so a changed builder or adapter never reuses cached results
+    return adapter_class(model, processor, name=f"tiny-{family}", fingerprint=state_fingerprint(model, f"tiny-{family}", adapter_class))
 
 
 __all__ = ["ADAPTERS", "FAMILIES", "FamilySpec", "family_spec", "register_family", "tiny_adapter"]

@@ -2,7 +2,9 @@
 
 The template is applied once, to text, with one image and the question in a user turn; the
 processor is then called on that text without adding special tokens again (a second BOS
-would shift every position the template put there).
+would shift every position the template put there). The template is the checkpoint author's
+program: it is rendered within a budget of steps, time and output (``template_budget``), and a
+template that ran over it once is refused for every later prompt without running again.
 """
 
 from __future__ import annotations
@@ -12,8 +14,16 @@ class ChatTemplatePrompt:
     """Mixin for adapters whose processor carries the prompt format as a chat template."""
 
     def prompt(self, question: str) -> str:
-        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]}]
-        return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        from vlmcore.models.template_budget import TemplateBudgetExceeded, render_chat_prompt
+
+        refused = getattr(self, "_template_refused", None)
+        if refused is not None:
+            raise TemplateBudgetExceeded(refused)
+        try:
+            return render_chat_prompt(self.processor, question)
+        except TemplateBudgetExceeded as error:
+            self._template_refused = f"{getattr(self, 'name', 'model')}: {error}"
+            raise TemplateBudgetExceeded(self._template_refused) from None
 
     def processor_call(self, images: list, prompts: list[str]) -> dict:
         return self.processor(images=[[image] for image in images], text=prompts, padding=True, return_tensors="pt",

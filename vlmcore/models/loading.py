@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vlmcore.errors import ConfigError
+from vlmcore.models.checkpoint_checks import check_architecture, check_loading_info, check_tensor_dtypes
 from vlmcore.models.families import ADAPTERS, FAMILIES, all_families, family_of_model_type, family_spec
-from vlmcore.models.fingerprint import model_fingerprint
+from vlmcore.models.fingerprint import checkpoint_files, checkpoint_fingerprint
+from vlmcore.models.pixel_budget import check_checkpoint_pixels, check_image_processor
+from vlmcore.models.template_budget import check_checkpoint_templates
 
 GENERIC_PREFIX = "hf:"
 QUANTIZATIONS = (None, "8bit", "4bit")
@@ -178,6 +181,8 @@ def load_adapter(spec: LoadSpec):
     import transformers
 
     folder = resolve_checkpoint(spec)
+    checkpoint_files(folder)  # before any file is read: regular files within budget
+    check_architecture(folder)
     family = family_of(folder, spec.family)
     device = _device(spec)
     dtype = _torch_dtype(spec, device)
@@ -188,20 +193,43 @@ def load_adapter(spec: LoadSpec):
     common = dict(revision=spec.revision, local_files_only=True, trust_remote_code=spec.trust_remote_code)
     if _is_generic(family) and (gaps := generic_gaps(folder)):
         raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))
-    model = model_class.from_pretrained(
+    adapter_class = ADAPTERS.get(family)
+    # before transformers reads a file: every file is checked (regular, within budget) and hashed
+    fingerprint = checkpoint_fingerprint(folder, str(dtype).removeprefix("torch."), spec.quantization, adapter_class)
+    check_tensor_dtypes(folder)
+    model, info = model_class.from_pretrained(
         folder, dtype=dtype, use_safetensors=True, device_map=spec.device_map or (device if spec.quantization else None),
-        quantization_config=quantization_config(spec.quantization, device, dtype), **common,
+        quantization_config=quantization_config(spec.quantization, device, dtype), output_loading_info=True, **common,
     )
+    check_loading_info(info, folder, type(model).__name__)
     if spec.quantization is None and spec.device_map is None:
         model = model.to(device)
+    check_checkpoint_pixels(folder)
+    check_checkpoint_templates(folder)
     if _is_generic(family):
         from vlmcore.models.processors import load_processor
 
         processor = load_processor(folder, **common)
     else:
         processor = transformers.AutoProcessor.from_pretrained(folder, **common)
-    fingerprint = model_fingerprint((folder / "config.json").read_text(), weights, str(dtype).removeprefix("torch."), spec.quantization)
-    return ADAPTERS.get(family)(model, processor, name=str(spec.path or folder.name), fingerprint=fingerprint)
+    return _checked_adapter(adapter_class(model, processor, name=str(spec.path or folder.name), fingerprint=fingerprint), folder)
+
+
+def _checked_adapter(adapter, folder: Path):
+    """What the loaded processor asks for, whatever file or default it came from: image sizes within
+    the budget and a chat template that renders a prompt within its budget."""
+    from vlmcore.models.checkpoint_checks import CheckpointRefused
+    from vlmcore.models.chat_prompt import ChatTemplatePrompt
+    from vlmcore.models.pixel_budget import PixelBudgetExceeded
+    from vlmcore.models.template_budget import PROBE_QUESTION, TemplateBudgetExceeded
+
+    try:
+        check_image_processor(adapter.processor.image_processor, f"{folder}: the loaded image processor")
+        if isinstance(adapter, ChatTemplatePrompt):
+            adapter.prompt(PROBE_QUESTION)
+    except (PixelBudgetExceeded, TemplateBudgetExceeded) as error:
+        raise CheckpointRefused(f"{folder}: {error}") from None
+    return adapter
 
 
 def _looks_like_a_path(target: str) -> bool:
@@ -225,8 +253,13 @@ def preflight(spec: LoadSpec) -> None:
     if spec.quantization is not None and not device.startswith("cuda"):
         raise ConfigError(f"--vlm-quantization {spec.quantization} needs CUDA (bitsandbytes); this run is on {device}")
     folder = resolve_checkpoint(spec)
+    checkpoint_files(folder)  # no FIFO, device or over-budget file among them, before any is read
     if not any(folder.glob("*.safetensors")):
         raise ConfigError(f"{folder} has no .safetensors weights (pickle checkpoints are refused)")
+    check_architecture(folder)
+    check_tensor_dtypes(folder)
+    check_checkpoint_pixels(folder)
+    check_checkpoint_templates(folder)
     family = family_of(folder, spec.family)
     if _is_generic(family) and (gaps := generic_gaps(folder)):
         raise ConfigError(f"{folder} cannot run under the generic adapter; it lacks: " + "; ".join(gaps))

@@ -30,6 +30,8 @@ class WorkerPayload:
     models: dict[str, str]
     events: tuple[str, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    collected: int = 0  # benchmark cases the worker collected (every worker collects them all)
+    stopped: dict[str, str] = field(default_factory=dict)  # model -> why it was stopped (non-finite scores)
 
 
 class ResultCollector:
@@ -42,6 +44,9 @@ class ResultCollector:
         self.models: dict[str, str] = {}  # model key -> what was loaded, merged from workers
         self.events: list[str] = []  # degradations merged from workers, lost workers, journal failures
         self.lost_workers: list[str] = []
+        self.stopped_early: list[str] = []  # why this run is incomplete (interrupted, -x, cases that never ran)
+        self.collected_cases = 0  # benchmark cases collected (workers' counts merged as the largest)
+        self.stopped_models: dict[str, str] = {}  # model -> why it was stopped, merged from workers
         self.worker_timings: list[dict[str, float]] = []
         self._base_maps_shown: dict[str, list[str]] = {}  # model -> base cases whose map is drawn
 
@@ -83,15 +88,31 @@ class ResultCollector:
 
     # -- the partial journal and lost workers -----------------------------------------------------
     def _journal(self, rows) -> None:
-        partial = self.configuration.partial_dir
-        worker = self.configuration.worker_id
+        """Append whole lines or nothing: a write that fails is cut back to where it started. A full
+        disk stops the run (``StorageError``); another failure is one event (the payload still
+        carries every row)."""
+        import errno
+
+        from vlmcore.errors import StorageError
+
+        path = self.configuration.partial_dir / f"{self.configuration.worker_id}.jsonl"
+        text = "".join(json.dumps(row.to_json(), sort_keys=True) + "\n" for row in rows)
         try:
-            partial.mkdir(parents=True, exist_ok=True)
-            with (partial / f"{worker}.jsonl").open("a") as handle:
-                handle.write("".join(json.dumps(row.to_json(), sort_keys=True) + "\n" for row in rows))
-                handle.flush()
-        except OSError as error:  # the final report still gets every row from the payload; say so, once
-            message = f"partial results for {worker} could not be written ({error.strerror or error}): a lost worker's rows would be lost"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a") as handle:
+                start = handle.tell()
+                try:
+                    handle.write(text)
+                    handle.flush()
+                except OSError:
+                    handle.truncate(start)
+                    raise
+        except OSError as error:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageError(f"partial results {path}: {error.strerror}; the run is stopped (the rows written before "
+                                   "are whole, and a rerun with a result cache resumes)") from None
+            message = (f"partial results for {self.configuration.worker_id} could not be written ({error.strerror or error}): "
+                       "a lost worker's rows would be lost")
             if message not in self.events:
                 self.events.append(message)
 
@@ -115,9 +136,10 @@ class ResultCollector:
         self.events.append(message)
 
     # -- xdist transport ----------------------------------------------------------------------------
-    def payload(self, models: dict[str, str], events: list[str], timings: dict[str, float]) -> str:
+    def payload(self, models: dict[str, str], events: list[str], timings: dict[str, float], stopped: dict[str, str]) -> str:
         return json.dumps(to_json(WorkerPayload(tuple(self.rows.values()), tuple(self.cases), tuple(self.flips.values()),
-                                                self.overlays, models, tuple(self.events + events), timings)))
+                                                self.overlays, models, tuple(self.events + events), timings,
+                                                self.collected_cases, stopped)))
 
     def merge(self, payload: str) -> None:
         data = from_json(WorkerPayload, json.loads(payload))
@@ -130,6 +152,8 @@ class ResultCollector:
         self.models.update(data.models)
         self.events += data.events
         self.worker_timings.append(data.timings)
+        self.collected_cases = max(self.collected_cases, data.collected)
+        self.stopped_models.update(data.stopped)
 
     def sorted_rows(self) -> list[VariantRow]:
         return sorted(self.rows.values(), key=lambda r: (r.model, r.group_id, r.case_id))

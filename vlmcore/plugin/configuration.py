@@ -90,6 +90,10 @@ class RunConfiguration:
 
 
 def _load_baseline(options: RunOptions):
+    if options.save_baseline:  # a name that is not a name, or a folder that is not a baseline: before any model loads
+        from vlmcore.verdict.baseline import check_save_target
+
+        check_save_target(options.report_dir, options.save_baseline)
     if not options.baseline:
         return None
     from vlmcore.verdict.baseline import load_baseline

@@ -36,6 +36,8 @@ class ModelPool:
             pytest.skip(self._unavailable[key])
         if key in self._broken:
             pytest.fail(self._broken[key], pytrace=False)
+        if key in self._engines and self._engines[key].stopped:  # non-finite scores: NOT EVALUATED, one cause
+            pytest.fail(self._engines[key].stopped, pytrace=False)
         if key not in self._engines:
             self._engines[key] = self._load(self.configuration.spec(key))
         return self._engines[key]
@@ -113,6 +115,10 @@ class ModelPool:
                 self.events.append(f"result cache {path} was corrupt: moved aside to {self._result_store.moved_aside} and rebuilt "
                                    "(results are recomputed)")
         return self._result_store
+
+    def stopped(self) -> dict[str, str]:
+        """Models this process stopped mid-run (non-finite scores), with the reason."""
+        return {key: engine.stopped for key, engine in self._engines.items() if engine.stopped}
 
     def all_events(self) -> list[str]:
         return self.events + [event for engine in self._engines.values() for event in engine.events]

@@ -132,7 +132,9 @@ OPTIONS = (
     Option("thresholds", "TOML", None, "thresholds file (default: benchmarks/thresholds.toml)"),
     Option("report-dir", "DIR", "reports", "where reports go: DIR/<run-id>/", lambda value: Path(text(value)).expanduser()),
     Option("baseline", "NAME", None, "compare with a saved run and fail on a significant regression"),
-    Option("save-baseline", "NAME", None, "save this run as baseline NAME"),
+    Option("save-baseline", "NAME", None, "save this run as baseline NAME (only a complete PASS run is saved)"),
+    Option("save-baseline-force", "REASON", None, "save the baseline even when the verdict is not PASS (never from an "
+           "interrupted or incomplete run); REASON is stored in its manifest and shown by every gate against it"),
     Option("case-checks", "MODE", "report",
            "per-group and per-case checks: report (shown as xfail with the measured value; the verdict comes from "
            "the aggregates or the gate) or gate (any failure fails the run: 'no flip allowed')", choice("report", "gate")),
@@ -200,6 +202,7 @@ class RunOptions:
     gate_settings: str = "baseline"
     backend: str = "local"
     backend_address: str | None = None
+    save_baseline_force: str | None = None
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -215,6 +218,9 @@ def read_options(config) -> RunOptions:
     if backend_name == "ray" and result_cache_path is None:
         raise pytest.UsageError("--vlm-backend ray writes results to the result store: --vlm-result-cache off cannot be used with it")
     quantization = None if values["quantization"] == "none" else values["quantization"]
+    if values["save-baseline-force"] is not None and not values["save-baseline"]:
+        raise pytest.UsageError("--vlm-save-baseline-force REASON: only together with --vlm-save-baseline NAME")
     return RunOptions(",".join(values["model"]), values["model-path"], values["dataset"], values["image-root"], values["thresholds"],
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
-                      result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address)
+                      result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
+                      values["save-baseline-force"])

@@ -146,6 +146,7 @@ def vlm_threshold(request, vlm):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    _stop_on_fatal(item, call)
     params = getattr(getattr(item, "callspec", None), "params", {})
     if "vlm_model" in params and (report.when == "call" or (report.when == "setup" and not report.passed)):
         from vlmcore.plugin.progress import CASE_PROPERTY
@@ -166,6 +167,15 @@ def pytest_runtest_makereport(item, call):
         _run(item.config).collector.add_case(CaseOutcome(item.nodeid, item.originalname, params["vlm_model"], subject, outcome,
                                                          message.splitlines()[0] if message else ""))
     return report
+
+
+def _stop_on_fatal(item, call) -> None:
+    """An error no later case can survive (a full disk) stops the run here, with its one message."""
+    if call.excinfo is not None and not item.session.shouldstop:
+        from vlmcore.errors import StopRun
+
+        if call.excinfo.errisinstance(StopRun):
+            item.session.shouldstop = str(call.excinfo.value)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -211,16 +221,53 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if _RUN not in config.stash:
         return
     run = _run(config)
+    collector = run.collector
+    collector.collected_cases = max(collector.collected_cases, sum(
+        "vlm_model" in getattr(getattr(item, "callspec", None), "params", {}) for item in session.items))
     if hasattr(config, "workerinput"):  # an xdist worker: ship results to the controller
         config.workeroutput["vlmcore"] = run.payload()
         return
+    save = run.configuration.options.save_baseline
     if not run.evaluated_anything():
+        if save:
+            from vlmcore.plugin.report_builder import RunEnd
+
+            run.end = RunEnd(baseline_refused=f"baseline {save!r} not saved: this run evaluated nothing; the previous baseline, "
+                                              "if any, is kept")
+            _say_now_if_no_summary(config, run.end.baseline_refused, int(exitstatus))
         return
-    end = run.finish()
+    collector.stopped_early = _stopped_early(session, collector, int(exitstatus))
+    end = run.finish(int(exitstatus))
     if end.write_error:
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         return
+    if end.baseline_refused:
+        _say_now_if_no_summary(config, end.baseline_refused, int(exitstatus))
     session.exitstatus = verdict_exit_status(int(session.exitstatus), end.report.decision.exit_code)
+    if end.save_failed:
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+
+def _say_now_if_no_summary(config, line: str, exitstatus: int) -> None:
+    """After an internal error pytest shows no terminal summary: say it here instead."""
+    terminal = config.pluginmanager.getplugin("terminalreporter")
+    if exitstatus == pytest.ExitCode.INTERNAL_ERROR and terminal is not None:
+        terminal.write_line(line, red=True)
+
+
+def _stopped_early(session, collector, exitstatus: int) -> list[str]:
+    """Why this run did not finish what it collected: interrupted, stopped by ``-x`` /
+    ``--maxfail``, or benchmark cases that reported no outcome. Such a run cannot PASS."""
+    reasons = []
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        reasons.append("the run was interrupted")
+    stop = session.shouldstop or session.shouldfail
+    if stop:
+        reasons.append(f"pytest stopped early ({stop})")
+    finished = len({case.nodeid for case in collector.cases})
+    if collector.collected_cases > finished:
+        reasons.append(f"{collector.collected_cases - finished} of {collector.collected_cases} benchmark cases did not run")
+    return reasons
 
 
 def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:
@@ -239,7 +286,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if end.write_error:
         terminalreporter.write_line(f"vlmcore: the report could not be written: {end.write_error}", red=True)
         return
+    if end.report is None:  # nothing evaluated: only why no baseline was saved
+        terminalreporter.write_line(end.baseline_refused or "")
+        return
+    from vlmcore.data.text import visible
     from vlmcore.plugin.terminal import summary_lines
 
     for line in summary_lines(end, config.stash[_RUN].configuration.thresholds):
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(visible(line))  # a question's right-to-left override is shown, never obeyed

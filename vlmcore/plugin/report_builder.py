@@ -32,6 +32,8 @@ class RunEnd:
     write_error: str | None = None
     saved_baseline: Path | None = None
     baseline_refused: str | None = None
+    forced: str | None = None  # the reason of a forced save (the verdict was not PASS)
+    save_failed: bool = False  # the save itself failed (disk, permissions): an internal error
 
 
 class ReportBuilder:
@@ -83,8 +85,9 @@ class ReportBuilder:
         return summaries
 
     def decide(self, rows: list, manifest):
-        """The verdict over this run's rows (``vlmcore.verdict.decision``); a lost worker blocks a PASS."""
-        from vlmcore.verdict.decision import decide_against_baseline, decide_first_run, incomplete
+        """The verdict over this run's rows (``vlmcore.verdict.decision``); a lost worker, an incomplete run
+        and a model stopped for non-finite scores block a PASS."""
+        from vlmcore.verdict.decision import decide_against_baseline, decide_first_run, incomplete, stopped
 
         cases = self.collector.cases
         selected = sorted({c.model for c in cases})
@@ -98,7 +101,8 @@ class ReportBuilder:
         else:
             verdict = decide_against_baseline(rows, baseline.rows, configuration.gate_settings, configuration.options.baseline,
                                               selected, failed, self._gate_notes(manifest), configuration.thresholds.min_clusters)
-        return incomplete(verdict, self.collector.lost_workers)
+        verdict = stopped(verdict, self.collector.stopped_models | self.pool.stopped())
+        return incomplete(verdict, self.collector.lost_workers + self.collector.stopped_early)
 
     def _gate_notes(self, manifest) -> tuple[str, ...]:
         configuration, baseline = self.configuration, self.configuration.baseline
@@ -109,6 +113,8 @@ class ReportBuilder:
                      + "; ".join(differences),)
         elif differences:
             notes = ("this run's thresholds file asks for other gate settings, not used (the baseline's are): " + "; ".join(differences),)
+        if baseline.seal is not None and baseline.seal.forced is not None:
+            notes += (baseline.seal.note(),)
         if manifest.dataset_fingerprint != baseline.manifest.dataset_fingerprint:
             notes += (f"dataset fingerprint {manifest.dataset_fingerprint} differs from the baseline's "
                       f"{baseline.manifest.dataset_fingerprint}: only cases with the same id, text, answer and film are compared",)
@@ -133,28 +139,41 @@ class ReportBuilder:
         return report
 
     # -- the files --------------------------------------------------------------------------------
-    def finish(self, started: float) -> RunEnd:
-        """Write the report (every file whole or not at all), the timings and, when asked and the run
-        evaluated something, the baseline. A report that cannot be written is a ``write_error``."""
+    def finish(self, started: float, exit_status: int) -> RunEnd:
+        """Write the report (every file whole or not at all), the timings and, when asked, the baseline:
+        only from a complete PASS run unless forced (``verdict.baseline.plan_save``), the forced reason
+        noted in this run's own report. A report that cannot be written is a ``write_error``."""
+        from dataclasses import replace
+
         from vlmcore.report.atomic import ReportWriteError
         from vlmcore.report.write import write_report
+        from vlmcore.verdict.baseline import SavePlan, plan_save
 
         options = self.configuration.options
         began = time.perf_counter()
         report = self.build()
+        plan = SavePlan(False)
+        if options.save_baseline:
+            plan = plan_save(options.save_baseline, options.save_baseline_force, exit_status=exit_status,
+                             stopped=self.collector.stopped_early, evaluated=bool(report.rows), verdict=plan_verdict(report))
+            if plan.note:
+                report.decision = replace(report.decision, notes=report.decision.notes + (plan.note,))
         try:
             run_dir = write_report(report, options.report_dir)
             self._write_timings(run_dir, time.perf_counter() - began, started)
         except ReportWriteError as error:
             return RunEnd(write_error=str(error))
         shutil.rmtree(self.configuration.partial_dir, ignore_errors=True)  # the report holds every row now
-        if not options.save_baseline:
-            return RunEnd(report, run_dir)
-        if not report.rows:
-            return RunEnd(report, run_dir, baseline_refused=f"baseline {options.save_baseline!r} not saved: this run evaluated nothing")
+        if not plan.save:
+            return RunEnd(report, run_dir, baseline_refused=plan.refusal)
+        from vlmcore.errors import ConfigError
         from vlmcore.verdict.baseline import save_baseline
 
-        return RunEnd(report, run_dir, saved_baseline=save_baseline(options.report_dir, options.save_baseline, run_dir))
+        try:
+            saved = save_baseline(options.report_dir, options.save_baseline, run_dir, verdict=plan_verdict(report), forced=plan.forced)
+        except ConfigError as error:
+            return RunEnd(report, run_dir, baseline_refused=f"baseline {options.save_baseline!r} not saved: {error}", save_failed=True)
+        return RunEnd(report, run_dir, saved_baseline=saved, forced=plan.forced)
 
     def _write_timings(self, run_dir: Path, report_seconds: float, started: float) -> None:
         """``<run>/timings.json``: where the run's wall time went (read by ``vlmcore.perf.smoke``)."""
@@ -162,3 +181,8 @@ class ReportBuilder:
 
         figures = dict(self.timings(), report_s=report_seconds, wall_s=time.perf_counter() - started)
         write_atomic(run_dir / "timings.json", json.dumps({k: round(v, 4) for k, v in figures.items()}, indent=1, sort_keys=True))
+
+
+def plan_verdict(report: RunReport) -> str:
+    status = report.decision.status
+    return str(getattr(status, "value", status))

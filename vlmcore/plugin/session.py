@@ -44,11 +44,11 @@ class VlmcoreRun:
 
     def payload(self) -> str:
         """This worker's results for the controller."""
-        return self.collector.payload(self.pool.environment, self.pool.all_events(), self.timings())
+        return self.collector.payload(self.pool.environment, self.pool.all_events(), self.timings(), self.pool.stopped())
 
     def evaluated_anything(self) -> bool:
         return bool(self.collector.rows or self.collector.cases)
 
-    def finish(self) -> RunEnd:
-        self.end = self.builder.finish(self.started)
+    def finish(self, exit_status: int) -> RunEnd:
+        self.end = self.builder.finish(self.started, exit_status)
         return self.end

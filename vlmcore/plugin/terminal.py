@@ -39,7 +39,8 @@ def summary_lines(end, thresholds: Thresholds) -> list[str]:
     lines += [f"{model.model}: {model.status} - {model.reasons[0] if model.reasons else ''}" for model in decision.models]
     lines.append(f"verdict: {decision.status} (exit code {decision.exit_code})  report: {end.run_dir / 'report.html'}")
     if end.saved_baseline:
-        lines.append(f"baseline saved: {end.saved_baseline}")
+        lines.append(f"baseline saved: {end.saved_baseline}" + (f" (FORCED from a {decision.status} run: {end.forced})"
+                                                                 if end.forced else ""))
     if end.baseline_refused:
         lines.append(end.baseline_refused)
     return lines

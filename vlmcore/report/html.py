@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 
+from vlmcore.data.text import visible
 from vlmcore.report import plots
 from vlmcore.report.formatting import explain_command, random_weights_label
 from vlmcore.report.run_report import RunReport
@@ -192,4 +193,4 @@ def render_html(report: RunReport, sections: ComputedSections | None = None) -> 
     parts.append(Table("Environment", ("item", "value"), tuple([(k, v) for k, v in env.software.items()] +
                        [(f"model {k}", v) for k, v in env.models.items()])).html("h2"))
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return visible("\n".join(parts))  # a right-to-left override or zero-width space in a question is shown, never obeyed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vlmcore.data.text import visible
 from vlmcore.metrics.rates import MEASURES, RATES
 from vlmcore.report.formatting import cell, random_weights_label
 from vlmcore.report.run_report import RunReport
@@ -88,4 +89,4 @@ def render_markdown(report: RunReport, sections: ComputedSections | None = None)
     lines += ["", "## Environment", ""]
     lines += [f"- {k}: {cell(v)}" for k, v in report.environment.software.items()]
     lines += [f"- model {cell(k)}: {cell(v)}" for k, v in report.environment.models.items()]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # invisible and bidirectional characters shown as <U+XXXX NAME>

@@ -209,3 +209,17 @@ def incomplete(verdict: Verdict, reasons: list[str]) -> Verdict:
                    for m in verdict.models)
     status = exit_codes.worst([m.status for m in models] + [Status.NOT_EVALUATED])
     return replace(verdict, status=status, models=models, notes=verdict.notes + tuple(reasons))
+
+
+def stopped(verdict: Verdict, reasons: dict[str, str]) -> Verdict:
+    """Models stopped mid-run because their outputs could not be measured (non-finite scores) are
+    NOT EVALUATED whatever their other rows say: what they answered before is not trusted either."""
+    if not reasons:
+        return verdict
+    known = {m.model for m in verdict.models}
+    models = tuple(ModelVerdict(m.model, Status.NOT_EVALUATED, (reasons[m.model],) + m.reasons) if m.model in reasons else m
+                   for m in verdict.models)
+    models += tuple(ModelVerdict(model, Status.NOT_EVALUATED, (reason,)) for model, reason in sorted(reasons.items())
+                    if model not in known)
+    status = exit_codes.worst(m.status for m in models)
+    return replace(verdict, status=status, models=models, notes=verdict.notes + tuple(reasons[m] for m in sorted(reasons)))
