@@ -2,6 +2,7 @@
 at that case (not every remaining case failing with a raw ``sqlite3.OperationalError``), nothing
 half-written, and a rerun with room resumes from what was stored."""
 
+import contextlib
 import shutil
 import sqlite3
 
@@ -14,7 +15,7 @@ SELECTION = ["-m", "smoke", "-k", "tiny-medgemma and test_group_consistency"]
 
 
 def _stored(cache) -> int:
-    with sqlite3.connect(cache) as db:
+    with contextlib.closing(sqlite3.connect(cache)) as db:  # closed: an open file would keep the tmpfs from unmounting
         return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
 
 

@@ -26,6 +26,7 @@ class ResultStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._open()
         except sqlite3.OperationalError as error:  # full, read-only, locked: not corruption, never moved aside
+            self.close()
             raise StorageError(f"result cache {self.path}: {error}; the run is stopped ({RESUME})") from None
         except OSError as error:
             raise StorageError(f"result cache {self.path}: {error.strerror or error}; the run is stopped ({RESUME})") from None
@@ -87,4 +88,5 @@ class ResultStore:
         return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
 
     def close(self) -> None:
-        self._db.close()
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
