@@ -15,7 +15,7 @@ HOSTILE = [
     ("nested-100000-step-loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
      "more than 1,000,000 steps"),
     ("3e9-characters-printed", "{% for i in range(100000) %}{% for j in range(30000) %}x{% endfor %}{% endfor %}",
-     "more than 1,000,000 steps"),
+     "more than 1,000,000 steps|took more than 2 s"),  # ~1.2 s to reach the step budget; on a loaded machine the clock stops it first
     ("string-times-3e9", "{{ 'x' * 3000000000 }}", "a value of 3,000,000,000 characters"),
     ("list-times-3e9", "{{ ([1] * 3000000000)|length }}", "a value of 3,000,000,000 characters/items"),
     ("doubling-concatenation", "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
@@ -42,8 +42,8 @@ def test_a_hostile_template_is_refused_within_its_budget(template, message):
     started = time.perf_counter()
     with pytest.raises(TemplateBudgetExceeded, match="chat template: ") as error:
         render_budgeted(template, messages=MESSAGES, add_generation_prompt=True)
-    assert message in str(error.value)
-    assert time.perf_counter() - started < 5
+    assert any(part in str(error.value) for part in message.split("|")), str(error.value)
+    assert time.perf_counter() - started < 10
 
 
 def test_the_time_budget_stops_a_slow_template():
