@@ -22,7 +22,7 @@ def test_first_run_alpha_is_split_half_model_half_subgroups():
     checks = first_run_checks(_model(40), load_thresholds(), "m")
     model_level = [c for c in checks if c.scope == "model"]
     subgroups = [c for c in checks if c.scope != "model"]
-    assert {c.check for c in model_level} == {"consistency", "accuracy", "image_reliance"}
+    assert {c.check for c in model_level} == {"consistency", "accuracy", "image_reliance", "inverted_flip_rate"}  # negation: issue 25 item 4
     assert sum(c.alpha for c in model_level) == pytest.approx(0.025) and sum(c.alpha for c in subgroups) == pytest.approx(0.025)
     assert {c.check for c in subgroups} == {"finding_consistency", "finding_accuracy", "strategy_consistency"}
 
@@ -99,7 +99,7 @@ def test_holm_steps_down_and_the_margin_decides_relevance():
 
 
 def test_gate_verdicts_and_exit_codes():
-    settings = GateSettings()
+    settings = GateSettings(min_clusters=10)  # 20 patients: below the default 30 a gate PASS needs (issue 25 item 7)
     base = _model(20)
     same = decide_against_baseline(base, base, settings, "release")
     assert same.status == "PASS" and same.exit_code == 0 and same.gate
@@ -107,7 +107,8 @@ def test_gate_verdicts_and_exit_codes():
     failed = decide_against_baseline(worse, base, settings, "release")
     assert failed.status == "FAIL" and "REGRESSION m: consistency 1.000 -> 0.600" in failed.models[0].reasons[0]
     assert {f.group_id for f in failed.new_flips} == {f"g-p{g:02d}" for g in range(8)}
-    truncated = decide_against_baseline(base, base[:12], settings, "release")
+    # the candidate holds a sliver of the baseline's cases (the baseline's share is what must pair since issue 25 item 5)
+    truncated = decide_against_baseline(base[:12], base, settings, "release")
     assert truncated.status == "COMPARISON IMPOSSIBLE" and truncated.exit_code == 11
     nothing = decide_against_baseline([], base, settings, "release", models=["m"])
     assert nothing.status == "NOT EVALUATED" and nothing.exit_code == 10

@@ -79,7 +79,7 @@ def _gate(thresholds: Thresholds, design: StudyDesign, model: StudyModel, change
         old, new = study_rows(baseline), study_rows(candidate)
         if old_rule:
             return per_case_mcnemar_alarms(old, new, thresholds.gate)
-        return decide_against_baseline(new, old, thresholds.gate, "baseline").status != "PASS"
+        return decide_against_baseline(new, old, thresholds.gate, "baseline", thresholds=thresholds).status != "PASS"
 
     return trial
 

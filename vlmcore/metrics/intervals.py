@@ -65,6 +65,13 @@ def quantile(level: float, clusters: int) -> float:
     return float(stats.t.ppf(1 - (1 - level) / 2, clusters - 1))
 
 
+def _wilson(p: float, effective: float, z: float) -> tuple[float, float]:
+    denominator = 1 + z * z / effective
+    centre = (p + z * z / (2 * effective)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / effective + z * z / (4 * effective**2))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def rate_interval(tally: Tally, level: float = 0.95) -> Interval | None:
     n, k = int(tally.trials.sum()), len(tally.trials)
     if n == 0:
@@ -73,12 +80,16 @@ def rate_interval(tally: Tally, level: float = 0.95) -> Interval | None:
         return Interval(0.0, 1.0, level, k, n, float(n))
     p = float(tally.successes.sum()) / n
     deff = design_effect(tally)
-    effective = n / deff
-    z = quantile(level, k)
-    denominator = 1 + z * z / effective
-    centre = (p + z * z / (2 * effective)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / effective + z * z / (4 * effective**2))
-    return Interval(max(0.0, centre - half), min(1.0, centre + half), level, k, n, deff)
+    low, high = _wilson(p, n / deff, quantile(level, k))
+    return Interval(low, high, level, k, n, deff)
+
+
+def bound_at(tally: Tally, value: float, level: float, upper: bool) -> float:
+    """The interval's upper (or lower) bound had the rate been ``value`` with these clusters, cases
+    and design effect: how far below a bar a rate must fall before a check on this much data fails."""
+    n, k = int(tally.trials.sum()), len(tally.trials)
+    low, high = _wilson(value, n / design_effect(tally), quantile(level, k))
+    return high if upper else low
 
 
 def mean_interval(values_by_cluster: list[list[float]], level: float = 0.95) -> Interval | None:

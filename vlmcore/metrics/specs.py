@@ -27,31 +27,45 @@ class Direction(str, Enum):
 
 
 class Scope(str, Enum):
-    """The rows a first-run check of a rate is judged on: all of a model's, or one finding's or strategy's."""
+    """The rows a check or a gate test of a rate is judged on: all of a model's, or one finding's,
+    strategy's or probe family's (``RateSpec.probe_family`` says which family a row belongs to)."""
 
     MODEL = "model"
     FINDING = "finding"
     STRATEGY = "strategy"
+    PROBE = "probe"
 
-    def subjects(self, rows: list[VariantRow]) -> list[str]:
+    def subjects(self, rows: list[VariantRow], rate: "RateSpec | None" = None) -> list[str]:
         """What this scope is judged per (the plugin parametrizes ``vlm_finding`` / ``vlm_strategy`` alike)."""
         if self is Scope.FINDING:
             return sorted({r.finding for r in rows})
         if self is Scope.STRATEGY:
             return sorted({r.strategy for r in rows if r.relation == "invariant"})
+        if self is Scope.PROBE:
+            family = _probe_family(rate)
+            return sorted({f for r in rows if (f := family(r))})
         return [""]
 
-    def selects(self, row: VariantRow, subject: str) -> bool:
+    def selects(self, row: VariantRow, subject: str, rate: "RateSpec | None" = None) -> bool:
         if self is Scope.FINDING:
             return row.finding == subject
         if self is Scope.STRATEGY:
             return row.strategy == subject
+        if self is Scope.PROBE:
+            return _probe_family(rate)(row) == subject
         return True
 
     @property
     def fixture(self) -> str | None:
-        """The subject fixture a benchmark case of this scope asks for."""
+        """The subject fixture a benchmark case of this scope asks for (a probe-family check is one
+        case per model: its families are known only once the probes ran)."""
         return {Scope.FINDING: "vlm_finding", Scope.STRATEGY: "vlm_strategy"}.get(self)
+
+
+def _probe_family(rate: "RateSpec | None") -> Callable[[VariantRow], str | None]:
+    if rate is None or rate.probe_family is None:
+        raise ValueError("a probe-family scope needs the rate's probe_family (RateSpec.probe_family)")
+    return rate.probe_family
 
 
 class Level(IntEnum):
@@ -96,7 +110,11 @@ class RateSpec:
     default gate margin (``[gate] <name>_margin``; None: the gate cannot take this rate).
     ``gated``: among the gate's default rates. ``checks``: its first-run checks.
     ``gate_scopes``: the gate tests it over each model's pairs (``MODEL``) and, when declared,
-    over each finding's or strategy's pairs too (a subgroup gate, in the same Holm family).
+    over each finding's, strategy's or probe family's pairs too (a subgroup gate, in the same
+    weighted Holm family as the model-level tests: ``verdict.regression``).
+    ``probe_family``: for a rate measured by several kinds of probe (grounding: label swap,
+    lesion occlusion, mirror), the family a row's probe belongs to (None: not a probe row);
+    ``Scope.PROBE`` in ``gate_scopes`` or ``checks`` then tests the rate per family.
     ``case``: the benchmark function that judges it per group or case (with ``case_level``).
     ``new_flips``: the gate lists this rate's cases that went from success to failure.
     """
@@ -117,8 +135,12 @@ class RateSpec:
     unit: Unit = Unit.CASE
     summary: bool = True  # in the model summary (summary.json, report.md, terminal) with its interval
     new_flips: bool = False
+    probe_family: Callable[[VariantRow], str | None] | None = None
 
     def __post_init__(self) -> None:
+        probed = Scope.PROBE in self.gate_scopes or any(c.scope is Scope.PROBE for c in self.checks)
+        if probed and self.probe_family is None:
+            raise ValueError(f"rate {self.name!r}: a probe-family scope needs probe_family (which family a row's probe is)")
         if self.unit is Unit.GROUP and (self.margin is not None or self.checks):
             raise ValueError(f"rate {self.name!r}: a group-unit rate has no margin and no checks (the gate and the "
                              "first-run checks pair and count cases)")

@@ -58,10 +58,11 @@ class RunConfiguration:
 
     @property
     def gate_settings(self) -> GateSettings:
-        """The baseline's stored settings, unless ``--vlm-gate-settings candidate`` says otherwise."""
+        """Value by value, the stricter of the baseline's stored settings and this run's, unless
+        ``--vlm-gate-settings candidate`` says to use this run's alone."""
         if self.baseline is None or self.options.gate_settings == "candidate":
             return self.thresholds.gate
-        return self.baseline.manifest.gate
+        return self.thresholds.gate.stricter(self.baseline.manifest.gate)
 
     @property
     def partial_dir(self) -> Path:

@@ -139,8 +139,9 @@ OPTIONS = (
            "per-group and per-case checks: report (shown as xfail with the measured value; the verdict comes from "
            "the aggregates or the gate) or gate (any failure fails the run: 'no flip allowed')", choice("report", "gate")),
     Option("gate-settings", "FROM", "baseline",
-           "gate margins / alpha / rates: baseline (those saved with the baseline) or candidate (this run's thresholds "
-           "file; shown in the report as an override)", choice("baseline", "candidate")),
+           "gate margins / alpha / rates: baseline (value by value, the stricter of those saved with the baseline and this "
+           "run's thresholds file) or candidate (this run's thresholds file alone; shown in the report as an override)",
+           choice("baseline", "candidate")),
     Option("result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)",
            result_cache),
     Option("progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain "

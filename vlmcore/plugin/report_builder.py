@@ -100,7 +100,7 @@ class ReportBuilder:
             verdict = decide_first_run(rows, configuration.thresholds, selected, failed)
         else:
             verdict = decide_against_baseline(rows, baseline.rows, configuration.gate_settings, configuration.options.baseline,
-                                              selected, failed, self._gate_notes(manifest), configuration.thresholds.min_clusters)
+                                              selected, failed, self._gate_notes(manifest), configuration.thresholds)
         verdict = stopped(verdict, self.collector.stopped_models | self.pool.stopped())
         return incomplete(verdict, self.collector.lost_workers + self.collector.stopped_early)
 
@@ -111,8 +111,12 @@ class ReportBuilder:
         if differences and configuration.options.gate_settings == "candidate":
             notes = ("gate settings OVERRIDDEN with this run's thresholds file (--vlm-gate-settings candidate): "
                      + "; ".join(differences),)
-        elif differences:
-            notes = ("this run's thresholds file asks for other gate settings, not used (the baseline's are): " + "; ".join(differences),)
+        elif configuration.thresholds.gate.looser_than(baseline.manifest.gate):
+            notes = ("this run's thresholds file asks for other gate settings, not used where looser than the baseline's (value by "
+                     "value, the stricter applies): " + "; ".join(differences),)
+        if baseline.manifest.gate.looser_than(configuration.thresholds.gate) and configuration.options.gate_settings != "candidate":
+            notes += ("the baseline was saved with looser gate settings than this run's; the stricter apply: "
+                      + "; ".join(baseline.manifest.gate.looser_than(configuration.thresholds.gate)),)
         if baseline.seal is not None and baseline.seal.forced is not None:
             notes += (baseline.seal.note(),)
         if manifest.dataset_fingerprint != baseline.manifest.dataset_fingerprint:

@@ -14,7 +14,7 @@ from vlmcore.report.verdict_section import verdict_lines
 from vlmcore.verdict.baseline import read_run
 from vlmcore.verdict.decision import Verdict, decide_against_baseline
 from vlmcore.verdict.exit_codes import Status
-from vlmcore.verdict.thresholds import load_thresholds
+from vlmcore.verdict.thresholds import Thresholds, load_thresholds
 
 
 def _only(rows: list, model: str | None, where: Path) -> list:
@@ -39,19 +39,30 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
     baseline = replace(baseline, rows=_only(baseline.rows, first_model, first))
     candidate = replace(candidate, rows=_only(candidate.rows, second_model, second))
     if settings is None:
-        settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate
+        settings = load_thresholds(thresholds).gate if thresholds else baseline.manifest.gate.stricter(candidate.manifest.gate)
     notes = (f"gate settings from {settings.source}",)
+    bars = load_thresholds(thresholds) if thresholds else _recorded_thresholds(second)
     if not baseline.rows:
         decision = Verdict(Status.COMPARISON_IMPOSSIBLE, f"gate against {first.name}", (), notes=notes + (f"{first} evaluated nothing",))
     else:
         models = sorted({r.model for r in candidate.rows}) or sorted({r.model for r in baseline.rows})
-        decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes)
+        decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes, thresholds=bars)
     lines = [f"# vlmcore comparison: `{first.name}` vs `{second.name}`"]
     lines += ["", "## Verdict (second run against the first)", ""] + verdict_lines(decision)
     lines += ["## Side by side", ""] + [line for table in comparison_tables(_labelled(baseline.rows, first.name)
                                                                             + _labelled(candidate.rows, second.name))
                                         for line in table.markdown()]
     return "\n".join(lines) + "\n", decision
+
+
+def _recorded_thresholds(run_dir: Path) -> Thresholds:
+    """The bars the candidate run was judged with (its summary.json), for the first-run checks it faces."""
+    import json
+
+    try:
+        return Thresholds.from_description(json.loads((run_dir / "summary.json").read_text())["thresholds"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"{run_dir / 'summary.json'}: its thresholds cannot be read ({type(error).__name__}: {error})") from None
 
 
 def _labelled(rows: list, run: str) -> list:

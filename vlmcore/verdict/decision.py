@@ -1,8 +1,19 @@
 """The verdict, decided in one place from the rows a run produced.
 
-- Without a baseline (first run): the aggregate checks of ``first_run`` decide.
-- With a baseline: the paired regression gate of ``regression`` decides, on cases that pair
-  (``pairing``), with the settings stored in the baseline.
+- Without a baseline (first run): the aggregate checks of ``first_run`` decide; fewer than
+  ``[verdict] min_clusters`` patients cannot PASS, fewer than ``low_power_clusters`` carry a
+  low-power warning naming how far below its bar each rate must fall before its check fails.
+- With a baseline: the candidate faces three things, and fails on any of them:
+  1. the paired regression gate of ``regression`` on the cases that pair (``pairing``), with,
+     value by value, the stricter of the baseline's and this run's gate settings: REGRESSION
+     or HARM fails; CANNOT TELL is named (never a silent pass);
+  2. every first-run check over all its cases, each marked *new* (the baseline's rows pass it)
+     or *pre-existing* (they fail it too). Both block: a gate that ships a model below a bar
+     because the last one was below it too would switch the bar off; a known failure is
+     accepted by lowering that bar in the thresholds file, where a reviewer sees it;
+  3. every first-run check over its *new* cases alone (ids the baseline lacks, or whose content
+     changed), so cases added to the dataset are judged, not ignored.
+  A PASS needs at least ``[gate] min_clusters`` paired patients.
 - Either way: a selected model with no result is NOT EVALUATED, and a gating pytest case
   that failed (an aggregate case, a fallback map, an error) makes the run FAIL.
 
@@ -22,7 +33,7 @@ from vlmcore.metrics.specs import Scope
 from vlmcore.records import to_json
 from vlmcore.verdict import exit_codes
 from vlmcore.verdict.exit_codes import Status
-from vlmcore.verdict.first_run import AggregateCheck, first_run_checks
+from vlmcore.verdict.first_run import NEW_CASES, AggregateCheck, first_run_checks, mark_pre_existing
 from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import Pairing, match_models, pair_model
 from vlmcore.verdict.regression import RegressionResult, regression_tests
@@ -30,8 +41,10 @@ from vlmcore.verdict.thresholds import Thresholds
 
 FIRST_RUN_RULE = ("first run: every model-level, per-finding and per-strategy aggregate must not be ruled out by its "
                   "one-sided confidence bound (clustered; weighted Bonferroni over all checks, familywise alpha {alpha})")
-GATE_RULE = ("gate against baseline {name!r}: no gated rate may drop by more than its margin with a significant "
-             "cluster sign-flip test (Holm across rates and models, familywise alpha {alpha})")
+GATE_RULE = ("gate against baseline {name!r}: no gated rate, overall or in a subgroup, may drop by more than its margin with a "
+             "significant cluster sign-flip test (weighted Holm across rates, subgroups and models, familywise alpha {alpha}) "
+             "or with {harm} patients turned from right to wrong and none the other way (harm rule); and every first-run check "
+             "holds, over all cases and over the cases new since the baseline")
 
 
 @dataclass(frozen=True)
@@ -106,13 +119,25 @@ def _unevaluated(models: list[str], rows: dict, failed_cases: dict[str, int]) ->
     return verdicts
 
 
-def _passed_or_too_few(model: str, clusters: int, min_clusters: int, reason: str, what: str) -> ModelVerdict:
+def _passed_or_too_few(model: str, clusters: int, min_clusters: int, reason: str, what: str, setting: str = "[verdict] min_clusters"
+                       ) -> ModelVerdict:
     """A model with no failure passes only with enough clusters: with a handful of patients
     every interval is wide, nothing can be ruled out, and a PASS would mean nothing."""
     if clusters < min_clusters:
         return ModelVerdict(model, Status.NOT_EVALUATED, (f"only {clusters} clusters {what}; a verdict needs at least {min_clusters} "
-                                                     f"([verdict] min_clusters): nothing failed, but too little was measured to pass",))
+                                                     f"({setting}): nothing failed, but too little was measured to pass",))
     return ModelVerdict(model, Status.PASS, (reason,))
+
+
+def low_power_note(model: str, clusters: int, checks: list[AggregateCheck], thresholds: Thresholds) -> str:
+    """On a first run with fewer than ``low_power_clusters`` patients: how far below its bar each
+    model-level rate must fall before its check fails."""
+    if clusters >= thresholds.low_power_clusters:
+        return ""
+    shown = [f"{c.check} {'below' if c.higher_is_better else 'above'} {c.fails_below:.3f} (bar {c.threshold})"
+             for c in checks if c.model == model and c.scope == "model" and c.fails_below is not None]
+    return (f"low power: {model} was evaluated on {clusters} clusters (fewer than {thresholds.low_power_clusters}, "
+            f"[verdict] low_power_clusters); a check fails only when its rate is far from its bar: " + "; ".join(shown))
 
 
 def _case_failures(model: str, failed_cases: dict[str, int]) -> list[str]:
@@ -126,21 +151,24 @@ def decide_first_run(rows: list[VariantRow], thresholds: Thresholds, models: lis
     failed_cases = failed_cases or {}
     by_model = _by_model(rows)
     models = sorted(set(models or []) | set(by_model))
-    verdicts, checks = _unevaluated(models, by_model, failed_cases), []
+    verdicts, checks, notes = _unevaluated(models, by_model, failed_cases), [], ()
     for model in sorted(by_model):
         results = first_run_checks(by_model[model], thresholds, model)
         checks += results
+        clusters = len({r.cluster for r in by_model[model]})
+        low_power = low_power_note(model, clusters, results, thresholds)
+        notes += (low_power,) if low_power else ()
         failures = [c.sentence for c in results if c.failed] + _case_failures(model, failed_cases)
         if failures:
             verdicts.append(ModelVerdict(model, Status.FAIL, tuple(failures)))
             continue
         passed = sum(bool(c.passed) for c in results if c.gating)
-        clusters = len({r.cluster for r in by_model[model]})
-        verdicts.append(_passed_or_too_few(model, clusters, thresholds.min_clusters, f"all {passed} aggregate checks passed "
-                                           f"({clusters} clusters by {cluster_unit(by_model[model])})", "evaluated"))
+        verdict = _passed_or_too_few(model, clusters, thresholds.min_clusters, f"all {passed} aggregate checks passed "
+                                     f"({clusters} clusters by {cluster_unit(by_model[model])})", "evaluated")
+        verdicts.append(replace(verdict, reasons=verdict.reasons + ((low_power,) if low_power and verdict.status is Status.PASS else ())))
     verdicts.sort(key=lambda v: v.model)
     status = exit_codes.worst(v.status for v in verdicts)
-    return Verdict(status, FIRST_RUN_RULE.format(alpha=thresholds.verdict_alpha), tuple(verdicts), tuple(checks))
+    return Verdict(status, FIRST_RUN_RULE.format(alpha=thresholds.verdict_alpha), tuple(verdicts), tuple(checks), notes=notes)
 
 
 def new_flips(pairing: Pairing, worse: set[str]) -> list[NewFlip]:
@@ -155,9 +183,46 @@ def new_flips(pairing: Pairing, worse: set[str]) -> list[NewFlip]:
     return flips
 
 
+def candidate_checks(pairing: Pairing, rows: list[VariantRow], baseline_rows: list[VariantRow], thresholds: Thresholds
+                     ) -> list[AggregateCheck]:
+    """The first-run checks a candidate faces beside the gate: over all its cases (each marked new
+    or pre-existing against the baseline's own rows) and over its cases the baseline lacks."""
+    model = pairing.model
+    checks = mark_pre_existing(first_run_checks(rows, thresholds, model), first_run_checks(baseline_rows, thresholds, model))
+    if pairing.unpaired:
+        checks += first_run_checks(list(pairing.unpaired), thresholds, model, NEW_CASES)
+    return checks
+
+
+def _model_against_baseline(pairing: Pairing, gate: list[RegressionResult], checks: list[AggregateCheck], settings: GateSettings,
+                            failed_cases: dict[str, int]) -> ModelVerdict:
+    model = pairing.model
+    failures = [g.sentence for g in gate if g.failed]
+    failures += [c.sentence for c in checks if c.failed and not c.pre_existing]
+    failures += [c.sentence for c in checks if c.failed and c.pre_existing]
+    failures += _case_failures(model, failed_cases)
+    if failures:
+        return ModelVerdict(model, Status.FAIL, tuple(failures))
+    clusters = len({new.cluster for _, new in pairing.pairs})
+    untestable = [g for g in gate if g.cannot_tell]
+    caveat = ((f"the gate cannot tell {len(untestable)} drop(s) beyond their margin from chance: "
+               + "; ".join(f"{g.where} worse by {g.drop:.3f} in {g.changed_clusters} changed patients (smallest attainable p "
+                           f"{g.smallest_p:.3g} > level {g.first_level:.3g})" for g in untestable[:6]),) if untestable else ())
+    new_cases = f" and {len(pairing.unpaired)} new cases" if pairing.unpaired else ""
+    judged = sum(c.passed is not None for c in checks)
+    verdict = _passed_or_too_few(model, clusters, settings.min_clusters,
+                                 f"no regression in {len([g for g in gate if g.scope is Scope.MODEL])} rates and "
+                                 f"{len([g for g in gate if g.scope is not Scope.MODEL])} subgroup tests over {len(pairing.pairs)} "
+                                 f"paired cases in {clusters} clusters; all {judged} first-run checks hold over all cases{new_cases}",
+                                 "paired", "[gate] min_clusters")
+    return replace(verdict, reasons=verdict.reasons + caveat)
+
+
 def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantRow], settings: GateSettings, name: str,
                             models: list[str] | None = None, failed_cases: dict[str, int] | None = None,
-                            notes: tuple[str, ...] = (), min_clusters: int = 10) -> Verdict:
+                            notes: tuple[str, ...] = (), thresholds: Thresholds | None = None) -> Verdict:
+    """``thresholds``: the bars of the first-run checks the candidate faces (default: the built-in ones)."""
+    thresholds = thresholds or Thresholds()
     failed_cases = failed_cases or {}
     by_model, saved = _by_model(rows), _by_model(baseline_rows)
     models = sorted(set(models or []) | set(by_model))
@@ -175,29 +240,26 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
         if reason:
             impossible[new] = reason
         elif pairing.changed:
-            notes += (f"{new}: {len(pairing.changed)} case(s) changed since the baseline and were left out: "
+            notes += (f"{new}: {len(pairing.changed)} case(s) changed since the baseline and were left out of the paired gate "
+                      "(judged with the new cases): "
                       + ", ".join(f"{c} ({why})" for c, why in pairing.changed[:10]) + (" ..." if len(pairing.changed) > 10 else ""),)
     gate = regression_tests([p for p in pairings if p.model not in impossible], settings)
-    flips = []
-    for pairing in pairings:
+    flips, checks = [], []
+    for pairing, (old, new) in zip(pairings, matched):
         model = pairing.model
         if model in impossible:
             verdicts.append(ModelVerdict(model, Status.COMPARISON_IMPOSSIBLE, (impossible[model],)))
             continue
         results = [g for g in gate if g.model == model]
-        failures = [g.sentence for g in results if g.regressed] + _case_failures(model, failed_cases)
+        mine = candidate_checks(pairing, by_model[new], saved[old], thresholds)
+        checks += mine
         worse = {c for g in results if RATES[g.rate].new_flips and g.scope is Scope.MODEL for c in g.worse}
         flips += new_flips(pairing, worse)
-        if failures:
-            verdicts.append(ModelVerdict(model, Status.FAIL, tuple(failures)))
-            continue
-        clusters = len({new.cluster for _, new in pairing.pairs})
-        verdicts.append(_passed_or_too_few(model, clusters, min_clusters, f"no regression in {', '.join(g.where for g in results)} "
-                                           f"over {len(pairing.pairs)} paired cases in {clusters} clusters", "paired"))
+        verdicts.append(_model_against_baseline(pairing, results, mine, settings, failed_cases))
     verdicts.sort(key=lambda v: v.model)
     status = exit_codes.worst(v.status for v in verdicts)
-    return Verdict(status, GATE_RULE.format(name=name, alpha=settings.alpha), tuple(verdicts), (), tuple(gate),
-                   tuple(pairings), notes, tuple(flips))
+    return Verdict(status, GATE_RULE.format(name=name, alpha=settings.alpha, harm=f"at least {settings.harm_patients}"),
+                   tuple(verdicts), tuple(checks), tuple(gate), tuple(pairings), notes, tuple(flips))
 
 
 def incomplete(verdict: Verdict, reasons: list[str]) -> Verdict:

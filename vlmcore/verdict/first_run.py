@@ -12,11 +12,15 @@ however many findings and strategies the dataset has; the calibration script mea
 
 Per-group and per-case checks are diagnostics (where is the model brittle?) and are not
 part of this rule unless the run asks for them to gate.
+
+With a baseline the candidate faces the same checks (``decision``): over all its cases, and
+over its cases the baseline does not hold (``population`` "new cases"), each check marked
+``pre_existing`` when the baseline's own rows fail it too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.clusters import tally
@@ -24,6 +28,9 @@ from vlmcore.metrics.intervals import Interval, rate_interval
 from vlmcore.metrics.rates import RATES, check_named, first_run_checks_declared
 from vlmcore.metrics.specs import Scope
 from vlmcore.verdict.thresholds import Thresholds
+
+ALL_CASES = "all cases"
+NEW_CASES = "new cases"
 
 
 @dataclass(frozen=True)
@@ -39,11 +46,19 @@ class AggregateCheck:
     interval: Interval | None  # 95% two-sided, for display
     passed: bool | None  # None: no applicable case
     gating: bool = True  # False: reported, never decides the verdict (``CheckSpec.gating``)
+    population: str = ALL_CASES  # "all cases", or "new cases": the candidate's cases the baseline does not hold
+    pre_existing: bool | None = None  # with a baseline: the baseline's rows fail this check too (None: not compared)
+    fails_below: float | None = None  # the value at which this check would fail (above it for "at most" rates)
 
     @property
     def scope(self) -> str:
         kind = check_named(self.check)[1].scope
-        return "model" if kind is Scope.MODEL else f"{kind.value} {self.subject}"
+        where = "model" if kind is Scope.MODEL else f"{kind.value} {self.subject}"
+        return where if self.population == ALL_CASES else f"{where}, {self.population}"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.check, self.subject, self.population
 
     @property
     def rate(self) -> str:
@@ -62,6 +77,8 @@ class AggregateCheck:
         side = "upper" if self.higher_is_better else "lower"
         note = f"; {self.interval.note()}" if self.interval and self.interval.note() else ""
         verdict = "ok" if self.passed else "FAIL" if self.gating else "did not hold (diagnostic)"
+        if not self.passed and self.pre_existing is not None:
+            verdict += " (pre-existing: the baseline fails it too)" if self.pre_existing else " (new: the baseline passes it)"
         return (f"{verdict} {self.model} {self.check} ({self.scope}): {self.value:.3f}, 95% CI [{self.interval.low:.3f}, "
                 f"{self.interval.high:.3f}], {side} {100 * (1 - self.alpha):.2f}% bound {self.bound:.3f}; required "
                 f"{relation} {self.threshold} ({self.interval.clusters} clusters, {self.interval.cases} cases{note})")
@@ -71,16 +88,18 @@ class AggregateCheck:
                 "threshold": self.threshold, "direction": "at least" if self.higher_is_better else "at most",
                 "alpha": self.alpha, "bound": self.bound, "ci95": self.interval.to_json() if self.interval else None,
                 "clusters": self.interval.clusters if self.interval else 0, "passed": self.passed, "gating": self.gating,
+                "population": self.population, "pre_existing": self.pre_existing, "fails_below": self.fails_below,
                 "sentence": self.sentence}
 
 
 def _plan(rows: list[VariantRow]) -> list[tuple[str, str]]:
-    """(check, subject) in order: model-level checks, then per finding, then per strategy."""
+    """(check, subject) in order: model-level checks, then per finding, per strategy, per probe family."""
     declared = first_run_checks_declared()
     plan = []
     for scope in Scope:
-        for subject in scope.subjects(rows):
-            plan += [(check.name(rate.name), subject) for rate, check in declared if check.scope is scope]
+        for rate, check in declared:
+            if check.scope is scope:
+                plan += [(check.name(rate.name), subject) for subject in scope.subjects(rows, rate)]
     return plan
 
 
@@ -94,27 +113,54 @@ def _alphas(plan: list[tuple[str, str]], alpha: float) -> list[float]:
     return [share_model / model_level if model else (alpha / 2) / subgroups for model in is_model]
 
 
-def judge(rows: list[VariantRow], check: str, subject: str, threshold: float, alpha: float, model: str) -> AggregateCheck:
+def fails_beyond(counts, alpha: float, threshold: float, higher_is_better: bool) -> float | None:
+    """The rate at which this check, with these clusters and their design effect, would just fail:
+    the value whose one-sided bound meets the bar (bisection on the interval of ``intervals``)."""
+    from vlmcore.metrics.intervals import bound_at
+
+    if counts.value is None or len(counts.trials) < 2:
+        return None
+    low, high = 0.0, 1.0
+    for _ in range(40):
+        middle = (low + high) / 2
+        bound = bound_at(counts, middle, 1 - 2 * alpha, upper=higher_is_better)
+        if (bound < threshold) == higher_is_better:
+            low, high = (middle, high) if higher_is_better else (low, middle)
+        else:
+            low, high = (low, middle) if higher_is_better else (middle, high)
+    return round((low + high) / 2, 4)
+
+
+def judge(rows: list[VariantRow], check: str, subject: str, threshold: float, alpha: float, model: str,
+          population: str = ALL_CASES) -> AggregateCheck:
     rate_spec, check_spec = check_named(check)
     rate_name = rate_spec.name
     rate = RATES[rate_name]
-    counts = tally([r for r in rows if check_spec.scope.selects(r, subject)], rate_name)
+    counts = tally([r for r in rows if check_spec.scope.selects(r, subject, rate)], rate_name)
     if counts.value is None:
         return AggregateCheck(check, model, subject, None, threshold, rate.higher_is_better, alpha, None, None, None,
-                              check_spec.gating)
+                              check_spec.gating, population)
     bounds = rate_interval(counts, level=1 - 2 * alpha)  # two-sided at 1 - 2a = one-sided at 1 - a on each side
     bound = bounds.high if rate.higher_is_better else bounds.low
     passed = bound >= threshold if rate.higher_is_better else bound <= threshold
     return AggregateCheck(check, model, subject, counts.value, threshold, rate.higher_is_better, alpha, bound,
-                          rate_interval(counts, 0.95), passed, check_spec.gating)
+                          rate_interval(counts, 0.95), passed, check_spec.gating, population,
+                          fails_below=fails_beyond(counts, alpha, threshold, rate.higher_is_better))
 
 
-def first_run_checks(rows: list[VariantRow], thresholds: Thresholds, model: str) -> list[AggregateCheck]:
+def first_run_checks(rows: list[VariantRow], thresholds: Thresholds, model: str, population: str = ALL_CASES) -> list[AggregateCheck]:
     """Every aggregate check of one model's rows, each with its share of the familywise alpha."""
     plan = _plan(rows)
     results = []
     for (check, subject), alpha in zip(plan, _alphas(plan, thresholds.verdict_alpha)):
         rate, spec = check_named(check)
         threshold = thresholds.get(spec.bar_key or rate.name, subject if spec.scope is Scope.FINDING else None)
-        results.append(judge(rows, check, subject, float(threshold), alpha, model))
+        results.append(judge(rows, check, subject, float(threshold), alpha, model, population))
     return results
+
+
+def mark_pre_existing(checks: list[AggregateCheck], baseline_checks: list[AggregateCheck]) -> list[AggregateCheck]:
+    """Each candidate check marked with whether the baseline's rows fail the same check (same
+    subject) too; a check the baseline could not run (a new finding) is new."""
+    failed_before = {(c.check, c.subject) for c in baseline_checks if c.passed is False}
+    return [replace(c, pre_existing=(c.check, c.subject) in failed_before) if c.passed is not None else c for c in checks]

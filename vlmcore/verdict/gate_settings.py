@@ -1,11 +1,12 @@
-"""The regression gate's settings: which rates it checks, the margin per rate, alpha, and
-how much of each run must pair. Range-checked wherever they come from (a thresholds file,
-a saved baseline), because alpha = nan or 0, or a margin of 1.0, would switch the gate off
-without a word.
+"""The regression gate's settings: which rates it checks, the margin per rate (and per finding),
+alpha, how much of the baseline must pair, how many patients a PASS needs, and the harm rule.
+Range-checked wherever they come from (a thresholds file, a saved baseline), because alpha =
+nan or 0, or a margin of 1.0, would switch the gate off without a word.
 
-A baseline stores the settings it was saved with and the gate uses those: a candidate's
-own thresholds file cannot loosen the gate that judges it (``--vlm-gate-settings candidate``
-overrides, visibly).
+A baseline stores the settings it was saved with. The gate uses, value by value, the stricter of
+the baseline's and this run's (``GateSettings.stricter``): neither a loose thresholds file at
+baseline time nor a candidate's own file can loosen the gate that judges the candidate;
+``--vlm-gate-settings candidate`` uses this run's alone, visibly.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ from dataclasses import dataclass, field
 
 from vlmcore.errors import ConfigError
 from vlmcore.metrics.rates import RATES, gateable
+from vlmcore.metrics.specs import Scope
+
 
 def gate_schema() -> dict[str, tuple]:
-    """``[gate]`` keys: alpha, the rates, the paired share, and a margin per gateable rate."""
+    """``[gate]`` keys: alpha, the rates, the paired share, the fewest patients for a PASS, the
+    subgroup margin, the harm rule, and a margin per gateable rate."""
     return {"alpha": ("float_open", 0.0, 0.5), "metrics": ("rates",), "min_paired_share": ("float_open", 0.0, 1.0),
-            **{f"{name}_margin": ("float_margin", 0.0, 1.0) for name in gateable()}}
+            "min_clusters": ("int", 2, 1_000_000), "subgroup_margin": ("float_margin", 0.0, 1.0),
+            "harm_patients": ("int", 2, 1_000), **{f"{name}_margin": ("float_margin", 0.0, 1.0) for name in gateable()}}
+
+
+def finding_margin_schema() -> dict[str, tuple]:
+    """``[gate.findings.<name>]`` keys: a margin per gateable rate, for that finding's subgroup test."""
+    return {f"{name}_margin": ("float_margin", 0.0, 1.0) for name in gateable()}
 
 
 def default_metrics() -> tuple[str, ...]:
@@ -63,26 +73,49 @@ def check_value(value, spec: tuple, where: str):
 
 @dataclass(frozen=True)
 class GateSettings:
+    """``min_clusters``: the fewest paired patients (clusters) for a gate PASS: below it the sign-flip
+    test cannot reach its level for a regression confined to a few patients, whatever happens.
+    ``subgroup_margin``: the margin of every per-finding / per-strategy / per-probe-family test
+    without a margin of its own (``finding_margins``: ``[gate.findings.<name>] <rate>_margin``).
+    ``harm_patients``: the harm rule's count of patients turned from right to wrong (``regression``)."""
+
     metrics: tuple[str, ...] = field(default_factory=default_metrics)
     margins: dict = field(default_factory=default_margins)
     alpha: float = 0.05
     min_paired_share: float = 0.9
     source: str = "built-in defaults"
+    min_clusters: int = 30
+    subgroup_margin: float = 0.05
+    harm_patients: int = 5
+    finding_margins: dict = field(default_factory=dict)  # finding -> {rate: margin}
 
     @staticmethod
-    def from_table(table: dict, source: str) -> "GateSettings":
-        """From checked ``[gate]`` values (unset keys keep their defaults)."""
+    def from_table(table: dict, source: str, finding_margins: dict | None = None) -> "GateSettings":
+        """From checked ``[gate]`` values (unset keys keep their defaults) and checked per-finding margins."""
         default = GateSettings()
-        margins = dict(default.margins) | {k.removesuffix("_margin"): v for k, v in table.items() if k.endswith("_margin")}
+        margins = dict(default.margins) | {k.removesuffix("_margin"): v for k, v in table.items()
+                                           if k.endswith("_margin") and k != "subgroup_margin"}
+        per_finding = {finding: {k.removesuffix("_margin"): v for k, v in values.items()} for finding, values in (finding_margins or {}).items()}
         return GateSettings(tuple(table.get("metrics", default.metrics)), margins, table.get("alpha", default.alpha),
-                            table.get("min_paired_share", default.min_paired_share), source)
+                            table.get("min_paired_share", default.min_paired_share), source,
+                            table.get("min_clusters", default.min_clusters), table.get("subgroup_margin", default.subgroup_margin),
+                            table.get("harm_patients", default.harm_patients), per_finding)
 
     def to_json(self) -> dict:
         return {"metrics": list(self.metrics), "alpha": self.alpha, "min_paired_share": self.min_paired_share,
-                **{f"{name}_margin": self.margin(name) for name in gateable()}}
+                "min_clusters": self.min_clusters, "subgroup_margin": self.subgroup_margin, "harm_patients": self.harm_patients,
+                **{f"{name}_margin": self.margins.get(name, RATES[name].margin) for name in gateable()},
+                "findings": {finding: {f"{rate}_margin": value for rate, value in sorted(values.items())}
+                             for finding, values in sorted(self.finding_margins.items())}}
 
-    def margin(self, rate: str) -> float:
-        """The margin of ``rate`` (a rate declared after these settings were made: its default)."""
+    def margin(self, rate: str, scope: Scope = Scope.MODEL, subject: str = "") -> float:
+        """The margin of one test: the rate's at model level; a finding's own when set
+        (``[gate.findings.<name>]``); otherwise ``subgroup_margin`` for a subgroup (a rate declared
+        after these settings were made: its default)."""
+        if scope is Scope.FINDING and rate in self.finding_margins.get(subject, {}):
+            return self.finding_margins[subject][rate]
+        if scope is not Scope.MODEL:
+            return self.subgroup_margin
         return self.margins.get(rate, RATES[rate].margin)
 
     @staticmethod
@@ -90,14 +123,46 @@ class GateSettings:
         """Settings stored with a baseline, checked like a thresholds file (a baseline is user input too)."""
         if not isinstance(data, dict):
             raise ConfigError(f"{source}: gate settings must be an object")
+        data = dict(data)
+        findings = data.pop("findings", {})
+        if not isinstance(findings, dict) or not all(isinstance(v, dict) for v in findings.values()):
+            raise ConfigError(f"{source}: gate findings must map a finding to its margins")
         known = gate_schema()
         unknown = sorted(set(data) - set(known))
         if unknown:
             raise ConfigError(f"{source}: unknown gate settings {unknown}")
         checked = {key: check_value(value, known[key], f"{source}: gate {key}") for key, value in data.items()}
-        return GateSettings.from_table(checked, source)
+        per_finding = {}
+        for finding, values in findings.items():
+            schema = finding_margin_schema()
+            unknown = sorted(set(values) - set(schema))
+            if unknown:
+                raise ConfigError(f"{source}: unknown gate settings {unknown} for finding {finding!r}")
+            per_finding[finding] = {key: check_value(v, schema[key], f"{source}: gate findings.{finding} {key}") for key, v in values.items()}
+        return GateSettings.from_table(checked, source, per_finding)
+
+    def stricter(self, other: "GateSettings") -> "GateSettings":
+        """Value by value, the stricter of these settings and ``other``'s: every rate either gates,
+        the smaller margin and alpha, the larger paired share and patient count, the smaller harm
+        count; per-finding margins merged, the smaller where both set one."""
+        metrics = tuple(dict.fromkeys(self.metrics + other.metrics))
+        margins = {rate: min(self.margin(rate), other.margin(rate)) for rate in set(self.margins) | set(other.margins)}
+        findings: dict[str, dict[str, float]] = {}
+        for finding in set(self.finding_margins) | set(other.finding_margins):
+            mine, theirs = self.finding_margins.get(finding, {}), other.finding_margins.get(finding, {})
+            findings[finding] = {rate: min(v for v in (mine.get(rate), theirs.get(rate)) if v is not None)
+                                 for rate in set(mine) | set(theirs)}
+        return GateSettings(metrics, margins, min(self.alpha, other.alpha), max(self.min_paired_share, other.min_paired_share),
+                            f"the stricter of {self.source} and {other.source}", max(self.min_clusters, other.min_clusters),
+                            min(self.subgroup_margin, other.subgroup_margin), min(self.harm_patients, other.harm_patients), findings)
 
     def differences(self, other: "GateSettings") -> list[str]:
         """Human-readable differences between these settings and ``other``'s."""
         mine, theirs = self.to_json(), other.to_json()
-        return [f"{key}: {mine[key]} here, {theirs[key]} in {other.source}" for key in mine if mine[key] != theirs[key]]
+        return [f"{key}: {mine[key]} here, {theirs.get(key)} in {other.source}" for key in mine if mine[key] != theirs.get(key)]
+
+    def looser_than(self, other: "GateSettings") -> list[str]:
+        """The values where these settings are looser than ``other``'s (what ``stricter`` overrides)."""
+        strict = self.stricter(other)
+        mine, merged = self.to_json(), strict.to_json()
+        return [f"{key}: {mine[key]} here, {merged[key]} applies" for key in mine if mine[key] != merged[key]]

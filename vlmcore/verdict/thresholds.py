@@ -9,10 +9,12 @@ Tables:
 - ``[thresholds]``: the bar each rate must clear (per-group diagnostic cases and the
   first-run model / finding / strategy aggregates use the same keys);
 - ``[findings.<name>]``: per-finding overrides of those keys;
-- ``[verdict]``: ``alpha``, the familywise false-alarm rate of the first-run checks, and
-  ``min_clusters``, the fewest patients (films) a model must be evaluated on for a PASS;
+- ``[verdict]``: ``alpha``, the familywise false-alarm rate of the first-run checks,
+  ``min_clusters``, the fewest patients (films) a model must be evaluated on for a PASS, and
+  ``low_power_clusters``, below which a first run's verdict carries a low-power warning;
 - ``[gate]``: the regression gate's settings (``vlmcore.verdict.gate_settings``), stored
-  with a baseline when it is saved.
+  with a baseline when it is saved; ``[gate.findings.<name>]``: a finding's own margins
+  (``accuracy_margin = 0.01`` for a critical finding).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from vlmcore.data.findings import FINDINGS
 from vlmcore.errors import ConfigError
 from vlmcore.metrics.rates import CASE_CHECKS, MEASURES, RATES
-from vlmcore.verdict.gate_settings import GateSettings, check_value, gate_schema
+from vlmcore.verdict.gate_settings import GateSettings, check_value, finding_margin_schema, gate_schema
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,8 +39,9 @@ DEFAULT_THRESHOLDS = Path(__file__).resolve().parents[2] / "benchmarks" / "thres
 UNIT = ("float", 0.0, 1.0)
 #: settings that are not a rate's bar: the answer-mass floor below which a yes/no answer is flagged unreliable
 RUN_SETTINGS = {"min_answer_mass": (UNIT, 0.5)}
-VERDICT_SCHEMA = {"alpha": ("float_open", 0.0, 0.5), "min_clusters": ("int", 2, 1_000_000)}
-VERDICT_DEFAULTS = {"alpha": 0.05, "min_clusters": 10}
+VERDICT_SCHEMA = {"alpha": ("float_open", 0.0, 0.5), "min_clusters": ("int", 2, 1_000_000),
+                  "low_power_clusters": ("int", 2, 1_000_000)}
+VERDICT_DEFAULTS = {"alpha": 0.05, "min_clusters": 10, "low_power_clusters": 30}
 
 
 def declared_keys() -> dict[str, tuple[tuple, object]]:
@@ -77,6 +80,7 @@ class Thresholds:
     verdict_alpha: float = VERDICT_DEFAULTS["alpha"]
     source: str = "built-in defaults"
     min_clusters: int = VERDICT_DEFAULTS["min_clusters"]
+    low_power_clusters: int = VERDICT_DEFAULTS["low_power_clusters"]
 
     def get(self, key: str, finding: str | None = None):
         if finding is not None and key in self.findings.get(finding, {}):
@@ -86,12 +90,15 @@ class Thresholds:
     @staticmethod
     def from_description(data: dict) -> "Thresholds":
         """Thresholds as ``describe`` wrote them (a report's summary.json)."""
-        return Thresholds(dict(data["thresholds"]), dict(data["findings"]), GateSettings.from_json(data["gate"], data["source"]),
-                          data["verdict"]["alpha"], data["source"], data["verdict"]["min_clusters"])
+        verdict = VERDICT_DEFAULTS | data["verdict"]
+        return Thresholds(defaults() | dict(data["thresholds"]), dict(data["findings"]),
+                          GateSettings.from_json(data["gate"], data["source"]), verdict["alpha"], data["source"],
+                          verdict["min_clusters"], verdict["low_power_clusters"])
 
     def describe(self) -> dict:
         return {"source": self.source, "thresholds": self.values, "findings": self.findings, "gate": self.gate.to_json(),
-                "verdict": {"alpha": self.verdict_alpha, "min_clusters": self.min_clusters}}
+                "verdict": {"alpha": self.verdict_alpha, "min_clusters": self.min_clusters,
+                            "low_power_clusters": self.low_power_clusters}}
 
 
 def _table(document: dict, name: str, path: Path) -> dict:
@@ -140,6 +147,24 @@ def load_thresholds(path: str | Path | None = None, dataset_findings: set[str] |
         raise ConfigError(f"{path}: unknown top-level keys {unknown}; known tables: [thresholds], [findings.<name>], [gate], [verdict]")
     values = defaults() | _checked(_table(document, "thresholds", path), schema(), "thresholds", path)
     findings = _findings(document, path, set(FINDINGS) | set(dataset_findings))
-    gate = GateSettings.from_table(_checked(_table(document, "gate", path), gate_schema(), "gate", path), str(path))
+    gate = _gate(document, path, set(FINDINGS) | set(dataset_findings))
     verdict = VERDICT_DEFAULTS | _checked(_table(document, "verdict", path), VERDICT_SCHEMA, "verdict", path)
-    return Thresholds(values, findings, gate, verdict["alpha"], str(path), verdict["min_clusters"])
+    return Thresholds(values, findings, gate, verdict["alpha"], str(path), verdict["min_clusters"], verdict["low_power_clusters"])
+
+
+def _gate(document: dict, path: Path, known: set[str]) -> GateSettings:
+    """``[gate]`` and its ``[gate.findings.<name>]`` tables (a finding's own margins)."""
+    table = dict(_table(document, "gate", path))
+    findings = table.pop("findings", {})
+    if not isinstance(findings, dict):
+        raise ConfigError(f"{path}: [gate.findings] must hold tables, one per finding, e.g. [gate.findings.pneumothorax]")
+    margins = {}
+    for name, values in findings.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), 1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known findings: {sorted(known)}"
+            raise ConfigError(f"{path}: [gate.findings.{name}] names no known finding{hint}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [gate.findings.{name}] must be a table, got {type(values).__name__}")
+        margins[name] = _checked(values, finding_margin_schema(), f"gate.findings.{name}", path)
+    return GateSettings.from_table(_checked(table, gate_schema(), "gate", path), str(path), margins)
