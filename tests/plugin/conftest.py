@@ -17,6 +17,7 @@ import numpy as np
 from vlmcore.testing import ScriptedAdapter
 
 PASSIVE = re.compile(r"\\b(?:is|are|be|been|can|has)\\b.*\\b(?:seen|shown|identified|demonstrated)\\b")
+NEGATED = re.compile(r"\\bis there no\\b")  # the negation controls: an honest reader answers them the other way
 BEHAVIOUR = {behaviour!r}
 
 
@@ -28,6 +29,8 @@ def margin(question, image):
     if BEHAVIOUR == "yes-always":
         return 3.0
     image_says = 2.0 if float(np.mean(image)) < 120 else -2.0  # phantoms are darker than the blank film
+    if NEGATED.search(text):
+        image_says = -image_says
     if BEHAVIOUR == "passive-flipper" and PASSIVE.search(text):
         return -image_says
     if BEHAVIOUR == "degraded" and ("present" in text or "seen" in text or "?" == text[-1:] and text.startswith("in ")):

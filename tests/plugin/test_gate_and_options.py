@@ -12,7 +12,7 @@ SELECTION = ["-m", "smoke", "-k", "tiny-medgemma and test_group_consistency"]
 def _few_clusters_allowed(tmp_path):
     """The scripted model reads the phantom films only roughly (accuracy ~0.4): judge consistency alone."""
     path = tmp_path / "few.toml"
-    path.write_text("[thresholds]\naccuracy = 0.0\n[verdict]\nmin_clusters = 2\n")
+    path.write_text("[thresholds]\naccuracy = 0.0\n[verdict]\nmin_clusters = 2\n[gate]\nmin_clusters = 2\n")
     return path
 
 
@@ -27,9 +27,11 @@ def test_saved_run_compared_with_itself_passes(pytester, tmp_path):
     again.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> 1.000*", "*verdict: PASS*"])
 
 
-def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp_path):
-    """The bundled phantom set has 6 patients: nothing can be ruled out, so neither a first run
-    nor a gate on it may PASS. The regression is still shown (its worse cases listed)."""
+def test_six_patients_are_too_few_to_pass_but_a_regression_in_all_of_them_fails(pytester, tmp_path):
+    """The bundled phantom set has 6 patients: nothing can be ruled out, so a first run on it may
+    not PASS. A regression there could never fail before issue 25 (the sign-flip test's smallest p
+    with 6 patients is 2^-6, above every Holm level); every patient turned from right to wrong is
+    now a FAIL by the harm rule, with the patients counted."""
     good = scripted_plugin(pytester, "honest")
     lenient = tmp_path / "lenient.toml"
     lenient.write_text("[thresholds]\naccuracy = 0.0\n")
@@ -39,11 +41,13 @@ def test_six_patients_are_too_few_to_pass_or_to_clear_a_regression(pytester, tmp
     first.stdout.fnmatch_lines(["*tiny-medgemma: NOT EVALUATED - only 6 clusters evaluated; a verdict needs at least 10*"])
     bad = scripted_plugin(pytester, "degraded")
     result = run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-baseline", "v1", plugin=bad)
-    assert result.ret == 10, result.stdout.str()[-2000:]
-    result.stdout.fnmatch_lines(["*ok tiny-medgemma: consistency 1.000 -> *sign-flip p=*6 clusters*", "*only 6 clusters paired*"])
+    assert result.ret == 1, result.stdout.str()[-2000:]
+    result.stdout.fnmatch_lines(["*HARM tiny-medgemma: consistency 1.000 -> 0.333*sign-flip p=0.0156*6 clusters (6 changed)*"
+                                 "patients turned from right to wrong 6, the other way 0*"])
+    assert result.stdout.lines[-1].startswith("=") and "vlmcore verdict: FAIL (exit code 1)" in result.stdout.lines[-1]
     gate = read_summary(tmp_path)["decision"]["gate"]
-    consistency = next(g for g in gate if g["rate"] == "consistency")
-    assert consistency["drop"] > 0.02 and consistency["worse"] and not consistency["regressed"]
+    consistency = next(g for g in gate if g["rate"] == "consistency" and g["scope"] == "model")
+    assert consistency["drop"] > 0.02 and consistency["worse"] and not consistency["regressed"] and consistency["outcome"] == "HARM"
 
 
 def test_missing_baseline_fails_before_any_model_loads(pytester, tmp_path):

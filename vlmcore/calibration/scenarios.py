@@ -37,10 +37,13 @@ def at_thresholds(thresholds: Thresholds, below: float = 0.0, only: str | None =
     shift = lambda name: below if only in (None, name) else 0.0
     consistency = max(thresholds.get("consistency"), thresholds.get("finding_consistency"), thresholds.get("strategy_consistency"))
     accuracy = {f: thresholds.get("accuracy", f) - shift("accuracy") for f in FINDINGS}
-    return StudyModel().with_rates(consistency - shift("consistency"), accuracy, thresholds.get("image_reliance") + shift("image_reliance"))
+    model = StudyModel().with_rates(consistency - shift("consistency"), accuracy, thresholds.get("image_reliance") + shift("image_reliance"))
+    return replace(model, negation_respect=thresholds.get("inverted_flip_rate") - shift("inverted_flip_rate"))
 
 
 def first_run_scenarios(thresholds: Thresholds, design: StudyDesign) -> list[Scenario]:
+    design = replace(design, negations=True)  # every model-level check, the negation check included, at its bar
+
     def alarms(model: StudyModel):
         return lambda rng: decide_first_run(study_rows(model.draw(rng, design)), thresholds).status != "PASS"
 
@@ -137,6 +140,9 @@ def coverage_scenarios(patients: tuple[int, ...]) -> list[Scenario]:
 
 
 def all_scenarios(thresholds_path: str | None = None, groups: int = 100, patients=(3, 10, 30, 100)) -> list[Scenario]:
+    from vlmcore.calibration.release_scenarios import negation_first_run, release_scenarios
+
     thresholds = load_thresholds(thresholds_path)
     design = StudyDesign(groups=groups)
-    return first_run_scenarios(thresholds, design) + gate_scenarios(thresholds, design) + coverage_scenarios(patients)
+    return (first_run_scenarios(thresholds, design) + negation_first_run(thresholds, groups) + gate_scenarios(thresholds, design)
+            + release_scenarios(thresholds, groups) + coverage_scenarios(patients))

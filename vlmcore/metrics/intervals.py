@@ -19,6 +19,7 @@ Coverage is measured by ``python -m vlmcore.calibration`` (README).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -60,6 +61,7 @@ def design_effect(tally: Tally) -> float:
     return max(1.0, robust / (p * (1 - p) / n))
 
 
+@functools.lru_cache(maxsize=4096)
 def quantile(level: float, clusters: int) -> float:
     """Two-sided critical value for ``level`` with ``clusters - 1`` degrees of freedom."""
     return float(stats.t.ppf(1 - (1 - level) / 2, clusters - 1))
@@ -84,12 +86,13 @@ def rate_interval(tally: Tally, level: float = 0.95) -> Interval | None:
     return Interval(low, high, level, k, n, deff)
 
 
-def bound_at(tally: Tally, value: float, level: float, upper: bool) -> float:
-    """The interval's upper (or lower) bound had the rate been ``value`` with these clusters, cases
-    and design effect: how far below a bar a rate must fall before a check on this much data fails."""
+def value_at_bound(tally: Tally, bound: float, level: float, upper: bool) -> float:
+    """The rate whose upper (or lower) bound, with these clusters, cases and design effect, is
+    ``bound``: how far below a bar a rate must fall before a check on this much data fails. The
+    Wilson interval holds the T with |p - T| <= z sqrt(T (1 - T) / n), so p = T -/+ z sqrt(...)."""
     n, k = int(tally.trials.sum()), len(tally.trials)
-    low, high = _wilson(value, n / design_effect(tally), quantile(level, k))
-    return high if upper else low
+    spread = quantile(level, k) * math.sqrt(bound * (1 - bound) / (n / design_effect(tally)))
+    return min(1.0, max(0.0, bound - spread if upper else bound + spread))
 
 
 def mean_interval(values_by_cluster: list[list[float]], level: float = 0.95) -> Interval | None:

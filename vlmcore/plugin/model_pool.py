@@ -15,6 +15,7 @@ import pytest
 from vlmcore.errors import ConfigError
 from vlmcore.plugin.configuration import RunConfiguration
 from vlmcore.plugin.model_specs import ModelSpec
+from vlmcore.report.formatting import RANDOM_WEIGHTS, SERVED_BY_HOOK
 
 
 class ModelPool:
@@ -50,7 +51,7 @@ class ModelPool:
         from vlmcore.models.loading import WeightsUnavailable
 
         try:
-            adapter = self._adapter(spec) if self.configuration.options.backend == "local" else self._on_ray(spec)
+            adapter, served = self._adapter(spec) if self.configuration.options.backend == "local" else (self._on_ray(spec), False)
         except WeightsUnavailable as error:
             self._unavailable[spec.key] = f"{spec.key}: {error}"
             pytest.skip(self._unavailable[spec.key])
@@ -61,26 +62,28 @@ class ModelPool:
                                       f"{type(error).__name__}: {error}")
             self.events.append(self._broken[spec.key])
             pytest.fail(self._broken[spec.key], pytrace=False)
-        self.environment[spec.key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
-                                      + (" RANDOM WEIGHTS (tiny build: plumbing only)" if spec.tiny else ""))
+        # a hook's adapter is the hook's model, whatever key it serves: never labelled random weights
+        kind = f" ({SERVED_BY_HOOK})" if served else f" {RANDOM_WEIGHTS} (tiny build: plumbing only)" if spec.tiny else ""
+        self.environment[spec.key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}{kind}"
         return Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
                       on_group=self.on_group, store=self.result_store(),
                       mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
 
-    def _adapter(self, spec: ModelSpec):
+    def _adapter(self, spec: ModelSpec) -> tuple[object, bool]:
+        """The model's adapter, and whether a ``pytest_vlmcore_make_adapter`` hook served it."""
         provided = self.hook.pytest_vlmcore_make_adapter(spec=spec, run=self.session)
         if provided is not None:
             from vlmcore.models.protocol import check_adapter
 
-            return check_adapter(provided, f"pytest_vlmcore_make_adapter for {spec.key}")
+            return check_adapter(provided, f"pytest_vlmcore_make_adapter for {spec.key}"), True
         if spec.tiny:
             from vlmcore.models import tiny_adapter
 
-            return tiny_adapter(spec.family)
+            return tiny_adapter(spec.family), False
         from vlmcore.models.loading import WeightsUnavailable, load_adapter
 
         try:
-            return load_adapter(spec.load)
+            return load_adapter(spec.load), False
         except WeightsUnavailable:
             raise  # the caller turns it into a skip with the reason
         except ConfigError as error:

@@ -1,5 +1,6 @@
-"""Which models a run benchmarks: a tiny built-in per default family (marker ``smoke``) and the
-real families or checkpoint folders named by ``--vlm-model`` (marker = family)."""
+"""Which models a run benchmarks: exactly those ``--vlm-model`` names (families, checkpoint
+folders, ``hf:PATH`` or ``tiny-<family>``; marker = family, ``smoke`` for a tiny build); without
+``--vlm-model``, a tiny built-in per default family (marker ``smoke``) and the default families."""
 
 from __future__ import annotations
 
@@ -25,9 +26,21 @@ class ModelSpec:
         return "smoke" if self.tiny else self.family
 
 
+TINY = "tiny-"
+
+
 def model_specs(options: RunOptions) -> list[ModelSpec]:
-    specs = [ModelSpec(f"tiny-{family}", family, True) for family in default_families()]
+    """The run's models. With ``--vlm-model``, exactly the named ones: a model nobody asked for must
+    not fail a run, nor end up in a saved baseline."""
     names = [name.strip() for name in options.vlm_model.split(",") if name.strip()]
+    tiny = [name for name in names if name.startswith(TINY)]
+    names = [name for name in names if not name.startswith(TINY)]
+    unknown = sorted(set(name[len(TINY):] for name in tiny) - set(default_families()))
+    if unknown:
+        raise pytest.UsageError(f"--vlm-model: no tiny build for {unknown}; tiny builds: "
+                                f"{', '.join(TINY + family for family in default_families())}")
+    families = [name[len(TINY):] for name in tiny] if options.models_given else list(default_families())
+    specs = [ModelSpec(f"{TINY}{family}", family, True) for family in dict.fromkeys(families)]
     if options.model_path and len(names) != 1:
         raise pytest.UsageError(f"--vlm-model-path needs exactly one --vlm-model family, got {names}")
     for name in names:

@@ -122,9 +122,10 @@ class Option:
 
 OPTIONS = (
     Option("model", "MODEL", lambda: ",".join(default_families()),
-           "real models to benchmark, comma-separated: families, checkpoint folders (family from config.json; any other "
-           "image-text-to-text architecture runs on the generic adapter) or hf:PATH (the generic adapter, forced) "
-           "(tiny built-in models always run under -m smoke)", model_names),
+           "models to benchmark, comma-separated: families, checkpoint folders (family from config.json; any other "
+           "image-text-to-text architecture runs on the generic adapter), hf:PATH (the generic adapter, forced) or "
+           "tiny-<family> (a random-weight tiny build). Given, exactly these run; not given, the tiny builds (marker smoke) "
+           "and the default families (their markers) are collected", model_names),
     Option("model-path", "DIR", None, "checkpoint folder (or hub id in the local HF cache) for a single --vlm-model family"),
     Option("dataset", "FILE", str(BUNDLED_DATASET), "dataset file (seed CSV, VQA-RAD JSON or generic schema)", existing_file),
     Option("image-root", "DIR", None, "folder the dataset's image paths are under (default: the dataset's folder)",
@@ -171,6 +172,12 @@ def explicitly_configured(config) -> bool:
     return any(config.getoption(o.dest) is not None or os.environ.get(o.env) for o in OPTIONS)
 
 
+def given(config, name: str) -> bool:
+    """Whether an option was set by the user (command line, environment or ini), not defaulted."""
+    option = BY_NAME[name]
+    return config.getoption(option.dest) is not None or bool(os.environ.get(option.env)) or bool(config.getini(option.dest))
+
+
 def resolve(config, name: str):
     """One option's parsed value: command line > environment > ini > default."""
     option = BY_NAME[name]
@@ -204,6 +211,7 @@ class RunOptions:
     backend: str = "local"
     backend_address: str | None = None
     save_baseline_force: str | None = None
+    models_given: bool = False  # --vlm-model set (command line, environment or ini): exactly those models run
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -224,4 +232,4 @@ def read_options(config) -> RunOptions:
     return RunOptions(",".join(values["model"]), values["model-path"], values["dataset"], values["image-root"], values["thresholds"],
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
-                      values["save-baseline-force"])
+                      values["save-baseline-force"], models_given=given(config, "model"))

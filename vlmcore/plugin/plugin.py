@@ -50,6 +50,17 @@ def pytest_configure(config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session) -> None:
     _register_progress(session.config)
+    _register_verdict_line(session.config)
+
+
+def _register_verdict_line(config) -> None:
+    """The verdict as the terminal's last line (``plugin.terminal.VerdictLine``), controller only."""
+    if hasattr(config, "workerinput") or config.pluginmanager.has_plugin("vlmcore-verdict-line"):
+        return
+    from vlmcore.plugin.terminal import VerdictLine
+
+    config.pluginmanager.register(VerdictLine(lambda: config.stash[_RUN].end if _RUN in config.stash else None),
+                                  "vlmcore-verdict-line")
 
 
 def _register_progress(config) -> None:

@@ -20,10 +20,23 @@ def cell(text) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def random_weights_label(model: str) -> str:
-    """The built-in ``tiny-*`` models have random weights: say so wherever their verdict shows,
-    so nobody reads their FAIL (or a lucky pass) as a finding about a real model."""
-    return " (random-weight tiny build: plumbing check only, its answers mean nothing)" if model.startswith("tiny-") else ""
+RANDOM_WEIGHTS = "RANDOM WEIGHTS"  # in a model's environment description: a built-in tiny build
+SERVED_BY_HOOK = "served by pytest_vlmcore_make_adapter"  # in a model's environment description: a hook's adapter
+
+
+def random_weights_label(model: str, described: str | None = None) -> str:
+    """What a model is, beside its verdict: a built-in tiny build has random weights (say so, so
+    nobody reads its FAIL, or a lucky pass, as a finding about a real model); a model a
+    ``pytest_vlmcore_make_adapter`` hook served carries its adapter's name, whatever its key.
+    ``described``: the run environment's description of the model (None: an old report without
+    one, judged by the ``tiny-`` key)."""
+    if described is None:
+        return " (random-weight tiny build: plumbing check only, its answers mean nothing)" if model.startswith("tiny-") else ""
+    if SERVED_BY_HOOK in described:
+        return f" (adapter {described.split(' ', 1)[0]!r}, {SERVED_BY_HOOK})"
+    if RANDOM_WEIGHTS in described:
+        return " (random-weight tiny build: plumbing check only, its answers mean nothing)"
+    return ""
 
 
 def explain_command(row: VariantRow, model_argument: str | None = None, dataset: str | None = None) -> str:

@@ -34,7 +34,7 @@ FLIPS_LISTED = 60  # flip-search findings listed (all in summary.json)
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1280px}
 table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}
-th{background:#f3f3f3;text-align:left}.fail{color:#b03a2e;font-weight:bold}.pass{color:#1e8449;font-weight:bold}
+th{background:#f3f3f3;text-align:left}.fail{color:#b03a2e;font-weight:bold}.pass{color:#1e8449;font-weight:bold}.unjudged{color:#9a6700;font-weight:bold}
 .diagnostic{color:#666}.note{font-size:13px;color:#444}img{max-width:100%;margin:4px 0}
 figure{display:inline-block;margin:6px;vertical-align:top}figcaption{font-size:12px;max-width:672px}
 details{margin:4px 0}summary{cursor:pointer}code{font-size:12px;background:#f6f6f6}
@@ -48,11 +48,17 @@ def image_tag(data: bytes | str, alt: str, mime: str = "image/png") -> str:
 
 
 def _status_class(status: str) -> str:
+    """Green only for what was judged and passed; amber for what could not be judged (too few
+    patients, a drop the gate cannot tell from chance), never green."""
     status = str(status)
-    return "pass" if status in ("PASS", "pass", "ok") else "diagnostic" if status == "diagnostic" else "fail"
+    if status in ("PASS", "pass", "ok"):
+        return "pass"
+    if status in ("not judged", "CANNOT TELL", "NOT EVALUATED", "too few"):
+        return "unjudged"
+    return "diagnostic" if status == "diagnostic" else "fail"
 
 
-def _verdict(report: RunReport) -> list[str]:
+def _verdict(report: RunReport, labels: dict[str, str]) -> list[str]:
     decision = report.decision
     parts = [f"<p style='font-size:20px'>Verdict: <span id='verdict' class='{_status_class(decision.status)}'>"
              f"{html.escape(str(decision.status))}</span> (exit code {decision.exit_code})</p>",
@@ -61,7 +67,7 @@ def _verdict(report: RunReport) -> list[str]:
         reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons[:8])
         more = f"<li>... {len(model.reasons) - 8} more in the scorecard</li>" if len(model.reasons) > 8 else ""
         parts.append(f"<li><b>{html.escape(model.model)}: <span class='{_status_class(model.status)}'>{html.escape(str(model.status))}"
-                     f"</span></b>{html.escape(random_weights_label(model.model))}<ul>{reasons}{more}</ul></li>")
+                     f"</span></b>{html.escape(labels.get(model.model, random_weights_label(model.model)))}<ul>{reasons}{more}</ul></li>")
     parts.append("</ul>")
     parts += [f"<p class='note'><em>{html.escape(note)}</em></p>" for note in decision.notes]
     return parts
@@ -70,7 +76,7 @@ def _verdict(report: RunReport) -> list[str]:
 def _scorecards(sections: ComputedSections) -> list[str]:
     parts = ["<h2>Scorecard</h2>"]
     for model, lines in sections.scorecards.items():
-        table = Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
+        table = Table(f"{model}{sections.labels.get(model, random_weights_label(model))}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
                       tuple((line.metric, line.value, line.requirement, line.direction, line.result) for line in lines),
                       classes={(i, 4): _status_class(line.result) for i, line in enumerate(lines)})
         parts.append(f"<div class='scorecard' data-model='{html.escape(model)}'>{table.html()}</div>")
@@ -175,7 +181,7 @@ def render_html(report: RunReport, sections: ComputedSections | None = None) -> 
     sections = sections or compute_sections(report)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>vlmcore {html.escape(report.run_id)}</title>",
              f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report {html.escape(report.run_id)}</h1>"]
-    parts += _verdict(report) + _scorecards(sections) + _gate(report)
+    parts += _verdict(report, sections.labels) + _scorecards(sections) + _gate(report)
     if sections.comparison:
         parts.append("<h2 id='comparison'>Comparison</h2>")
         parts += [table.html() for table in sections.comparison]

@@ -32,7 +32,7 @@ def _failed_sections(sections: ComputedSections) -> list[str]:
 def _scorecard_lines(sections: ComputedSections) -> list[str]:
     lines = ["## Scorecard", ""]
     for model, card in sections.scorecards.items():
-        lines += Table(f"{model}{random_weights_label(model)}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
+        lines += Table(f"{model}{sections.labels.get(model, random_weights_label(model))}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
                        tuple((c.metric, c.value, c.requirement, c.direction, c.result) for c in card),
                        classes={(i, 4): "fail" for i, c in enumerate(card) if c.failed}).markdown()
     return lines
@@ -54,7 +54,7 @@ def section_lines(section: Section) -> list[str]:
 
 def render_markdown(report: RunReport, sections: ComputedSections | None = None) -> str:
     sections = sections or compute_sections(report)
-    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision) + _scorecard_lines(sections)
+    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision, sections.labels) + _scorecard_lines(sections)
     if sections.comparison:
         lines += ["## Comparison", ""]
         for table in sections.comparison:

@@ -9,7 +9,7 @@ by both writers after the built-in ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vlmcore.report.comparison_section import comparison_tables
@@ -32,8 +32,17 @@ class ComputedSections:
     scorecards: dict[str, list[ScoreLine]]
     comparison: list[Table]
     failure_groups: list[FailureGroup]
+    labels: dict[str, str] = field(default_factory=dict)  # model -> what it is (random weights, a hook's adapter), beside its name
 
 
 def compute_sections(report: RunReport) -> ComputedSections:
-    return ComputedSections(scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model()),
-                            comparison_tables(report.rows), report.failure_groups())
+    cards = scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model())
+    return ComputedSections(cards, comparison_tables(report.rows), report.failure_groups(), model_labels(report))
+
+
+def model_labels(report: RunReport) -> dict[str, str]:
+    from vlmcore.report.formatting import random_weights_label
+
+    described = report.environment.models
+    models = {m.model for m in report.decision.models} | set(report.summary)
+    return {model: random_weights_label(model, described.get(model)) for model in models}

@@ -8,10 +8,12 @@ from vlmcore.report.tables import Table
 from vlmcore.verdict.decision import Verdict
 
 
-def verdict_lines(decision: Verdict) -> list[str]:
+def verdict_lines(decision: Verdict, labels: dict[str, str] | None = None) -> list[str]:
+    """``labels``: model -> what it is (``sections.model_labels``); without, judged by the model key."""
+    labels = labels or {}
     lines = [f"**Verdict: {decision.status}** (exit code {decision.exit_code})", "", f"Rule: {decision.rule}.", ""]
     for model in decision.models:
-        lines += [f"- **{model.model}: {model.status}**{random_weights_label(model.model)}"] + [f"  - {cell(reason)}" for reason in model.reasons]
+        lines += [f"- **{model.model}: {model.status}**{labels.get(model.model, random_weights_label(model.model))}"] + [f"  - {cell(reason)}" for reason in model.reasons]
     lines += [""] + [f"> {cell(note)}" for note in decision.notes] + ([""] if decision.notes else [])
     if decision.checks:
         lines += ["### First-run checks", "", "| model | check | scope | value | 95% CI | decision bound | required | result |",
@@ -22,6 +24,8 @@ def verdict_lines(decision: Verdict) -> list[str]:
             relation = ">=" if c.higher_is_better else "<="
             ci = f"[{c.interval.low:.3f}, {c.interval.high:.3f}]" + ("" if c.interval.reliable else " (unreliable: few clusters)")
             result = "pass" if c.passed else "**FAIL**" if c.gating else "did not hold (diagnostic)"
+            if c.passed is False and c.pre_existing is not None:
+                result += " (pre-existing)" if c.pre_existing else " (new)"
             lines.append(f"| {cell(c.model)} | {c.check} | {cell(c.scope)} | {c.value:.3f} | {ci} | {c.bound:.3f} "
                          f"(one-sided {100 * (1 - c.alpha):.2f}%) | {relation} {c.threshold} | {result} |")
         lines.append("")
@@ -35,12 +39,17 @@ def gate_table(decision: Verdict) -> Table | None:
     """The gate's rows as a ``Table`` (report.md, report.html and ``vlmcore compare`` show this one)."""
     if not decision.gate:
         return None
+    def detectable(g) -> str:
+        return f"{g.detectable_drop:.3f}" if g.detectable_drop is not None else f"none by sign-flip ({g.clusters} patients)"
+
     return Table("Gate against the baseline", ("model", "rate", "baseline", "this run", "worse by", "margin", "p (sign-flip)",
-                                               "Holm alpha", "clusters changed", "result"),
+                                               "Holm alpha", "clusters changed", "turned worse / better", "smallest detectable drop",
+                                               "result"),
                  tuple((g.model, g.where, f"{g.baseline_value:.3f}", f"{g.candidate_value:.3f}", f"{g.drop:+.3f}", g.margin,
                         f"{g.p_value:.3g}", f"{g.holm_alpha:.4g}", f"{g.changed_clusters} of {g.clusters}",
-                        "REGRESSION" if g.regressed else "ok") for g in decision.gate),
-                 classes={(i, 9): "fail" for i, g in enumerate(decision.gate) if g.regressed})
+                        f"{len(g.turned_worse)} / {len(g.turned_better)} (harm at {g.harm_needed})", detectable(g), str(g.outcome))
+                       for g in decision.gate),
+                 classes={(i, 11): "fail" if g.failed else "unjudged" for i, g in enumerate(decision.gate) if g.failed or g.cannot_tell})
 
 
 def new_flips_table(decision: Verdict) -> Table | None:

@@ -28,7 +28,7 @@ import numpy as np
 
 FINDINGS = ("pleural_effusion", "pneumothorax", "cardiomegaly", "nodule", "consolidation")
 NAMES = {"pleural_effusion": "pleural effusion", "pneumothorax": "pneumothorax", "cardiomegaly": "cardiomegaly",
-         "nodule": "nodule", "consolidation": "consolidation"}
+         "nodule": "nodule", "consolidation": "consolidation", "atelectasis": "atelectasis", "pneumoperitoneum": "pneumoperitoneum"}
 TEMPLATES = {
     "phrasing": "Is {f} present?",
     "synonym": "Is there evidence of {f}?",
@@ -42,9 +42,13 @@ PARAPHRASES = 5
 
 @dataclass(frozen=True)
 class StudyDesign:
+    """``negations``: each group also asks its base question negated ("Is there no X?"), an
+    inverted control whose answer must differ from the base question's."""
+
     groups: int = 100
     films_per_patient: int = 1
     findings: tuple[str, ...] = FINDINGS
+    negations: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,11 @@ class StudyAnswers:
     blank: np.ndarray  # (G, 6) bool: answer with the film blanked
     latent: np.ndarray  # (G,) bool: the model's reading of the film (hidden state, for redraws)
     unstable: np.ndarray  # (G,) bool: groups whose answers may depart from the latent one
+    negation: np.ndarray | None = None  # (G,) bool: the negated question answered opposite to the base (design.negations)
+
+    def negated_answers(self) -> np.ndarray:
+        """The answers to the negated base questions (True = yes)."""
+        return np.where(self.negation, ~self.answers[:, 0], self.answers[:, 0])
 
     def consistency(self) -> float:
         return float(np.mean(self.answers[:, 1:] == self.answers[:, :1]))
@@ -75,6 +84,7 @@ class StudyModel:
     stable_share: float = 0.505
     flip_probability: float = 0.185
     base_flip_probability: float = 0.01
+    negation_respect: float = 0.95  # share of negated questions answered opposite to the base question
     blank_same: float = 0.5  # share of answers unchanged with the film blanked (image reliance), mean over films
     finding_accuracy: tuple[tuple[str, float], ...] = ()  # per-finding base accuracy overrides
 
@@ -90,7 +100,9 @@ class StudyModel:
         latent = np.where(rng.random(g) < accuracy, expected, ~expected)
         unstable = rng.random(g) >= self.stable_share
         answers = latent[:, None] ^ self._flips(rng, unstable)
-        return StudyAnswers(design, expected, finding, strategies, answers, self.blank_for(rng, answers), latent, unstable)
+        blank = self.blank_for(rng, answers)
+        negation = rng.random(g) < self.negation_respect if design.negations else None  # drawn last: earlier draws keep their values
+        return StudyAnswers(design, expected, finding, strategies, answers, blank, latent, unstable, negation)
 
     def _flips(self, rng: np.random.Generator, unstable: np.ndarray) -> np.ndarray:
         chance = np.array([self.base_flip_probability] + [self.flip_probability] * PARAPHRASES)
@@ -144,8 +156,20 @@ class StudyModel:
         unstable = rng.random(g) >= self.stable_share
         fresh = latent[:, None] ^ self._flips(rng, unstable)
         chosen = rng.random(g) < share
+        negation = None if run.negation is None else np.where(chosen, rng.random(g) < self.negation_respect, run.negation)
         return replace(run, answers=np.where(chosen[:, None], fresh, run.answers), latent=np.where(chosen, latent, run.latent),
-                       unstable=np.where(chosen, unstable, run.unstable))
+                       unstable=np.where(chosen, unstable, run.unstable), negation=negation)
+
+    def redraw_answers(self, run: StudyAnswers, rng: np.random.Generator, share: float) -> StudyAnswers:
+        """A random ``share`` of all answers drawn again from the model's own propensities, each on its
+        own, as GPU numerics (another kernel, batch or card) tip answers near the decision boundary:
+        the expected rates are unchanged, the individual answers are not."""
+        chosen = rng.random(run.answers.shape) < share
+        fresh = run.latent[:, None] ^ self._flips(rng, run.unstable)
+        negation = run.negation
+        if negation is not None:
+            negation = np.where(rng.random(len(negation)) < share, rng.random(len(negation)) < self.negation_respect, negation)
+        return replace(run, answers=np.where(chosen, fresh, run.answers), negation=negation)
 
 
 def plant_flips(run: StudyAnswers, rng: np.random.Generator, groups: int, per_group: int = 2) -> tuple[StudyAnswers, list[int]]:
@@ -193,12 +217,24 @@ def study_rows(run: StudyAnswers, model: str = "study", patient_ids: bool = True
                 p_yes=0.9 if run.answers[g, q] else 0.1, margin=2.0 if run.answers[g, q] else -2.0, mass=0.9, parse_path="score",
                 map_method="scripted", map_fallback=False, map_grid=(8, 8), blank_answer=said(run.blank[g, q]),
                 metrics={}, image_sha=f"film{g:05d}"))
+        if run.negation is not None:
+            said_no = run.negated_answers()[g]
+            rows.append(VariantRow(
+                model=model, case_id=f"{group_id(g)}-neg", group_id=group_id(g), question=negated(run, g), relation="inverted",
+                strategy="control", finding=run.finding[g], patient_id=f"p{g // run.design.films_per_patient:03d}" if patient_ids else "",
+                image=f"{group_id(g)}.png", expected=said(not run.expected[g]), answer=said(said_no), base_answer=base,
+                p_yes=0.9 if said_no else 0.1, margin=2.0 if said_no else -2.0, mass=0.9, parse_path="score", map_method="scripted",
+                map_fallback=False, map_grid=(8, 8), blank_answer="no", metrics={}, image_sha=f"film{g:05d}"))
     return rows
 
 
 # -- as a dataset and a scripted adapter ---------------------------------------------------------
 def group_id(index: int) -> str:
     return f"study{index:03d}"
+
+
+def negated(run: StudyAnswers, index: int) -> str:
+    return f"Is there no {NAMES[run.finding[index]]}?"
 
 
 def questions(run: StudyAnswers, index: int) -> list[str]:
@@ -244,6 +280,12 @@ def write_study(run: StudyAnswers, folder: Path, *, relabel: bool = False, rewor
                          "answer": "yes" if expected else "no", "role": "base" if q == 0 else "variant", "relation": "" if q == 0 else "invariant",
                          "strategy": "baseline" if q == 0 else run.strategies[g][q - 1], "finding": run.finding[g],
                          "patient_id": patient})
+        if run.negation is not None:
+            text, answer = negated(run, g), "yes" if run.negated_answers()[g] else "no"
+            table[f"{key}|{text}"] = answer
+            rows.append({"group_id": group_id(g), "case_id": f"{group_id(g)}-neg", "image": f"images/{group_id(g)}.png",
+                         "question": text, "answer": "no" if expected else "yes", "role": "variant", "relation": "inverted",
+                         "strategy": "control", "finding": run.finding[g], "patient_id": patient})
     with (folder / "dataset.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

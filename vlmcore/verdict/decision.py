@@ -134,8 +134,13 @@ def low_power_note(model: str, clusters: int, checks: list[AggregateCheck], thre
     model-level rate must fall before its check fails."""
     if clusters >= thresholds.low_power_clusters:
         return ""
-    shown = [f"{c.check} {'below' if c.higher_is_better else 'above'} {c.fails_below:.3f} (bar {c.threshold})"
-             for c in checks if c.model == model and c.scope == "model" and c.fails_below is not None]
+    def shown(check: AggregateCheck) -> str:
+        edge = 0.0 if check.higher_is_better else 1.0
+        if abs(check.fails_below - edge) < 5e-4:
+            return f"{check.check} cannot fail (bar {check.threshold})"
+        return f"{check.check} {'below' if check.higher_is_better else 'above'} {check.fails_below:.3f} (bar {check.threshold})"
+
+    shown = [shown(c) for c in checks if c.model == model and c.scope == "model" and c.fails_below is not None]
     return (f"low power: {model} was evaluated on {clusters} clusters (fewer than {thresholds.low_power_clusters}, "
             f"[verdict] low_power_clusters); a check fails only when its rate is far from its bar: " + "; ".join(shown))
 

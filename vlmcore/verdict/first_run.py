@@ -57,6 +57,10 @@ class AggregateCheck:
         return where if self.population == ALL_CASES else f"{where}, {self.population}"
 
     @property
+    def model_level(self) -> bool:
+        return check_named(self.check)[1].scope is Scope.MODEL
+
+    @property
     def key(self) -> tuple[str, str, str]:
         return self.check, self.subject, self.population
 
@@ -114,29 +118,22 @@ def _alphas(plan: list[tuple[str, str]], alpha: float) -> list[float]:
 
 
 def fails_beyond(counts, alpha: float, threshold: float, higher_is_better: bool) -> float | None:
-    """The rate at which this check, with these clusters and their design effect, would just fail:
-    the value whose one-sided bound meets the bar (bisection on the interval of ``intervals``)."""
-    from vlmcore.metrics.intervals import bound_at
+    """The rate at which this check, with these clusters and their design effect, would just fail
+    (its one-sided bound meeting the bar)."""
+    from vlmcore.metrics.intervals import value_at_bound
 
     if counts.value is None or len(counts.trials) < 2:
         return None
-    low, high = 0.0, 1.0
-    for _ in range(40):
-        middle = (low + high) / 2
-        bound = bound_at(counts, middle, 1 - 2 * alpha, upper=higher_is_better)
-        if (bound < threshold) == higher_is_better:
-            low, high = (middle, high) if higher_is_better else (low, middle)
-        else:
-            low, high = (low, middle) if higher_is_better else (middle, high)
-    return round((low + high) / 2, 4)
+    return round(value_at_bound(counts, threshold, 1 - 2 * alpha, upper=higher_is_better), 4)
 
 
 def judge(rows: list[VariantRow], check: str, subject: str, threshold: float, alpha: float, model: str,
-          population: str = ALL_CASES) -> AggregateCheck:
+          population: str = ALL_CASES, selected: bool = False) -> AggregateCheck:
+    """One check over ``rows`` (already narrowed to the check's subject when ``selected``)."""
     rate_spec, check_spec = check_named(check)
     rate_name = rate_spec.name
     rate = RATES[rate_name]
-    counts = tally([r for r in rows if check_spec.scope.selects(r, subject, rate)], rate_name)
+    counts = tally(rows if selected else [r for r in rows if check_spec.scope.selects(r, subject, rate)], rate_name)
     if counts.value is None:
         return AggregateCheck(check, model, subject, None, threshold, rate.higher_is_better, alpha, None, None, None,
                               check_spec.gating, population)
@@ -148,14 +145,27 @@ def judge(rows: list[VariantRow], check: str, subject: str, threshold: float, al
                           fails_below=fails_beyond(counts, alpha, threshold, rate.higher_is_better))
 
 
+def _split(rows: list[VariantRow], scope: Scope, rate) -> dict[str, list[VariantRow]]:
+    """Rows by subject of ``scope`` (one pass, not one per check)."""
+    split: dict[str, list[VariantRow]] = {}
+    for row in rows:
+        for subject in scope.subjects([row], rate):
+            split.setdefault(subject, []).append(row)
+    return split
+
+
 def first_run_checks(rows: list[VariantRow], thresholds: Thresholds, model: str, population: str = ALL_CASES) -> list[AggregateCheck]:
     """Every aggregate check of one model's rows, each with its share of the familywise alpha."""
     plan = _plan(rows)
+    splits: dict[tuple, dict[str, list[VariantRow]]] = {}
     results = []
     for (check, subject), alpha in zip(plan, _alphas(plan, thresholds.verdict_alpha)):
         rate, spec = check_named(check)
+        key = (spec.scope, rate.name if spec.scope is Scope.PROBE else "")
+        if key not in splits:
+            splits[key] = _split(rows, spec.scope, rate) if spec.scope is not Scope.MODEL else {"": rows}
         threshold = thresholds.get(spec.bar_key or rate.name, subject if spec.scope is Scope.FINDING else None)
-        results.append(judge(rows, check, subject, float(threshold), alpha, model, population))
+        results.append(judge(splits[key].get(subject, []), check, subject, float(threshold), alpha, model, population, selected=True))
     return results
 
 

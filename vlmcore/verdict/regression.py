@@ -227,11 +227,12 @@ def paired_outcomes(pairing: Pairing, rate_name: str, scope: Scope = Scope.MODEL
 
 
 def paired_rate_test(pairing: Pairing, rate_name: str, margin: float, scope: Scope = Scope.MODEL,
-                     subject: str = "", harm_patients: int = 5) -> RegressionResult | None:
+                     subject: str = "", harm_patients: int = 5, pairs: list | None = None) -> RegressionResult | None:
     """The paired test of one rate over a model's pairs, or one subgroup's (before Holm:
-    ``regressed`` is decided by ``holm``, ``harm`` and ``cannot_tell`` by ``judge``)."""
+    ``regressed`` is decided by ``holm``, ``harm`` and ``cannot_tell`` by ``judge``). ``pairs``:
+    the applicable pairs, when the caller has them already."""
     rate = RATES[rate_name]
-    pairs = _applicable(pairing, rate_name, scope, subject)
+    pairs = _applicable(pairing, rate_name, scope, subject) if pairs is None else pairs
     if not pairs:
         return None
     sign = 1 if rate.higher_is_better else -1
@@ -302,14 +303,18 @@ def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionR
     """Every gated rate over the model's pairs and each subgroup its spec gates; a subgroup that
     holds every pair of the model-level test (one finding in the dataset) is left out."""
     results = []
-    candidates = [new for _, new in pairing.pairs]
     for name in settings.metrics:
         rate = RATES[name]
+        applicable = _applicable(pairing, name, Scope.MODEL, "")
         whole = None
         for scope in rate.gate_scopes:
-            for subject in scope.subjects(candidates, rate):
+            by_subject: dict[str, list] = {}
+            for old, new in applicable:
+                for subject in scope.subjects([new], rate):
+                    by_subject.setdefault(subject, []).append((old, new))
+            for subject in sorted(by_subject):
                 result = paired_rate_test(pairing, name, settings.margin(name, scope, subject), scope, subject,
-                                          settings.harm_patients)
+                                          settings.harm_patients, by_subject[subject])
                 if result is None:
                     continue
                 if scope is Scope.MODEL:
