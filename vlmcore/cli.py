@@ -48,11 +48,28 @@ def _margins(args: argparse.Namespace) -> int:
     from vlmcore.verdict.margins import replica_margins
 
     saved = read_run(args.run_dir)
-    calibrated = replica_margins(saved.rows, [m.strip() for m in args.models.split(",") if m.strip()], saved.manifest.gate)
+    arguments = _model_arguments(args.run_dir)
+    calibrated = replica_margins(saved.rows, [m.strip() for m in args.models.split(",") if m.strip()], saved.manifest.gate,
+                                 saved.manifest.models, arguments)
     print("\n".join(calibrated.lines()))
+    flagged = calibrated.flagged(args.max_margin)
+    if flagged:
+        print("\n".join(flagged))
+        print("\nNot printed as a thresholds file: check the replicas first (or pass --max-margin to accept).")
+        return exit_codes.FAIL
     print("Paste into your thresholds file (and save a new baseline with it):\n")
     print(calibrated.toml())
     return 0
+
+
+def _model_arguments(run_dir: Path) -> dict[str, str]:
+    """Each model's load argument (a checkpoint folder, for config checks) from the run's summary.json."""
+    import json
+
+    try:
+        return dict(json.loads((run_dir / "summary.json").read_text())["environment"].get("model_arguments", {}))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -117,7 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     margins = commands.add_parser("margins", help="gate margins from seed replicas: the paired drops between retrains of one "
                                   "recipe in a run, and [gate] margins that will not call a retrain a regression")
     margins.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder holding two or more replicas")
-    margins.add_argument("--models", required=True, metavar="A,B[,C]", help="the replicas' model keys, e.g. llava@seed1,llava@seed2")
+    margins.add_argument("--models", required=True, metavar="A,B[,C]", help="the replicas' model keys, e.g. llava@seed1,llava@seed2 "
+                         "(refused unless one family and configuration, other weights)")
+    margins.add_argument("--max-margin", type=float, default=0.10, metavar="M", help="flag (exit 1, no thresholds printed) a "
+                         "calibrated margin above M (default 0.10: beyond it the gate is off for that rate)")
     margins.set_defaults(run=_margins)
     explain = commands.add_parser("explain", help="open one case on one HTML page: the answer with p(yes), the map over the film, "
                                   "token-conditioned maps for the finding's words, and the answers and maps of its paraphrases")

@@ -119,4 +119,5 @@ def _calibrated_margins(run_dir: Path, models: list[Path]):
     if len(replicas) < 2:
         return None
     saved = read_run(run_dir)
-    return replica_margins(saved.rows, replicas, saved.manifest.gate)
+    arguments = {model_key(m): str(m) for m in models}
+    return replica_margins(saved.rows, replicas, saved.manifest.gate, saved.manifest.models, arguments)

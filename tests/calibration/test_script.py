@@ -10,7 +10,7 @@ from vlmcore.verdict.thresholds import load_thresholds
 
 
 def test_script_prints_each_selected_scenario_with_its_target(capsys):
-    assert main(["--runs", "3", "--only", "deterministic rerun"]) == 0
+    assert main(["--runs", "3", "--only", "gate null deterministic rerun"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "|" in line]
     assert len(lines) == 1 and "false alarms   0.0%" in lines[0] and "target <= 6% ok" in lines[0]
 

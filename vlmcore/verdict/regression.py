@@ -19,8 +19,8 @@ collapse in one subgroup under a flat average. A test ends in one of four outcom
   over rates, subgroups and models is at most alpha while a handful of subgroups cannot dilute
   the model-level tests.
 - **HARM**: the drop is beyond the margin and at least ``harm_patients`` patients were turned
-  from right to wrong (each lost at least half of its applicable cases) with none turned the
-  other way. The sign-flip test cannot see such a regression: with k changed patients its
+  from right to wrong (each lost at least half of its applicable cases, and at least two) with
+  none turned the other way. The sign-flip test cannot see such a regression: with k changed patients its
   smallest p is 2^-k, above Holm's levels until k is 7 to 11. The harm rule is not a
   significance test; its count was chosen by simulation (``python -m vlmcore.calibration``,
   docs/verdict.md): same-quality reruns rarely turn several patients one way and none the other,
@@ -49,6 +49,7 @@ from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import Pairing
 
 MIN_HARM_PATIENTS = 3
+MIN_TURNED_CASES = 2
 TOLERANCE = 1e-9  # a drop equal to its margin (up to float rounding) is not beyond it
 
 
@@ -77,12 +78,15 @@ class ClusterChange:
 
     @property
     def turned_worse(self) -> bool:
-        """From right to wrong: lost at least half of its applicable cases (at least one)."""
-        return -self.difference >= max(1.0, self.trials / 2)
+        """From right to wrong: lost at least half of its applicable cases, and at least two. A
+        patient with one applicable case (a strategy's single paraphrase, one negated control)
+        cannot turn: its one change is what answer noise looks like, and a base answer tipped by
+        numerics changes every paraphrase's consistency at once, in every strategy subgroup."""
+        return -self.difference >= max(MIN_TURNED_CASES, self.trials / 2)
 
     @property
     def turned_better(self) -> bool:
-        return self.difference >= max(1.0, self.trials / 2)
+        return self.difference >= max(MIN_TURNED_CASES, self.trials / 2)
 
 
 def harm_count(settings_count: int, clusters: int) -> int:
