@@ -13,7 +13,7 @@ from vlmcore.metrics.rates import RATES, register_rate
 from vlmcore.metrics.specs import RateSpec, Scope
 from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
 from vlmcore.verdict.gate_settings import GateSettings
-from vlmcore.verdict.regression import holm, regression_tests
+from vlmcore.verdict.regression import RegressionResult, holm, regression_tests
 from vlmcore.verdict.pairing import pair_model
 from vlmcore.verdict.thresholds import Thresholds, load_thresholds
 
@@ -132,8 +132,6 @@ def test_subgroup_tests_share_half_of_alpha_and_a_finding_margin_decides():
 
 
 def test_weighted_holm_levels():
-    from tests.verdict.test_rules import RegressionResult
-
     def result(p: float) -> RegressionResult:
         return RegressionResult("m", "consistency", 0.9, 0.8, 0.02, p, 0.0, False, 10, 3, 50, (), ())
 
