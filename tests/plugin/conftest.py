@@ -44,6 +44,22 @@ def pytest_vlmcore_make_adapter(spec, run):
 '''
 
 
+#: a plugin serving each model key its own answer table: ``RELEASE_ANSWERS`` = {"key": "path/answers.json"}
+ANSWERS_PLUGIN = '''
+import json
+import os
+
+from vlmcore.testing.study import study_adapter
+
+ANSWERS = json.loads(os.environ["RELEASE_ANSWERS"])
+
+
+def pytest_vlmcore_make_adapter(spec, run):
+    if spec.key in ANSWERS:
+        return study_adapter(ANSWERS[spec.key], name="scripted-" + os.path.basename(os.path.dirname(ANSWERS[spec.key])))
+'''
+
+
 def scripted_plugin(pytester, behaviour: str) -> str:
     name = f"scripted_{behaviour.replace('-', '_')}"
     pytester.makepyfile(**{name: textwrap.dedent(SCRIPTED_PLUGIN.format(behaviour=behaviour))})

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.plugin.conftest import ANSWERS_PLUGIN as PLUGIN
 from tests.plugin.conftest import BENCHMARKS, latest_run
 from vlmcore.testing.releases import collapse_finding, collapse_strategy, grow, ignore_negation, regress_patients
 from vlmcore.testing.study import StudyDesign, StudyModel, write_study
@@ -27,19 +28,6 @@ from vlmcore.verdict import exit_codes
 pytestmark = pytest.mark.xdist_group("release-scenarios")
 KEYS = ("tiny-medgemma", "tiny-llava", "tiny-blip2", "tiny-florence2", "tiny-qwen2_5_vl", "tiny-idefics3")
 SEED = 269
-PLUGIN = '''
-import json
-import os
-
-from vlmcore.testing.study import study_adapter
-
-ANSWERS = json.loads(os.environ["RELEASE_ANSWERS"])
-
-
-def pytest_vlmcore_make_adapter(spec, run):
-    if spec.key in ANSWERS:
-        return study_adapter(ANSWERS[spec.key], name="scripted-" + os.path.basename(os.path.dirname(ANSWERS[spec.key])))
-'''
 LOOSE = """[thresholds]
 accuracy = 0.0
 [gate]
