@@ -46,6 +46,16 @@ class Scope(str, Enum):
             return sorted({f for r in rows if (f := family(r))})
         return [""]
 
+    def subject_of(self, row: VariantRow, rate: "RateSpec | None" = None) -> str | None:
+        """The one subject ``row`` belongs to in this scope (None: none, e.g. a base row per strategy)."""
+        if self is Scope.FINDING:
+            return row.finding
+        if self is Scope.STRATEGY:
+            return row.strategy if row.relation == "invariant" else None
+        if self is Scope.PROBE:
+            return _probe_family(rate)(row) or None
+        return ""
+
     def selects(self, row: VariantRow, subject: str, rate: "RateSpec | None" = None) -> bool:
         if self is Scope.FINDING:
             return row.finding == subject

@@ -149,7 +149,8 @@ def _split(rows: list[VariantRow], scope: Scope, rate) -> dict[str, list[Variant
     """Rows by subject of ``scope`` (one pass, not one per check)."""
     split: dict[str, list[VariantRow]] = {}
     for row in rows:
-        for subject in scope.subjects([row], rate):
+        subject = scope.subject_of(row, rate)
+        if subject is not None:
             split.setdefault(subject, []).append(row)
     return split
 

@@ -314,7 +314,8 @@ def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionR
         for scope in rate.gate_scopes:
             by_subject: dict[str, list] = {}
             for old, new in applicable:
-                for subject in scope.subjects([new], rate):
+                subject = scope.subject_of(new, rate)
+                if subject is not None:
                     by_subject.setdefault(subject, []).append((old, new))
             for subject in sorted(by_subject):
                 result = paired_rate_test(pairing, name, settings.margin(name, scope, subject), scope, subject,
