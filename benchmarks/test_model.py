@@ -5,8 +5,8 @@ image reliance per model; consistency and accuracy per finding; consistency per 
 new rate's check is a case here without a new function. Each fails only when the check's
 one-sided confidence bound (clustered by patient, familywise-corrected across all of the
 model's checks) rules out the threshold, and its message gives the value, the interval and the
-bound. With ``--vlm-baseline`` the gate decides the verdict and these read as xfail when they
-do not hold."""
+bound. With ``--vlm-baseline`` the candidate faces them too (beside the gate), each failure marked
+new or pre-existing against the baseline's own rows (docs/verdict.md)."""
 
 from vlmcore.plugin.cases import first_run_cases
 

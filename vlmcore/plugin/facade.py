@@ -37,12 +37,18 @@ class Vlm:
         return self.engine(model).group(self._group_of[case_id]).row(case_id)
 
     def aggregate(self, model: str, check: str, subject: str = ""):
-        """One first-run aggregate check of a model, judged with its whole family (``verdict.first_run``)."""
-        from vlmcore.verdict.first_run import first_run_checks
+        """One first-run aggregate check of a model, judged with its whole family (``verdict.first_run``);
+        with a baseline, marked new or pre-existing against the baseline's rows of the same model."""
+        from vlmcore.verdict.first_run import first_run_checks, mark_pre_existing
 
         if model not in self._aggregates:
             rows = [row for evaluation in self.engine(model).all_groups() for row in evaluation.rows]
-            self._aggregates[model] = {(c.check, c.subject): c for c in first_run_checks(rows, self.thresholds, model)}
+            checks = first_run_checks(rows, self.thresholds, model)
+            baseline = self._run.configuration.baseline
+            before = [r for r in baseline.rows if r.model == model] if baseline is not None else []
+            if before:
+                checks = mark_pre_existing(checks, first_run_checks(before, self.thresholds, model))
+            self._aggregates[model] = {(c.check, c.subject): c for c in checks}
         return self._aggregates[model][(check, subject)]
 
     def flip_search(self, model: str, group_id: str):
@@ -63,16 +69,15 @@ class Vlm:
         """Fail, or report as xfail with the measured value, by the check's level.
 
         ``level="case"``: per-group / per-case diagnostics, gating only with ``--vlm-case-checks gate``.
-        ``level="aggregate"``: the first-run checks; with a baseline the gate decides instead.
+        ``level="aggregate"``: the first-run checks, gating with a baseline too (the candidate faces them).
         """
         if ok:
             return
         configuration = self._run.configuration
-        gating = configuration.options.case_checks == "gate" if level == "case" else configuration.baseline is None
+        gating = configuration.options.case_checks == "gate" if level == "case" else True
         if gating:
             pytest.fail(message, pytrace=False)
-        why = "diagnostic, not gating (--vlm-case-checks gate makes it gating)" if level == "case" else \
-            f"the gate against baseline {configuration.options.baseline!r} decides the verdict"
+        why = "diagnostic, not gating (--vlm-case-checks gate makes it gating)"
         # pytrace=False: the message is the report; formatting a traceback per xfailed case was
         # ~20 ms each (pytest parses the test's source), a tenth of the smoke run
         raise pytest.xfail.Exception(f"{message} [{why}]", pytrace=False)

@@ -73,8 +73,11 @@ class VerdictLine:
         if end.report is None:
             terminal.write_sep("=", f"vlmcore: no verdict (the report could not be written); exit code {code}", red=True)
             return result
-        status = end.report.decision.status
+        decision = end.report.decision
+        status = decision.status
         colour = {"green": True} if code == 0 else {"yellow": True} if status.value in ("NOT EVALUATED", "COMPARISON IMPOSSIBLE") \
             and code == status.exit_code else {"red": True}
-        terminal.write_sep("=", f"vlmcore verdict: {status} (exit code {code})", bold=True, **colour)
+        untestable = sum(g.cannot_tell for g in decision.gate)
+        caveat = f", {untestable} drop(s) the gate cannot tell from chance (above)" if untestable and code == 0 else ""
+        terminal.write_sep("=", f"vlmcore verdict: {status}{caveat} (exit code {code})", bold=True, **colour)
         return result
