@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from vlmcore.calibration.scenarios import Scenario, at_thresholds
+from vlmcore.calibration.scenario import Scenario, at_thresholds
 from vlmcore.testing.releases import collapse_finding, collapse_strategy, grow, ignore_negation, regress_patients
 from vlmcore.testing.study import FINDINGS, StudyDesign, StudyModel, fix_groups, plant_flips, study_rows
 from vlmcore.verdict.decision import Verdict, decide_against_baseline, decide_first_run

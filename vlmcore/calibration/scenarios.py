@@ -11,34 +11,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Callable
+from dataclasses import replace
 
 import numpy as np
 
+from vlmcore.calibration.release_scenarios import negation_first_run, release_scenarios
+from vlmcore.calibration.scenario import Scenario, at_thresholds
 from vlmcore.metrics.clusters import tally
 from vlmcore.metrics.intervals import rate_interval
-from vlmcore.testing.study import (FINDINGS, StudyDesign, StudyModel, fix_groups, plant_flips, plant_wrong_answers,
-                                   study_rows)
+from vlmcore.testing.study import StudyDesign, StudyModel, fix_groups, plant_flips, plant_wrong_answers, study_rows
 from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
 from vlmcore.verdict.thresholds import Thresholds, load_thresholds
 
-
-@dataclass(frozen=True)
-class Scenario:
-    kind: str  # "first run" | "gate null" | "gate alternative" | "coverage"
-    name: str
-    target: str  # what a good rule does: "pass", "fail", or "cover"
-    trial: Callable[[np.random.Generator], bool]  # True when the rule alarms (or the interval covers)
-
-
-def at_thresholds(thresholds: Thresholds, below: float = 0.0, only: str | None = None) -> StudyModel:
-    """A model whose expected rates sit at every threshold, or ``below`` worse (all of them, or ``only`` one)."""
-    shift = lambda name: below if only in (None, name) else 0.0
-    consistency = max(thresholds.get("consistency"), thresholds.get("finding_consistency"), thresholds.get("strategy_consistency"))
-    accuracy = {f: thresholds.get("accuracy", f) - shift("accuracy") for f in FINDINGS}
-    model = StudyModel().with_rates(consistency - shift("consistency"), accuracy, thresholds.get("image_reliance") + shift("image_reliance"))
-    return replace(model, negation_respect=thresholds.get("inverted_flip_rate") - shift("inverted_flip_rate"))
+__all__ = ["Scenario", "all_scenarios", "at_thresholds"]
 
 
 def first_run_scenarios(thresholds: Thresholds, design: StudyDesign) -> list[Scenario]:
@@ -140,8 +125,6 @@ def coverage_scenarios(patients: tuple[int, ...]) -> list[Scenario]:
 
 
 def all_scenarios(thresholds_path: str | None = None, groups: int = 100, patients=(3, 10, 30, 100)) -> list[Scenario]:
-    from vlmcore.calibration.release_scenarios import negation_first_run, release_scenarios
-
     thresholds = load_thresholds(thresholds_path)
     design = StudyDesign(groups=groups)
     return (first_run_scenarios(thresholds, design) + negation_first_run(thresholds, groups) + gate_scenarios(thresholds, design)
