@@ -94,7 +94,7 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self._cell == "summary" and self._in_group is not None:
             self._in_group["summary"] += data
-        if self._card and data.strip() in ("pass", "FAIL", "diagnostic", "too few"):
+        if self._card and data.strip() in ("pass", "FAIL", "diagnostic", "too few", "not judged"):
             self.results.append((self._card, data.strip()))
 
 
@@ -103,7 +103,8 @@ def _check_page(dom: str) -> None:
     page.feed(dom)
     assert page.scorecards == ["m", "n"]
     assert ("m", "FAIL") in page.results  # its failed gating case
-    assert ("n", "pass") in page.results and ("n", "too few") in page.results  # checks pass, but 3 patients cannot PASS
+    # its checks hold, but 3 patients cannot PASS: shown "not judged" (amber), never a green "pass" (issue 25 item 12)
+    assert ("n", "not judged") in page.results and ("n", "too few") in page.results and ("n", "pass") not in page.results
     groups = {(g["check"], g["model"]): g for g in page.groups}
     assert set(groups) == {("test_group_consistency", "m"), ("test_attention_off_border", "m"), ("test_attention_off_border", "n")}
     for group in page.groups:  # every failed check's count equals the rows on the page plus those it says it hides

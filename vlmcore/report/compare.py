@@ -56,12 +56,14 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
 
 
 def _recorded_thresholds(run_dir: Path) -> Thresholds:
-    """The bars the candidate run was judged with (its summary.json), for the first-run checks it faces."""
+    """The bars the candidate run was judged with (its summary.json), for the first-run checks it faces;
+    the built-in ones for a run folder that recorded none."""
     import json
 
     try:
-        return Thresholds.from_description(json.loads((run_dir / "summary.json").read_text())["thresholds"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        recorded = json.loads((run_dir / "summary.json").read_text()).get("thresholds")
+        return Thresholds() if recorded is None else Thresholds.from_description(recorded)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ConfigError(f"{run_dir / 'summary.json'}: its thresholds cannot be read ({type(error).__name__}: {error})") from None
 
 
