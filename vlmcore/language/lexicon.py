@@ -12,6 +12,15 @@ the finding.
 from __future__ import annotations
 
 from vlmcore.data.findings import FINDINGS
+from vlmcore.language.anatomy import (  # noqa: F401 (re-exported: one vocabulary)
+    STRUCTURES, STRUCTURE_LOCATIONS, IMPLIED_LOCATIONS, STRUCTURE_PREDICATES, FLUID_FINDINGS,
+    NORMAL_EXCLUDES, EXPANDED_EXCLUDES, ACUTE_FINDINGS, SIDES, BOTH_SIDES_NOUNS, LOCATIONS, ORDINALS,
+)
+from vlmcore.language.cue_words import (  # noqa: F401 (re-exported: one vocabulary)
+    NEGATION_PRE, NEGATION_POST, NEGATION_AUTO, QUALIFIERS, QUALIFIER_WORDS, HEDGE_PRE, HEDGE_POST,
+    HEDGE_BOTH, HEDGE_AUTO, HYPOTHETICAL, CARRY, PSEUDO_NEGATION, NORMAL, ABNORMAL, COMPARATIVE_LARGER,
+    COMPARATIVE_SMALLER, COMPARATIVE_EQUAL, BINARY,
+)
 
 #: clinician synonyms beyond the canonical surface forms (the synonym strategy draws on them too)
 CLINICAL_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -69,95 +78,6 @@ MORE_FORMS: dict[str, tuple[str, ...]] = {
                     "acute cardiopulmonary disease", "acute disease", "intrathoracic process", "acute findings"),
 }
 
-#: anatomical structures: what a normality or size predicate is about
-STRUCTURES: dict[str, str] = {
-    "heart": "heart", "cardiac silhouette": "heart", "cardiac contour": "heart", "heart size": "heart",
-    "cardiac size": "heart", "cardiothoracic ratio": "heart", "cardiomediastinal silhouette": "heart",
-    "cardiomediastinal contours": "heart", "cardiac": "heart", "heart borders": "heart", "cardiac shadow": "heart",
-    "lung": "lung", "lungs": "lung", "lung fields": "lung", "lung field": "lung", "lung parenchyma": "lung",
-    "parenchyma": "lung", "lung volumes": "lung", "pulmonary": "lung",
-    "costophrenic angle": "costophrenic", "costophrenic angles": "costophrenic", "costophrenic recess": "costophrenic",
-    "angle": "costophrenic", "angles": "costophrenic",
-    "pleura": "pleura", "pleurae": "pleura", "pleural space": "pleura", "pleural spaces": "pleura",
-    "pleural cavity": "pleura", "pleural": "pleura",
-    "ribs": "ribs", "rib cage": "ribs", "ribcage": "ribs", "bony thorax": "bone", "osseous structures": "bone", "bones": "bone", "skeleton": "bone",
-    "chest": "chest", "chest x-ray": "chest", "chest xray": "chest", "chest radiograph": "chest", "study": "chest",
-    "radiograph": "chest", "film": "chest", "examination": "chest", "exam": "chest", "xray": "chest", "cxr": "chest",
-    "mediastinum": "mediastinum", "mediastinal contours": "mediastinum", "hila": "hilum", "hilum": "hilum",
-    "hilar contours": "hilum", "aorta": "aorta", "trachea": "trachea", "diaphragm": "diaphragm",
-    "hemidiaphragm": "diaphragm", "hemidiaphragms": "diaphragm",
-}
-
-#: a structure named inside a finding's location phrase ("a mass in the right hilum"): its location;
-#: structures not listed ("in the left lung", "in the pleural space") add nothing but their side
-STRUCTURE_LOCATIONS: dict[str, str] = {"hilum": "radial:hilar", "diaphragm": "diaphragm", "mediastinum": "radial:mediastinal",
-                                       "costophrenic": "lower:costophrenic", "aorta": "aorta", "trachea": "trachea",
-                                       "bone": "bone", "pleura": "pleura", "ribs": "bone:rib"}
-#: locations a finding implies (an effusion is always in the pleural space)
-IMPLIED_LOCATIONS: dict[str, frozenset[str]] = {"pleural_effusion": frozenset({"pleura"}), "pneumothorax": frozenset({"pleura"}),
-                                                "pleural_thickening": frozenset({"pleura"}),
-                                                "aortic_tortuosity": frozenset({"aorta"}), "aortic_elongation": frozenset({"aorta"})}
-#: a structure's predicate that names a finding ("the heart is enlarged"); "borderline" leaves it open
-STRUCTURE_PREDICATES: dict[str, dict[str, str]] = {
-    "heart": {"enlarged": "cardiomegaly", "large": "cardiomegaly", "increased": "cardiomegaly", "big": "cardiomegaly",
-              "enlargement": "cardiomegaly", "borderline": "cardiomegaly", "huge": "cardiomegaly", "larger": "cardiomegaly",
-              "bigger": "cardiomegaly"},
-    "lung": {"hyperinflated": "hyperinflation", "hyperexpanded": "hyperinflation", "increased": "hyperinflation"},
-    "pleura": {"thickened": "pleural_thickening", "thickening": "pleural_thickening"},
-    "aorta": {"elongated": "aortic_elongation", "elongation": "aortic_elongation", "lengthening": "aortic_elongation",
-              "tortuous": "aortic_tortuosity"},
-}
-#: "fluid" is a finding only by where it is
-FLUID_FINDINGS: dict[str, str] = {"pleura": "pleural_effusion", "lung": "edema"}
-
-#: a normal structure excludes these findings ("lungs are clear": no airspace disease)
-NORMAL_EXCLUDES: dict[str, frozenset[str]] = {
-    "heart": frozenset({"cardiomegaly"}),
-    "lung": frozenset({"consolidation", "opacity", "edema", "pneumonia", "atelectasis", "infiltrate", "nodule", "mass"}),
-    "costophrenic": frozenset({"pleural_effusion"}),
-    "pleura": frozenset({"pleural_effusion", "pneumothorax", "pleural_thickening"}),
-    "bone": frozenset({"fracture"}),
-    "ribs": frozenset({"fracture"}),
-}
-#: "the lung is fully expanded" speaks to collapse only
-EXPANDED_EXCLUDES = frozenset({"pneumothorax", "atelectasis"})
-#: what "no acute cardiopulmonary process" excludes
-ACUTE_FINDINGS = frozenset({"pleural_effusion", "pneumothorax", "consolidation", "pneumonia", "edema", "atelectasis",
-                            "opacity", "infiltrate"})
-
-SIDES: dict[str, str] = {
-    "left": "left", "right": "right", "bilateral": "bilateral", "bilaterally": "bilateral", "left-sided": "left",
-    "right-sided": "right", "left-side": "left", "right-side": "right", "unilateral": "unilateral",
-    "both sides": "bilateral", "both lungs": "bilateral", "both hemithoraces": "bilateral", "both pleural spaces": "bilateral",
-    "either side": "bilateral", "each side": "bilateral", "bibasilar": "bilateral", "biapical": "bilateral",
-    "bibasal": "bilateral",
-}
-#: "both" names a side only before these words ("both lungs"); otherwise it coordinates ("both X and Y")
-BOTH_SIDES_NOUNS = frozenset({"lung", "lungs", "sides", "hemithoraces", "bases", "apices", "upper", "lower",
-                              "costophrenic", "lobes", "base", "apex", "apical", "basilar", "basal"})
-
-#: location words, normalised: a vertical zone, a lobe, a radial zone, a bone
-LOCATIONS: dict[str, str] = {
-    "upper": "upper", "upper lobe": "upper", "upper lobes": "upper", "upper zone": "upper", "upper lung": "upper",
-    "apex": "upper:apex", "apices": "upper:apex", "apical": "upper:apex", "biapical": "upper:apex",
-    "middle": "middle", "middle lobe": "middle", "mid": "middle", "midzone": "middle", "mid lung": "middle",
-    "mid zone": "middle", "lingula": "middle:lingula", "lingular": "middle:lingula",
-    "lower": "lower", "lower lobe": "lower", "lower lobes": "lower", "lower zone": "lower", "lower lung": "lower",
-    "lower lung zone": "lower", "upper lung zone": "upper",
-    "base": "lower:base", "bases": "lower:base", "basal": "lower:base", "basilar": "lower:base", "bibasilar": "lower:base",
-    "bibasal": "lower:base", "lung base": "lower:base", "lung bases": "lower:base", "lung apex": "upper:apex",
-    "lung apices": "upper:apex", "basilar area": "lower:base",
-    "central": "radial:central", "peripheral": "radial:peripheral", "periphery": "radial:peripheral",
-    "perihilar": "radial:perihilar", "hilar": "radial:hilar",
-    "retrocardiac": "radial:retrocardiac", "subpleural": "radial:subpleural", "mediastinal": "radial:mediastinal",
-    "costophrenic": "lower:costophrenic", "lobe": "lobe", "lobes": "lobe", "zone": "zone", "zones": "zone",
-    "subdiaphragmatic": "diaphragm",
-    "rib": "bone:rib", "clavicle": "bone:clavicle",
-    "clavicles": "bone:clavicle", "scapula": "bone:scapula", "spine": "bone:spine", "vertebra": "bone:spine",
-    "vertebral": "bone:spine", "sternum": "bone:sternum", "humerus": "bone:humerus", "bone": "bone", "bones": "bone",
-}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 
 SIZES: dict[str, str] = {
     "small": "small", "little": "small", "tiny": "tiny", "minute": "tiny", "large": "large", "big": "large",
@@ -213,72 +133,6 @@ COUNTS: dict[str, str] = {
     "four": "four", "all": "all", "every": "all",
 }
 
-#: negation, scoped forward ("no X", "without X", "negative for X")
-NEGATION_PRE = ("no", "without", "negative for", "free of", "clear of", "absence of", "neither", "nor",
-                "no evidence of", "no sign of", "no signs of", "no radiographic evidence of", "none of", "never",
-                "lack of", "rules out", "ruled out for", "no findings of", "not any")
-#: negation, scoped backward ("X is absent", "X: none")
-NEGATION_POST = ("ruled out", "excluded", "none", "negative", "is gone")
-#: negation on whichever side holds the finding ("not a pneumothorax", "pneumothorax is not seen")
-NEGATION_AUTO = ("not", "absent", "cannot see", "can not see", "do not see", "does not show", "did not see")
-#: words after "no" that leave a smaller or doubtful finding open ("no significant effusion")
-QUALIFIERS = frozenset({"significant", "definite", "definitive", "obvious", "convincing", "large", "sizable", "sizeable",
-                        "substantial", "gross", "frank", "appreciable", "overt", "clear-cut", "major", "marked", "dense", "discrete", "well-defined"})
-#: qualifier words that are no other unit
-QUALIFIER_WORDS = ("definite", "definitive", "obvious", "convincing", "substantial", "gross", "frank", "appreciable",
-                   "overt", "clear-cut", "major", "discrete")
-#: uncertainty, scoped forward
-HEDGE_PRE = ("possible", "probable", "questionable", "suspected", "suspicious for", "concerning for", "suggestive of",
-             "suggests", "suggest", "suggesting", "could represent", "may represent", "might represent", "could reflect",
-             "may reflect", "likely represents", "probably represents", "cannot exclude", "can not exclude",
-             "cannot rule out", "can not rule out", "not rule out", "raises concern for", "worrisome for",
-             "question of", "differential includes", "rule out", "indeterminate for", "equivocal for", "equivocal",
-             "can't exclude", "presumed", "presumably", "may indicate", "might indicate", "could indicate",
-             "may suggest", "could suggest", "might suggest", "may be due to", "could be due to", "may be related to",
-             "consider", "cannot be certain", "can not be certain", "not certain", "raising concern for")
-#: uncertainty, scoped backward ("X cannot be excluded")
-HEDGE_POST = ("cannot be excluded", "can not be excluded", "not excluded", "cannot be ruled out", "can not be ruled out",
-              "not ruled out", "is not excluded", "hard to exclude", "difficult to exclude", "not be excluded",
-              "not be ruled out", "is suspected", "is questionable", "is uncertain", "is equivocal", "is indeterminate",
-              "is not certain", "can't be excluded", "can't be ruled out")
-#: uncertainty over both neighbours ("atelectasis versus consolidation")
-HEDGE_BOTH = ("versus", "vs", "or possibly")
-#: uncertainty on whichever side holds the finding ("the heart may be enlarged", "there may be X")
-HEDGE_AUTO = ("may", "might", "could", "possibly", "probably", "likely", "perhaps", "maybe", "i think", "uncertain",
-              "may be", "might be", "could be", "is likely", "is possible", "is probable", "also possible",
-              "unclear", "indeterminate", "not sure", "difficult to say", "hard to tell", "hard to say",
-              "difficult to tell", "cannot be certain", "can't be certain", "query", "doubtful", "i suspect")
-#: a finding spoken of in general, not found on this film ("pneumonia typically appears as ...",
-#: "to assess for cardiomegaly, ..."): ConText's hypothetical category, for the whole clause
-HYPOTHETICAL = ("typically", "usually", "generally", "classically", "to assess for", "to evaluate for",
-                "to determine whether", "to determine if", "to look for", "look for", "looking for", "check for",
-                "to check for", "if present", "is defined as", "would appear", "would be seen", "i need to check",
-                "in order to assess", "evaluating for", "assessing for", "evaluate for", "assess for", "one looks for",
-                "screening for", "when evaluating", "when assessing")
-#: "no opacity *to suggest* pneumonia": the negation carries over; without one it is a hedge
-CARRY = ("to suggest", "to indicate", "to support", "that would suggest", "suggesting", "to explain")
-#: negation-looking words that state presence ("no change in the effusion")
-PSEUDO_NEGATION = ("no change in", "no interval change in", "no significant change in", "no increase in",
-                   "no increase in the size of", "not only", "no significant interval change in", "no new change",
-                   "without change in", "no decrease in")
-
-#: normality predicates, by what they assert (a question about them inverts a presence question)
-NORMAL: dict[str, str] = {
-    "normal": "normal", "unremarkable": "normal", "within normal limits": "normal", "normal in size": "normal",
-    "normal size": "normal", "normal in size and contour": "normal", "within normal size limits": "normal",
-    "negative study": "normal", "normal-sized": "normal", "normal sized": "normal",
-    "clear": "clear", "well aerated": "clear", "well-aerated": "clear", "aerated": "clear", "otherwise clear": "clear",
-    "intact": "intact", "sharp": "sharp", "patent": "patent", "expanded": "expanded", "fully expanded": "expanded",
-    "well expanded": "expanded", "well-expanded": "expanded",
-}
-ABNORMAL = ("abnormal", "pathologic", "pathological", "wrong")
-
-COMPARATIVE_LARGER = ("larger", "bigger", "greater", "more extensive", "more prominent")
-COMPARATIVE_SMALLER = ("smaller", "less extensive", "lesser")
-COMPARATIVE_EQUAL = ("as large as", "as big as", "the same size as", "similar in size to", "equal to", "symmetric with")
-
-#: "yes or no" and its kin ask for an answer; they are not a negation
-BINARY = ("yes or no", "or not", "present or absent", "or absent", "yes/no", "yes or no answer")
 
 #: words a question is asked with; they carry no meaning of their own
 FRAME = frozenset(["a", "an", "the", "any", "some", "this", "that", "these", "those", "it", "its", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "can", "could", "would", "will", "should", "shall", "has", "have", "had", "of", "in", "on", "at", "to", "for", "from", "by", "as", "if", "whether", "into", "onto", "upon", "within", "you", "we", "i", "me", "your", "our", "their", "patient", "patients", "image", "images", "picture", "pictures", "radiographs", "radiography", "radiographic", "radiographically", "xrays", "view", "views", "scan", "scans", "photo", "photograph", "present", "presence", "seen", "see", "sees", "seeing", "shown", "show", "shows", "showing", "visible", "visualized", "visualised", "visualize", "visualise", "evident", "demonstrated", "demonstrate", "demonstrates", "demonstrating", "identified", "identify", "identifiable", "noted", "note", "notable", "appreciated", "appreciate", "appreciable", "appear", "appears", "appearing", "apparent", "look", "looks", "looking", "depicted", "depict", "depicts", "detected", "detect", "detectable", "observed", "observe", "observes", "found", "find", "exist", "exists", "existing", "displayed", "display", "exhibit", "exhibits", "exhibited", "evidence", "sign", "signs", "indication", "indications", "indicate", "indicates", "indicating", "finding", "findings", "feature", "features", "please", "determine", "tell", "question", "regarding", "about", "concerning", "located", "location", "area", "areas", "region", "regions", "field", "fields", "hemithorax", "hemithoraces", "thorax", "thoracic", "side", "sides", "sided", "anywhere", "somewhere", "part", "parts", "contain", "contains", "containing", "provide", "provides", "provided", "confirm", "confirmed", "confirms", "say", "describe", "described", "considered", "involve", "involves", "involving", "involved", "affect", "affects", "affected", "affecting", "involvement", "case", "there's", "what", "which", "radiographically", "clinically", "clinical", "reveal", "reveals", "revealed", "identifiable", "evidence", "also", "again", "now", "currently", "today", "both", "either", "each", "other", "otherwise", "given", "overall", "seen", "well", "visualised", "viewed", "depicted", "noticeable", "note", "characteristic", "characteristics", "space", "spaces", "cavity", "certain", "definitely", "clearly", "question", "questions", "answer", "let", "lets", "think", "step", "first", "second", "next", "then", "finally", "therefore", "so", "thus", "hence", "conclusion", "summary", "impression", "interval", "since", "prior", "previous", "previously", "compared", "comparison", "baseline", "before", "earlier", "study's", "prior's", "yesterday", "gotten", "getting", "got", "become", "became", "becoming", "size", "sized", "abnormally"])
