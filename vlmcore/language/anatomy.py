@@ -24,6 +24,8 @@ STRUCTURES: dict[str, str] = {
     "mediastinum": "mediastinum", "mediastinal contours": "mediastinum", "hila": "hilum", "hilum": "hilum",
     "hilar contours": "hilum", "aorta": "aorta", "trachea": "trachea", "diaphragm": "diaphragm",
     "hemidiaphragm": "diaphragm", "hemidiaphragms": "diaphragm",
+    "pulmonary vessels": "vessels", "vessels": "vessels", "pulmonary vasculature": "vessels", "vasculature": "vessels",
+    "pulmonary vascularity": "vessels", "vascularity": "vessels",
 }
 
 #: a structure named inside a finding's location phrase ("a mass in the right hilum"): its location;
@@ -34,7 +36,13 @@ STRUCTURE_LOCATIONS: dict[str, str] = {"hilum": "radial:hilar", "diaphragm": "di
 #: locations a finding implies (an effusion is always in the pleural space)
 IMPLIED_LOCATIONS: dict[str, frozenset[str]] = {"pleural_effusion": frozenset({"pleura"}), "pneumothorax": frozenset({"pleura"}),
                                                 "pleural_thickening": frozenset({"pleura"}),
-                                                "aortic_tortuosity": frozenset({"aorta"}), "aortic_elongation": frozenset({"aorta"})}
+                                                "aortic_tortuosity": frozenset({"aorta"}), "aortic_elongation": frozenset({"aorta"}),
+                                                "costophrenic_blunting": frozenset({"lower:costophrenic"}),
+                                                "diaphragm_elevation": frozenset({"diaphragm"}),
+                                                "diaphragm_flattening": frozenset({"diaphragm"}),
+                                                "tracheal_deviation": frozenset({"trachea"}),
+                                                "mediastinal_shift": frozenset({"radial:mediastinal"}),
+                                                "mediastinal_widening": frozenset({"radial:mediastinal"})}
 #: a structure's predicate that names a finding ("the heart is enlarged"); "borderline" leaves it open
 STRUCTURE_PREDICATES: dict[str, dict[str, str]] = {
     "heart": {"enlarged": "cardiomegaly", "large": "cardiomegaly", "increased": "cardiomegaly", "big": "cardiomegaly",
@@ -44,7 +52,21 @@ STRUCTURE_PREDICATES: dict[str, dict[str, str]] = {
     "pleura": {"thickened": "pleural_thickening", "thickening": "pleural_thickening"},
     "aorta": {"elongated": "aortic_elongation", "elongation": "aortic_elongation", "lengthening": "aortic_elongation",
               "tortuous": "aortic_tortuosity"},
+    "trachea": {"deviated": "tracheal_deviation", "shifted": "tracheal_deviation", "displaced": "tracheal_deviation",
+                "deviation": "tracheal_deviation", "shift": "tracheal_deviation"},
+    "mediastinum": {"widened": "mediastinal_widening", "widening": "mediastinal_widening", "wide": "mediastinal_widening",
+                    "broadened": "mediastinal_widening", "shifted": "mediastinal_shift", "deviated": "mediastinal_shift",
+                    "displaced": "mediastinal_shift", "shift": "mediastinal_shift"},
+    "diaphragm": {"elevated": "diaphragm_elevation", "raised": "diaphragm_elevation", "elevation": "diaphragm_elevation",
+                  "flattened": "diaphragm_flattening", "flat": "diaphragm_flattening", "flattening": "diaphragm_flattening",
+                  "depressed": "diaphragm_flattening"},
+    "costophrenic": {"blunted": "costophrenic_blunting", "blunting": "costophrenic_blunting",
+                     "obliterated": "costophrenic_blunting"},
+    "vessels": {"congested": "vascular_congestion", "engorged": "vascular_congestion", "congestion": "vascular_congestion"},
 }
+#: predicate words that mean something only of a structure ("the trachea is *deviated*"); beside a
+#: finding they are words not understood. Words another table knows ("enlarged": a size) keep that kind.
+PREDICATE_WORDS = tuple(sorted({word for named in STRUCTURE_PREDICATES.values() for word in named}))
 #: "fluid" is a finding only by where it is
 FLUID_FINDINGS: dict[str, str] = {"pleura": "pleural_effusion", "lung": "edema"}
 
@@ -52,9 +74,13 @@ FLUID_FINDINGS: dict[str, str] = {"pleura": "pleural_effusion", "lung": "edema"}
 NORMAL_EXCLUDES: dict[str, frozenset[str]] = {
     "heart": frozenset({"cardiomegaly"}),
     "lung": frozenset({"consolidation", "opacity", "edema", "pneumonia", "atelectasis", "infiltrate", "nodule", "mass"}),
-    "costophrenic": frozenset({"pleural_effusion"}),
+    "costophrenic": frozenset({"pleural_effusion", "costophrenic_blunting"}),
+    "trachea": frozenset({"tracheal_deviation"}),
+    "mediastinum": frozenset({"mediastinal_widening", "mediastinal_shift"}),
+    "diaphragm": frozenset({"diaphragm_elevation", "diaphragm_flattening", "pneumoperitoneum", "free_air"}),
+    "vessels": frozenset({"vascular_congestion", "edema"}),
     "pleura": frozenset({"pleural_effusion", "pneumothorax", "pleural_thickening"}),
-    "bone": frozenset({"fracture"}),
+    "bone": frozenset({"fracture"}),  # also what "no acute osseous abnormality" rules out
     "ribs": frozenset({"fracture"}),
 }
 #: "the lung is fully expanded" speaks to collapse only
@@ -66,7 +92,8 @@ ACUTE_FINDINGS = frozenset({"pleural_effusion", "pneumothorax", "consolidation",
 SIDES: dict[str, str] = {
     "left": "left", "right": "right", "bilateral": "bilateral", "bilaterally": "bilateral", "left-sided": "left",
     "right-sided": "right", "left-side": "left", "right-side": "right", "unilateral": "unilateral",
-    "both sides": "bilateral", "both lungs": "bilateral", "both hemithoraces": "bilateral", "both pleural spaces": "bilateral",
+    "both sides": "bilateral", "both hemithoraces": "bilateral", "each hemithorax": "bilateral", "each lung": "bilateral",
+    "rightward": "right", "leftward": "left", "to the right": "right", "to the left": "left", "both pleural spaces": "bilateral",
     "either side": "bilateral", "each side": "bilateral", "bibasilar": "bilateral", "biapical": "bilateral",
     "bibasal": "bilateral",
 }
@@ -83,7 +110,7 @@ LOCATIONS: dict[str, str] = {
     "lower": "lower", "lower lobe": "lower", "lower lobes": "lower", "lower zone": "lower", "lower lung": "lower",
     "lower lung zone": "lower", "upper lung zone": "upper",
     "base": "lower:base", "bases": "lower:base", "basal": "lower:base", "basilar": "lower:base", "bibasilar": "lower:base",
-    "bibasal": "lower:base", "lung base": "lower:base", "lung bases": "lower:base", "lung apex": "upper:apex",
+    "bibasal": "lower:base", "osseous": "bone", "bony": "bone", "skeletal": "bone", "lung base": "lower:base", "lung bases": "lower:base", "lung apex": "upper:apex",
     "lung apices": "upper:apex", "basilar area": "lower:base",
     "central": "radial:central", "peripheral": "radial:peripheral", "periphery": "radial:peripheral",
     "perihilar": "radial:perihilar", "hilar": "radial:hilar",

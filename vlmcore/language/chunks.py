@@ -7,15 +7,17 @@ know (``UNKNOWN``). Plural forms fall back to their singular ("effusions", "apic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from vlmcore.language import lexicon as lx
+from vlmcore.language.devices import MALPOSITION, POSITION_GOOD, TIP_LOCATIONS
 from vlmcore.language.tokens import PUNCTUATION, Token, tokenize
 
 #: prepositions that open a location phrase after a finding ("in the right lower lobe")
 PREPOSITIONS = frozenset({"in", "on", "at", "of", "within", "over", "involving", "overlying", "along", "beneath", "under",
-                          "throughout", "projecting", "across", "near", "adjacent", "to"})
+                          "throughout", "projecting", "across", "near", "adjacent", "to", "following", "after"})
 DETERMINERS = frozenset({"a", "an", "the", "any", "this", "that", "these", "those", "some", "its", "their", "each"})
 #: conjunctions inside a sentence; "but" and its kin open a new clause
 CONJUNCTIONS = {"and": "and", "or": "or", "nor": "nor", "with": "with", "as well as": "and", "along with": "with",
@@ -31,7 +33,7 @@ PRESENCE = ("consistent with", "compatible with", "in keeping with", "diagnostic
 class Chunk:
     kind: str  # FINDING STRUCT SIDE LOC SIZE TIME KIND COUNT QUAL NEG NEG_POST NEG_AUTO HEDGE HEDGE_POST HEDGE_AUTO
     #            HEDGE_BOTH PSEUDO NORMAL ABNORMAL CMP CMP_EQ THAN CONJ CONTRAST PRESENCE PREP DET VERB FRAME
-    #            ANSWER NUM PUNCT UNKNOWN
+    #            ANSWER NUM MEASURE (a length, in cm) PRED (a structure's predicate word) PUNCT UNKNOWN
     value: str
     words: tuple[str, ...]
     start: int
@@ -47,22 +49,25 @@ def _entries() -> list[tuple[str, str, str]]:
     entries: list[tuple[str, str, str]] = []
     entries += [(w, "FRAME", w) for w in lx.FRAME]
     entries += [(w, "VERB", w) for w in lx.VERBS]
+    entries += [(w, "PRED", w) for w in lx.PREDICATE_WORDS]
     entries += [(w, "PREP", w) for w in PREPOSITIONS]
     entries += [(w, "DET", w) for w in DETERMINERS]
     entries += [(p, "PRESENCE", p) for p in PRESENCE]
     entries += [(p, "CONJ", v) for p, v in CONJUNCTIONS.items()]
     entries += [(w, "CONTRAST", w) for w in CONTRAST]
     entries += [(p, "STRUCT", v) for p, v in lx.STRUCTURES.items()]
-    entries += [(p, "LOC", v) for p, v in lx.LOCATIONS.items()]
+    entries += [(p, "LOC", v) for p, v in lx.LOCATIONS.items()] + [(p, "LOC", v) for p, v in TIP_LOCATIONS.items()]
     entries += [(p, "SIZE", v) for p, v in lx.SIZES.items()]
     entries += [(p, "COUNT", v) for p, v in lx.COUNTS.items()]
     entries += [(p, "TIME", v) for p, v in lx.TIME.items()]
     entries += [(p, "KIND", v) for p, v in lx.KINDS.items()]
     entries += [(p, "QUAL", p) for p in lx.QUALIFIER_WORDS]
     entries += [(p, "SIDE", v) for p, v in lx.SIDES.items()]
-    entries += [(p, "NORMAL", v) for p, v in lx.NORMAL.items()]
-    entries += [(p, "ABNORMAL", "abnormal") for p in lx.ABNORMAL]
+    entries += [(p, "NORMAL", v) for p, v in lx.NORMAL.items()] + [(p, "NORMAL", "position") for p in POSITION_GOOD]
+    entries += [(p, "ABNORMAL", "abnormal") for p in lx.ABNORMAL] + [(p, "ABNORMAL", v) for p, v in MALPOSITION.items()]
     entries += [(p, "CMP", "larger") for p in lx.COMPARATIVE_LARGER] + [(p, "CMP", "smaller") for p in lx.COMPARATIVE_SMALLER]
+    entries += [(p, "CMP", "exceeds") for p in lx.COMPARATIVE_EXCEEDS]
+    entries += [(p, "CMP", "higher") for p in lx.COMPARATIVE_HIGHER] + [(p, "CMP", "lower") for p in lx.COMPARATIVE_LOWER]
     entries += [(p, "CMP_EQ", "equal") for p in lx.COMPARATIVE_EQUAL] + [("than", "THAN", "than")]
     entries += [(p, "FINDING", v) for p, v in lx.finding_forms().items()]
     entries += [(p, "HEDGE_AUTO", p) for p in lx.HEDGE_AUTO] + [(p, "HEDGE", p) for p in lx.HEDGE_PRE]
@@ -109,7 +114,10 @@ def _word_chunk(token: Token) -> list[Chunk]:
     word = token.text
     if word in PUNCTUATION:
         return [Chunk("PUNCT", word, (word,), token.start, token.end)]
-    if word.isdigit() or word.rstrip("stndrh").isdigit():
+    measure = _MEASURE.fullmatch(word)
+    if measure:
+        return [Chunk("MEASURE", _centimetres(measure.group(1), measure.group(2)), (word,), token.start, token.end)]
+    if word.isdigit() or word.rstrip("stndrh").isdigit() or _DECIMAL.fullmatch(word):
         return [Chunk("NUM", word, (word,), token.start, token.end)]
     parts = [p for p in word.replace("/", "-").split("-") if p]
     if len(parts) > 1:
@@ -145,6 +153,19 @@ def chunk(text: str) -> list[Chunk]:
     return _disambiguate(chunks)
 
 
+_MEASURE = re.compile(r"(\d+(?:\.\d+)?)(cm|mm)")
+_DECIMAL = re.compile(r"\d+\.\d+")
+#: length units, in centimetres
+UNITS = {"cm": 1.0, "cms": 1.0, "centimeter": 1.0, "centimeters": 1.0, "centimetre": 1.0, "centimetres": 1.0,
+         "mm": 0.1, "millimeter": 0.1, "millimeters": 0.1, "millimetre": 0.1, "millimetres": 0.1}
+
+
+def _centimetres(number: str, unit: str) -> str:
+    """A length as one value ("8 mm" and "0.8 cm" are the same size): ``"0.8cm"``."""
+    value = float(number) * UNITS[unit]
+    return f"{value:g}cm"
+
+
 def _names_sides(following: list[Chunk]) -> bool:
     """"both lungs", "both lung apices", "both pulmonary apices" (not "both X and Y")."""
     words = [w for c in following for w in c.words][:3]
@@ -159,10 +180,18 @@ def _names_sides(following: list[Chunk]) -> bool:
 def _disambiguate(chunks: list[Chunk]) -> list[Chunk]:
     """Words whose kind depends on their neighbours: "both lungs" (a side) vs "both X and Y";
     an ordinal before "rib" (a location) vs "first, ..." (a frame word)."""
-    result = []
+    result: list[Chunk] = []
     for i, c in enumerate(chunks):
         after = chunks[i + 1] if i + 1 < len(chunks) else None
-        if c.words == ("both",) and _names_sides(chunks[i + 1:i + 3]):
+        if c.kind == "UNKNOWN" and c.words[0] in UNITS and result and result[-1].kind == "NUM" \
+                and result[-1].value.replace(".", "", 1).isdigit():
+            number = result.pop()  # "1 cm", "8 mm": one measurement
+            result.append(Chunk("MEASURE", _centimetres(number.value, c.words[0]), number.words + c.words, number.start, c.end))
+            continue
+        if c.kind == "LOC" and c.value in ("lower", "upper") and c.words[-1] in ("lower", "upper") and after is not None \
+                and after.kind == "THAN":  # "is the left hemidiaphragm lower than the right?"
+            c = Chunk("CMP", "lower" if c.value == "lower" else "higher", c.words, c.start, c.end)
+        elif c.words == ("both",) and _names_sides(chunks[i + 1:i + 3]):
             c = Chunk("SIDE", "bilateral", c.words, c.start, c.end)
         elif c.words[-1] in lx.ORDINALS and after is not None and after.kind == "LOC" and after.value == "bone:rib":
             c = Chunk("LOC", f"rib:{lx.ORDINALS[c.words[-1]]}", c.words, c.start, c.end)

@@ -19,7 +19,7 @@ NEGATION_AUTO = ("not", "absent", "cannot see", "can not see", "do not see", "do
 QUALIFIERS = frozenset({"significant", "definite", "definitive", "obvious", "convincing", "large", "sizable", "sizeable",
                         "substantial", "gross", "frank", "appreciable", "overt", "clear-cut", "major", "marked", "dense", "discrete", "well-defined"})
 #: qualifier words that are no other unit
-QUALIFIER_WORDS = ("definite", "definitive", "obvious", "convincing", "substantial", "gross", "frank", "appreciable",
+QUALIFIER_WORDS = ("definitely", "unequivocal", "unequivocally", "definite", "definitive", "obvious", "convincing", "substantial", "gross", "frank", "appreciable",
                    "overt", "clear-cut", "major", "discrete")
 #: uncertainty, scoped forward
 HEDGE_PRE = ("possible", "probable", "questionable", "suspected", "suspicious for", "concerning for", "suggestive of",
@@ -29,7 +29,11 @@ HEDGE_PRE = ("possible", "probable", "questionable", "suspected", "suspicious fo
              "question of", "differential includes", "rule out", "indeterminate for", "equivocal for", "equivocal",
              "can't exclude", "presumed", "presumably", "may indicate", "might indicate", "could indicate",
              "may suggest", "could suggest", "might suggest", "may be due to", "could be due to", "may be related to",
-             "consider", "cannot be certain", "can not be certain", "not certain", "raising concern for")
+             "consider", "cannot be certain", "can not be certain", "not certain", "raising concern for",
+             "difficult to determine", "difficult to determine whether", "difficult to determine if", "hard to determine",
+             "hard to determine whether", "difficult to assess", "difficult to assess whether", "hard to assess",
+             "difficult to evaluate", "unclear whether", "unclear if", "not clear whether", "uncertain whether",
+             "uncertain if", "difficult to tell whether", "hard to tell whether", "not possible to exclude")
 #: uncertainty, scoped backward ("X cannot be excluded")
 HEDGE_POST = ("cannot be excluded", "can not be excluded", "not excluded", "cannot be ruled out", "can not be ruled out",
               "not ruled out", "is not excluded", "hard to exclude", "difficult to exclude", "not be excluded",
@@ -64,11 +68,19 @@ NORMAL: dict[str, str] = {
     "clear": "clear", "well aerated": "clear", "well-aerated": "clear", "aerated": "clear", "otherwise clear": "clear",
     "intact": "intact", "sharp": "sharp", "patent": "patent", "expanded": "expanded", "fully expanded": "expanded",
     "well expanded": "expanded", "well-expanded": "expanded",
+    "midline": "midline", "in the midline": "midline", "at the midline": "midline", "in midline": "midline",
+    "at midline": "midline", "central in position": "midline",
 }
 ABNORMAL = ("abnormal", "pathologic", "pathological", "wrong")
 
-COMPARATIVE_LARGER = ("larger", "bigger", "greater", "more extensive", "more prominent")
-COMPARATIVE_SMALLER = ("smaller", "less extensive", "lesser")
+COMPARATIVE_LARGER = ("larger", "bigger", "greater", "more extensive", "more prominent", "more than", "wider")
+COMPARATIVE_SMALLER = ("smaller", "less extensive", "lesser", "less than", "narrower")
+#: comparatives that take their object without "than" ("does the ratio exceed 0.5?")
+COMPARATIVE_EXCEEDS = ("exceed", "exceeds", "exceeding", "exceeded")
+#: height, not size: "the right hemidiaphragm is higher than the left" ("lower" is read as a
+#: comparative only before "than")
+COMPARATIVE_HIGHER = ("higher", "more elevated", "more superior")
+COMPARATIVE_LOWER = ("more inferior",)
 COMPARATIVE_EQUAL = ("as large as", "as big as", "the same size as", "similar in size to", "equal to", "symmetric with")
 
 #: "yes or no" and its kin ask for an answer; they are not a negation

@@ -50,7 +50,10 @@ def comparisons(reading: Reading, clause: int) -> None:
         c = chunks[k]
         if k in reading.used or c.kind not in ("CMP", "CMP_EQ"):
             continue
-        than = k if c.kind == "CMP_EQ" else next((t for t in range(k + 1, end) if chunks[t].kind == "THAN"), None)
+        if c.kind == "CMP_EQ" or c.value == "exceeds" or c.words[-1] == "than":
+            than = k  # "as large as X", "exceeds 0.5", "more than 1 cm": the object follows directly
+        else:
+            than = next((t for t in range(k + 1, end) if chunks[t].kind == "THAN"), None)
         if than is None:
             continue  # no "than": a change over time ("is the pneumothorax larger?"), read as a predicate
         _comparison(reading, clause, k, than, "equal" if c.kind == "CMP_EQ" else c.value)
@@ -65,6 +68,13 @@ def _comparison(reading: Reading, clause: int, k: int, than: int, relation: str)
     while j < end and chunks[j].kind in ("DET", "PREP") and j not in reading.used:
         j += 1
     if j >= end:
+        return
+    if chunks[j].kind in ("NUM", "MEASURE") and left_head is not None:  # "larger than 1 cm", "exceeds 0.5": a threshold
+        above = relation in ("larger", "exceeds", "higher")
+        left_head.size.add((">" if above else "<") + chunks[j].value)
+        reading.used.update(range(k, j + 1))
+        return
+    if relation == "exceeds":
         return
     if chunks[j].kind == "NORMAL" and left_head is not None:  # "larger than normal": enlarged
         left_head.predicates.add("enlarged" if relation == "larger" else "small")
@@ -96,8 +106,9 @@ def _comparison(reading: Reading, clause: int, k: int, than: int, relation: str)
     if right is None:
         right = _copy(source, reading, right_run, clause, "compared")
     left.role = right.role = "compared"
-    larger, smaller = (right, left) if relation == "smaller" else (left, right)
-    reading.comparisons.append((larger, smaller, "equal" if relation == "equal" else "larger"))
+    larger, smaller = (right, left) if relation in ("smaller", "lower") else (left, right)
+    dimension = "equal" if relation == "equal" else "higher" if relation in ("higher", "lower") else "larger"
+    reading.comparisons.append((larger, smaller, dimension))
 
 
 def _run_before(reading: Reading, k: int, start: int) -> list[int]:
@@ -144,9 +155,35 @@ def elliptical_phrases(reading: Reading, clause: int) -> None:
         opener = chunks[run[0] - 1] if run[0] - 1 >= start else None
         closes = run[-1] + 1 >= end or chunks[run[-1] + 1].kind == "PUNCT"
         source = _source_before(reading, run[0])
-        if closes and opener is not None and opener.kind in ("NEG", "NEG_AUTO", "CONJ", "CONTRAST") and source is not None:
+        negates = opener is not None and (opener.kind == "NEG" or opener.words == ("not",))  # not "absent bilaterally"
+        if closes and opener is not None and (negates or opener.kind in ("CONJ", "CONTRAST")) and source is not None:
             copy = _copy(source, reading, run, clause, source.role)
             if opener.kind == "CONJ" and opener.value == "or":
                 reading.alternatives.append([source, copy])
         i = run[-1] + 1
     _residual(reading, clause)
+    _pronoun_predicate(reading, clause)
+
+
+_PRONOUNS = frozenset({"it", "they", "this", "which", "these", "that"})
+
+
+def _pronoun_predicate(reading: Reading, clause: int) -> None:
+    """"There is an effusion, *but it is on the right side*": a clause whose subject is a pronoun
+    and that names no finding says where, how large or how old the finding before it is."""
+    start, end = reading.clauses[clause]
+    chunks = reading.chunks
+    if reading.heads_in(clause):
+        return
+    words = [i for i in range(start, end) if chunks[i].kind not in ("CONTRAST", "CONJ", "PUNCT")]
+    if not words or chunks[words[0]].words[0] not in _PRONOUNS:
+        return
+    source = _source_before(reading, start)
+    modifiers = [i for i in words if i not in reading.used and chunks[i].kind in ("SIDE", "LOC", "SIZE", "TIME", "KIND")]
+    if source is None or not modifiers:
+        return
+    if any(chunks[i].kind == "SIDE" for i in modifiers):
+        source.side = set()  # the side said now is the side (the finding was named without one, or wrongly)
+    for i in modifiers:
+        source.bind(chunks[i])
+    reading.used.update(modifiers)

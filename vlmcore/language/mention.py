@@ -18,9 +18,11 @@ from dataclasses import dataclass, field, replace
 @dataclass(frozen=True)
 class Mention:
     finding: str  # canonical finding ("pleural_effusion"), or "structure:<name>" for a structure's state
-    state: str = "present"  # "present" | "normal:<clear|intact|sharp|expanded|normal|patent>" | "abnormal"
+    state: str = "present"  # "present" | "normal:<clear|intact|sharp|expanded|normal|patent|midline|position>"
+    #                         | "abnormal" | "abnormal:<low|high|position>" (a device out of place)
     negated: bool = False
-    certainty: str = "certain"  # "certain" | "uncertain" (a hedge or a qualified negation)
+    certainty: str = "certain"  # "certain" | "definite" (asked as "definite") | "uncertain" (a hedge or a qualified
+    #                               negation) | "hypothetical" (spoken of in general, not on this film)
     side: str | None = None  # "left" | "right" | "bilateral" | "unilateral"
     location: frozenset[str] = frozenset()  # "upper", "lower:base", "radial:hilar", "bone:rib", "rib:6" ...
     size: frozenset[str] = frozenset()
@@ -52,15 +54,16 @@ class Mention:
 
 @dataclass(frozen=True)
 class Comparison:
-    """``larger`` is larger than ``smaller`` ("equal": as large as; then the order means nothing)."""
+    """``larger`` is larger (or higher) than ``smaller`` ("equal": as large as; then the order means
+    nothing). "Higher" is its own dimension: "the right hemidiaphragm is higher than the left"."""
 
     larger: Mention
     smaller: Mention
-    relation: str = "larger"  # "larger" | "equal"
+    relation: str = "larger"  # "larger" | "higher" | "equal"
 
     def signature(self) -> tuple:
         pair = (self.larger.signature(), self.smaller.signature())
-        return (self.relation, pair if self.relation == "larger" else frozenset(pair))
+        return (self.relation, pair if self.relation != "equal" else frozenset(pair))
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Statement:
     hedges: tuple[tuple[int, int], ...] = ()  # spans of uncertainty words bound to nothing ("findings are equivocal")
     aside_hedges: tuple[tuple[int, int], ...] = ()  # ... bound to words not understood ("worrisome for aspiration")
     text: str = field(default="", compare=False)
+    free: tuple[str, ...] = ()  # understood units bound to no mention ("SIDE:right", "TIME:acute"): meaning all the same
 
     def of(self, finding: str) -> list[Mention]:
         return [m for m in self.mentions if m.finding == finding]

@@ -30,11 +30,17 @@ from vlmcore.language.mention import Comparison, Mention, Statement
 _BOUNDARY = frozenset({".", "?", "!", "\n", ";", "(", ")", "—", "–", "-"})
 _NEW_SUBJECT = frozenset({"there", "the", "it", "is", "are", "this", "these", "its", "i", "we", "was", "were", "has", "have"})
 #: chunk kinds a noun phrase takes before its head
-_PRE = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "QUAL", "UNKNOWN", "NUM", "NORMAL", "ABNORMAL"})
+_PRE = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "QUAL", "UNKNOWN", "NUM", "NORMAL", "ABNORMAL", "MEASURE",
+                  "PRED"})
 #: chunk kinds inside a location phrase after a head
-_PP = frozenset({"PREP", "DET", "SIDE", "LOC", "STRUCT", "NUM", "UNKNOWN", "QUAL", "COUNT"})
+_PP = frozenset({"PREP", "DET", "SIDE", "LOC", "STRUCT", "NUM", "UNKNOWN", "QUAL", "COUNT", "MEASURE"})
+#: "a *definite* pneumothorax", "is a pneumothorax *definitely* present?": certainty, not a qualifier
+_DEFINITE = frozenset({"definite", "definitive", "definitely", "unequivocal", "unequivocally"})
 _PP_FRAME = frozenset({"side", "sides", "area", "areas", "region", "regions", "field", "fields", "hemithorax", "part",
                        "aspect", "portion", "segment"})
+#: chunk kinds that carry meaning: never silently dropped when they bind to no finding
+_UNITS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "MEASURE", "NUM", "PRED", "NEG", "NEG_AUTO", "NEG_POST",
+                    "HEDGE", "HEDGE_AUTO", "HEDGE_POST", "HEDGE_BOTH", "NORMAL", "ABNORMAL", "CMP", "CMP_EQ"})
 _ELLIPSIS_FRAME = frozenset({"side", "sides", "one", "lung", "lungs", "hemithorax"})
 
 
@@ -57,6 +63,7 @@ class Draft:
     state: str = "present"
     negated: bool = False
     uncertain: bool = False
+    definite: bool = False
     hypothetical: bool = False
     cue: str = "presence"
     role: str = "stated"
@@ -93,12 +100,16 @@ class Draft:
             self.kind.add(c.value)
         elif c.kind == "COUNT":
             self.count.add(c.value)
-        elif c.kind in ("UNKNOWN", "QUAL", "NUM"):
+        elif c.kind == "MEASURE":
+            self.size.add(c.value)
+        elif c.kind == "QUAL" and c.value in _DEFINITE:
+            self.definite = True
+        elif c.kind in ("UNKNOWN", "QUAL", "NUM", "PRED"):
             self.qualifiers.add(c.value)
         elif c.kind == "NORMAL":
             self.state = f"normal:{c.value}"
         elif c.kind == "ABNORMAL":
-            self.state = "abnormal"
+            self.state = c.value
         self.predicates.update(c.words)
 
 
@@ -211,6 +222,22 @@ def _shared_head(reading: Reading, draft: Draft, start: int) -> None:
     reading.drafts.append(other)
 
 
+def _headers(reading: Reading) -> None:
+    """"Left: no effusion. Right: small effusion.": a side written as a heading before a colon is
+    the side of the findings in the clause after it."""
+    chunks = reading.chunks
+    for number, (start, end) in enumerate(reading.clauses[:-1]):
+        words = [chunks[i] for i in range(start, end)]
+        if not (end < len(chunks) and chunks[end].value == ":" and any(c.kind == "SIDE" for c in words)
+                and all(c.kind in ("SIDE", "DET", "LOC") for c in words)):
+            continue
+        for draft in reading.heads_in(number + 1):
+            for c in words:
+                if not (c.kind == "SIDE" and draft.side):
+                    draft.bind(c)
+        reading.used.update(range(start, end))
+
+
 def _span(reading: Reading, draft: Draft) -> tuple[int, int]:
     return reading.chunks[draft.first].start, reading.chunks[draft.last].end
 
@@ -224,13 +251,16 @@ def _side(sides: set) -> str | None:
 def to_mention(reading: Reading, draft: Draft) -> Mention:
     location = frozenset(draft.location) - lx.IMPLIED_LOCATIONS.get(draft.finding, frozenset())
     cue = "label" if draft.label else draft.cue
-    certainty = "uncertain" if draft.uncertain or "borderline" in draft.size else "certain"
+    certainty = "uncertain" if draft.uncertain or "borderline" in draft.size else "definite" if draft.definite else "certain"
     if "borderline" in draft.size and cue == "presence":
         cue = "hedge"
     if draft.hypothetical:
         certainty = "hypothetical"
+    time = frozenset(draft.time)
+    if time - {"prior"}:  # "previously seen ..., now resolved": what it is now says it all
+        time -= {"prior"}
     return Mention(draft.finding, draft.state, draft.negated, certainty,
-                   _side(draft.side), location, frozenset(draft.size), frozenset(draft.time), frozenset(draft.kind),
+                   _side(draft.side), location, frozenset(draft.size), time, frozenset(draft.kind),
                    frozenset(draft.count), frozenset(draft.qualifiers), draft.role, cue, _span(reading, draft))
 
 
@@ -242,5 +272,6 @@ def _statement(reading: Reading, text: str) -> Statement:
     comparisons = tuple(Comparison(to_mention(reading, a), to_mention(reading, b), relation)
                         for a, b, relation in reading.comparisons)
     unknown = tuple(c.value for i, c in enumerate(reading.chunks) if i not in reading.used and c.kind in ("UNKNOWN", "QUAL"))
+    free = tuple(sorted(f"{c.kind}:{c.value}" for i, c in enumerate(reading.chunks) if i not in reading.used and c.kind in _UNITS))
     alternatives = tuple(dict.fromkeys(a for a in alternatives if len(a) > 1))
-    return Statement(mentions, alternatives, comparisons, unknown, tuple(reading.hedges), tuple(reading.aside_hedges), text)
+    return Statement(mentions, alternatives, comparisons, unknown, tuple(reading.hedges), tuple(reading.aside_hedges), text, free)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from vlmcore.language import lexicon as lx
 from vlmcore.language.reading import Draft, Reading
 
-_MODIFIERS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "NORMAL", "ABNORMAL", "QUAL", "CMP", "STRUCT"})
+_MODIFIERS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "NORMAL", "ABNORMAL", "QUAL", "CMP", "STRUCT", "MEASURE",
+                        "PRED"})
 _JOINERS = frozenset({",", "and", "or", "nor", "and/or", "both", "either", "neither", "/"})
 _CUES = frozenset({"NEG", "NEG_AUTO", "NEG_POST", "HEDGE", "HEDGE_AUTO", "HEDGE_POST", "HEDGE_BOTH", "PSEUDO", "CARRY"})
 
@@ -59,8 +60,10 @@ def bind_predicates(reading: Reading, clause: int) -> None:
             continue
         target = _before(found, i) or _after(found, i)
         for draft in target:
-            if c.kind == "CMP":  # "is the pneumothorax larger?": a change over time
+            if c.kind == "CMP" and c.value in ("larger", "smaller"):  # "is the pneumothorax larger?": a change over time
                 draft.time.add("increased" if c.value == "larger" else "decreased")
+            elif c.kind == "CMP":  # "higher" with nothing to compare: a word not understood
+                draft.qualifiers.add(c.value)
             else:
                 draft.bind(c)
         reading.used.add(i)
@@ -120,7 +123,9 @@ def _qualified(reading: Reading, i: int, draft: Draft) -> bool:
 def apply_cues(reading: Reading, clause: int) -> None:
     start, end = reading.clauses[clause]
     found = groups(reading, clause)
-    if any(reading.chunks[i].kind == "HYPO" for i in range(start, end)):
+    hypothetical = [i for i in range(start, end) if reading.chunks[i].kind == "HYPO"]
+    if hypothetical:
+        reading.used.update(hypothetical)
         for draft in reading.heads_in(clause):
             draft.hypothetical = True
     for i in range(start, end):
@@ -128,6 +133,8 @@ def apply_cues(reading: Reading, clause: int) -> None:
         if c.kind not in _CUES or i in reading.used:
             continue
         targets = _targets(reading, found, i, end)
+        if targets or c.kind == "CARRY":
+            reading.used.add(i)  # a cue that acted; one on nothing named stays a unit of its own
         if not targets and c.kind.startswith("HEDGE"):
             about_other = any(x.kind == "UNKNOWN" for x in reading.chunks[i + 1:end])  # "worrisome for aspiration"
             (reading.aside_hedges if about_other else reading.hedges).append((c.start, c.end))
@@ -165,25 +172,51 @@ def resolve_structures(reading: Reading) -> None:
     for draft in [d for d in reading.drafts if not d.dropped and d.is_structure]:
         name = draft.finding.split(":", 1)[1]
         named = lx.STRUCTURE_PREDICATES.get(name, {})
-        hits = sorted(named[w] for w in draft.predicates if w in named)
-        if hits:
-            draft.finding = hits[0]
-            draft.size -= {"enlarged", "large", "thickened", "increased"}
+        words = sorted(w for w in draft.predicates | draft.size if w in named)  # "wider than normal": widened
+        if words:
+            draft.finding = named[words[0]]
+            draft.size -= {"enlarged", "large", "thickened", "increased"} | {lx.SIZES.get(w, w) for w in words}
             draft.time -= {"increased"}
+            draft.qualifiers -= set(words)
             if "borderline" in draft.predicates:
                 draft.uncertain, draft.cue = True, "hedge"
-        elif draft.state == "present" and not draft.size and draft.role == "stated" and not draft.time:
-            draft.dropped = True
-            _lend_place(reading, draft)
+        elif draft.state == "present" and not draft.size and draft.role == "stated" and not draft.time \
+                and (_lend_place(reading, draft) or name in ("chest", "region")):
+            draft.dropped = True  # "this chest X-ray" is the image, like "this image"
     for draft in reading.drafts:
         if draft.finding == "fluid" and "pleura" in draft.location:
             draft.finding = "pleural_effusion"
+        if draft.finding == "free_air" and "below:diaphragm" in draft.location:  # "free gas beneath the diaphragm"
+            draft.finding = "subdiaphragmatic_air"
+            draft.location.discard("below:diaphragm")
+    _inherit_sides(reading)
 
 
-def _lend_place(reading: Reading, structure: Draft) -> None:
+#: words that say one finding is the cause or nature of the one before it
+_CAUSAL = frozenset({"by", "from", "caused"})
+
+
+def _inherit_sides(reading: Reading) -> None:
+    """"The left costophrenic angle is blunted *by a small effusion*", "right lower lobe opacity
+    *consistent with pneumonia*": a finding named without a side as the cause or nature of a
+    lateralised finding just before it is on that side."""
+    chunks = reading.chunks
+    for clause in range(len(reading.clauses)):
+        heads = reading.heads_in(clause)
+        for before, after in zip(heads, heads[1:]):
+            between = chunks[before.last + 1:after.first]
+            linked = any(c.kind == "PRESENCE" or c.words[0] in _CAUSAL for c in between)
+            plain = all(c.kind in ("PRESENCE", "VERB", "DET", "FRAME", "PREP", "SIZE", "PRED") or c.words[0] in _CAUSAL for c in between)
+            if before.side and not after.side and linked and plain and not after.negated:
+                after.side |= before.side
+
+
+def _lend_place(reading: Reading, structure: Draft) -> bool:
+    """Give the structure's side, location and words to the finding nearest it in its clause; with
+    none there it stays a mention of its own ("is the trachea to the right?"): nothing is dropped."""
     others = [d for d in reading.drafts if d.clause == structure.clause and not d.dropped and not d.is_structure]
     if not others:
-        return
+        return False
     nearest = min(others, key=lambda d: min(abs(d.first - structure.last), abs(structure.first - d.last)))
     if not nearest.side:
         nearest.side |= structure.side
@@ -192,3 +225,4 @@ def _lend_place(reading: Reading, structure: Draft) -> None:
         nearest.location.add(lx.STRUCTURE_LOCATIONS[name])
     nearest.location |= structure.location
     nearest.qualifiers |= structure.qualifiers
+    return True

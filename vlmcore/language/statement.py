@@ -10,7 +10,7 @@ from functools import lru_cache
 from vlmcore.language import ellipsis, scope
 from vlmcore.language.chunks import chunk
 from vlmcore.language.mention import Statement
-from vlmcore.language.reading import Reading, _noun_phrases, _statement, clauses_of
+from vlmcore.language.reading import Reading, _headers, _noun_phrases, _statement, clauses_of
 
 
 @lru_cache(maxsize=65536)
@@ -20,6 +20,7 @@ def read_statement(text: str) -> Statement:
     reading = Reading(chunks, clauses_of(chunks))
     for clause in range(len(reading.clauses)):
         _noun_phrases(reading, clause)
+    _headers(reading)
     for clause in range(len(reading.clauses)):
         ellipsis.comparisons(reading, clause)
         ellipsis.elliptical_phrases(reading, clause)

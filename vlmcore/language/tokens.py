@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"x[- ]?rays?\b|[a-z0-9]+(?:'[a-z]+)?(?:[-/][a-z0-9]+)*|[.,;:!?|()\n—–]|(?<=\s)-(?=\s)")
+_TOKEN = re.compile(r"x[- ]?rays?\b|\d+\.\d+(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?(?:[-/][a-z0-9]+)*|[.,;:!?|()\n—–]|(?<=\s)-(?=\s)")
 _CONTRACTIONS = {"can't": ("can", "not"), "won't": ("will", "not"), "n't": ("not",), "there's": ("there", "is"),
                  "it's": ("it", "is"), "i'm": ("i", "am"), "that's": ("that", "is"), "let's": ("let", "us"),
                  "what's": ("what", "is"), "i've": ("i", "have"), "we're": ("we", "are")}

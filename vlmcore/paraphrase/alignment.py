@@ -10,7 +10,10 @@ with "or", and its comparisons. A question's *meaning* is then
 - the comparisons, ordered pairs ("left larger than right" is "right smaller than left", and
   not "right larger than left");
 - the words neither the lexicon nor the frame words account for, bound to their mention or
-  free. Words unknown on both sides count too: they must be bound alike.
+  free. Words unknown on both sides count too: they must be bound alike;
+- the understood units bound to no finding ("*acute* interstitial changes", "a *right-sided*
+  central venous catheter" when the device is not known): a side, time word, count or
+  negation is meaning even when the lexicon cannot say what it belongs to.
 
 ``difference`` names the first unit that differs, and whether words the lexicon does not know
 could be saying the same thing another way (then the verdict is *unverified*, not *invalid*).
@@ -23,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from vlmcore.language import Mention, Statement, read_statement
+from vlmcore.language.lexicon import RELATED_FINDINGS
 
 #: the units compared on two aligned mentions, in the order a difference is reported
 _FIELDS = (("negated", "negation"), ("side", "laterality"), ("location", "the location"), ("size", "size or severity"),
@@ -37,6 +41,7 @@ class Meaning:
     alternatives: frozenset[frozenset[Mention]]
     comparisons: frozenset[tuple]
     unknown: tuple[str, ...]  # free words not understood (sorted)
+    free: tuple[str, ...] = ()  # understood units bound to no finding (sorted "KIND:value")
 
     @property
     def mentions(self) -> list[Mention]:
@@ -56,9 +61,15 @@ class Difference:
     explainable: bool = False  # words not understood on the side that lacks the unit may say it another way
 
 
+#: paired structures: "the lungs are clear" says it of both ("are both lungs clear?")
+_PAIRED = frozenset({"structure:lung", "structure:costophrenic", "structure:diaphragm", "structure:hilum"})
+
+
 def _plain(mention: Mention) -> Mention:
-    """The mention as meaning: no span, cue or role."""
-    return replace(mention, span=(0, 0), cue="", role="")
+    """The mention as meaning: no span, cue or role; a paired structure's state said "bilaterally"
+    is its state with no side."""
+    side = None if mention.finding in _PAIRED and mention.state != "present" and mention.side == "bilateral" else mention.side
+    return replace(mention, span=(0, 0), cue="", role="", side=side)
 
 
 def _merge_sides(mentions: list[Mention]) -> frozenset[Mention]:
@@ -79,13 +90,19 @@ def meaning_of(text: str) -> Meaning:
     stated = [m for i, (m, raw) in enumerate(zip(plain, statement.mentions))
               if i not in in_alternatives and raw.role == "stated"]
     alternatives = frozenset(frozenset(plain[i] for i in group) for group in statement.alternatives)
-    comparisons = frozenset((c.relation, (_plain(c.larger), _plain(c.smaller)) if c.relation == "larger"
+    comparisons = frozenset((c.relation, (_plain(c.larger), _plain(c.smaller)) if c.relation != "equal"
                              else frozenset({_plain(c.larger), _plain(c.smaller)})) for c in statement.comparisons)
-    return Meaning(_merge_sides(stated), alternatives, comparisons, tuple(sorted(statement.unknown)))
+    return Meaning(_merge_sides(stated), alternatives, comparisons, tuple(sorted(statement.unknown)), statement.free)
 
 
 def _findings(meaning: Meaning) -> Counter:
     return Counter(m.finding for m in set(meaning.mentions))
+
+
+def _bare(meaning: Meaning) -> set[str]:
+    """Structures named with nothing said of them ("does the descending aorta ..."): they may be
+    the words of a finding the lexicon reads on the other side."""
+    return {m.finding for m in meaning.mentions if m.is_structure and m.state == "present" and not m.size}
 
 
 def _normality(meaning: Meaning) -> bool:
@@ -97,23 +114,51 @@ def difference(base: Meaning, candidate: Meaning) -> Difference | None:
     if base == candidate:
         return None
     b_words, c_words = base.words - candidate.words, candidate.words - base.words
+    b_extra, c_extra = b_words | (set(base.free) - set(candidate.free)), c_words | (set(candidate.free) - set(base.free))
     if _normality(base) != _normality(candidate):
-        lacking_words = c_words if _normality(base) else b_words
-        return Difference(_FIELDS[6][1], "", bool(lacking_words))
+        lacking = candidate if _normality(base) else base
+        double_negation = any(m.negated for m in lacking.mentions)  # "no blunting of the angles" / "are they sharp?"
+        return Difference(_FIELDS[6][1], "", bool(c_extra if lacking is candidate else b_extra) or double_negation)
     b_findings, c_findings = _findings(base), _findings(candidate)
     if set(b_findings) != set(c_findings):
         lost, gained = set(b_findings) - set(c_findings), set(c_findings) - set(b_findings)
-        explainable = (not gained and bool(c_words)) or (not lost and bool(b_words))
+        placed = {m.finding for m in base.mentions + candidate.mentions if m.location}  # "free air *above* the diaphragm"
+        if any(frozenset({a, b}) in RELATED_FINDINGS and not {a, b} & placed for a in lost for b in gained):
+            return Difference("", f"related findings, a sign and what it suggests: {sorted(lost)} -> {sorted(gained)}")
+        real_lost, real_gained = lost - _bare(base), gained - _bare(candidate)  # a bare structure may be a finding's words
+        explainable = (not real_gained and bool(c_extra or gained)) or (not real_lost and bool(b_extra or lost))
         return Difference("the finding", f"{sorted(lost)} -> {sorted(gained)}", explainable)
     for b, c in _aligned(sorted(base.stated, key=_order), sorted(candidate.stated, key=_order)):
         found = _field_difference(b, c, b_words, c_words)
         if found is not None:
             return _swapped(found, base, candidate)
+    if base.free != candidate.free:
+        return _free_difference(base, candidate, b_words, c_words)
     if base.comparisons != candidate.comparisons:
         return Difference("the comparison", "which one is larger, or larger / smaller / as large as")
     if base.alternatives != candidate.alternatives or base.stated != candidate.stated:
         return Difference("how the findings are joined", "and / or / with / without")
     return Difference("")  # the same units; only words not understood differ or are bound differently
+
+
+#: the unit a free chunk kind says
+_FREE_UNITS = {"SIDE": "laterality", "LOC": "the location", "SIZE": "size or severity", "MEASURE": "size or severity",
+               "NUM": "a number", "TIME": "time or change", "COUNT": "a quantifier", "KIND": "the kind of finding",
+               "PRED": "the finding", "NORMAL": _FIELDS[6][1], "ABNORMAL": _FIELDS[6][1], "CMP": "the comparison",
+               "CMP_EQ": "the comparison"}
+
+
+def _free_difference(base: Meaning, candidate: Meaning, b_words: set, c_words: set) -> Difference:
+    """Units bound to no finding differ: a side, time word or negation said of something the lexicon
+    does not name. Where the words not understood are the same on both sides and a unit is swapped
+    for another of its kind ("acute" / "chronic interstitial changes", "right-" / "left-sided
+    catheter"), that is a change; anything else may be the same thing said another way."""
+    lost, gained = Counter(base.free) - Counter(candidate.free), Counter(candidate.free) - Counter(base.free)
+    kinds = [{unit.split(":", 1)[0] for unit in units} for units in (lost, gained)]
+    kind = sorted(kinds[0] or kinds[1])[0]
+    unit = _FREE_UNITS.get(kind, "negation" if kind.startswith("NEG") else "certainty")
+    swapped = kinds[0] == kinds[1] and not b_words and not c_words
+    return Difference(unit, f"said of nothing named: {sorted(lost)} -> {sorted(gained)}", not swapped)
 
 
 def _swapped(found: Difference, base: Meaning, candidate: Meaning) -> Difference:

@@ -62,8 +62,16 @@ def check_paraphrase(base: str, candidate: str, *, embeddings: bool = False) -> 
 
 
 def _unverified(words: list[str], detail: str = "") -> Verdict:
+    if not words:
+        return Verdict(False, f"unverified: {detail}", "unverified")
     reason = f"unverified: words not accounted for: {', '.join(words)}" + (f" ({detail})" if detail else "")
     return Verdict(False, reason, "unverified", tuple(words))
+
+
+def _unit_word(unit: str) -> str:
+    """A unit bound to no finding, as the verdict names it: ``right (side of nothing named)``."""
+    kind, _, value = unit.partition(":")
+    return f"{value} ({kind.lower()} of nothing named)"
 
 
 @lru_cache(maxsize=65536)  # pure in its two strings; the flip search asks the same pairs for every film
@@ -73,10 +81,10 @@ def _check_rules(base: str, candidate: str) -> Verdict:
     if found is None:
         return Verdict(True, "same structure: every finding with the same negation, laterality, location, size, time, "
                              "kind, count and polarity, joined and compared the same way", "valid")
-    extra = sorted(b.words ^ c.words)
+    extra = sorted(b.words ^ c.words) + [_unit_word(unit) for unit in sorted(set(b.free) ^ set(c.free))]
     if not found.unit:
         words = extra or sorted(b.words | c.words)
-        return _unverified(words, "" if extra else "bound to different findings on the two sides")
-    if found.explainable and extra:
+        return _unverified(words, found.detail or ("" if extra else "bound to different findings on the two sides"))
+    if found.explainable:
         return _unverified(extra, f"they may say {found.unit} another way")
     return Verdict(False, f"changes {found.unit}" + (f" ({found.detail})" if found.detail else ""), "invalid")
