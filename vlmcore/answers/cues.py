@@ -25,7 +25,8 @@ YES_AND_NO = re.compile(r"\byes\s*(?:and|or|/)\s*no\b|\bno\s*(?:and|or|/)\s*yes\
 #: "no" as an answer, not as the article of "no focal consolidation"
 _NO_ALONE = r"(?=\s*(?:[,.!;:\n—–-]|$)|\s+(?:it|there|the|i|this|that|they|we|seen|identified|noted)\b)"
 EXPLICIT = re.compile(
-    r"\b(?:final answer|answer(?: to (?:your|the|this) question)?|response|verdict)\s*(?:is|would be|:|=|-)?\s*[:\-]?\s*"
+    r"\b(?:final answer|answer(?: to (?:your|the|this) question)?|response|verdict|(?:correct |best |right )?(?:option|choice))"
+    r"\s*(?:is|would be|:|=|-)?\s*[:\-]?\s*(?:\(?[a-d]\)[.:]?\s*|[a-d][.:]\s+)?"  # "the correct option is (B) No"
     r"(yes|no" + _NO_ALONE + r"|uncertain|unsure|indeterminate|not sure|unknown|cannot be determined)\b")
 #: "Likely yes", "Probably not", "Yes, possibly": an answer word with a hedge beside it
 HEDGED_ANSWER = re.compile(
@@ -41,6 +42,9 @@ _VALUE = {"yes": "yes", "yeah": "yes", "yep": "yes", "positive": "yes", "correct
           "not present": "no", "not visible": "no", "not identified": "no", "not detected": "no", "not appreciated": "no",
           "uncertain": "uncertain", "unsure": "uncertain", "indeterminate": "uncertain", "not sure": "uncertain",
           "unknown": "uncertain", "cannot be determined": "uncertain"}
+#: a leading answer word in Chinese (HuatuoGPT-Vision, Lingshu and Qwen answer in the question's
+#: language when asked in it): 是 / 是的 / 有 = yes; 否 / 不是 / 没有 / 无 = no
+CJK_ANSWER = re.compile(r"^\s*(?:(是的|是|有|对)|(否|不是|没有|无))(?=[，,。.！!：:\s]|$)")
 _START_ONLY = frozenset({"negative", "positive", "correct", "none", "absent", "present", "not seen", "not present",
                          "not visible", "not identified", "not detected", "not appreciated"})
 
@@ -75,6 +79,14 @@ def answer_words(text: str) -> list[Said]:
             continue
         said.append(Said(_VALUE[word], m.start(1), m.end(1)))
     return said
+
+
+def cjk_answer(text: str) -> Said | None:
+    match = CJK_ANSWER.match(text)
+    if not match:
+        return None
+    group = 1 if match.group(1) else 2
+    return Said("yes" if group == 1 else "no", match.start(group), match.end(group))
 
 
 def _is_label_value(text: str, start: int) -> bool:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vlmcore.answers import cues
+from vlmcore.answers import cues, framing
 from vlmcore.answers.formats import answer_region
 from vlmcore.answers.judge import Judgement, judge
 from vlmcore.language import read_statement
@@ -94,6 +94,20 @@ def read_with(statement_reader, text: str, question: str | None, reasoning: str 
 def _decide(statement_reader, body: str, question: str | None) -> Judgement:
     if not any(ch.isalnum() for ch in body):
         return Judgement("none", "empty")
+    body, only_echo = framing.unframed(body)
+    if only_echo:
+        return Judgement("none", "echo")
+    corrected = framing.corrected(body)
+    if corrected != body:  # "Yes. Actually, on closer review, there is no pneumothorax"
+        decided = _answer(statement_reader, corrected, question)
+        if decided.answer != "none":
+            return decided
+    return _answer(statement_reader, body, question)
+
+
+def _answer(statement_reader, body: str, question: str | None) -> Judgement:
+    if not any(ch.isalnum() for ch in body):
+        return Judgement("none", "empty")
     both = cues.YES_AND_NO.search(body)
     if both:
         return Judgement("uncertain", "yes-and-no", both.span())
@@ -107,7 +121,7 @@ def _decide(statement_reader, body: str, question: str | None) -> Judgement:
     hedged = cues.HEDGED_ANSWER.search(body)
     if hedged:
         return Judgement("uncertain", "hedge", hedged.span())
-    words = cues.answer_words(body)
+    words = cues.answer_words(body) or [said for said in [cues.cjk_answer(body)] if said]
     if words:
         if len({w.answer for w in words}) > 1:
             return Judgement("uncertain", "yes-and-no", (words[0].start, words[-1].end))

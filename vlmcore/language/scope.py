@@ -75,6 +75,12 @@ def _region_statement(reading: Reading, clause: int) -> None:
     chunks = reading.chunks
     states = [i for i in range(start, end) if chunks[i].kind in ("NORMAL", "ABNORMAL") and i not in reading.used]
     places = [i for i in range(start, end) if chunks[i].kind in ("SIDE", "LOC") and i not in reading.used]
+    if states and not places and _whole_study(chunks[start:end]):  # "Unremarkable.", "Normal study."
+        draft = Draft("structure:chest", states[0], states[-1], clause)
+        draft.bind(chunks[states[0]])
+        reading.used.update(states)
+        reading.drafts.append(draft)
+        return
     if not states or not places:
         return
     draft = Draft("structure:region", min(places + states), max(places + states), clause)
@@ -82,6 +88,14 @@ def _region_statement(reading: Reading, clause: int) -> None:
         draft.bind(chunks[i])
     reading.used.update(places + states)
     reading.drafts.append(draft)
+
+
+def _whole_study(clause: list) -> bool:
+    """A clause that is only "normal" / "unremarkable" (not "otherwise unremarkable", not "clear"):
+    a statement about the whole study."""
+    content = [c for c in clause if c.kind not in ("PUNCT", "FRAME", "DET", "VERB")]
+    return bool(content) and all(c.kind == "NORMAL" and c.value == "normal" for c in content) \
+        and not any(c.words[0] == "otherwise" for c in clause)
 
 
 def _blocked(reading: Reading, i: int, draft: Draft) -> bool:
