@@ -18,8 +18,8 @@ _SENTENCE = r"[^.!?\n]*"
 #: "Yes, I can help with that.", "Sure!", "Certainly, let me take a look."
 OPENER = re.compile(
     r"^\s*(?:(?:yes|sure|certainly|of course|absolutely|okay|ok|great question)\s*[,!.:]?\s*)?"
-    r"(?:i can (?:help|assist)(?: you)?(?: with (?:that|this))?|i(?:'d| would) be (?:happy|glad) to (?:help|assist)"
-    r"(?: with (?:that|this))?|let me (?:help|take a look|have a look|look|analy[sz]e|check|examine)" + _SENTENCE +
+    r"(?:i can (?:help|assist|analy[sz]e|interpret|review|look at|take a look|do that)" + _SENTENCE +
+    r"|i(?:'d| would) be (?:happy|glad) to (?:help|assist|analy[sz]e|take a look)" + _SENTENCE + r"|let me (?:help|take a look|have a look|look|analy[sz]e|check|examine)" + _SENTENCE +
     r"|here(?:'s| is) (?:my|the|an) (?:analysis|answer|assessment|interpretation)" + _SENTENCE + r")\s*[.!:]?"
     r"|^\s*(?:sure|certainly|of course|absolutely|great question)\s*[!.,]")
 #: the prompt said back: "the question asks whether ...", "you asked if ..."

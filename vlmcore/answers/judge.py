@@ -125,7 +125,11 @@ def judge(statement: Statement, question: str | None) -> Judgement:
     asked = read_statement(question)
     if asked.comparisons:
         return states.judge_comparison(statement, asked.comparisons[0])
-    targets = [m for m in asked.mentions if m.role == "stated"]
+    targets = [m for m in asked.mentions if m.role == "stated" and (not m.is_structure or m.state != "present")]
+    terms = _terms(asked)
+    if not targets and terms:  # "is there an aortic stent?": never answered from another finding's negation
+        asked, statement = read_statement(question, terms), read_statement(statement.text, terms)
+        targets = [m for m in asked.mentions if m.role == "stated" and (not m.is_structure or m.state != "present")]
     if not targets:
         return judge_without_question(statement)
     results = []
@@ -142,6 +146,13 @@ def judge(statement: Statement, question: str | None) -> Judgement:
     if not results:
         return judge_without_question(statement)
     return _combine(results, bool(asked.alternatives))
+
+
+def _terms(asked: Statement) -> frozenset[str]:
+    """The words of a question the lexicon does not know: the name of what it asks about, when it
+    names no known finding."""
+    words = set(asked.unknown) | {w for m in asked.mentions if m.is_structure for w in m.qualifiers}
+    return frozenset(w for w in words if len(w) > 2)
 
 
 def _combine(results: list[Judgement], alternatives: bool) -> Judgement:

@@ -17,7 +17,8 @@ from vlmcore.language.tokens import PUNCTUATION, Token, tokenize
 
 #: prepositions that open a location phrase after a finding ("in the right lower lobe")
 PREPOSITIONS = frozenset({"in", "on", "at", "of", "within", "over", "involving", "overlying", "along", "beneath", "under",
-                          "throughout", "projecting", "across", "near", "adjacent", "to", "following", "after"})
+                          "throughout", "projecting", "across", "near", "adjacent", "to", "following", "after",
+                          "below", "underneath"})
 DETERMINERS = frozenset({"a", "an", "the", "any", "this", "that", "these", "those", "some", "its", "their", "each"})
 #: conjunctions inside a sentence; "but" and its kin open a new clause
 CONJUNCTIONS = {"and": "and", "or": "or", "nor": "nor", "with": "with", "as well as": "and", "along with": "with",
@@ -130,8 +131,9 @@ def _word_chunk(token: Token) -> list[Chunk]:
     return [Chunk("UNKNOWN", _singular(word) or word, (word,), token.start, token.end)]
 
 
-def chunk(text: str) -> list[Chunk]:
-    """The chunks of ``text``, in order."""
+def chunk(text: str, terms: frozenset[str] = frozenset()) -> list[Chunk]:
+    """The chunks of ``text``, in order. ``terms``: words the lexicon does not know that are to be
+    read as the name of a finding (``term:<words>``), e.g. the words a question asks about."""
     tokens = tokenize(text)
     _, longest = _table()
     chunks: list[Chunk] = []
@@ -150,7 +152,22 @@ def chunk(text: str) -> list[Chunk]:
         else:
             chunks.extend(_word_chunk(tokens[i]))
             i += 1
-    return _disambiguate(chunks)
+    chunks = _disambiguate(chunks)
+    return _as_terms(chunks, terms) if terms else chunks
+
+
+def _as_terms(chunks: list[Chunk], terms: frozenset[str]) -> list[Chunk]:
+    """Unknown words in ``terms`` become one finding per run ("aortic stent" -> ``term:aortic stent``)."""
+    result: list[Chunk] = []
+    for c in chunks:
+        if c.kind != "UNKNOWN" or c.value not in terms:
+            result.append(c)
+        elif result and result[-1].kind == "FINDING" and result[-1].value.startswith("term:"):
+            last = result.pop()
+            result.append(Chunk("FINDING", f"{last.value} {c.value}", last.words + c.words, last.start, c.end))
+        else:
+            result.append(Chunk("FINDING", f"term:{c.value}", c.words, c.start, c.end))
+    return result
 
 
 _MEASURE = re.compile(r"(\d+(?:\.\d+)?)(cm|mm)")

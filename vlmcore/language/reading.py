@@ -41,6 +41,7 @@ _PP_FRAME = frozenset({"side", "sides", "area", "areas", "region", "regions", "f
 #: chunk kinds that carry meaning: never silently dropped when they bind to no finding
 _UNITS = frozenset({"SIDE", "LOC", "SIZE", "TIME", "KIND", "COUNT", "MEASURE", "NUM", "PRED", "NEG", "NEG_AUTO", "NEG_POST",
                     "HEDGE", "HEDGE_AUTO", "HEDGE_POST", "HEDGE_BOTH", "NORMAL", "ABNORMAL", "CMP", "CMP_EQ"})
+_BELOW = frozenset({"under", "beneath", "below", "underneath"})
 _ELLIPSIS_FRAME = frozenset({"side", "sides", "one", "lung", "lungs", "hemithorax"})
 
 
@@ -197,7 +198,11 @@ def _location_phrase(reading: Reading, draft: Draft, k: int, end: int) -> int:
             j += 1
         if not any(c.kind in ("SIDE", "LOC", "STRUCT", "UNKNOWN") for c in content):
             break
+        below = chunks[k].words[0] in _BELOW
         for c in content:
+            if below and c.kind == "STRUCT" and c.value == "diaphragm":  # "free air under the right hemidiaphragm"
+                draft.location.add("below:diaphragm")
+                continue
             draft.bind(c)
         last, k = j - 1, j
     return last

@@ -14,9 +14,10 @@ from vlmcore.language.reading import Reading, _headers, _noun_phrases, _statemen
 
 
 @lru_cache(maxsize=65536)
-def read_statement(text: str) -> Statement:
-    """The bound mentions of ``text`` (a question or a model's answer)."""
-    chunks = chunk(text)
+def read_statement(text: str, terms: frozenset[str] = frozenset()) -> Statement:
+    """The bound mentions of ``text`` (a question or a model's answer); ``terms`` are words the
+    lexicon does not know, read as a finding's name (see ``chunks.chunk``)."""
+    chunks = chunk(text, terms)
     reading = Reading(chunks, clauses_of(chunks))
     for clause in range(len(reading.clauses)):
         _noun_phrases(reading, clause)

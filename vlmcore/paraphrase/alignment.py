@@ -61,14 +61,17 @@ class Difference:
     explainable: bool = False  # words not understood on the side that lacks the unit may say it another way
 
 
-#: paired structures: "the lungs are clear" says it of both ("are both lungs clear?")
+#: paired structures: "the lungs are clear" says it of both ("are both lungs clear?"); findings of
+#: both lungs as a whole: "are both lungs hyperinflated?" asks what "are the lungs hyperinflated?" does
 _PAIRED = frozenset({"structure:lung", "structure:costophrenic", "structure:diaphragm", "structure:hilum"})
+_WHOLE_LUNG = frozenset({"hyperinflation", "hypoinflation"})
 
 
 def _plain(mention: Mention) -> Mention:
     """The mention as meaning: no span, cue or role; a paired structure's state said "bilaterally"
     is its state with no side."""
-    side = None if mention.finding in _PAIRED and mention.state != "present" and mention.side == "bilateral" else mention.side
+    paired = (mention.finding in _PAIRED and mention.state != "present") or mention.finding in _WHOLE_LUNG
+    side = None if paired and mention.side == "bilateral" else mention.side
     return replace(mention, span=(0, 0), cue="", role="", side=side)
 
 
