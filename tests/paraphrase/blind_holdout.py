@@ -1,5 +1,12 @@
 """Held-out evaluation set for ``vlmcore.paraphrase.validity.check_paraphrase``.
 
+**No longer held out.** Committed unmodified (only the ``Run:`` line) in 1f7f36d. Its first and
+only blind run, on main 42b8e64, agreed on 172 of 229 (75.1%) and accepted 7 of 116 meaning
+changes as valid paraphrases (22 of 113 true paraphrases unverified, 5 rejected as invalid).
+The check's failure classes were then fixed while this set's disagreements were visible (branch
+language2), so its later scores are optimistic. ``tests/paraphrase/test_blind_holdout.py``
+prints the agreement and asserts that no meaning change is accepted.
+
 Written by an evaluator who did not read the checker's implementation, word lists or its own
 pair set; every label was written down before the checker was run.
 
