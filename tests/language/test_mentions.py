@@ -105,3 +105,63 @@ def test_one_model_serves_both_readers():
     from vlmcore.paraphrase import alignment
 
     assert judge.read_statement is alignment.read_statement is read_statement
+
+
+@pytest.mark.parametrize("text, finding, side, location, state", [
+    ("Left upper extremity PICC with tip in the mid SVC.", "picc", "left", {"upper", "middle", "tip:svc"}, "present"),
+    ("The endotracheal tube tip is in the right mainstem bronchus.", "endotracheal_tube", None, {"tip:right_mainstem"},
+     "present"),  # "right" belongs to the bronchus, not to the tube
+    ("Is the ET tube appropriately positioned?", "endotracheal_tube", None, set(), "normal:position"),
+    ("Nasogastric tube tip is in the distal esophagus and should be advanced.", "nasogastric_tube", None,
+     {"tip:esophagus"}, "abnormal:high"),
+    ("Is the trachea deviated to the right?", "tracheal_deviation", "right", set(), "present"),
+    ("Mediastinal shift to the right due to a large left pleural effusion.", "mediastinal_shift", "right", set(), "present"),
+    ("Is the left hemidiaphragm raised?", "diaphragm_elevation", "left", set(), "present"),
+    ("Is the left costophrenic angle blunted?", "costophrenic_blunting", "left", set(), "present"),
+    ("There is free air under the right hemidiaphragm.", "subdiaphragmatic_air", "right", set(), "present"),
+])
+def test_devices_tips_and_structure_predicates(text, finding, side, location, state):
+    mention = _one(text, finding)
+    assert (mention.side, set(mention.location), mention.state) == (side, location, state)
+
+
+def test_lengths_are_one_value_and_thresholds_bind_to_their_finding():
+    assert _one("A single 8 mm nodule.", "nodule").size == {"0.8cm"}
+    assert _one("Is there a nodule larger than 1 cm?", "nodule").size == {">1cm"}
+    assert _one("Is there a nodule measuring more than 10 mm?", "nodule").size == {">1cm"}
+    assert _one("Does the cardiothoracic ratio exceed 0.5?", "structure:heart").size == {">0.5"}
+    assert _one("Is the cardiothoracic ratio less than 0.5?", "structure:heart").size == {"<0.5"}
+
+
+def test_height_is_a_comparison_of_its_own():
+    (c,) = read_statement("Is the left hemidiaphragm lower than the right?").comparisons
+    assert (c.relation, c.larger.side, c.smaller.side) == ("higher", "right", "left")
+
+
+def test_units_bound_to_no_finding_are_kept():
+    assert read_statement("Are there acute interstitial changes?").free == ("TIME:acute", "TIME:changed")
+    assert "SIDE:right" in read_statement("Is there a right-sided venous port?").free
+    assert read_statement("Is there a right pleural effusion?").free == ()
+
+
+def test_headings_pronouns_and_causes_carry_a_side():
+    mentions = read_statement("Left: no effusion. Right: small effusion.").mentions
+    assert [(m.side, m.negated) for m in mentions] == [("left", True), ("right", False)]
+    assert _one("There is an effusion, but it is on the right side.", "pleural_effusion").side == "right"
+    assert _one("The left costophrenic angle is blunted by a small effusion.", "pleural_effusion").side == "left"
+
+
+def test_counts_time_and_certainty_words():
+    assert _one("Is there more than one pulmonary nodule?", "nodule").count == {"many"}
+    assert _one("Is there a recent rib fracture?", "fracture").time == {"acute"}
+    assert _one("The previously reported small effusion was due to technique.", "pleural_effusion").time == {"prior"}
+    assert _one("Is a pneumothorax definitely present?", "pneumothorax").certainty == "definite"
+    assert _one("Interval removal of the endotracheal tube.", "endotracheal_tube").absent
+
+
+def test_a_question_about_an_unknown_thing_reads_its_words_as_the_finding():
+    terms = frozenset({"aortic", "stent"})
+    (asked,) = read_statement("Is there an aortic stent?", terms).mentions
+    assert asked.finding == "term:aortic stent"
+    said = read_statement("Aortic stent graft in place. No pneumothorax.", terms)
+    assert [(m.finding, m.negated) for m in said.mentions] == [("term:aortic stent", False), ("pneumothorax", True)]

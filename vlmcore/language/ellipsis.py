@@ -3,7 +3,9 @@
 "Is the left effusion larger than *the right*?" compares two effusions although one is named;
 "on the left *but not on the right*" negates a right effusion no word names. Both are read as
 copies of the finding they refer back to, bound to the side or location written, and the
-comparison keeps its order (which is larger carries the meaning).
+comparison keeps its order (which is larger carries the meaning). Likewise a clause that names
+no finding but says where or how large the one before it is ("..., *but it is on the right
+side*"), and a side written as a heading ("*Left:* no effusion.") for the clause after it.
 """
 
 from __future__ import annotations
@@ -187,3 +189,19 @@ def _pronoun_predicate(reading: Reading, clause: int) -> None:
     for i in modifiers:
         source.bind(chunks[i])
     reading.used.update(modifiers)
+
+
+def headers(reading: Reading) -> None:
+    """"Left: no effusion. Right: small effusion.": a side written as a heading before a colon is
+    the side of the findings in the clause after it."""
+    chunks = reading.chunks
+    for number, (start, end) in enumerate(reading.clauses[:-1]):
+        words = [chunks[i] for i in range(start, end)]
+        if not (end < len(chunks) and chunks[end].value == ":" and any(c.kind == "SIDE" for c in words)
+                and all(c.kind in ("SIDE", "DET", "LOC") for c in words)):
+            continue
+        for draft in reading.heads_in(number + 1):
+            for c in words:
+                if not (c.kind == "SIDE" and draft.side):
+                    draft.bind(c)
+        reading.used.update(range(start, end))

@@ -15,8 +15,14 @@ phrases after it ("in the right lower lobe", "of the left sixth rib"). Then, in 
    (``scope``), so "No pneumothorax. Moderate right pleural effusion." negates only the
    pneumothorax and "possible pneumonia; no effusion" hedges only the pneumonia;
 5. a structure with a predicate becomes what it says ("the heart is enlarged" is
-   cardiomegaly; "the lungs are clear" a normal lung); a structure without one only lends its
-   side and location ("does the left lung contain a mass?").
+   cardiomegaly; "the lungs are clear" a normal lung; "the trachea is deviated" tracheal
+   deviation); a structure without one lends its side and location ("does the left lung
+   contain a mass?"), or stays a mention of its own when there is nothing to lend to.
+
+Nothing understood is dropped: a side, time word, count, negation or measurement that binds to
+no finding is kept in ``Statement.free`` ("*acute* interstitial changes"), so the paraphrase
+check can still compare it. Lengths are one value ("8 mm" = "0.8 cm"); a threshold ("larger
+than 1 cm", "exceeds 0.5") is a size of the finding it is said of.
 """
 
 from __future__ import annotations
@@ -227,20 +233,6 @@ def _shared_head(reading: Reading, draft: Draft, start: int) -> None:
     reading.drafts.append(other)
 
 
-def _headers(reading: Reading) -> None:
-    """"Left: no effusion. Right: small effusion.": a side written as a heading before a colon is
-    the side of the findings in the clause after it."""
-    chunks = reading.chunks
-    for number, (start, end) in enumerate(reading.clauses[:-1]):
-        words = [chunks[i] for i in range(start, end)]
-        if not (end < len(chunks) and chunks[end].value == ":" and any(c.kind == "SIDE" for c in words)
-                and all(c.kind in ("SIDE", "DET", "LOC") for c in words)):
-            continue
-        for draft in reading.heads_in(number + 1):
-            for c in words:
-                if not (c.kind == "SIDE" and draft.side):
-                    draft.bind(c)
-        reading.used.update(range(start, end))
 
 
 def _span(reading: Reading, draft: Draft) -> tuple[int, int]:

@@ -1,5 +1,5 @@
 """``read_statement``: the reading passes in order (``reading`` for noun phrases and the
-statement, ``ellipsis`` for comparisons and elliptical phrases, ``scope`` for predicates, cues
+statement, ``ellipsis`` for headings, comparisons and elliptical phrases, ``scope`` for predicates, cues
 and structures). Kept apart from ``reading`` so that ``ellipsis`` and ``scope``, which build on
 ``reading``'s drafts, are not imported back by it (no import circle)."""
 
@@ -10,7 +10,7 @@ from functools import lru_cache
 from vlmcore.language import ellipsis, scope
 from vlmcore.language.chunks import chunk
 from vlmcore.language.mention import Statement
-from vlmcore.language.reading import Reading, _headers, _noun_phrases, _statement, clauses_of
+from vlmcore.language.reading import Reading, _noun_phrases, _statement, clauses_of
 
 
 @lru_cache(maxsize=65536)
@@ -21,7 +21,7 @@ def read_statement(text: str, terms: frozenset[str] = frozenset()) -> Statement:
     reading = Reading(chunks, clauses_of(chunks))
     for clause in range(len(reading.clauses)):
         _noun_phrases(reading, clause)
-    _headers(reading)
+    ellipsis.headers(reading)
     for clause in range(len(reading.clauses)):
         ellipsis.comparisons(reading, clause)
         ellipsis.elliptical_phrases(reading, clause)
