@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from vlmcore.language import Mention
 from vlmcore.language import lexicon as lx
-from vlmcore.language.devices import ANSWERED_BY, TIP_REGIONS
+from vlmcore.language.devices import TIP_REGIONS
+from vlmcore.language.lexicon import ANSWERED_BY
 
 _RULE_OF_CUE = {"presence": "presence-cue", "negation": "negation-cue", "qualified-negation": "qualified-negation",
                 "hedge": "hedge", "resolved": "resolved", "label": "finding-label"}

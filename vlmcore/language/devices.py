@@ -10,7 +10,7 @@ tubes", "no endotracheal tube"). What is particular to devices:
   state, as "are the lungs clear?" asks for a structure's state; "too low", "malpositioned",
   "should be advanced" say the opposite;
 - reports call a nasogastric tube an "enteric tube" and a PICC a central venous catheter:
-  ``ANSWERED_BY`` says which names answer a question about another.
+  ``DEVICE_ALIASES`` says which names answer a question about another (``lexicon.ANSWERED_BY``).
 
 Where a tip belongs (``GOOD_TIPS``) follows the usual radiology teaching for line and tube
 position on chest radiographs (e.g. Godoy et al., "Chest radiography in the ICU: Part 2,
@@ -92,7 +92,7 @@ MALPOSITION: dict[str, str] = {
 }
 
 #: a question about the key is answered by a mention of these too (report wording for the same device)
-ANSWERED_BY: dict[str, frozenset[str]] = {
+DEVICE_ALIASES: dict[str, frozenset[str]] = {
     "nasogastric_tube": frozenset({"enteric_tube"}), "orogastric_tube": frozenset({"enteric_tube"}),
     "enteric_tube": frozenset({"nasogastric_tube", "orogastric_tube"}), "central_venous_catheter": frozenset({"picc"}),
 }

@@ -12,7 +12,7 @@ the finding.
 from __future__ import annotations
 
 from vlmcore.data.findings import FINDINGS
-from vlmcore.language.devices import DEVICE_FRAME, DEVICE_VERBS, DEVICES
+from vlmcore.language.devices import DEVICE_ALIASES, DEVICE_FRAME, DEVICE_VERBS, DEVICES
 from vlmcore.language.anatomy import (  # noqa: F401 (re-exported: one vocabulary)
     STRUCTURES, STRUCTURE_LOCATIONS, IMPLIED_LOCATIONS, STRUCTURE_PREDICATES, FLUID_FINDINGS,
     NORMAL_EXCLUDES, EXPANDED_EXCLUDES, ACUTE_FINDINGS, SIDES, BOTH_SIDES_NOUNS, LOCATIONS, ORDINALS, PREDICATE_WORDS,
@@ -30,6 +30,14 @@ RELATED_FINDINGS: frozenset[frozenset[str]] = frozenset(frozenset(pair) for pair
     ("free_air", "pneumothorax"), ("tracheal_deviation", "mediastinal_shift"), ("costophrenic_blunting", "pleural_effusion"),
     ("air_collection", "subcutaneous_emphysema"), ("air_collection", "pneumothorax"),
 ))
+
+#: for the answer reader: a question about the key is answered by a mention of these too ("free air
+#: under the diaphragm" is the sign a radiologist reads as a pneumoperitoneum; a hydropneumothorax
+#: is a pneumothorax with fluid; "enteric tube" is the report's word for a nasogastric tube)
+ANSWERED_BY: dict[str, frozenset[str]] = {
+    **DEVICE_ALIASES, "pneumoperitoneum": frozenset({"subdiaphragmatic_air"}),
+    "pneumothorax": frozenset({"hydropneumothorax"}), "pleural_effusion": frozenset({"hydropneumothorax"}),
+}
 
 #: clinician synonyms beyond the canonical surface forms (the synonym strategy draws on them too)
 CLINICAL_SYNONYMS: dict[str, tuple[str, ...]] = {
