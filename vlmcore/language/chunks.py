@@ -170,6 +170,8 @@ def _as_terms(chunks: list[Chunk], terms: frozenset[str]) -> list[Chunk]:
     return result
 
 
+#: words that set a threshold when a number follows ("a ratio above 0.5")
+_THRESHOLD_WORDS = {"above": "larger", "over": "larger", "below": "smaller", "under": "smaller", "exceeding": "larger"}
 _MEASURE = re.compile(r"(\d+(?:\.\d+)?)(cm|mm)")
 _DECIMAL = re.compile(r"\d+\.\d+")
 #: length units, in centimetres
@@ -205,7 +207,9 @@ def _disambiguate(chunks: list[Chunk]) -> list[Chunk]:
             number = result.pop()  # "1 cm", "8 mm": one measurement
             result.append(Chunk("MEASURE", _centimetres(number.value, c.words[0]), number.words + c.words, number.start, c.end))
             continue
-        if c.kind == "LOC" and c.value in ("lower", "upper") and c.words[-1] in ("lower", "upper") and after is not None \
+        if c.words[-1] in _THRESHOLD_WORDS and after is not None and after.kind in ("NUM", "MEASURE"):
+            c = Chunk("CMP", _THRESHOLD_WORDS[c.words[-1]], c.words, c.start, c.end)  # "above 0.5", "under 1 cm"
+        elif c.kind == "LOC" and c.value in ("lower", "upper") and c.words[-1] in ("lower", "upper") and after is not None \
                 and after.kind == "THAN":  # "is the left hemidiaphragm lower than the right?"
             c = Chunk("CMP", "lower" if c.value == "lower" else "higher", c.words, c.start, c.end)
         elif c.words == ("both",) and _names_sides(chunks[i + 1:i + 3]):

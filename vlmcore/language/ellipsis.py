@@ -52,7 +52,8 @@ def comparisons(reading: Reading, clause: int) -> None:
         c = chunks[k]
         if k in reading.used or c.kind not in ("CMP", "CMP_EQ"):
             continue
-        if c.kind == "CMP_EQ" or c.value == "exceeds" or c.words[-1] == "than":
+        number_next = k + 1 < end and chunks[k + 1].kind in ("NUM", "MEASURE")
+        if c.kind == "CMP_EQ" or c.value == "exceeds" or c.words[-1] == "than" or number_next:
             than = k  # "as large as X", "exceeds 0.5", "more than 1 cm": the object follows directly
         else:
             than = next((t for t in range(k + 1, end) if chunks[t].kind == "THAN"), None)
@@ -77,6 +78,10 @@ def _comparison(reading: Reading, clause: int, k: int, than: int, relation: str)
         reading.used.update(range(k, j + 1))
         return
     if relation == "exceeds":
+        return
+    if chunks[j].kind == "NORMAL" and left_head is not None and relation == "higher":  # "higher than normal": elevated
+        left_head.predicates.add("elevated")
+        reading.used.update(range(k, j + 1))
         return
     if chunks[j].kind == "NORMAL" and left_head is not None:  # "larger than normal": enlarged
         left_head.predicates.add("enlarged" if relation == "larger" else "small")

@@ -186,8 +186,12 @@ def _noun_phrases(reading: Reading, clause: int) -> None:
 
 
 def _after_preposition(chunks: list[Chunk], h: int, start: int) -> bool:
+    """The structure's noun phrase follows a preposition ("of the left sixth rib"); an article
+    starts the noun phrase, so "on the image *the heart* appears enlarged" is a subject."""
     j = h - 1
     while j >= start and chunks[j].kind in ("DET", "FRAME", "SIDE", "LOC", "UNKNOWN"):
+        if chunks[j].kind == "DET":
+            return j - 1 >= start and chunks[j - 1].kind == "PREP"
         j -= 1
     return j >= start and chunks[j].kind == "PREP"
 
