@@ -87,7 +87,7 @@ MALPOSITION: dict[str, str] = {
     "recommend advancing": "abnormal:high", "could be advanced": "abnormal:high",
     "malpositioned": "abnormal:position", "malposition": "abnormal:position", "misplaced": "abnormal:position",
     "in poor position": "abnormal:position", "suboptimally positioned": "abnormal:position",
-    "in an unsatisfactory position": "abnormal:position", "coiled": "abnormal:position", "kinked": "abnormal:position",
+    "in an unsatisfactory position": "abnormal:position", "kinked": "abnormal:position",
     "needs repositioning": "abnormal:position", "requires repositioning": "abnormal:position",
 }
 
