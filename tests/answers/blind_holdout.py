@@ -1,6 +1,6 @@
 """Held-out evaluation set for ``vlmcore.answers.read.read_answer``.
 
-**No longer held out.** Committed unmodified (only the ``Run:`` line) in 1f7f36d. Its first and
+**No longer held out.** Committed unmodified (only the ``Run:`` line) in 6ae4117. Its first and
 only blind run, on main 42b8e64, agreed on 219 of 256 (85.5%; 212/246 without policy-tagged
 cases) with 6 yes<->no flips. The reader's failure classes were then fixed while this set's
 disagreements were visible (branch language2), so its later scores are optimistic; the next

@@ -6,7 +6,7 @@ holds for the class, not only for the blind set's example (negation bound to the
 sides of structures outside the pleura, counts, devices and tip positions, inverted questions,
 openers and echoes, "difficult to determine", "X, but on the other side", corrections,
 disclaimers, prior studies, a finding the lexicon does not know). Labels follow the blind set's
-policy (``blind_holdout.py``). First run (on c7693f6, before the fixes after it): 61 of 65, one
+policy (``blind_holdout.py``). First run (on bdddafa, before the fixes after it): 61 of 65, one
 yes<->no flip (a question about a device the lexicon does not know answered from "No pneumothorax").
 The four misses were then fixed as classes, so this set is no longer held out either.
 """

@@ -1,6 +1,6 @@
 """Held-out evaluation set for ``vlmcore.paraphrase.validity.check_paraphrase``.
 
-**No longer held out.** Committed unmodified (only the ``Run:`` line) in 1f7f36d. Its first and
+**No longer held out.** Committed unmodified (only the ``Run:`` line) in 6ae4117. Its first and
 only blind run, on main 42b8e64, agreed on 172 of 229 (75.1%) and accepted 7 of 116 meaning
 changes as valid paraphrases (22 of 113 true paraphrases unverified, 5 rejected as invalid).
 The check's failure classes were then fixed while this set's disagreements were visible (branch

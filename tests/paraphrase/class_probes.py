@@ -3,7 +3,7 @@
 Written by the engineer who fixed the classes (language2 branch), *after* the fixes and *before*
 running the check on them; none of these pairs is in another set. Each is ``(base, candidate,
 expected status, class)``; "invalid" pairs must never be accepted. Labels follow the blind
-set's policy (``blind_holdout.py``). First run (on c7693f6): 46 of 47, no meaning change accepted
+set's policy (``blind_holdout.py``). First run (on bdddafa): 46 of 47, no meaning change accepted
 ("are both lungs hyperinflated?" read as a change of side), then fixed as a class; no longer held out.
 """
 
