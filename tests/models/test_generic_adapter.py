@@ -1,4 +1,4 @@
-"""The generic image-text-to-text adapter on tiny Qwen2.5-VL and Idefics3, on non-square films
+"""The generic image-text-to-text adapter on tiny Qwen2-VL, Qwen2.5-VL, Qwen3-VL and Idefics3, on non-square films
 with dynamic resolution: exact rows, logits unchanged, batch / padding invariance, shared
 prefix == full forward (3-D rotary positions included), grid orientation per token, and the
 generic path equal to the dedicated adapters where both apply."""
@@ -15,11 +15,12 @@ from vlmcore.models.generic import HFImageTextAdapter, _decoder_layers
 from vlmcore.models.requests import Request
 from vlmcore.models.tiny import build_tiny
 
-NEW_FAMILIES = ["qwen2_5_vl", "idefics3"]
+QWEN = ["qwen2_vl", "qwen2_5_vl", "qwen3_vl"]
+NEW_FAMILIES = QWEN + ["idefics3"]
 #: films at each processor's own scale (no resampling): Qwen 96x64 px -> 12x8 patches -> 6x4 tokens;
 #: Idefics3 128x64 px -> 2x1 tiles of 64 px, 4x4 tokens each, + a 4x4 global view -> 8x4 grid
-FILM_SHAPE = {"qwen2_5_vl": (96, 64), "idefics3": (128, 64)}
-GRID = {"qwen2_5_vl": (6, 4), "idefics3": (8, 4)}
+FILM_SHAPE = {**{family: (96, 64) for family in QWEN}, "idefics3": (128, 64)}
+GRID = {**{family: (6, 4) for family in QWEN}, "idefics3": (8, 4)}
 QUESTIONS = ["is there pleural effusion ?", "Is there a large pneumothorax on the left side of the chest ?", "cardiomegaly ?",
              "Does this image show consolidation in the right lower lobe ?"]
 
@@ -100,17 +101,18 @@ def test_shared_prefix_equals_the_full_forward(family, adapters, non_square_requ
     _assert_same(fast, adapter.evaluate(requests))
 
 
-def test_qwen_suffix_positions_continue_after_the_image_extent(adapters, non_square_requests):
+@pytest.mark.parametrize("family", QWEN)
+def test_qwen_suffix_positions_continue_after_the_image_extent(family, adapters, non_square_requests):
     """With 3-D rotary positions, the text after a 6x4 image continues at (start + max(6, 4)),
     not at its index: the suffix must carry the film's rope delta (here negative)."""
-    adapter = adapters("qwen2_5_vl")
-    requests = non_square_requests("qwen2_5_vl")[:1] * 2
+    adapter = adapters(family)
+    requests = non_square_requests(family)[:1] * 2
     from vlmcore.models.shared_prefix import plan_shared_prefix
 
     encoded = adapter.encode([requests[0], Request(requests[0].image, QUESTIONS[2], requests[0].image_key)])
     plan = plan_shared_prefix(encoded, adapter.image_token_id, [r.image_key for r in requests])
     _, deltas = adapter.prefix_batch(plan)
-    assert deltas.tolist() == [max(GRID["qwen2_5_vl"]) - 6 * 4]
+    assert deltas.tolist() == [max(GRID[family]) - 6 * 4]
 
 
 def _image_embeddings(adapter, film: np.ndarray) -> torch.Tensor:
@@ -236,3 +238,44 @@ def test_score_matches_the_first_generation_step(family, adapters, non_square_re
     first = adapter.tokenizer.batch_decode(out.sequences[:, encoded.input_ids.shape[1]:], skip_special_tokens=True)
     for generation, token in zip(generations, first):
         assert generation.answer in ("yes", "no", "uncertain") and generation.text.startswith(token.strip())
+
+
+def test_qwen3_deepstack_reaches_the_image_positions_in_the_prefix_pass_only(adapters, non_square_requests, monkeypatch):
+    """Qwen3-VL's DeepStack: ``visual_pos_masks`` and one feature set per injecting layer reach the
+    language model in the prefix pass, covering exactly the plan's image positions of every film
+    row; the suffix pass (question tokens only) carries none, as the full forward gives none to
+    text tokens. The injection is live in the tiny build: without it p(yes) moves far beyond the
+    1e-5 of the shared-prefix == full-forward check, so that check would catch a prefix path
+    that lost it."""
+    adapter = adapters("qwen3_vl")
+    requests = non_square_requests("qwen3_vl")
+    language_model = adapter.model.model.language_model
+    passes = []
+
+    def record(module, args, kwargs):
+        passes.append((kwargs.get("visual_pos_masks"), kwargs.get("deepstack_visual_embeds"), kwargs["inputs_embeds"].shape[1]))
+
+    plans = []
+    original_cache = adapter.prefix_cache
+    monkeypatch.setattr(adapter, "prefix_cache", lambda plan, recorders: plans.append(plan) or original_cache(plan, recorders))
+    hook = language_model.register_forward_pre_hook(record, with_kwargs=True)
+    try:
+        fast = adapter.evaluate(requests)
+    finally:
+        hook.remove()
+    (prefix_mask, prefix_embeds, prefix_width), (suffix_mask, suffix_embeds, _) = passes
+    plan, = plans
+    assert prefix_width == plan.prefix_length
+    expected = torch.zeros(len(plan.films), plan.prefix_length, dtype=torch.bool)
+    expected[:, plan.image_positions] = True
+    assert torch.equal(prefix_mask.cpu(), expected)
+    layers = len(adapter.model.config.vision_config.deepstack_visual_indexes)
+    assert len(prefix_embeds) == layers == 2 and all(e.shape[0] == int(expected.sum()) for e in prefix_embeds)
+    assert suffix_mask is None and suffix_embeds is None
+
+    from transformers.models.qwen3_vl.modeling_qwen3_vl import Qwen3VLTextModel
+
+    monkeypatch.setattr(Qwen3VLTextModel, "_deepstack_process", lambda self, hidden, mask, embeds: hidden)
+    without = adapter.evaluate(requests)
+    moved = max(abs(a.p_yes - b.p_yes) for (a, _), (b, _) in zip(fast, without))
+    assert moved > 1e-3, moved

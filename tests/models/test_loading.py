@@ -9,7 +9,7 @@ from vlmcore.models.loading import LoadSpec, WeightsUnavailable, load_adapter, q
 from vlmcore.models.tiny import build_tiny
 
 
-@pytest.mark.parametrize("family", ["medgemma", "llava", "blip2", "florence2", "qwen2_5_vl", "idefics3"])
+@pytest.mark.parametrize("family", ["medgemma", "llava", "blip2", "florence2", "qwen2_vl", "qwen2_5_vl", "qwen3_vl", "idefics3"])
 def test_saved_tiny_checkpoint_loads_offline_with_same_scores(family, tmp_path, adapters, requests_four):
     model, processor = build_tiny(family)
     model.save_pretrained(tmp_path, safe_serialization=True)

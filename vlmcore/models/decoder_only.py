@@ -156,9 +156,9 @@ class DecoderOnlyAdapter(VLMAdapter):
         inputs, offsets = self.prefix_batch(plan)
         with recording(recorders):
             output = self.model(**inputs, use_cache=True, logits_to_keep=1)
-        cache = getattr(output, "past_key_values", None)
+        cache = output.get("cache")  # transformers >= 5.24 names the KV cache ``cache`` (``past_key_values`` goes in 5.40)
         if cache is None:  # BLIP-2 nests the language model's outputs
-            cache = output.language_model_outputs.past_key_values
+            cache = output.language_model_outputs.cache
         if kept is not None:
             self._kept_prefixes[kept] = (cache, offsets)
         return cache, offsets

@@ -101,9 +101,17 @@ register_family(FamilySpec(
     "florence2", "vlmcore.models.florence2:Florence2Adapter", "Florence2ForConditionalGeneration", "cases on Florence-2",
     f"{_BUILDERS}:build_florence2", BASE | VISION_HOOK, ("florence2",), "florence-community/Florence-2-base"))
 register_family(FamilySpec(
+    "qwen2_vl", "vlmcore.models.generic:Qwen2VLAdapter", "Qwen2VLForConditionalGeneration",
+    "cases on Qwen2-VL / MedVLM-R1 (generic image-text-to-text adapter)", f"{_BUILDERS}:build_qwen2_vl",
+    DECODER_ONLY | {Capability.DYNAMIC_GRID}, ("qwen2_vl",), "JZPeterPan/MedVLM-R1", generic=True))
+register_family(FamilySpec(
     "qwen2_5_vl", "vlmcore.models.generic:Qwen25VLAdapter", "Qwen2_5_VLForConditionalGeneration",
-    "cases on Qwen2-VL / Qwen2.5-VL (generic image-text-to-text adapter)", f"{_BUILDERS}:build_qwen2_5_vl",
+    "cases on Qwen2.5-VL / Lingshu (generic image-text-to-text adapter)", f"{_BUILDERS}:build_qwen2_5_vl",
     DECODER_ONLY | {Capability.DYNAMIC_GRID}, ("qwen2_5_vl",), "Qwen/Qwen2.5-VL-7B-Instruct", generic=True))
+register_family(FamilySpec(
+    "qwen3_vl", "vlmcore.models.generic:Qwen3VLAdapter", "Qwen3VLForConditionalGeneration",
+    "cases on Qwen3-VL / MedMO (generic image-text-to-text adapter; DeepStack vision injection)", f"{_BUILDERS}:build_qwen3_vl",
+    DECODER_ONLY | {Capability.DYNAMIC_GRID}, ("qwen3_vl",), "MBZUAI/MedMO-8B", generic=True))
 register_family(FamilySpec(
     "idefics3", "vlmcore.models.generic:Idefics3Adapter", "Idefics3ForConditionalGeneration",
     "cases on Idefics3 / SmolVLM (generic image-text-to-text adapter)", f"{_BUILDERS}:build_idefics3",

@@ -210,10 +210,29 @@ class HFImageTextAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
         return prefix, deltas.reshape(-1)
 
 
+class Qwen2VLAdapter(HFImageTextAdapter):
+    """Qwen2-VL (MedVLM-R1): the generic path, named."""
+
+    family = "qwen2_vl"
+
+
 class Qwen25VLAdapter(HFImageTextAdapter):
-    """Qwen2-VL / Qwen2.5-VL (and bases such as Lingshu, MedVLM-R1): the generic path, named."""
+    """Qwen2.5-VL (Lingshu, HuatuoGPT-Vision-Qwen2.5VL): the generic path, named."""
 
     family = "qwen2_5_vl"
+
+
+class Qwen3VLAdapter(HFImageTextAdapter):
+    """Qwen3-VL (MedMO): the generic path, named.
+
+    Qwen3-VL adds features of earlier vision blocks to the hidden states of its first decoder
+    layers at the image positions (DeepStack; Meng et al. 2024, arXiv:2406.04334). The shared
+    prefix holds every image token, so the prefix forward carries the pixels and the injection
+    happens there; the cached keys and values of the image positions already include it, and the
+    question tokens, which hold no image token, get none, exactly as in the full forward
+    (checked in tests/models/test_generic_adapter.py)."""
+
+    family = "qwen3_vl"
 
 
 class Idefics3Adapter(HFImageTextAdapter):

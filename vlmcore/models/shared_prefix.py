@@ -127,7 +127,7 @@ def packed_suffixes(plan: PrefixPlan, pad_id: int, cache, device, dtype_mask: bo
     own = (who[:, :, None] == who[:, None, :]) & (who[:, :, None] >= 0) & causal[None]
     own |= torch.eye(width, dtype=torch.bool)[None] & (who[:, :, None] < 0)  # padding sees itself (no empty softmax row)
     mask = torch.cat([torch.ones((films, width, prefix), dtype=torch.bool), own], dim=-1)[:, None]
-    inputs = {"input_ids": ids.to(device), "past_key_values": reusable(cache), "attention_mask": mask.to(device),
+    inputs = {"input_ids": ids.to(device), "cache": reusable(cache), "attention_mask": mask.to(device),
               "position_ids": position_ids.to(device)}
     if with_token_types:
         inputs["token_type_ids"] = torch.zeros_like(ids).to(device)

@@ -155,44 +155,106 @@ def build_florence2(size: TinySize = TINY, seed: int = 0):
     return _seeded(Florence2ForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0):
-    """Qwen2.5-VL: dynamic resolution (a film keeps its aspect, in multiples of patch x merge),
-    2x2 patch merge, windowed vision attention, 3-D rotary positions (mrope)."""
-    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
+QWEN_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>", "<|image_pad|>",
+                "<|video_pad|>", "<unk>"]
+#: the Qwen chat format (Qwen2-VL, Qwen2.5-VL and Qwen3-VL alike): the image opens the user turn
+QWEN_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{% for item in message['content'] %}"
+    "{% if item['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>{% else %}{{ item['text'] }}{% endif %}"
+    "{% endfor %}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def _qwen_processor(processor_class, size: TinySize, merge: int = 2, **image_settings):
+    """A Qwen-style processor: the code-built tokenizer with the real special tokens, the chat
+    template, and the dynamic-resolution image processor (films keep their aspect, in multiples of
+    patch x merge, between 4 and (2 x image)^2 merged cells' worth of pixels)."""
     from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
 
     from vlmcore.models.processors import assemble_processor
 
-    special = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>", "<|image_pad|>",
-               "<|video_pad|>", "<unk>"]
-    tokenizer = build_tokenizer(special, dict(eos_token="<|im_end|>", pad_token="<|endoftext|>", unk_token="<unk>"),
+    tokenizer = build_tokenizer(QWEN_SPECIAL, dict(eos_token="<|im_end|>", pad_token="<|endoftext|>", unk_token="<unk>"),
                                 {"image_token": "<|image_pad|>", "video_token": "<|video_pad|>"})
-    template = (
-        "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{% for item in message['content'] %}"
-        "{% if item['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>{% else %}{{ item['text'] }}{% endif %}"
-        "{% endfor %}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-    )
-    merge = 2
     factor = size.patch * merge
     image_processor = Qwen2VLImageProcessorPil(patch_size=size.patch, temporal_patch_size=2, merge_size=merge,
-                                               min_pixels=4 * factor * factor, max_pixels=(2 * size.image) ** 2)
-    processor = assemble_processor(Qwen2_5_VLProcessor, image_processor=image_processor, tokenizer=tokenizer, chat_template=template)
+                                               min_pixels=4 * factor * factor, max_pixels=(2 * size.image) ** 2, **image_settings)
+    return assemble_processor(processor_class, image_processor=image_processor, tokenizer=tokenizer, chat_template=QWEN_TEMPLATE)
+
+
+def _qwen_token_ids(tokenizer) -> dict:
     ids = tokenizer.convert_tokens_to_ids
-    head_dim = size.hidden // size.heads
-    quarter = head_dim // 2 // 4  # mrope: temporal, height, width sections of the rotary half
+    return dict(image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"), vision_start_token_id=ids("<|vision_start|>"),
+                vision_end_token_id=ids("<|vision_end|>"))
+
+
+def _qwen_text(size: TinySize, tokenizer, **extra) -> dict:
+    ids = tokenizer.convert_tokens_to_ids
+    return dict(vocab_size=len(tokenizer), hidden_size=size.hidden, intermediate_size=2 * size.hidden, num_hidden_layers=size.layers,
+                num_attention_heads=size.heads, num_key_value_heads=size.kv_heads, max_position_embeddings=4096,
+                pad_token_id=ids("<|endoftext|>"), bos_token_id=None, eos_token_id=ids("<|im_end|>"), **extra)
+
+
+def _mrope_section(size: TinySize) -> list[int]:
+    """Temporal, height and width shares of the rotary half (real models: 16/24/24 of 64)."""
+    half = size.hidden // size.heads // 2
+    quarter = half // 4
+    return [half - 2 * (quarter + 1), quarter + 1, quarter + 1]
+
+
+def build_qwen2_vl(size: TinySize = TINY, seed: int = 0):
+    """Qwen2-VL (MedVLM-R1's architecture): dynamic resolution, 2x2 patch merge, a ViT with full
+    attention in every block, 3-D rotary positions (mrope)."""
+    from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor
+
+    processor = _qwen_processor(Qwen2VLProcessor, size)
+    tokenizer = processor.tokenizer
+    config = Qwen2VLConfig(
+        text_config=_qwen_text(size, tokenizer, rope_scaling={"type": "mrope", "mrope_section": _mrope_section(size)}),
+        vision_config=dict(depth=max(2, size.vision_layers), embed_dim=size.vision_hidden, hidden_size=size.hidden, mlp_ratio=2,
+                           num_heads=2, patch_size=size.patch, spatial_merge_size=2, temporal_patch_size=2),
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **_qwen_token_ids(tokenizer),
+    )
+    return _seeded(Qwen2VLForConditionalGeneration, config, seed, size.init_std), processor
+
+
+def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0):
+    """Qwen2.5-VL: dynamic resolution (a film keeps its aspect, in multiples of patch x merge),
+    2x2 patch merge, windowed vision attention, 3-D rotary positions (mrope)."""
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
+
+    processor = _qwen_processor(Qwen2_5_VLProcessor, size)
+    tokenizer = processor.tokenizer
+    factor = size.patch * 2
     config = Qwen2_5_VLConfig(
-        text_config=dict(vocab_size=len(tokenizer), hidden_size=size.hidden, intermediate_size=2 * size.hidden,
-                         num_hidden_layers=size.layers, num_attention_heads=size.heads, num_key_value_heads=size.kv_heads,
-                         max_position_embeddings=4096, pad_token_id=ids("<|endoftext|>"), bos_token_id=None,
-                         eos_token_id=ids("<|im_end|>"),
-                         rope_scaling={"type": "mrope", "mrope_section": [head_dim // 2 - 2 * (quarter + 1), quarter + 1, quarter + 1]}),
+        text_config=_qwen_text(size, tokenizer, rope_scaling={"type": "mrope", "mrope_section": _mrope_section(size)}),
         vision_config=dict(depth=max(2, size.vision_layers), hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden,
-                           num_heads=2, out_hidden_size=size.hidden, patch_size=size.patch, spatial_merge_size=merge,
+                           num_heads=2, out_hidden_size=size.hidden, patch_size=size.patch, spatial_merge_size=2,
                            temporal_patch_size=2, window_size=2 * factor, fullatt_block_indexes=[max(2, size.vision_layers) - 1]),
-        image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"), vision_start_token_id=ids("<|vision_start|>"),
-        vision_end_token_id=ids("<|vision_end|>"), pad_token_id=ids("<|endoftext|>"), eos_token_id=ids("<|im_end|>"),
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **_qwen_token_ids(tokenizer),
     )
     return _seeded(Qwen2_5_VLForConditionalGeneration, config, seed, size.init_std), processor
+
+
+def build_qwen3_vl(size: TinySize = TINY, seed: int = 0):
+    """Qwen3-VL (MedMO's architecture): a ViT with learned position embeddings resampled to each
+    film's grid, 2x2 patch merge, interleaved 3-D rotary positions, and DeepStack: features of
+    earlier vision blocks added to the hidden states of the first decoder layers at the image
+    positions (here two of them, after decoder layers 0 and 1)."""
+    from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor
+
+    processor = _qwen_processor(Qwen3VLProcessor, size, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+    tokenizer = processor.tokenizer
+    head_dim = size.hidden // size.heads
+    depth = max(3, size.vision_layers)
+    config = Qwen3VLConfig(
+        text_config=_qwen_text(size, tokenizer, head_dim=head_dim, rope_parameters={
+            "rope_type": "default", "rope_theta": 5000000.0, "mrope_section": _mrope_section(size), "mrope_interleaved": True}),
+        vision_config=dict(depth=depth, hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden, num_heads=2,
+                           out_hidden_size=size.hidden, patch_size=size.patch, spatial_merge_size=2, temporal_patch_size=2,
+                           num_position_embeddings=(size.image // size.patch) ** 2, deepstack_visual_indexes=[0, depth - 2]),
+        **_qwen_token_ids(tokenizer),
+    )
+    return _seeded(Qwen3VLForConditionalGeneration, config, seed, size.init_std), processor
 
 
 def build_idefics3(size: TinySize = TINY, seed: int = 0):
