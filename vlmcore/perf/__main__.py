@@ -27,6 +27,9 @@ import sys
 import time
 from pathlib import Path
 
+from vlmcore.errors import ConfigError
+from vlmcore.perf.profiles import PRECISIONS, PROFILES, get_profile, require_device
+
 PIPELINES = ("seed", "padded-eager", "generate-batched", "sdpa-per-variant", "engine", "engine-no-capture")
 PEERS_WITH_MAPS = ("seed", "padded-eager", "generate-batched")
 EAGER = ("seed", "padded-eager", "generate-batched")
@@ -49,16 +52,16 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(profile_name: str, pipeline: str, threads: int | None, repeats: int = 3) -> dict:
+def worker(profile_name: str, pipeline: str, threads: int | None, repeats: int = 3, precision: str = "bf16") -> dict:
     import torch
 
     from vlmcore.perf import pipelines
-    from vlmcore.perf.profiles import build_adapter, get_profile
+    from vlmcore.perf.profiles import build_adapter
 
     if threads:
         torch.set_num_threads(threads)
     profile = get_profile(profile_name)
-    adapter = build_adapter(profile, attention="eager" if pipeline in EAGER else "sdpa")
+    adapter = build_adapter(profile, attention="eager" if pipeline in EAGER else "sdpa", precision=precision)
     if pipeline == "sdpa-per-variant":
         adapter.model.set_attn_implementation("sdpa")  # the plain implementation, no capture hook at all
     groups = pipelines.workload(profile)
@@ -86,12 +89,13 @@ def worker(profile_name: str, pipeline: str, threads: int | None, repeats: int =
     peak = torch.cuda.max_memory_allocated() / 2**20 - before if cuda else _peak_rss_mb() - before
     device = torch.cuda.get_device_name(0) if cuda else f"cpu ({torch.get_num_threads()} threads)"
     return {"pipeline": pipeline, "variants": len(results), "seconds": seconds, "peak_mb": max(peak, 0.0), "device": device,
-            "dtype": str(adapter.dtype).removeprefix("torch."), "results": results}
+            "dtype": str(adapter.dtype).removeprefix("torch."), "precision": precision if cuda else "fp32",
+            "model": profile.build_description(), "results": results}
 
 
-def _spawn(profile: str, pipeline: str, threads: int | None, for_memory: bool) -> dict:
+def _spawn(profile: str, pipeline: str, threads: int | None, for_memory: bool, precision: str = "bf16") -> dict:
     command = [sys.executable, "-m", "vlmcore.perf", "--profile", profile, "--worker", pipeline,
-               "--repeats", "1" if for_memory else "3"]
+               "--repeats", "1" if for_memory else "3", "--precision", precision]
     if threads:
         command += ["--threads", str(threads)]
     env = dict(os.environ)
@@ -119,30 +123,42 @@ def compare(peer: dict, engine: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vlmcore.perf", description=__doc__)
-    parser.add_argument("--profile", default="tiny", help="tiny, medium, medium-qwen2_5_vl, medgemma-4b, llava-7b, qwen2_5_vl-7b (default: tiny)")
+    parser.add_argument("--profile", default="tiny", help="one of: " + ", ".join(PROFILES) + " (default: tiny)")
+    parser.add_argument("--precision", default="bf16", choices=PRECISIONS,
+                        help="real-size GPU profiles: bf16, or 8bit / 4bit through bitsandbytes (default: bf16)")
+    parser.add_argument("--pipelines", default=",".join(PIPELINES),
+                        help="comma-separated subset to run (default: all; engine and the peers with maps are needed for the ratio)")
     parser.add_argument("--worker", choices=PIPELINES, help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
+    try:  # a profile this machine cannot run is refused here, before any worker builds a model
+        require_device(get_profile(args.profile), args.precision)
+    except ConfigError as error:
+        parser.exit(2, f"python -m vlmcore.perf: {error}\n")
     if args.worker:
-        print(json.dumps(worker(args.profile, args.worker, args.threads, args.repeats)))
+        print(json.dumps(worker(args.profile, args.worker, args.threads, args.repeats, args.precision)))
         return 0
-    runs = {name: _spawn(args.profile, name, args.threads, for_memory=False) for name in PIPELINES}
+    chosen = [name for name in PIPELINES if name in args.pipelines.split(",")]
+    if "engine" not in chosen or not set(chosen) & set(PEERS_WITH_MAPS):
+        parser.exit(2, f"python -m vlmcore.perf: --pipelines needs engine and one of {', '.join(PEERS_WITH_MAPS)}\n")
+    runs = {name: _spawn(args.profile, name, args.threads, False, args.precision) for name in chosen}
     cuda = not runs["engine"]["device"].startswith("cpu")
-    for name in PIPELINES:  # CUDA reports allocator peaks directly; CPU needs a run with mmap-backed allocation
-        runs[name]["peak_mb"] = runs[name]["peak_mb"] if cuda else _spawn(args.profile, name, args.threads, for_memory=True)["peak_mb"]
-    engine, bare = runs["engine"], runs["engine-no-capture"]
+    for name in chosen:  # CUDA reports allocator peaks directly; CPU needs a run with mmap-backed allocation
+        runs[name]["peak_mb"] = runs[name]["peak_mb"] if cuda else _spawn(args.profile, name, args.threads, True, args.precision)["peak_mb"]
+    engine, bare = runs["engine"], runs.get("engine-no-capture")
     rate = {name: run["variants"] / run["seconds"] for name, run in runs.items()}
-    agreement = {name: compare(runs[name], engine) for name in PIPELINES if name != "engine"}
-    strongest = max(PEERS_WITH_MAPS, key=lambda name: rate[name])
-    capture_overhead = (engine["peak_mb"] - bare["peak_mb"]) / bare["peak_mb"] if bare["peak_mb"] > 0 else 0.0
+    agreement = {name: compare(runs[name], engine) for name in chosen if name != "engine"}
+    strongest = max((name for name in PEERS_WITH_MAPS if name in runs), key=lambda name: rate[name])
+    capture_overhead = (engine["peak_mb"] - bare["peak_mb"]) / bare["peak_mb"] if bare and bare["peak_mb"] > 0 else 0.0
     lines = [
-        f"vlmcore.perf profile={args.profile} device={engine['device']} dtype={engine['dtype']} "
+        f"vlmcore.perf profile={args.profile} device={engine['device']} dtype={engine['dtype']} precision={engine['precision']} "
         f"machine={platform.machine()} python={platform.python_version()}",
+        f"model: {engine['model']}",
         f"{'pipeline':<36}{'variants':>9}{'seconds':>9}{'var/s':>9}{'peak MB':>9}{'engine x':>9}  agreement with the engine",
     ]
-    for name in PIPELINES:
+    for name in chosen:
         run = runs[name]
         if name == "engine":
             agrees = "-"
@@ -152,9 +168,11 @@ def main(argv: list[str] | None = None) -> int:
                       + (f", maps {found['max_map_diff']:.1e}" if "max_map_diff" in found else ", no maps"))
         lines.append(f"{LABELS[name]:<36}{run['variants']:>9}{run['seconds']:>9.2f}{rate[name]:>9.1f}{run['peak_mb']:>9.1f}"
                      f"{rate['engine'] / rate[name]:>8.1f}x  {agrees}")
+    if bare:
+        lines.append(f"capture peak-memory overhead: {capture_overhead:+.1%} ({engine['peak_mb']:.1f} vs {bare['peak_mb']:.1f} MB)")
+    if "seed" in runs:
+        lines.append(f"speed-up engine / seed-style: {rate['engine'] / rate['seed']:.1f}x")
     lines += [
-        f"capture peak-memory overhead: {capture_overhead:+.1%} ({engine['peak_mb']:.1f} vs {bare['peak_mb']:.1f} MB)",
-        f"speed-up engine / seed-style: {rate['engine'] / rate['seed']:.1f}x",
         f"strongest peer with maps: {LABELS[strongest].strip()}",
         f"speed-up vs strongest peer with maps: {rate['engine'] / rate[strongest]:.1f}x",
     ]
@@ -163,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         summary = {name: {k: v for k, v in run.items() if k != "results"} for name, run in runs.items()}
         args.json.write_text(json.dumps({"profile": args.profile, "runs": summary, "agreement": agreement, "strongest_peer": strongest,
                                          "speedup_vs_strongest": rate["engine"] / rate[strongest],
-                                         "speedup": rate["engine"] / rate["seed"], "capture_overhead": capture_overhead}, indent=1))
+                                         "speedup": rate["engine"] / rate["seed"] if "seed" in rate else None,
+                                         "capture_overhead": capture_overhead, "precision": engine["precision"], "model": engine["model"]},
+                                        indent=1))
     return 0
 
 

@@ -41,7 +41,7 @@ def workload(profile, seed: int = 0) -> list[list[Request]]:
     findings = [(("pleural_effusion", "right"),), (("pneumothorax", "left"),), (("cardiomegaly", None),), (), ()]
     groups = []
     for index in range(profile.groups):
-        image = render_phantom(PhantomSpec(seed=seed + index, size=256, findings=findings[index % 5])).image
+        image = render_phantom(PhantomSpec(seed=seed + index, size=profile.film, findings=findings[index % 5])).image
         base = bases[index % len(bases)]
         variants = [base] + [p.text for produced in paraphrases(base).values() for p in produced[:1]]
         groups.append([Request.of(image, q) for q in variants[: profile.variants_per_group]])

@@ -46,11 +46,23 @@ def _seeded(model_class, config, seed: int, init_std: float):
 
     torch.manual_seed(seed)
     model = model_class(_with_init_std(config, init_std)).eval()
-    generator = torch.Generator().manual_seed(seed + 1)
+    return reseed_vanishing(model, seed + 1)
+
+
+def reseed_vanishing(model, seed: int, scale: float = 0.05):
+    """Seeded noise (std ``scale``) into every weight matrix initialised at or near zero, so the
+    image reaches the answer (see ``_seeded``); the noise is drawn on the CPU in float32, so it is
+    the same on every device and dtype."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for parameter in model.parameters():
-            if parameter.ndim >= 2 and parameter.abs().max() < 1e-6:
-                parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.05)
+            if parameter.ndim < 2:
+                continue
+            low, high = torch.aminmax(parameter)  # no full-size temporary (a 262k-row embedding is GBs)
+            if max(-float(low), float(high)) < 1e-6:
+                parameter.copy_(torch.randn(parameter.shape, generator=generator) * scale)
     return model
 
 
@@ -181,7 +193,7 @@ def _qwen_processor(processor_class, size: TinySize, merge: int = 2, **image_set
     return assemble_processor(processor_class, image_processor=image_processor, tokenizer=tokenizer, chat_template=QWEN_TEMPLATE)
 
 
-def _qwen_token_ids(tokenizer) -> dict:
+def qwen_token_ids(tokenizer) -> dict:
     ids = tokenizer.convert_tokens_to_ids
     return dict(image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"), vision_start_token_id=ids("<|vision_start|>"),
                 vision_end_token_id=ids("<|vision_end|>"))
@@ -212,7 +224,7 @@ def build_qwen2_vl(size: TinySize = TINY, seed: int = 0):
         text_config=_qwen_text(size, tokenizer, rope_scaling={"type": "mrope", "mrope_section": _mrope_section(size)}),
         vision_config=dict(depth=max(2, size.vision_layers), embed_dim=size.vision_hidden, hidden_size=size.hidden, mlp_ratio=2,
                            num_heads=2, patch_size=size.patch, spatial_merge_size=2, temporal_patch_size=2),
-        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **_qwen_token_ids(tokenizer),
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **qwen_token_ids(tokenizer),
     )
     return _seeded(Qwen2VLForConditionalGeneration, config, seed, size.init_std), processor
 
@@ -230,7 +242,7 @@ def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0):
         vision_config=dict(depth=max(2, size.vision_layers), hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden,
                            num_heads=2, out_hidden_size=size.hidden, patch_size=size.patch, spatial_merge_size=2,
                            temporal_patch_size=2, window_size=2 * factor, fullatt_block_indexes=[max(2, size.vision_layers) - 1]),
-        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **_qwen_token_ids(tokenizer),
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **qwen_token_ids(tokenizer),
     )
     return _seeded(Qwen2_5_VLForConditionalGeneration, config, seed, size.init_std), processor
 
@@ -252,7 +264,7 @@ def build_qwen3_vl(size: TinySize = TINY, seed: int = 0):
         vision_config=dict(depth=depth, hidden_size=size.vision_hidden, intermediate_size=2 * size.vision_hidden, num_heads=2,
                            out_hidden_size=size.hidden, patch_size=size.patch, spatial_merge_size=2, temporal_patch_size=2,
                            num_position_embeddings=(size.image // size.patch) ** 2, deepstack_visual_indexes=[0, depth - 2]),
-        **_qwen_token_ids(tokenizer),
+        **qwen_token_ids(tokenizer),
     )
     return _seeded(Qwen3VLForConditionalGeneration, config, seed, size.init_std), processor
 
