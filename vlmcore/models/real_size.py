@@ -145,9 +145,10 @@ def _allocate(model, device) -> None:
                 slots[name] = made[id(tensor)]
 
 
-def build_real_size(name: str, *, device: str = "cpu", dtype=None, text_layers: int | None = None,
-                    vision_layers: int | None = None, tie_embeddings: bool = False, seed: int = 0):
-    """(model, processor) of ``name`` with random weights, materialised in ``dtype`` on ``device``.
+def real_size_inputs(name: str, *, text_layers: int | None = None, vision_layers: int | None = None,
+                     tie_embeddings: bool = False):
+    """(config, processor) of ``name``: the configuration at the chosen depth, bound to the family's
+    code-built tokenizer (real special tokens) and the released image preprocessing.
 
     ``tie_embeddings`` shares the output head with the input embedding (a reduced CPU build of an
     untied model: half the vocabulary memory, every width unchanged)."""
@@ -157,10 +158,17 @@ def build_real_size(name: str, *, device: str = "cpu", dtype=None, text_layers: 
     config = real_config(name, text_layers, vision_layers)
     if tie_embeddings:
         config.tie_word_embeddings = True
-    _, processor = build_tiny(spec.family)  # the code-built tokenizer with the family's real special tokens
+    _, processor = build_tiny(spec.family)
     processor.image_processor = spec.image_processor()
     _BIND_TOKENS[spec.family](config, processor)
-    return materialise(model_class(spec.family), config, device=device, dtype=dtype, seed=seed), processor
+    return config, processor
+
+
+def build_real_size(name: str, *, device: str = "cpu", dtype=None, seed: int = 0, **depth):
+    """(model, processor) of ``name`` with random weights, materialised in ``dtype`` on ``device``
+    (``depth``: ``real_size_inputs``'s text_layers / vision_layers / tie_embeddings)."""
+    config, processor = real_size_inputs(name, **depth)
+    return materialise(model_class(real_size_model(name).family), config, device=device, dtype=dtype, seed=seed), processor
 
 
 def _bind_gemma3(config, processor) -> None:

@@ -12,6 +12,7 @@ on the CPU.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from vlmcore.errors import ConfigError
 from vlmcore.models.tiny.builders import TinySize
@@ -118,31 +119,41 @@ def build_adapter(profile: Profile, attention: str = "sdpa", precision: str = "b
     return adapter
 
 
+def quantization_folder(profile: Profile) -> Path:
+    """Where a GPU profile's seeded bf16 weights are saved once for 8-bit / 4-bit loading (every
+    pipeline's worker of a run loads the same file; ``VLMCORE_PERF_CACHE`` or the temp folder)."""
+    import os
+    import tempfile
+
+    return Path(os.environ.get("VLMCORE_PERF_CACHE", tempfile.gettempdir())) / f"vlmcore-perf-{profile.name}-seed0"
+
+
 def _real_size(profile: Profile, precision: str):
     """bf16 on the GPU built directly there; 8-bit / 4-bit through transformers' own quantized
-    loading (bitsandbytes) of the same weights saved once as safetensors, as a user's checkpoint
-    is loaded; fp32 on the CPU at reduced depth."""
+    loading (bitsandbytes) of the same seeded weights saved once as safetensors, as a user's
+    checkpoint is loaded; fp32 on the CPU at reduced depth."""
     import torch
 
-    from vlmcore.models.real_size import build_real_size, model_class
+    from vlmcore.models.real_size import build_real_size, model_class, real_size_inputs
 
     reduction = profile.reduction
     depth = dict(text_layers=reduction.text_layers, vision_layers=reduction.vision_layers,
                  tie_embeddings=reduction.tie_embeddings) if reduction else {}
     if profile.device != "cuda":
         return build_real_size(profile.real, device="cpu", dtype=torch.float32, **depth)
-    model, processor = build_real_size(profile.real, device="cuda", dtype=torch.bfloat16, **depth)
     if precision == "bf16":
-        return model, processor
-    import tempfile
-
+        return build_real_size(profile.real, device="cuda", dtype=torch.bfloat16, **depth)
     from vlmcore.models.loading import quantization_config
 
-    with tempfile.TemporaryDirectory(prefix=f"vlmcore-{profile.name}-") as folder:
+    folder = quantization_folder(profile)
+    if not (folder / "config.json").is_file():
+        model, processor = build_real_size(profile.real, device="cuda", dtype=torch.bfloat16, **depth)
         model.save_pretrained(folder, safe_serialization=True)
         del model
         torch.cuda.empty_cache()
-        quantized = model_class(profile.family).from_pretrained(
-            folder, dtype=torch.bfloat16, device_map="cuda", use_safetensors=True, local_files_only=True,
-            quantization_config=quantization_config(precision, "cuda", torch.bfloat16)).eval()
+    else:
+        _, processor = real_size_inputs(profile.real, **depth)
+    quantized = model_class(profile.family).from_pretrained(
+        folder, dtype=torch.bfloat16, device_map="cuda", use_safetensors=True, local_files_only=True,
+        quantization_config=quantization_config(precision, "cuda", torch.bfloat16)).eval()
     return quantized, processor
