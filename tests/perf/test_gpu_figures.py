@@ -16,7 +16,9 @@ from vlmcore.perf.gpu_figures import BEGIN, END, figure_from, measure, read_figu
 
 def _perf(profile="medgemma-4b", precision="bf16", device="NVIDIA H100 80GB HBM3", engine_seconds=2.0):
     """What ``python -m vlmcore.perf --json`` writes (the fields the script reads)."""
-    run = lambda seconds, peak: {"variants": 60, "seconds": seconds, "peak_mb": peak, "device": device, "dtype": "bfloat16"}
+    def run(seconds, peak):
+        return {"variants": 60, "seconds": seconds, "peak_mb": peak, "device": device, "dtype": "bfloat16"}
+
     return {"profile": profile, "precision": precision, "model": f"{profile} at full size", "strongest_peer": "generate-batched",
             "capture_overhead": 0.04, "runs": {"engine": run(engine_seconds, 2048.0), "generate-batched": run(10.0, 9000.0)},
             "agreement": {"generate-batched": {"answers_identical": True, "max_p_yes_diff": 2e-3, "max_map_diff": 1e-3}}}

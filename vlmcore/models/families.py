@@ -111,7 +111,7 @@ register_family(FamilySpec(
 register_family(FamilySpec(
     "qwen3_vl", "vlmcore.models.generic:Qwen3VLAdapter", "Qwen3VLForConditionalGeneration",
     "cases on Qwen3-VL / MedMO (generic image-text-to-text adapter; DeepStack vision injection)", f"{_BUILDERS}:build_qwen3_vl",
-    DECODER_ONLY | {Capability.DYNAMIC_GRID}, ("qwen3_vl",), "MBZUAI/MedMO-8B", generic=True))
+    DECODER_ONLY | {Capability.DYNAMIC_GRID}, ("qwen3_vl",), "MBZUAI/MedMO-4B", generic=True))
 register_family(FamilySpec(
     "idefics3", "vlmcore.models.generic:Idefics3Adapter", "Idefics3ForConditionalGeneration",
     "cases on Idefics3 / SmolVLM (generic image-text-to-text adapter)", f"{_BUILDERS}:build_idefics3",
