@@ -74,3 +74,15 @@ def test_the_eta_prices_each_check_at_its_own_speed():
         progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_map[{index}]", when="teardown", duration=0.0,
                                                           user_properties=[]))
     assert abs(progress.eta(10.0) - (5 * 2.0 + 980 * 0.001)) < 1e-9
+
+
+def test_the_first_cases_one_off_cost_is_not_charged_to_every_case_left():
+    """The run's first case loads the model (here 20 s); charged to the 990 cases left it would promise
+    about 5 hours for a run of 16 minutes."""
+    progress = CaseProgress(Terminal(), clock=lambda: 0.0)
+    progress.pytest_xdist_node_collection_finished(None, [f"b.py::test_flip[{i}]" for i in range(1000)])
+    for index, duration in enumerate([20.0] + [1.0] * 9):
+        for when, seconds in (("call", duration), ("teardown", 0.0)):
+            progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_flip[{index}]", when=when, duration=seconds,
+                                                              user_properties=[(CASE_PROPERTY, "test_flip")]))
+    assert progress.eta(29.0) == 990 * 1.0

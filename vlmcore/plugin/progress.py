@@ -9,9 +9,13 @@ its teardown report arrives; a case is a benchmark case when the worker marked i
 
 The ETA is per check, not per case: a flip-search case costs a second, a map check a
 millisecond, so a case-count rate would promise hours during the first and be wrong by 20x.
-Each check's remaining cases are priced at its own mean duration so far; a check not started
-yet at the cheapest mean seen (the expensive work, evaluating a group, is cached and falls on
-whichever check touches the group first); divided by the number of workers.
+Each check's remaining cases are priced at its own mean duration so far, leaving out its slowest
+case once it has two (the first case of a run pays the model's loading and warm-up, a one-off
+that would otherwise be charged to every case left: on the first line, 5x too high); a check not
+started yet at the cheapest mean seen; divided by the number of workers. The expensive work,
+evaluating a group, is cached and falls on whichever check touches the group first: the plugin
+runs cases group by group (``plugin.ordering``), so by the first line every per-group check has
+been seen with its true share of that work.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class CaseProgress:
         self._totals: dict[str, int] = {}  # check -> cases collected
         self._done: dict[str, int] = {}  # check -> cases finished
         self._seconds: dict[str, float] = {}  # check -> summed durations of its finished cases
+        self._slowest: dict[str, float] = {}  # check -> its slowest finished case (a one-off: left out of its mean)
 
     def pytest_sessionstart(self, session) -> None:
         self.started = self.clock()  # model loading counts toward the elapsed time and the rate
@@ -75,7 +80,9 @@ class CaseProgress:
         self.groups += self._checks.pop(report.nodeid, "") == GROUP_CHECK
         check = _check_of(report.nodeid)
         self._done[check] = self._done.get(check, 0) + 1
-        self._seconds[check] = self._seconds.get(check, 0.0) + self._durations.pop(report.nodeid, 0.0)
+        duration = self._durations.pop(report.nodeid, 0.0)
+        self._seconds[check] = self._seconds.get(check, 0.0) + duration
+        self._slowest[check] = max(self._slowest.get(check, 0.0), duration)
         if self.benchmark:
             self._maybe_write()
 
@@ -90,12 +97,18 @@ class CaseProgress:
 
     def eta(self, elapsed: float) -> float:
         """Seconds left: each check's remaining cases at its own mean duration (see the module doc)."""
-        means = {c: self._seconds[c] / n for c, n in self._done.items() if n and self._seconds.get(c, 0.0) > 0}
+        means = {c: self._mean(c, n) for c, n in self._done.items() if n and self._seconds.get(c, 0.0) > 0}
         if not means:  # no durations reported: the plain case rate
             return (max(self.total, self.done) - self.done) * elapsed / self.done if self.done else 0.0
         cheapest = min(means.values())
         left = sum(max(total - self._done.get(check, 0), 0) * means.get(check, cheapest) for check, total in self._totals.items())
         return left / self.workers
+
+    def _mean(self, check: str, done: int) -> float:
+        """The check's mean case duration without its slowest case (see the module doc)."""
+        if done < 2:
+            return self._seconds[check] / done
+        return (self._seconds[check] - self._slowest[check]) / (done - 1)
 
     def _maybe_write(self) -> None:
         now = self.clock()
