@@ -86,3 +86,18 @@ def test_the_first_cases_one_off_cost_is_not_charged_to_every_case_left():
             progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_flip[{index}]", when=when, duration=seconds,
                                                               user_properties=[(CASE_PROPERTY, "test_flip")]))
     assert progress.eta(29.0) == 990 * 1.0
+
+
+def test_time_between_cases_is_priced_too():
+    """Cases that report 0.1 s each but finish one every 0.3 s (pytest's bookkeeping, a loaded
+    machine): the cases left take 0.3 s each."""
+    now = [0.0]
+    progress = CaseProgress(Terminal(), clock=lambda: now[0])
+    progress.pytest_xdist_node_collection_finished(None, [f"b.py::test_map[{i}]" for i in range(100)])
+    for index in range(10):
+        now[0] += 0.3
+        for when, seconds in (("call", 0.1), ("teardown", 0.0)):
+            progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_map[{index}]", when=when, duration=seconds,
+                                                              user_properties=[(CASE_PROPERTY, "test_map")]))
+    # the first case began at 0.2 (0.3 less its 0.1): 2.8 s of wall time for 10 cases, 0.28 s a case, not the 0.1 reported
+    assert abs(progress.eta(3.0) - 90 * 0.28) < 1e-6
