@@ -101,3 +101,19 @@ def test_time_between_cases_is_priced_too():
                                                               user_properties=[(CASE_PROPERTY, "test_map")]))
     # the first case began at 0.2 (0.3 less its 0.1): 2.8 s of wall time for 10 cases, 0.28 s a case, not the 0.1 reported
     assert abs(progress.eta(3.0) - 90 * 0.28) < 1e-6
+
+
+def test_no_line_while_the_first_check_has_one_case():
+    """The run's first case took 44 s (model loading): a line then would price every flip search at 44 s."""
+    now = [0.0]
+    terminal = Terminal()
+    progress = CaseProgress(terminal, clock=lambda: now[0], interval=30.0)
+    progress.started = 0.0  # pytest_sessionstart
+    progress.pytest_xdist_node_collection_finished(None, [f"b.py::test_flip[{i}]" for i in range(100)])
+    for index, duration in enumerate([44.0, 1.0, 1.0]):
+        now[0] += duration
+        for when, seconds in (("call", duration), ("teardown", 0.0)):
+            progress.pytest_runtest_logreport(SimpleNamespace(nodeid=f"b.py::test_flip[{index}]", when=when, duration=seconds,
+                                                              user_properties=[(CASE_PROPERTY, "test_flip")]))
+        assert len(terminal.lines) == (0 if index == 0 else 1)
+    assert terminal.lines[0].startswith("[vlmcore] 2/100 cases (2%), 45s elapsed, ETA 98s")
