@@ -30,8 +30,8 @@ def test_the_options_page_names_every_option_and_no_machine_path():
 def test_ci_builds_the_site_strictly_and_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text()
     readme = (REPO / "README.md").read_text()
-    assert "make test" in readme and re.search(r"^make test$", ci, re.M)
-    assert re.search(r"^make docs$", ci, re.M) and "mkdocs build --strict" in (REPO / "Makefile").read_text()
+    assert "make test" in readme and re.search(r"^make test$", ci, re.MULTILINE)
+    assert re.search(r"^make docs$", ci, re.MULTILINE) and "mkdocs build --strict" in (REPO / "Makefile").read_text()
 
 
 @pytest.mark.skipif(shutil.which("mkdocs") is None and not (Path(sys.executable).parent / "mkdocs").exists(),

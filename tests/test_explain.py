@@ -52,7 +52,7 @@ def test_an_unknown_image_name_is_a_usage_error_naming_the_dataset(tmp_path, cap
 
 
 def test_the_page_goes_under_the_report_folder_not_the_current_one(tmp_path, monkeypatch, capsys):
-    film = sorted((REPO / "fixtures" / "phantom" / "images").glob("*.png"))[0]
+    film = min((REPO / "fixtures" / "phantom" / "images").glob("*.png"))
     here = tmp_path / "cwd"
     here.mkdir()
     monkeypatch.chdir(here)

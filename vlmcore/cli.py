@@ -101,9 +101,7 @@ def _model_arguments(run_dir: Path) -> dict[str, str]:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from vlmcore.explain import run
-
-    from vlmcore.explain import page_path
+    from vlmcore.explain import page_path, run
 
     out, explained = run(args.image, args.question, args.model, args.dataset, args.out or page_path(args.report_dir, args.image,
                                                                                                  args.question))
