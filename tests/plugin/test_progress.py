@@ -117,3 +117,22 @@ def test_no_line_while_the_first_check_has_one_case():
                                                               user_properties=[(CASE_PROPERTY, "test_flip")]))
         assert len(terminal.lines) == (0 if index == 0 else 1)
     assert terminal.lines[0].startswith("[vlmcore] 2/100 cases (2%), 45s elapsed, ETA 98s")
+
+
+def test_the_one_off_in_a_check_that_is_not_the_first():
+    """The first check skips cheaply without loading the model; the second pays the loading (35 s)."""
+    now = [0.0]
+    terminal = Terminal()
+    progress = CaseProgress(terminal, clock=lambda: now[0], interval=30.0)
+    progress.started = 0.0
+    ids = [f"b.py::test_{check}[{g}]" for g in range(50) for check in ("flip", "consistency")]
+    progress.pytest_xdist_node_collection_finished(None, ids)
+    for nodeid, duration in zip(ids, [0.01, 35.0, 0.01, 1.0, 0.01, 1.0]):
+        now[0] += duration
+        check = nodeid.split("::test_")[1].split("[")[0]
+        for when, seconds in (("call", duration), ("teardown", 0.0)):
+            progress.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, when=when, duration=seconds,
+                                                              user_properties=[(CASE_PROPERTY, check)]))
+        if nodeid.endswith("consistency[0]"):
+            assert terminal.lines == []  # consistency's only case is the loading: no line yet
+    assert terminal.lines == ["[vlmcore] 4/100 cases (4%), 36s elapsed, ETA 48s"]  # 48 groups left at 1.01 s, not 35 s

@@ -18,9 +18,10 @@ wall time since the first case began less the summed durations; without it the f
 1467-case run was 2.5x short); divided by the number of workers. The expensive work,
 evaluating a group, is cached and falls on whichever check touches the group first: the plugin
 runs cases group by group (``plugin.ordering``), so by the first line every per-group check has
-been seen with its true share of that work. No line is written (but the last) before the run's
-first check has finished two cases: with one, its mean is the one-off (a demo's first line, 44 s
-into the run with two cases done, promised 9.6 hours for a run of 20 minutes).
+been seen with its true share of that work. The run's slowest case so far is taken for the
+one-off: no line is written (but the last) before its check has finished a second case, since with
+one that check's mean is the one-off itself (a demo's first line, 38 s into the run, priced every
+group at the model's loading and promised 7.7 hours for a run of 20 minutes).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class CaseProgress:
         self._seconds: dict[str, float] = {}  # check -> summed durations of its finished cases
         self._slowest: dict[str, float] = {}  # check -> its slowest finished case (a one-off: left out of its mean)
         self._first_began: float | None = None  # when the first case began (wall clock)
-        self._first_check: str | None = None  # the check of the first finished case
+        self._slowest_case: tuple[float, str] = (0.0, "")  # the run's slowest finished case (the one-off) and its check
         self._summed = 0.0  # every reported duration so far
 
     def pytest_sessionstart(self, session) -> None:
@@ -91,11 +92,11 @@ class CaseProgress:
         self.done += 1
         self.groups += self._checks.pop(report.nodeid, "") == GROUP_CHECK
         check = _check_of(report.nodeid)
-        self._first_check = self._first_check or check
         self._done[check] = self._done.get(check, 0) + 1
         duration = self._durations.pop(report.nodeid, 0.0)
         self._seconds[check] = self._seconds.get(check, 0.0) + duration
         self._slowest[check] = max(self._slowest.get(check, 0.0), duration)
+        self._slowest_case = max(self._slowest_case, (duration, check))
         if self.benchmark:
             self._maybe_write()
 
@@ -110,7 +111,8 @@ class CaseProgress:
 
     def eta(self, elapsed: float) -> float:
         """Seconds left: each check's remaining cases at its own mean duration (see the module doc)."""
-        means = {c: self._mean(c, n) for c, n in self._done.items() if n and self._seconds.get(c, 0.0) > 0}
+        means = {c: self._mean(c, n) for c, n in self._done.items()
+                 if n and self._seconds.get(c, 0.0) > 0 and not self._only_the_one_off(c)}
         if not means:  # no durations reported: the plain case rate
             return (max(self.total, self.done) - self.done) * elapsed / self.done if self.done else 0.0
         cheapest = min(means.values())
@@ -123,6 +125,9 @@ class CaseProgress:
             return 0.0
         return max((self.clock() - self._first_began) * self.workers - self._summed, 0.0) / self.done
 
+    def _only_the_one_off(self, check: str) -> bool:
+        return check == self._slowest_case[1] and self._done.get(check, 0) < 2
+
     def _mean(self, check: str, done: int) -> float:
         """The check's mean case duration without its slowest case (see the module doc)."""
         if done < 2:
@@ -132,8 +137,8 @@ class CaseProgress:
     def _maybe_write(self) -> None:
         now = self.clock()
         total = max(self.total, self.done)
-        if self.done < total and self._done.get(self._first_check, 0) < 2:
-            return  # its one case is the one-off: no honest ETA yet (module doc)
+        if self.done < total and self._only_the_one_off(self._slowest_case[1]):
+            return  # the slowest case's check has no other case: no honest ETA yet (module doc)
         bucket = (self.done * round(1 / self.step)) // total  # which tenth of the run (integers: no float drift)
         if self.done == total or bucket > self._last_bucket or now - self._last_time >= self.interval:
             self._last_bucket, self._last_time = bucket, now
