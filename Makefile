@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # CPU machines take the local torch 2.13.0 CPU wheel; an unpinned torch would pull CUDA wheels.
 TORCH_SPEC ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo torch || echo torch==2.13.0)
 PYTEST_ARGS ?=
+DEMO_ARGS ?=
 
-.PHONY: install demo test benchmark clean
+.PHONY: install demo test docs benchmark clean
 
 install: $(STAMP)
 
@@ -20,13 +21,20 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The demo prints where its report is and how to open it; the commands live in .venv/bin.
 demo: install
-	$(BIN)/python -m vlmcore demo
+	@$(BIN)/python -m vlmcore demo $(DEMO_ARGS); status=$$?; \
+	echo "make demo: the tools are in $(VENV)/bin (source $(VENV)/bin/activate, then vlmcore / pytest)"; exit $$status
 
 # --dist loadfile: a module's expensive module-scoped fixture (a whole benchmark run) runs on one
 # worker only. (xdist_group marks do not group under pytest 9.2 + xdist 3.8: each worker ran it.)
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The documentation site (docs/ + mkdocs.yml, material theme), built as CI builds it: any warning fails.
+docs: install
+	$(BIN)/python -m vlmcore.plugin.options_page --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

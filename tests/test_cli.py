@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from vlmcore.cli import main
 from vlmcore.data.rows import VariantRow
@@ -70,3 +71,50 @@ def test_help_is_written_for_users(capsys):
     assert done.value.code == 0
     assert "pytest benchmarks -m medgemma" in text and "--vlm-baseline release" in text and "10 nothing evaluated" in text
     assert "Subcommands stay thin" not in text  # not the developer docstring
+
+
+def test_compare_prints_a_short_summary_and_writes_the_markdown_to_a_file(tmp_path, capsys):
+    old = _run_dir(tmp_path / "old", ["yes"] * 30)
+    worse = _run_dir(tmp_path / "worse", ["yes"] * 20 + ["no"] * 10)
+    assert main(["compare", str(old), str(worse)]) == 1
+    out = capsys.readouterr().out
+    written = worse / "compare-old-vs-worse.md"
+    assert out.startswith("vlmcore compare: FAIL") and "REGRESSION m: consistency 1.000 -> 0.667" in out
+    assert f"comparison written to {written}" in out and out.rstrip().endswith("verdict: FAIL (exit code 1)")
+    assert "| --- |" not in out and len(out.splitlines()) < 25  # a summary, not the tables
+    assert "| m (old) vs m (worse) | consistency |" in written.read_text()  # the tables are in the file
+    assert main(["compare", str(old), str(worse), "--output", "-"]) == 1  # '-': the markdown itself, for scripts
+    assert "| m (old) vs m (worse) | consistency |" in capsys.readouterr().out
+
+
+def test_the_summary_caps_long_lists_and_says_where_the_rest_is():
+    from vlmcore.report.compare import SHOWN_FLIPS, terminal_summary
+    from vlmcore.verdict.decision import ModelVerdict, NewFlip, Verdict
+    from vlmcore.verdict.exit_codes import Status
+
+    flips = tuple(NewFlip("m", f"g{i}", f"c{i}", "voice", "Is there X?", "yes", f"Is X seen ({i})?", "no") for i in range(40))
+    decision = Verdict(Status.FAIL, "gate against old", (ModelVerdict("m", Status.FAIL, ("40 new flips",)),), new_flips=flips)
+    lines = terminal_summary(decision)
+    assert "  40 new flip(s) (answered as the base question before, differently now):" in lines
+    assert sum("Is X seen" in line for line in lines) == SHOWN_FLIPS
+    assert lines[-1].strip() == f"... and {40 - SHOWN_FLIPS} more new flips (all of them in the markdown file)"
+
+
+def test_demo_passes_pytest_options_through_without_a_separator(tmp_path, monkeypatch):
+    import vlmcore.demo
+
+    calls = []
+    monkeypatch.setattr(vlmcore.demo, "run_demo", lambda report_dir, extra, only: calls.append((report_dir, extra)) or 0)
+    assert main(["demo", "-k", "robust and accuracy", "-x", "--report-dir", str(tmp_path), "--vlm-progress", "off"]) == 0
+    assert main(["demo", "--", "-k", "blind"]) == 0  # the old spelling still works
+    assert main(["demo", "-m", "not slow", "--vlm-progress=on"]) == 0
+    assert calls == [(tmp_path, ["-k", "robust and accuracy", "-x", "--vlm-progress", "off"]),
+                     (Path("reports"), ["-k", "blind"]), (Path("reports"), ["-m", "not slow", "--vlm-progress=on"])]
+
+
+def test_other_commands_still_refuse_unknown_arguments(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as done:
+        main(["summary", "x.csv", "-k", "foo"])
+    assert done.value.code == 4 and "unrecognized arguments: -k foo" in capsys.readouterr().err

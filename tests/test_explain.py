@@ -49,3 +49,22 @@ def test_the_page_answers_as_the_adapter_does(page):
 def test_an_unknown_image_name_is_a_usage_error_naming_the_dataset(tmp_path, capsys):
     code = main(["explain", "nope.png", "Is there an effusion?", "--dataset", str(TEST_SET), "--out", str(tmp_path / "x.html")])
     assert code == 4 and "no case uses an image named 'nope.png'" in capsys.readouterr().err
+
+
+def test_the_page_goes_under_the_report_folder_not_the_current_one(tmp_path, monkeypatch, capsys):
+    film = min((REPO / "fixtures" / "phantom" / "images").glob("*.png"))
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code = main(["explain", str(film), "Is there a pleural effusion?", "--model", "tiny-llava", "--report-dir", str(tmp_path / "r")])
+    page = tmp_path / "r" / "explain" / f"{film.stem.lower()}-is-there-a-pleural-effusion.html"
+    assert code == 0 and page.is_file() and f"page: {page}" in capsys.readouterr().out
+    assert list(here.iterdir()) == []  # nothing written where the command was run
+
+
+def test_page_names_are_safe_and_distinct():
+    from vlmcore.explain import page_path
+
+    first = page_path(Path("reports"), "../../etc/x.png", "Is there <script>?")
+    assert first == Path("reports/explain/x-is-there-script.html")
+    assert page_path(Path("reports"), "x.png", "Is there an effusion?") != page_path(Path("reports"), "x.png", "Is there a mass?")

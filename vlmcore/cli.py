@@ -9,10 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from vlmcore import bundled
 from vlmcore.errors import ConfigError, VlmcoreError
 from vlmcore.verdict import exit_codes
 
-BUNDLED_DATASET = Path(__file__).resolve().parent.parent / "fixtures" / "phantom" / "dataset.csv"
+BUNDLED_DATASET = bundled.phantom_dataset()
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -39,7 +40,14 @@ def clusters_of(dataset) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from vlmcore.demo import run_demo
 
-    return run_demo(report_dir=args.report_dir, extra=args.pytest_args)
+    only = [name.strip() for name in args.models.split(",") if name.strip()] if args.models else None
+    return run_demo(report_dir=args.report_dir, extra=pytest_arguments(args.passed_through), only=only)
+
+
+def pytest_arguments(extra: list[str]) -> list[str]:
+    """What ``vlmcore demo`` hands to pytest: everything it does not read itself, in order (``-k expr``,
+    ``-x``, ``--vlm-...``); a leading ``--`` (the old spelling) is dropped."""
+    return extra[1:] if extra[:1] == ["--"] else list(extra)
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -48,10 +56,17 @@ def _compare(args: argparse.Namespace) -> int:
     for folder in (args.first, args.second):
         if not (folder / "summary.json").is_file():
             raise ConfigError(f"{folder} is not a vlmcore run folder (no summary.json)")
+    from vlmcore.report.atomic import write_atomic
+    from vlmcore.report.compare import comparison_file, terminal_summary
+
     markdown, decision = compare_run_dirs(args.first, args.second, args.thresholds, args.first_model, args.second_model)
-    if args.output:
-        args.output.write_text(markdown)
-    print(markdown)
+    if str(args.output) == "-":
+        print(markdown)
+    else:
+        output = args.output or comparison_file(args.first, args.second, args.first_model, args.second_model)
+        write_atomic(output, markdown)
+        print("\n".join(terminal_summary(decision)))
+        print(f"comparison written to {output} (markdown: every table; open it in an editor or a markdown viewer)")
     print(f"verdict: {decision.status} (exit code {decision.exit_code})")
     return decision.exit_code
 
@@ -86,9 +101,10 @@ def _model_arguments(run_dir: Path) -> dict[str, str]:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from vlmcore.explain import run
+    from vlmcore.explain import page_path, run
 
-    out, explained = run(args.image, args.question, args.model, args.dataset, args.out)
+    out, explained = run(args.image, args.question, args.model, args.dataset, args.out or page_path(args.report_dir, args.image,
+                                                                                                 args.question))
     flips = sum(row[2] != explained.answer for row in explained.paraphrases)
     print(f"{explained.question!r}: {explained.answer} (p(yes) {explained.p_yes:.3f}); {flips} of {len(explained.paraphrases)} "
           f"paraphrases change the answer; page: {out}")
@@ -131,10 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(run=_summary)
     demo = commands.add_parser("demo", help="run the suite on the trained reference models (robust, brittle, blind, replicas, degraded) "
                                   "over the bundled held-out phantom test set, then gate each against robust; exit 0 when every "
-                                  "model earns the verdict its recipe expects")
+                                  "model earns the verdict its recipe expects", allow_abbrev=False)
     demo.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="where the report goes (default: reports)")
-    demo.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
-    demo.set_defaults(run=_demo)
+    demo.add_argument("--models", default=None, metavar="A,B", help="only these reference models (and robust, the gate's "
+                      "baseline), e.g. --models blind,degraded (default: every bundled one)")
+    demo.epilog = ("Any other argument goes to pytest as written, e.g. vlmcore demo -k robust -x "
+                   "(--vlm-... options included; a leading -- is accepted and dropped).")
+    demo.set_defaults(run=_demo, passes_through=True)
     compare = commands.add_parser("compare", help="compare two run folders; the gate's verdict is the exit code "
                                   "(0 pass, 1 regression, 4 usage error, 10 nothing evaluated, 11 comparison impossible)")
     compare.add_argument("first", type=Path, metavar="RUN_DIR", help="the reference run (e.g. reports/<old-run>)")
@@ -144,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--first-model", default=None, metavar="KEY",
                          help="compare only this model of the first run (e.g. llava@robust); the two runs may be one folder")
     compare.add_argument("--second-model", default=None, metavar="KEY", help="compare only this model of the second run")
-    compare.add_argument("--output", type=Path, default=None, metavar="FILE", help="also write the markdown here")
+    compare.add_argument("--output", type=Path, default=None, metavar="FILE",
+                         help="where the markdown goes (default: compare-<first>-vs-<second>.md in the second run's folder; "
+                              "'-' prints it instead of the summary)")
     compare.set_defaults(run=_compare)
     margins = commands.add_parser("margins", help="gate margins from seed replicas: the paired drops between retrains of one "
                                   "recipe in a run, and [gate] margins that will not call a retrain a regression")
@@ -162,13 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a checkpoint folder, tiny-<family> or a family in the local HF cache (default: the bundled "
                               "trained reference model 'robust')")
     explain.add_argument("--dataset", type=Path, default=None, metavar="FILE", help="find IMAGE by file name in this dataset")
-    explain.add_argument("--out", type=Path, default=Path("explain.html"), metavar="FILE", help="the page (default: explain.html)")
+    explain.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
+                         help="the report folder; the page goes to DIR/explain/<film>-<question>.html (default: reports)")
+    explain.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the page here instead")
     explain.set_defaults(run=_explain)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_through", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.passed_through = extra
     try:
         return args.run(args)
     except VlmcoreError as error:

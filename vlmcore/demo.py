@@ -19,12 +19,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ROOT / "benchmarks"
-REFERENCE = ROOT / "fixtures" / "reference"
+from vlmcore import bundled
+
+BENCHMARKS = bundled.benchmarks()
+REFERENCE = bundled.reference_root()
 MODELS = REFERENCE / "models"
 TEST_SET = REFERENCE / "test" / "dataset.csv"
 BASELINE_MODEL = "robust"
+#: groups flip-searched per model (``--vlm-flip-search-groups``): the search scores every candidate
+#: paraphrase of a group, several times the work of evaluating it; searching all 315 groups of all
+#: models took the demo past its 5-minute budget (docs/performance.md). A user's own value wins.
+FLIP_SEARCH_GROUPS = 24
 
 
 def reference_models(folder: Path = MODELS) -> list[Path]:
@@ -38,7 +43,7 @@ def model_key(folder: Path) -> str:
     return f"{card['family']}@{folder.name}"
 
 
-def run_demo(report_dir: Path, extra: list[str]) -> int:
+def run_demo(report_dir: Path, extra: list[str], only: list[str] | None = None) -> int:
     import pytest
 
     from vlmcore.verdict import exit_codes
@@ -47,9 +52,15 @@ def run_demo(report_dir: Path, extra: list[str]) -> int:
     if not any(m.name == BASELINE_MODEL for m in models):
         print(f"vlmcore demo: no reference models under {MODELS} (train them: python -m vlmcore.reference.train robust ...)")
         return 1
+    if only:
+        unknown = sorted(set(only) - {m.name for m in models})
+        if unknown:
+            print(f"vlmcore demo: --models: no reference model {unknown}; bundled: {', '.join(m.name for m in models)}")
+            return exit_codes.USAGE_ERROR
+        models = [m for m in models if m.name in only or m.name == BASELINE_MODEL]  # robust: every gate's baseline
     code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
-                        "-o", "addopts=", "--tb=no", "-rN", *extra])
+                        "-o", "addopts=", "--tb=no", "-rN", "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS), *extra])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():
         print(f"vlmcore demo: the suite did not complete (pytest exit code {int(code)})")
@@ -59,6 +70,8 @@ def run_demo(report_dir: Path, extra: list[str]) -> int:
     (run_dir / "demo.md").write_text("\n".join(lines) + "\n")
     print("\n" + "\n".join(lines))
     print(f"\nvlmcore demo: report written to {run_dir}/ (report.html, report.md, demo.md, gate/, summary.json)")
+    print(f"vlmcore demo: open it in a browser: {(run_dir / 'report.html').resolve().as_uri()}  "
+          f"(or: xdg-open {run_dir / 'report.html'}; on macOS: open {run_dir / 'report.html'})")
     if not as_expected:
         print("vlmcore demo: some model did not earn the verdict its recipe expects (marked 'UNEXPECTED' above)")
     return 0 if as_expected else 1

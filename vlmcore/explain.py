@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from vlmcore import bundled
 from vlmcore.errors import ConfigError
 
-REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "models" / "robust"
+REFERENCE = bundled.reference_root() / "models" / "robust"
 PARAPHRASE_OVERLAYS = 6  # paraphrases drawn as overlays (flips first); every one is in the table
 
 
@@ -52,6 +53,18 @@ def load_model(argument: str | None):
     except ConfigError as error:
         raise ConfigError(f"--model: {error} (or tiny-<family>)") from None
     return load_adapter(spec)
+
+
+def page_path(report_dir: Path, image: str, question: str) -> Path:
+    """Where a page goes by default: ``<report_dir>/explain/<film>-<question>.html``, beside the runs
+    it explains (never the current folder), one file per film and question so pages do not overwrite
+    each other. The name is readable and safe: letters, digits and ``-`` only, bounded in length."""
+    import re
+
+    def slug(text: str, limit: int) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "case"
+
+    return Path(report_dir) / "explain" / f"{slug(Path(image).stem, 60)}-{slug(question, 80)}.html"
 
 
 def resolve_image(image: str, dataset: Path | None) -> Path:
@@ -155,5 +168,6 @@ def run(image: str, question: str, model: str | None, dataset: Path | None, out:
     film = load_image(path).pixels
     adapter = load_model(model)
     explained = explain(adapter, film, question)
+    out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, render(explained, film, path.name, model or f"reference model robust ({REFERENCE})"))
     return out, explained

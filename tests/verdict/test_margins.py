@@ -76,3 +76,16 @@ def test_a_margin_beyond_the_sanity_bound_is_flagged_and_the_command_exits_1(tmp
     assert "FLAG accuracy_margin = 0.31" in shown and "[gate]" not in shown
     assert main(["margins", str(tmp_path), "--models", "llava@a,llava@b", "--max-margin", "0.5"]) == 0
     assert "accuracy_margin = 0.31" in capsys.readouterr().out
+
+
+def test_replicas_at_two_paths_on_one_adapter_are_replicas_and_two_adapters_are_not():
+    """A run describes a model as ``<checkpoint path> fingerprint=... adapter=<class>``: two seed
+    replicas always sit at two paths (the demo's robust-seed1 / robust-seed2 were refused for it)."""
+    rows = _replica("llava@s1", set()) + _replica("llava@s2", {1, 2})
+    described = {"llava@s1": "/m/robust-seed1 fingerprint=a1 dtype=float32 device=cpu adapter=LlavaAdapter",
+                 "llava@s2": "/m/robust-seed2 fingerprint=a2 dtype=float32 device=cpu adapter=LlavaAdapter"}
+    settings = GateSettings(metrics=("accuracy",))
+    assert replica_margins(rows, ["llava@s1", "llava@s2"], settings, described).settings.margins["accuracy"] == pytest.approx(0.06)
+    described["llava@s2"] = described["llava@s2"].replace("adapter=LlavaAdapter", "adapter=GenericAdapter")
+    with pytest.raises(ConfigError, match=r"llava@s1 and llava@s2 run on different adapters \(LlavaAdapter, GenericAdapter\)"):
+        replica_margins(rows, ["llava@s1", "llava@s2"], settings, described)

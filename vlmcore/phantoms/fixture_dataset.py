@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from vlmcore import bundled
 from vlmcore.paraphrase import meaning_controls, normalise_question, paraphrases
 from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
 from vlmcore.phantoms.questions import PHRASES
@@ -21,7 +22,7 @@ from vlmcore.phantoms.questions import base_question as _question
 from vlmcore.phantoms.questions import expected_answer as _answer
 from vlmcore.phantoms.truth import PhantomTruth
 
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "fixtures" / "phantom"
+DEFAULT_OUT = bundled.phantom_dataset().parent
 SIZE = 224
 #: (findings, patient) per film; two films per patient, so clustering by patient matters
 FILMS = [

@@ -64,7 +64,8 @@ class ModelPool:
             pytest.fail(self._broken[spec.key], pytrace=False)
         # a hook's adapter is the hook's model, whatever key it serves: never labelled random weights
         kind = f" ({SERVED_BY_HOOK})" if served else f" {RANDOM_WEIGHTS} (tiny build: plumbing only)" if spec.tiny else ""
-        self.environment[spec.key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}{kind}"
+        self.environment[spec.key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device} "
+                                      f"adapter={type(adapter).__name__}{kind}")
         return Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
                       on_group=self.on_group, store=self.result_store(),
                       mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))

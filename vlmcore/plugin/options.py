@@ -77,6 +77,15 @@ def result_cache(value: str) -> Path | str:
     return "off" if value == "off" else Path(text(value)).expanduser()
 
 
+def group_budget(value: str) -> int | None:
+    """``all`` (None) or a positive number of groups."""
+    if value == "all":
+        return None
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{value!r} is not 'all' or a positive number of groups")
+
+
 def backend(value: str) -> tuple[str, str | None]:
     from vlmcore.distributed.ray_backend import parse_backend
     from vlmcore.errors import ConfigError
@@ -147,6 +156,10 @@ OPTIONS = (
            result_cache),
     Option("progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain "
            "lines, so CI logs show them too): auto and on show them, off hides them", choice("auto", "on", "off")),
+    Option("flip-search-groups", "N", "all", "flip-search at most N paraphrase groups per model: a fixed sample spread over the "
+           "findings (the same groups every run, so a gate does not flicker); the other groups' flip-search cases skip and say "
+           "so. The search scores every candidate paraphrase, about as many model calls as evaluating the groups: "
+           "`vlmcore demo` searches 24 per model to stay within its time", group_budget),
     Option("device", "DEVICE", "auto", "auto, cpu, cuda or cuda:N", device),
     Option("dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",
            choice("auto", "bfloat16", "float32", "float16")),
@@ -212,6 +225,7 @@ class RunOptions:
     backend_address: str | None = None
     save_baseline_force: str | None = None
     models_given: bool = False  # --vlm-model set (command line, environment or ini): exactly those models run
+    flip_search_groups: int | None = None  # None: every group is flip-searched
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -232,4 +246,5 @@ def read_options(config) -> RunOptions:
     return RunOptions(",".join(values["model"]), values["model-path"], values["dataset"], values["image-root"], values["thresholds"],
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
-                      values["save-baseline-force"], models_given=given(config, "model"))
+                      values["save-baseline-force"], models_given=given(config, "model"),
+                      flip_search_groups=values["flip-search-groups"])

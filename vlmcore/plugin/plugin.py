@@ -43,6 +43,9 @@ def pytest_configure(config) -> None:
         config.addinivalue_line("markers", f"{name}: {text}")
     if config.option.help or getattr(config.option, "version", False):
         return
+    from vlmcore.plugin.deselection import DeselectedModels
+
+    config.pluginmanager.register(DeselectedModels(), "vlmcore-deselected-models")
     if explicitly_configured(config):
         _run(config)  # options were given for vlmcore: check them now, before anything loads
 
@@ -119,6 +122,18 @@ def pytest_generate_tests(metafunc) -> None:
             params.append(pytest.param(spec.key, item, marks=marks, id=f"{spec.key}-{item}"))
     names = ["vlm_model"] + ([subject] if subject else [])
     metafunc.parametrize(names, params)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Benchmark cases group by group (``plugin.ordering``): the ETA is honest from its first line."""
+    if _RUN not in config.stash or not any("vlm_model" in getattr(getattr(i, "callspec", None), "params", {}) for i in items):
+        return
+    from vlmcore.plugin.ordering import group_major
+
+    configuration = config.stash[_RUN].configuration
+    dataset = configuration.dataset
+    items[:] = group_major(items, [spec.key for spec in configuration.models], {c.case_id: c.group_id for c in dataset.cases},
+                           [g.group_id for g in dataset.groups])
 
 
 @pytest.fixture(scope="session")
@@ -290,6 +305,10 @@ def verdict_exit_status(pytest_status: int, verdict_code: int) -> int:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    deselected = config.pluginmanager.get_plugin("vlmcore-deselected-models")
+    if deselected is not None and _RUN in config.stash:
+        for line in deselected.lines(config.stash[_RUN].configuration.models, config.option.markexpr, config.option.keyword):
+            terminalreporter.write_line(line, yellow=True)
     end = config.stash[_RUN].end if _RUN in config.stash else None
     if end is None:
         return

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from PIL import Image
 
+from vlmcore import bundled
 from vlmcore.phantoms.fixture_dataset import group_rows, write_dataset
 from vlmcore.phantoms.questions import base_question
 from vlmcore.reference.held_out import film_questions
 from vlmcore.reference.phantom_set import Film, phantom_films
 from vlmcore.reference.recipes import RECIPES
 
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "test"
+DEFAULT_OUT = bundled.reference_root() / "test"
 PATIENTS = 80
 
 

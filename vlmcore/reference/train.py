@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from vlmcore import bundled
 from vlmcore.reference.recipes import RECIPES, Recipe
 from vlmcore.reference.recipes import recipe as recipe_named
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "models"
+FIXTURES = bundled.reference_root() / "models"
 
 
 def build_untrained(recipe: Recipe):

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from vlmcore.errors import ConfigError
+from vlmcore.metrics.specs import Scope
 from vlmcore.report.comparison_section import comparison_tables
 from vlmcore.report.verdict_section import verdict_lines
 from vlmcore.verdict.baseline import read_run
@@ -53,6 +54,51 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
                                                                             + _labelled(candidate.rows, second.name))
                                         for line in table.markdown()]
     return "\n".join(lines) + "\n", decision
+
+
+#: what the terminal summary shows of each list before "... and N more (in the markdown file)"
+SHOWN_GATE_LINES, SHOWN_FLIPS, SHOWN_CHECKS = 12, 5, 8
+
+
+def terminal_summary(decision: Verdict) -> list[str]:
+    """What ``vlmcore compare`` prints: the verdict, each model's status and decisive reasons, the
+    model-level gate results (and any subgroup that did not hold), counts of new flips and failed
+    checks with the first few; every table is in the markdown file, whose path follows."""
+    lines = [f"vlmcore compare: {decision.headline()}"]
+    for model in decision.models:
+        lines.append(f"  {model.model}: {model.status}" + (f" - {model.reasons[0]}" if model.reasons else ""))
+        lines += [f"      {reason}" for reason in model.reasons[1:3]]
+    lines += [f"  note: {note}" for note in decision.notes]
+    shown = [g for g in decision.gate if g.scope is Scope.MODEL or g.outcome.value != "ok"]
+    lines += _capped([f"  {g.sentence}" for g in shown], SHOWN_GATE_LINES, "gate results")
+    if len(shown) < len(decision.gate):
+        lines.append(f"  ... and {len(decision.gate) - len(shown)} subgroup tests ok")
+    if decision.new_flips:
+        lines.append(f"  {len(decision.new_flips)} new flip(s) (answered as the base question before, differently now):")
+        lines += _capped([f"    {f.model} {f.group_id}: {f.paraphrase!r} -> {f.answer} (base {f.base_answer})"
+                          for f in decision.new_flips], SHOWN_FLIPS, "new flips")
+    failed = [c.sentence for c in decision.checks if c.passed is False]
+    if failed:
+        lines.append(f"  {len(failed)} first-run check(s) did not hold:")
+        lines += _capped([f"    {sentence}" for sentence in failed], SHOWN_CHECKS, "failed checks")
+    return lines
+
+
+def _capped(lines: list[str], limit: int, what: str) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return lines[:limit] + [f"    ... and {len(lines) - limit} more {what} (all of them in the markdown file)"]
+
+
+def comparison_file(first: Path, second: Path, first_model: str | None = None, second_model: str | None = None) -> Path:
+    """The default place of ``vlmcore compare``'s markdown: in the candidate's run folder, named after
+    both sides, so comparing against several references keeps each file."""
+    import re
+
+    def name(run: Path, model: str | None) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", run.resolve().name + (f"-{model}" if model else "")).strip("-")
+
+    return second / f"compare-{name(first, first_model)}-vs-{name(second, second_model)}.md"
 
 
 def _recorded_thresholds(run_dir: Path) -> Thresholds:

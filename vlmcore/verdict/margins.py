@@ -98,8 +98,12 @@ def _first_difference(a: dict, b: dict, prefix: str = "") -> str | None:
     return None
 
 
+def _token(described: str, key: str) -> str | None:
+    return next((part.split("=", 1)[1] for part in described.split() if part.startswith(f"{key}=")), None)
+
+
 def _fingerprint(described: str) -> str | None:
-    return next((part.split("=", 1)[1] for part in described.split() if part.startswith("fingerprint=")), None)
+    return _token(described, "fingerprint")
 
 
 def check_replicas(replicas: list[str], described: dict[str, str], arguments: dict[str, str] | None = None) -> None:
@@ -114,7 +118,9 @@ def check_replicas(replicas: list[str], described: dict[str, str], arguments: di
         if family != theirs:
             problems.append(f"{first} and {other} are different families ({family}, {theirs})")
             continue
-        name, their_name = (described.get(first) or " ").split(" ")[0], (described.get(other) or " ").split(" ")[0]
+        # the adapter class (``adapter=``; the description's first word is the checkpoint's path, which
+        # differs between any two replicas: comparing it refused the demo's own seed replicas)
+        name, their_name = _token(described.get(first, ""), "adapter"), _token(described.get(other, ""), "adapter")
         if name and their_name and name != their_name:
             problems.append(f"{first} and {other} run on different adapters ({name}, {their_name})")
         configs = _config(arguments.get(first)), _config(arguments.get(other))

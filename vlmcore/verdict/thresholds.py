@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vlmcore import bundled
 from vlmcore.data.findings import FINDINGS
 from vlmcore.errors import ConfigError
 from vlmcore.metrics.rates import CASE_CHECKS, MEASURES, RATES
@@ -34,7 +35,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-DEFAULT_THRESHOLDS = Path(__file__).resolve().parents[2] / "benchmarks" / "thresholds.toml"
+DEFAULT_THRESHOLDS = bundled.default_thresholds()
 
 UNIT = ("float", 0.0, 1.0)
 #: settings that are not a rate's bar: the answer-mass floor below which a yes/no answer is flagged unreliable
