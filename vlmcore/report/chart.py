@@ -1,0 +1,197 @@
+"""The chart at the top of report.html: each gating rate against its bar, with its interval.
+
+A forest plot (one line per model and rate, a point with its 95% whisker) because the decision
+is about where an interval sits relative to a line, and a table makes the reader do that
+geometry in their head. Drawn as inline SVG by this module (no script, no network, no
+plotting library), so the page stays one self-contained file that renders in any browser or
+CI artifact viewer.
+
+Every number is the decision's own (``Verdict.checks``, ``Verdict.gate``, and the gate's
+pairing for the baseline's interval), never recomputed from another population, so the chart
+cannot disagree with the verdict beside it. With a baseline, the baseline's value on the
+paired cases is drawn beside the candidate, with the gate's margin below it (the candidate may
+not be significantly worse than that).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from vlmcore.metrics.clusters import tally
+from vlmcore.metrics.intervals import rate_interval
+from vlmcore.metrics.rates import RATES
+from vlmcore.metrics.specs import Scope
+from vlmcore.verdict.decision import Verdict
+from vlmcore.verdict.exit_codes import Status
+from vlmcore.verdict.first_run import ALL_CASES
+
+#: plot geometry, in CSS pixels: the chart must fit beside the verdict at 1400 px wide
+LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 150, 320, 280
+ROW_HEIGHT, GATED_ROW_HEIGHT, HEADER_HEIGHT, TOP, BOTTOM = 18, 28, 18, 26, 30
+COLOURS = {"pass": "#1e8449", "FAIL": "#b03a2e", "not judged": "#b7791f", "baseline": "#7f8c8d", "bar": "#b03a2e"}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A rate's value and its 95% interval (clustered, as the checks compute it)."""
+
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One model's line in one rate's group: its first-run check and, when gated, the gate."""
+
+    rate: str
+    model: str
+    threshold: float
+    higher_is_better: bool
+    candidate: Estimate
+    result: str  # "pass" | "FAIL" | "not judged" | "diagnostic"
+    baseline: Estimate | None = None  # the baseline on the paired cases
+    gate_limit: float | None = None  # baseline value moved by the gate's margin
+    gate_outcome: str | None = None  # "ok" | "REGRESSION" | "HARM" | "CANNOT TELL"
+
+    @property
+    def relation(self) -> str:
+        return ">=" if self.higher_is_better else "<="
+
+
+def _baseline_estimate(decision: Verdict, model: str, rate: str) -> Estimate | None:
+    """The baseline's value on the cases the gate paired, with its clustered interval."""
+    pairing = next((p for p in decision.pairings if getattr(p, "model", None) == model and hasattr(p, "pairs")), None)
+    if pairing is None:
+        return None
+    counts = tally([old for old, _ in pairing.pairs], rate)
+    interval = rate_interval(counts)
+    if counts.value is None or interval is None:
+        return None
+    return Estimate(counts.value, interval.low, interval.high)
+
+
+def chart_rows(decision: Verdict) -> list[ChartRow]:
+    """Model-level gating checks over all cases, in declared rate order, each with the gate's
+    result for that rate when the run was gated. A check that held for a model the verdict
+    could not judge (too few patients) is "not judged", never a pass."""
+    judged = {m.model: m.status in (Status.PASS, Status.FAIL) for m in decision.models}
+    order = {name: index for index, name in enumerate(RATES)}
+    checks = sorted((c for c in decision.checks if c.model_level and c.population == ALL_CASES and c.gating
+                     and c.passed is not None and c.interval is not None), key=lambda c: (order.get(c.rate, 99), c.model))
+    rows = []
+    for check in checks:
+        if check.passed:
+            result = "pass" if judged.get(check.model, False) and check.interval.reliable else "not judged"
+        else:
+            result = "FAIL"
+        gate = next((g for g in decision.gate if g.model == check.model and g.rate == check.rate and g.scope is Scope.MODEL), None)
+        baseline = _baseline_estimate(decision, check.model, check.rate) if gate is not None else None
+        limit = None
+        if gate is not None:
+            limit = gate.baseline_value - gate.margin if check.higher_is_better else gate.baseline_value + gate.margin
+        rows.append(ChartRow(check.rate, check.model, check.threshold, check.higher_is_better,
+                             Estimate(check.value, check.interval.low, check.interval.high), result, baseline, limit,
+                             str(gate.outcome) if gate is not None else None))
+    return rows
+
+
+def _x(value: float) -> float:
+    return LABEL_WIDTH + max(0.0, min(1.0, value)) * PLOT_WIDTH
+
+
+def _whisker(estimate: Estimate, y: float, colour: str, filled: bool, title: str) -> str:
+    x0, x1, x = _x(estimate.low), _x(estimate.high), _x(estimate.value)
+    fill = colour if filled else "#fff"
+    return (f"<g><title>{html.escape(title)}</title><line x1='{x0:.1f}' y1='{y:.1f}' x2='{x1:.1f}' y2='{y:.1f}' stroke='{colour}' "
+            f"stroke-width='2'/><line x1='{x0:.1f}' y1='{y - 4:.1f}' x2='{x0:.1f}' y2='{y + 4:.1f}' stroke='{colour}'/>"
+            f"<line x1='{x1:.1f}' y1='{y - 4:.1f}' x2='{x1:.1f}' y2='{y + 4:.1f}' stroke='{colour}'/>"
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='4' fill='{fill}' stroke='{colour}' stroke-width='2'/></g>")
+
+
+def _text(x: float, y: float, text: str, size: int = 12, colour: str = "#222", anchor: str = "start", weight: str = "normal") -> str:
+    return (f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' fill='{colour}' text-anchor='{anchor}' font-weight='{weight}'>"
+            f"{html.escape(text)}</text>")
+
+
+def _shown(estimate: Estimate) -> str:
+    return f"{estimate.value:.3f} [{estimate.low:.2f}, {estimate.high:.2f}]"
+
+
+def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
+    """One model's line: label, candidate (and baseline above it), the numbers and the result."""
+    colour = COLOURS.get(row.result, COLOURS["baseline"])
+    gated = row.baseline is not None
+    height = GATED_ROW_HEIGHT if gated else ROW_HEIGHT
+    middle = y + height / 2
+    label = row.model if multi_model else RATES[row.rate].name
+    parts = [f"<g class='chart-row' data-model='{html.escape(row.model)}' data-rate='{row.rate}' data-result='{row.result}'>",
+             _text(LABEL_WIDTH - 8, middle + 4, label, anchor="end")]
+    candidate_y = middle + 5 if gated else middle
+    if gated:
+        parts.append(_whisker(row.baseline, middle - 6, COLOURS["baseline"], False, f"{row.model} baseline (paired cases): "
+                                                                                     f"{_shown(row.baseline)}"))
+        if row.gate_limit is not None and 0.0 <= row.gate_limit <= 1.0:
+            x = _x(row.gate_limit)
+            parts.append(f"<path d='M{x:.1f},{middle - 12:.1f} l-4,-5 h8 z' fill='{COLOURS['baseline']}'><title>gate: not worse than "
+                         f"{row.gate_limit:.3f} (baseline moved by its margin)</title></path>")
+    parts.append(_whisker(row.candidate, candidate_y, colour, True, f"{row.model} {row.rate}: {_shown(row.candidate)}; "
+                                                                     f"required {row.relation} {row.threshold}: {row.result}"))
+    right = LABEL_WIDTH + PLOT_WIDTH + 10
+    result = row.result if row.gate_outcome in (None, "ok") else f"{row.result}; gate {row.gate_outcome}"
+    if row.result == "pass" and row.gate_outcome not in (None, "ok"):
+        colour = COLOURS["FAIL"] if row.gate_outcome in ("REGRESSION", "HARM") else COLOURS["not judged"]
+    if gated:
+        parts.append(_text(right, middle - 2, f"was {row.baseline.value:.3f}", 11, COLOURS["baseline"]))
+    parts.append(_text(right, candidate_y + 4, f"{row.candidate.value:.3f} [{row.candidate.low:.2f}, {row.candidate.high:.2f}]", 12))
+    parts.append(_text(right + 116, candidate_y + 4, result, 12, colour, weight="bold"))
+    parts.append("</g>")
+    return parts
+
+
+def gate_chart_svg(decision: Verdict) -> str:
+    """The chart as one ``<svg>`` element, or "" when no gating model-level check was judged."""
+    rows = chart_rows(decision)
+    if not rows:
+        return ""
+    models = {r.model for r in rows}
+    multi = len(models) > 1
+    by_rate: dict[str, list[ChartRow]] = {}
+    for row in rows:
+        by_rate.setdefault(row.rate, []).append(row)
+    width = LABEL_WIDTH + PLOT_WIDTH + TEXT_WIDTH
+    body, y = [], TOP
+    for rate, group in by_rate.items():
+        first = group[0]
+        heights = [GATED_ROW_HEIGHT if r.baseline is not None else ROW_HEIGHT for r in group]
+        if multi:
+            body.append(_text(4, y + 13, f"{RATES[rate].name} ({first.relation} {first.threshold})", 12, weight="bold"))
+            y += HEADER_HEIGHT
+        top, span = y, sum(heights)
+        bar = _x(first.threshold)
+        failing = (LABEL_WIDTH, bar) if first.higher_is_better else (bar, LABEL_WIDTH + PLOT_WIDTH)
+        body.append(f"<rect x='{failing[0]:.1f}' y='{top:.1f}' width='{failing[1] - failing[0]:.1f}' height='{span:.1f}' "
+                    f"fill='#fdecea'><title>fails {RATES[rate].name}'s bar ({first.relation} {first.threshold}) on this side"
+                    f"</title></rect>")
+        body.append(f"<line class='bar' x1='{bar:.1f}' y1='{top - 2:.1f}' x2='{bar:.1f}' y2='{top + span + 2:.1f}' "
+                    f"stroke='{COLOURS['bar']}' stroke-width='2' stroke-dasharray='4 2'/>")
+        if not multi:
+            body.append(_text(bar, top - 3, f"bar {first.relation} {first.threshold}", 10, COLOURS["bar"], "middle"))
+        for row, height in zip(group, heights):
+            body += _row(row, y, multi)
+            y += height
+        y += 6
+    axis = y + 4
+    ticks = [f"<line x1='{_x(t):.1f}' y1='{TOP - 4}' x2='{_x(t):.1f}' y2='{axis:.1f}' stroke='#eee'/>"
+             + _text(_x(t), axis + 14, f"{t:.1f}", 10, "#666", "middle") for t in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)]
+    gated = any(r.baseline is not None for r in rows)
+    legend = ("filled: this run (95% CI); hollow: baseline on paired cases; grey triangle: gate limit (margin); "
+              "dashed red: the bar, shaded side fails" if gated else
+              "point: this run with its 95% CI (clustered); dashed red: the bar, shaded side fails")
+    height = axis + BOTTOM
+    heading = _text(4, 14, "Gating rates against their bars" + (" (baseline beside candidate)" if gated else ""), 13, weight="bold")
+    return (f"<svg class='gate-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height:.0f}' "
+            f"viewBox='0 0 {width} {height:.0f}' role='img' aria-label='gating rates against their bars' "
+            f"font-family='system-ui,sans-serif'>{heading}{''.join(ticks)}{''.join(body)}"
+            f"{_text(4, height - 4, legend, 10, '#555')}</svg>")
