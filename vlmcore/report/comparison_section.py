@@ -8,7 +8,8 @@ from itertools import combinations
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.comparison import measures_by, model_measures
-from vlmcore.metrics.rates import gateable
+from vlmcore.metrics.rates import RATES, gateable
+from vlmcore.metrics.specs import Scope
 from vlmcore.report.tables import Table
 from vlmcore.verdict.pairing import pair_model
 from vlmcore.verdict.regression import PairedDifference, paired_difference
@@ -24,12 +25,15 @@ def _by_model(rows: list[VariantRow]) -> dict[str, list[VariantRow]]:
     return dict(sorted(grouped.items()))
 
 
-def _subgroup_table(title: str, by_model: dict[str, list[VariantRow]], key, rate: str, note: str) -> Table:
+def _subgroup_table(title: str, by_model: dict[str, list[VariantRow]], key, rate: str, note: str, scope: Scope | None = None) -> Table:
+    """``scope``: the subgroup's kind when a first-run check of ``rate`` judges each subgroup over
+    these same rows (the table then restates that check's values: ``Table.restates``)."""
+    restates = next((check.name(rate) for check in RATES[rate].checks if check.scope is scope), "") if scope else ""
     columns = {model: measures_by(rows, key, rate) for model, rows in by_model.items()}
     names = sorted({name for table in columns.values() for name in table})
     rows = tuple((name, *[columns[m][name].shown() if name in columns[m] else "-" for m in by_model]) for name in names)
     rows = tuple(row for row in rows if any(value != "-" for value in row[1:]))  # e.g. no paraphrase is a "baseline"
-    return Table(title, ("", *by_model), rows, note)
+    return Table(title, ("", *by_model), rows, note, restates=restates)
 
 
 def paired_differences(first: list[VariantRow], second: list[VariantRow]) -> list[PairedDifference]:
@@ -54,11 +58,11 @@ def comparison_tables(rows: list[VariantRow], reference: str | None = None, pair
     tables = [Table(SIDE_BY_SIDE, ("measure", "direction", *by_model), headline,
                     "95% intervals clustered by patient (film without patient ids). Map measures on each group's base "
                     "question; 'descriptive' measures have no good end, they show where the map looks.")]
-    tables.append(_subgroup_table("Accuracy by finding", by_model, lambda r: r.finding, "accuracy", ""))
+    tables.append(_subgroup_table("Accuracy by finding", by_model, lambda r: r.finding, "accuracy", "", Scope.FINDING))
     tables.append(_subgroup_table("Accuracy by strategy", {m: [r for r in v if r.relation != "base"] for m, v in by_model.items()},
                                   lambda r: r.strategy, "accuracy", "paraphrases and controls, by how they were written"))
     tables.append(_subgroup_table("Consistency by strategy", by_model, lambda r: r.strategy, "consistency",
-                                  "verified paraphrases answered as their base question"))
+                                  "verified paraphrases answered as their base question", Scope.STRATEGY))
     tables += paired_tables(by_model, pairs_that_matter(list(by_model), reference, pairs))
     return tables
 

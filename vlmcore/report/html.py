@@ -15,8 +15,8 @@ import html
 
 from vlmcore.data.text import visible
 from vlmcore.report import plots
-from vlmcore.report.formatting import explain_command, random_weights_label
 from vlmcore.report.chart import gate_chart_svg
+from vlmcore.report.formatting import explain_command, random_weights_label
 from vlmcore.report.run_report import RunReport
 from vlmcore.report.sections import ComputedSections, Section, compute_sections
 from vlmcore.report.tables import Table

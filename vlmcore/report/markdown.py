@@ -9,12 +9,13 @@ scorecard and the measures side by side, which restate those numbers, are report
 from __future__ import annotations
 
 from vlmcore.data.text import visible
-from vlmcore.metrics.rates import MEASURES, RATES
+from vlmcore.metrics.rates import MEASURES, RATES, check_named
+from vlmcore.metrics.specs import Scope
+from vlmcore.report.comparison_section import SIDE_BY_SIDE
 from vlmcore.report.formatting import cell
 from vlmcore.report.run_report import RunReport
 from vlmcore.report.sections import ComputedSections, Section, compute_sections
 from vlmcore.report.tables import Table
-from vlmcore.report.comparison_section import SIDE_BY_SIDE
 from vlmcore.report.verdict_section import verdict_lines
 
 EXAMPLES_PER_CHECK = 15
@@ -38,14 +39,30 @@ def _failed_sections(sections: ComputedSections) -> list[str]:
     return lines + [""]
 
 
+def _judged_checks(report: RunReport) -> set[str]:
+    """Checks the verdict judged for every model of the run (their values are in the checks table)."""
+    models = set(report.summary)
+    judged_for = {}
+    for check in report.decision.checks:
+        if check.passed is not None and check.population == "all cases":
+            judged_for.setdefault(check.check, set()).add(check.model)
+    return {name for name, judged in judged_for.items() if judged >= models}
+
+
+def _judged_rates(report: RunReport) -> set[str]:
+    """Rates whose model-level check the verdict judged for every model."""
+    return {check_named(name)[0].name for name in _judged_checks(report) if check_named(name)[1].scope is Scope.MODEL}
+
+
 def measures_table(report: RunReport, sections: ComputedSections) -> Table:
     """Every rate and measure (a row each, a column per model) with its clustered interval and
     the counts behind it: the models side by side where the run compared several (those rows),
     then the summary's entries they lack (``summary=True`` specs) and the run's counts."""
     models = list(report.summary)
     side = next((t for t in sections.comparison if t.title == SIDE_BY_SIDE), None)
-    rows = list(side.rows) if side is not None and list(side.headers[2:]) == models else []
-    shown = {row[0] for row in rows}
+    judged = {RATES[name].label for name in _judged_rates(report)}  # their values are in the checks table
+    rows = [row for row in side.rows if row[0] not in judged] if side is not None and list(side.headers[2:]) == models else []
+    shown = {row[0] for row in rows} | judged
     names = [n for n, spec in RATES.items() if spec.summary] + [n for n, spec in MEASURES.items() if spec.summary]
     for name in names:
         spec = RATES.get(name) or MEASURES[name]
@@ -58,7 +75,8 @@ def measures_table(report: RunReport, sections: ComputedSections) -> Table:
              ("fallback maps", "lower is better", *[s.fallback_maps for s in summaries]),
              ("low yes/no mass", "lower is better", *[f"{s.low_mass_share or 0:.1%}" for s in summaries])]
     return Table("Measures", ("measure", "direction", *models), tuple(rows),
-                 "95% intervals clustered by patient (film without patient ids); judged values are in the checks above.")
+                 "95% intervals clustered by patient (film without patient ids). Rates a check judged (" + ", ".join(sorted(_judged_rates(report)))
+                 + ") are in the checks table above, not repeated here.")
 
 
 def section_lines(section: Section) -> list[str]:
@@ -70,7 +88,9 @@ def render_markdown(report: RunReport, sections: ComputedSections | None = None)
     sections = sections or compute_sections(report)
     lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision, sections.labels, NEW_FLIPS_LISTED)
     lines += [report.counts_line(), ""] + measures_table(report, sections).markdown("##")
-    comparison = [table for table in sections.comparison if table.title != SIDE_BY_SIDE]  # its rows are in Measures
+    judged = _judged_checks(report)
+    comparison = [table for table in sections.comparison  # side by side: in Measures; a judged check's subgroups: in the checks
+                  if table.title != SIDE_BY_SIDE and table.restates not in judged]
     if comparison:
         lines += ["## Comparison", ""]
         for table in comparison:

@@ -17,6 +17,7 @@ class Table:
     note: str = ""
     classes: dict = field(default_factory=dict)  # (row, column) -> css class, e.g. "fail"
     collapsed: bool = False  # secondary detail: rendered inside ``<details>`` (one click away)
+    restates: str = ""  # the first-run check whose values this table restates (report.md leaves it out where judged)
 
     def markdown(self, level: str = "###") -> list[str]:
         if self.collapsed:  # GitHub renders a table inside <details> when blank lines surround it
