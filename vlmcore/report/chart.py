@@ -27,8 +27,8 @@ from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.first_run import ALL_CASES
 
 #: plot geometry, in CSS pixels: the chart must fit beside the verdict at 1400 px wide
-LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 150, 320, 280
-ROW_HEIGHT, GATED_ROW_HEIGHT, HEADER_HEIGHT, TOP, BOTTOM = 18, 28, 18, 26, 30
+LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 170, 300, 300
+ROW_HEIGHT, GATED_ROW_HEIGHT, HEADER_HEIGHT, TOP, BOTTOM = 18, 32, 18, 26, 30
 COLOURS = {"pass": "#1e8449", "FAIL": "#b03a2e", "not judged": "#b7791f", "baseline": "#7f8c8d", "bar": "#b03a2e"}
 
 
@@ -125,9 +125,9 @@ def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
     gated = row.baseline is not None
     height = GATED_ROW_HEIGHT if gated else ROW_HEIGHT
     middle = y + height / 2
-    label = row.model if multi_model else RATES[row.rate].name
+    label = row.model if multi_model else f"{RATES[row.rate].name} {row.relation} {row.threshold}"
     parts = [f"<g class='chart-row' data-model='{html.escape(row.model)}' data-rate='{row.rate}' data-result='{row.result}'>",
-             _text(LABEL_WIDTH - 8, middle + 4, label, anchor="end")]
+             _text(LABEL_WIDTH - 8, middle + 4, label, 12 if multi_model else 11, anchor="end")]
     candidate_y = middle + 5 if gated else middle
     if gated:
         parts.append(_whisker(row.baseline, middle - 6, COLOURS["baseline"], False, f"{row.model} baseline (paired cases): "
@@ -139,8 +139,11 @@ def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
     parts.append(_whisker(row.candidate, candidate_y, colour, True, f"{row.model} {row.rate}: {_shown(row.candidate)}; "
                                                                      f"required {row.relation} {row.threshold}: {row.result}"))
     right = LABEL_WIDTH + PLOT_WIDTH + 10
-    result = row.result if row.gate_outcome in (None, "ok") else f"{row.result}; gate {row.gate_outcome}"
-    if row.result == "pass" and row.gate_outcome not in (None, "ok"):
+    gate_failed = row.gate_outcome not in (None, "ok")
+    result = row.result
+    if gate_failed:  # the gate's outcome, and the bar's too when that failed as well
+        result = f"gate {row.gate_outcome}" if row.result == "pass" else f"{row.result}; gate {row.gate_outcome}"
+    if row.result == "pass" and gate_failed:
         colour = COLOURS["FAIL"] if row.gate_outcome in ("REGRESSION", "HARM") else COLOURS["not judged"]
     if gated:
         parts.append(_text(right, middle - 2, f"was {row.baseline.value:.3f}", 11, COLOURS["baseline"]))
@@ -176,8 +179,6 @@ def gate_chart_svg(decision: Verdict) -> str:
                     f"</title></rect>")
         body.append(f"<line class='bar' x1='{bar:.1f}' y1='{top - 2:.1f}' x2='{bar:.1f}' y2='{top + span + 2:.1f}' "
                     f"stroke='{COLOURS['bar']}' stroke-width='2' stroke-dasharray='4 2'/>")
-        if not multi:
-            body.append(_text(bar, top - 3, f"bar {first.relation} {first.threshold}", 10, COLOURS["bar"], "middle"))
         for row, height in zip(group, heights):
             body += _row(row, y, multi)
             y += height
