@@ -13,7 +13,7 @@ from tests.report.test_html_in_chromium import _report
 from tests.verdict.rows import group, row
 from vlmcore.metrics.specs import Scope
 from vlmcore.metrics.summary import summarise_run
-from vlmcore.report.chart import chart_rows, gate_chart_svg
+from vlmcore.report.chart import beyond_the_rates, chart_rows, gate_chart_svg
 from vlmcore.report.comparison_section import comparison_tables, pairs_that_matter
 from vlmcore.report.html import render_html
 from vlmcore.report.markdown import render_markdown
@@ -170,3 +170,20 @@ def test_verdict_reasons_and_chart_are_on_screen_at_1400_by_900_in_headless_chro
     assert near("#fdecea", pixels) > 2000  # the chart's fail-side shading, on screen
     assert near("#7f8c8d", pixels) > 50  # the baseline's hollow points and whiskers
     assert near("#b03a2e", pixels[:120, :700]) > 50  # the verdict FAIL, top left
+
+
+def test_a_model_failing_only_in_a_subgroup_shows_red_under_the_chart():
+    """36 patients of one finding answered right, 10 of another answered consistently wrong: the
+    model-level rates hold, finding_accuracy for the second fails; the chart must not look all green."""
+    right = _study(36)
+    wrong = [replace(r, finding="effusion", patient_id=f"q{r.patient_id}", group_id=f"q{r.group_id}", case_id=f"q{r.case_id}",
+                     expected="no" if r.relation != "inverted" else "yes")
+             for r in _study(10)]
+    decision = decide_first_run(right + wrong, load_thresholds(), ["m"])
+    assert str(decision.status) == "FAIL"
+    assert {r.rate: r.result for r in chart_rows(decision)}["consistency"] == "pass"
+    (line,) = beyond_the_rates(decision)
+    assert line.result == "FAIL" and any(name.startswith("finding_accuracy (finding effusion) 0.000") for name in line.failed)
+    svg = gate_chart_svg(decision)
+    assert "class='chart-beyond' data-model='m' data-result='FAIL'" in svg and "finding_accuracy (finding effusion)" in svg
+    assert "data-result='pass'" in gate_chart_svg(decide_first_run(right, load_thresholds(), ["m"])).split("chart-beyond")[1]

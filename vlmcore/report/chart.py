@@ -60,6 +60,39 @@ class ChartRow:
         return ">=" if self.higher_is_better else "<="
 
 
+@dataclass(frozen=True)
+class BeyondTheRates:
+    """What else decided a model, below its model-level rates: subgroup checks and gates (per
+    finding, strategy, probe family), checks over the cases new since the baseline, and gating
+    pytest cases. Without this line a model could FAIL while every point above it is green."""
+
+    model: str
+    judged: int
+    failed: tuple[str, ...]  # "consistency (strategy register) REGRESSION", ...
+    unjudged: tuple[str, ...] = ()  # gate tests that cannot tell a drop beyond the margin from chance
+
+    @property
+    def result(self) -> str:
+        return "FAIL" if self.failed else "not judged" if self.unjudged else "pass"
+
+
+def beyond_the_rates(decision: Verdict, failed_cases: dict[str, int] | None = None) -> list[BeyondTheRates]:
+    """Per model (those with a model-level row in the chart): its subgroup / new-case checks and
+    subgroup gate tests, and the failed ones by name."""
+    lines = []
+    for model in sorted({c.model for c in decision.checks}):
+        checks = [c for c in decision.checks if c.model == model and c.gating and c.passed is not None
+                  and not (c.model_level and c.population == ALL_CASES)]
+        gates = [g for g in decision.gate if g.model == model and g.scope is not Scope.MODEL]
+        failed = tuple(f"{c.check} ({c.scope}) {c.value:.3f}" for c in checks if c.failed)
+        failed += tuple(f"{g.where} {g.outcome}" for g in gates if g.failed)
+        cases = (failed_cases or {}).get(model, 0)
+        failed += (f"{cases} gating pytest case(s)",) if cases else ()
+        unjudged = tuple(f"{g.where} CANNOT TELL" for g in gates if g.cannot_tell)
+        lines.append(BeyondTheRates(model, len(checks) + len(gates), failed, unjudged))
+    return lines
+
+
 def _baseline_estimate(decision: Verdict, model: str, rate: str) -> Estimate | None:
     """The baseline's value on the cases the gate paired, with its clustered interval."""
     pairing = next((p for p in decision.pairings if getattr(p, "model", None) == model and hasattr(p, "pairs")), None)
@@ -153,8 +186,27 @@ def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
     return parts
 
 
-def gate_chart_svg(decision: Verdict) -> str:
-    """The chart as one ``<svg>`` element, or "" when no gating model-level check was judged."""
+def _beyond(lines: list[BeyondTheRates], y: float) -> tuple[list[str], float]:
+    """The text rows under the chart: per model, what else was judged and what of it failed."""
+    body = [_text(4, y + 13, "subgroups, new cases, gating cases", 12, weight="bold")]
+    y += HEADER_HEIGHT
+    for line in lines:
+        named = line.failed or line.unjudged
+        shown = "; ".join(named[:2]) + (f"; +{len(named) - 2} more" if len(named) > 2 else "")
+        text = (f"{len(line.failed)} failed: {shown}" if line.failed else f"cannot tell: {shown}" if line.unjudged
+                else f"all {line.judged} held" if line.judged else "none judged")
+        colour = COLOURS.get(line.result, COLOURS["baseline"]) if line.judged or line.failed else COLOURS["baseline"]
+        body.append(f"<g class='chart-beyond' data-model='{html.escape(line.model)}' data-result='{line.result}'>"
+                    + _text(LABEL_WIDTH - 8, y + 13, line.model, 12, anchor="end")
+                    + _text(LABEL_WIDTH, y + 13, text[:110], 12, colour, weight="bold" if line.failed else "normal")
+                    + f"<title>{html.escape('; '.join(named) or text)}</title></g>")
+        y += ROW_HEIGHT
+    return body, y
+
+
+def gate_chart_svg(decision: Verdict, failed_cases: dict[str, int] | None = None) -> str:
+    """The chart as one ``<svg>`` element, or "" when no gating model-level check was judged.
+    ``failed_cases``: gating pytest cases failed per model (named under the chart)."""
     rows = chart_rows(decision)
     if not rows:
         return ""
@@ -184,15 +236,16 @@ def gate_chart_svg(decision: Verdict) -> str:
             y += height
         y += 6
     axis = y + 4
+    beyond, end = _beyond(beyond_the_rates(decision, failed_cases), axis + 22)
     ticks = [f"<line x1='{_x(t):.1f}' y1='{TOP - 4}' x2='{_x(t):.1f}' y2='{axis:.1f}' stroke='#eee'/>"
              + _text(_x(t), axis + 14, f"{t:.1f}", 10, "#666", "middle") for t in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)]
     gated = any(r.baseline is not None for r in rows)
     legend = ("filled: this run (95% CI); hollow: baseline on paired cases; grey triangle: gate limit (margin); "
               "dashed red: the bar, shaded side fails" if gated else
               "point: this run with its 95% CI (clustered); dashed red: the bar, shaded side fails")
-    height = axis + BOTTOM
+    height = end + BOTTOM - 8
     heading = _text(4, 14, "Gating rates against their bars" + (" (baseline beside candidate)" if gated else ""), 13, weight="bold")
     return (f"<svg class='gate-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height:.0f}' "
             f"viewBox='0 0 {width} {height:.0f}' role='img' aria-label='gating rates against their bars' "
-            f"font-family='system-ui,sans-serif'>{heading}{''.join(ticks)}{''.join(body)}"
+            f"font-family='system-ui,sans-serif'>{heading}{''.join(ticks)}{''.join(body)}{''.join(beyond)}"
             f"{_text(4, height - 4, legend, 10, '#555')}</svg>")

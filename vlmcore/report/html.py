@@ -101,7 +101,7 @@ def _notes(report: RunReport) -> list[str]:
 def _top(report: RunReport, labels: dict[str, str]) -> list[str]:
     """What a reader must see without scrolling (1400 x 900): the verdict and its reasons on the
     left, the chart of every gating rate against its bar on the right (``chart``)."""
-    svg = gate_chart_svg(report.decision)
+    svg = gate_chart_svg(report.decision, report.failed_by_model())
     chart = f"<div class='top-chart'>{svg}</div>" if svg else ""
     return (["<div class='top'><div class='top-verdict'>"] + _verdict(report, labels) + ["</div>", chart, "</div>"]
             + _notes(report))
