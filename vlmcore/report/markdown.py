@@ -75,7 +75,8 @@ def measures_table(report: RunReport, sections: ComputedSections) -> Table:
              ("fallback maps", "lower is better", *[s.fallback_maps for s in summaries]),
              ("low yes/no mass", "lower is better", *[f"{s.low_mass_share or 0:.1%}" for s in summaries])]
     return Table("Measures", ("measure", "direction", *models), tuple(rows),
-                 "95% intervals clustered by patient (film without patient ids). Rates a check judged (" + ", ".join(sorted(_judged_rates(report)))
+                 "95% intervals clustered by patient (film without patient ids). Rates a check judged ("
+                 + "; ".join(f"{RATES[name].label}: {name}" for name in sorted(_judged_rates(report)))
                  + ") are in the checks table above, not repeated here.")
 
 
