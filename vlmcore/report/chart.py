@@ -27,8 +27,8 @@ from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.first_run import ALL_CASES
 
 #: plot geometry, in CSS pixels: the chart must fit beside the verdict at 1400 px wide
-LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 170, 300, 300
-ROW_HEIGHT, GATED_ROW_HEIGHT, HEADER_HEIGHT, TOP, BOTTOM = 18, 32, 18, 26, 30
+LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 170, 300, 340
+ROW_HEIGHT, GATED_ROW_HEIGHT, COMPACT_GATED_ROW_HEIGHT, HEADER_HEIGHT, TOP, BOTTOM = 18, 30, 22, 18, 26, 30
 COLOURS = {"pass": "#1e8449", "FAIL": "#b03a2e", "not judged": "#b7791f", "baseline": "#7f8c8d", "bar": "#b03a2e"}
 
 
@@ -152,25 +152,32 @@ def _shown(estimate: Estimate) -> str:
     return f"{estimate.value:.3f} [{estimate.low:.2f}, {estimate.high:.2f}]"
 
 
+def _row_height(row: ChartRow, multi_model: bool) -> int:
+    """A gated line holds two whiskers: roomier for one model, compact for several (so five gated
+    models still fit beside the verdict at 900 px)."""
+    if row.baseline is None:
+        return ROW_HEIGHT
+    return COMPACT_GATED_ROW_HEIGHT if multi_model else GATED_ROW_HEIGHT
+
+
 def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
     """One model's line: label, candidate (and baseline above it), the numbers and the result."""
     colour = COLOURS.get(row.result, COLOURS["baseline"])
     gated = row.baseline is not None
-    height = GATED_ROW_HEIGHT if gated else ROW_HEIGHT
-    middle = y + height / 2
+    middle = y + _row_height(row, multi_model) / 2
+    offset = (4 if multi_model else 6) if gated else 0
     label = row.model if multi_model else f"{RATES[row.rate].name} {row.relation} {row.threshold}"
     parts = [f"<g class='chart-row' data-model='{html.escape(row.model)}' data-rate='{row.rate}' data-result='{row.result}'>",
              _text(LABEL_WIDTH - 8, middle + 4, label, 12 if multi_model else 11, anchor="end")]
-    candidate_y = middle + 5 if gated else middle
     if gated:
-        parts.append(_whisker(row.baseline, middle - 6, COLOURS["baseline"], False, f"{row.model} baseline (paired cases): "
-                                                                                     f"{_shown(row.baseline)}"))
+        parts.append(_whisker(row.baseline, middle - offset, COLOURS["baseline"], False, f"{row.model} baseline (paired cases): "
+                                                                                          f"{_shown(row.baseline)}"))
         if row.gate_limit is not None and 0.0 <= row.gate_limit <= 1.0:
-            x = _x(row.gate_limit)
-            parts.append(f"<path d='M{x:.1f},{middle - 12:.1f} l-4,-5 h8 z' fill='{COLOURS['baseline']}'><title>gate: not worse than "
+            x, tip = _x(row.gate_limit), middle - offset - 5
+            parts.append(f"<path d='M{x:.1f},{tip:.1f} l-3.5,-5 h7 z' fill='{COLOURS['baseline']}'><title>gate: not worse than "
                          f"{row.gate_limit:.3f} (baseline moved by its margin)</title></path>")
-    parts.append(_whisker(row.candidate, candidate_y, colour, True, f"{row.model} {row.rate}: {_shown(row.candidate)}; "
-                                                                     f"required {row.relation} {row.threshold}: {row.result}"))
+    parts.append(_whisker(row.candidate, middle + offset, colour, True, f"{row.model} {row.rate}: {_shown(row.candidate)}; "
+                                                                        f"required {row.relation} {row.threshold}: {row.result}"))
     right = LABEL_WIDTH + PLOT_WIDTH + 10
     gate_failed = row.gate_outcome not in (None, "ok")
     result = row.result
@@ -178,10 +185,10 @@ def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
         result = f"gate {row.gate_outcome}" if row.result == "pass" else f"{row.result}; gate {row.gate_outcome}"
     if row.result == "pass" and gate_failed:
         colour = COLOURS["FAIL"] if row.gate_outcome in ("REGRESSION", "HARM") else COLOURS["not judged"]
+    parts.append(_text(right, middle + 4, f"{row.candidate.value:.3f} [{row.candidate.low:.2f}, {row.candidate.high:.2f}]", 12))
     if gated:
-        parts.append(_text(right, middle - 2, f"was {row.baseline.value:.3f}", 11, COLOURS["baseline"]))
-    parts.append(_text(right, candidate_y + 4, f"{row.candidate.value:.3f} [{row.candidate.low:.2f}, {row.candidate.high:.2f}]", 12))
-    parts.append(_text(right + 116, candidate_y + 4, result, 12, colour, weight="bold"))
+        parts.append(_text(right + 114, middle + 4, f"was {row.baseline.value:.3f}", 11, COLOURS["baseline"]))
+    parts.append(_text(right + (172 if gated else 114), middle + 4, result, 12, colour, weight="bold"))
     parts.append("</g>")
     return parts
 
@@ -192,13 +199,14 @@ def _beyond(lines: list[BeyondTheRates], y: float) -> tuple[list[str], float]:
     y += HEADER_HEIGHT
     for line in lines:
         named = line.failed or line.unjudged
-        shown = "; ".join(named[:2]) + (f"; +{len(named) - 2} more" if len(named) > 2 else "")
+        shown = (named[0] + (f"; +{len(named) - 1} more" if len(named) > 1 else "")) if named else ""
         text = (f"{len(line.failed)} failed: {shown}" if line.failed else f"cannot tell: {shown}" if line.unjudged
                 else f"all {line.judged} held" if line.judged else "none judged")
         colour = COLOURS.get(line.result, COLOURS["baseline"]) if line.judged or line.failed else COLOURS["baseline"]
         body.append(f"<g class='chart-beyond' data-model='{html.escape(line.model)}' data-result='{line.result}'>"
                     + _text(LABEL_WIDTH - 8, y + 13, line.model, 12, anchor="end")
-                    + _text(LABEL_WIDTH, y + 13, text[:110], 12, colour, weight="bold" if line.failed else "normal")
+                    + _text(LABEL_WIDTH, y + 13, text if len(text) <= 88 else text[:87] + "\u2026", 12, colour,
+                            weight="bold" if line.failed else "normal")
                     + f"<title>{html.escape('; '.join(named) or text)}</title></g>")
         y += ROW_HEIGHT
     return body, y
@@ -219,7 +227,7 @@ def gate_chart_svg(decision: Verdict, failed_cases: dict[str, int] | None = None
     body, y = [], TOP
     for rate, group in by_rate.items():
         first = group[0]
-        heights = [GATED_ROW_HEIGHT if r.baseline is not None else ROW_HEIGHT for r in group]
+        heights = [_row_height(r, multi) for r in group]
         if multi:
             body.append(_text(4, y + 13, f"{RATES[rate].name} ({first.relation} {first.threshold})", 12, weight="bold"))
             y += HEADER_HEIGHT
