@@ -158,7 +158,8 @@ def test_verdict_reasons_and_chart_are_on_screen_at_1400_by_900_in_headless_chro
     page.write_text(render_html(_gated_report(flipped=8)))
     shot = tmp_path / "top.png"
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900", f"--screenshot={shot}", page.as_uri()],
+                    f"--user-data-dir={tmp_path / 'profile'}", "--run-all-compositor-stages-before-draw", "--virtual-time-budget=3000",
+                    "--window-size=1400,900", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, text=True, timeout=120)
     pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
     assert pixels.shape[:2] == (900, 1400)

@@ -27,7 +27,7 @@ from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.first_run import ALL_CASES
 
 #: plot geometry, in CSS pixels: the chart must fit beside the verdict at 1400 px wide
-LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 170, 300, 340
+LABEL_WIDTH, PLOT_WIDTH, TEXT_WIDTH = 170, 300, 344
 ROW_HEIGHT, GATED_ROW_HEIGHT, COMPACT_GATED_ROW_HEIGHT, HEADER_HEIGHT, TOP, BOTTOM = 18, 30, 22, 18, 26, 30
 COLOURS = {"pass": "#1e8449", "FAIL": "#b03a2e", "not judged": "#b7791f", "baseline": "#7f8c8d", "bar": "#b03a2e"}
 
@@ -187,8 +187,8 @@ def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
         colour = COLOURS["FAIL"] if row.gate_outcome in ("REGRESSION", "HARM") else COLOURS["not judged"]
     parts.append(_text(right, middle + 4, f"{row.candidate.value:.3f} [{row.candidate.low:.2f}, {row.candidate.high:.2f}]", 12))
     if gated:
-        parts.append(_text(right + 114, middle + 4, f"was {row.baseline.value:.3f}", 11, COLOURS["baseline"]))
-    parts.append(_text(right + (172 if gated else 114), middle + 4, result, 12, colour, weight="bold"))
+        parts.append(_text(right + 112, middle + 4, f"was {row.baseline.value:.3f}", 11, COLOURS["baseline"]))
+    parts.append(_text(right + (178 if gated else 114), middle + 4, result, 12, colour, weight="bold"))
     parts.append("</g>")
     return parts
 

@@ -1,8 +1,10 @@
 """``report.html``: one self-contained page (inline CSS, plots and overlays as data URIs, no
 scripts, no network), so it opens from a CI artifact anywhere.
 
-It reads top-down as a decision document: the verdict and the rule that decided it; a
-scorecard per model (each number beside its bar, direction and result); the gate; the models
+It reads top-down as a decision document. The first screen (1400 x 900) holds the verdict, the
+rule that decided it and each model's decisive reasons, beside a chart of every gating rate
+against its bar with its interval, the baseline beside the candidate when gated (``chart``).
+Then a scorecard per model (each number beside its bar, direction and result); the gate; the models
 side by side; every check that did not hold, grouped and expandable (``<details>``, no script),
 nothing cut; then per-model detail (flipped pairs with overlays, a few of them embedded, the
 rest on disk beside the page and named), the flip search, thresholds and environment.
