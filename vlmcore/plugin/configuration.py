@@ -50,11 +50,20 @@ class RunConfiguration:
         except VlmcoreError as error:
             raise pytest.UsageError(f"vlmcore: {error}") from None
         models = tuple(model_specs(options))
+        if options.reference is not None and options.reference not in {spec.key for spec in models}:
+            raise pytest.UsageError(f"vlmcore: --vlm-reference {options.reference!r} is not one of the models this run evaluates "
+                                    f"({', '.join(spec.key for spec in models)})")
         worker = getattr(config, "workerinput", None)
         configuration = RunConfiguration(options, dataset, thresholds, baseline, models, shared_run_id(config),
                                          worker["workerid"] if worker else "main", _boxes(options.dataset))
         configuration.check_report_dir()
         return configuration
+
+    @property
+    def reference(self) -> str | None:
+        """The model the report's paired tests compare the others with: --vlm-reference, else the
+        first model given."""
+        return self.options.reference or (self.models[0].key if self.models else None)
 
     @property
     def gate_settings(self) -> GateSettings:

@@ -152,6 +152,8 @@ OPTIONS = (
            "gate margins / alpha / rates: baseline (value by value, the stricter of those saved with the baseline and this "
            "run's thresholds file) or candidate (this run's thresholds file alone; shown in the report as an override)",
            choice("baseline", "candidate")),
+    Option("reference", "MODEL", None, "the model the report's paired tests compare every other model with (default: the "
+           "first model given to --vlm-model); the other pairs are one click away in report.html"),
     Option("result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)",
            result_cache),
     Option("progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain "
@@ -226,6 +228,7 @@ class RunOptions:
     save_baseline_force: str | None = None
     models_given: bool = False  # --vlm-model set (command line, environment or ini): exactly those models run
     flip_search_groups: int | None = None  # None: every group is flip-searched
+    reference: str | None = None  # --vlm-reference: the paired tests' reference model
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -247,4 +250,4 @@ def read_options(config) -> RunOptions:
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
                       values["save-baseline-force"], models_given=given(config, "model"),
-                      flip_search_groups=values["flip-search-groups"])
+                      flip_search_groups=values["flip-search-groups"], reference=values["reference"])

@@ -137,7 +137,8 @@ class ReportBuilder:
         manifest = self.manifest()  # hashes every case once; the decision compares it with the baseline's
         report = RunReport(self.configuration.run_id, rows, self.summary(rows), sorted(self.collector.cases, key=lambda c: c.nodeid),
                            self.configuration.thresholds, self.environment(), self.decide(rows, manifest), manifest,
-                           sorted(self.collector.flips.values(), key=lambda f: (f.model, f.group_id)), self.collector.overlays)
+                           sorted(self.collector.flips.values(), key=lambda f: (f.model, f.group_id)), self.collector.overlays,
+                           reference=self.configuration.reference)
         added = self.config.hook.pytest_vlmcore_report_sections(config=self.config, report=report)
         report.sections = tuple(section for sections in added if sections for section in sections)
         return report

@@ -50,8 +50,9 @@ def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, f
         decision = decide_against_baseline(candidate.rows, baseline.rows, settings, first.name, models, notes=notes, thresholds=bars)
     lines = [f"# vlmcore comparison: `{first.name}` vs `{second.name}`"]
     lines += ["", "## Verdict (second run against the first)", ""] + verdict_lines(decision)
+    pairs = [(f"{p.baseline_model} ({first.name})", f"{p.model} ({second.name})") for p in decision.pairings]  # baseline vs candidate
     lines += ["## Side by side", ""] + [line for table in comparison_tables(_labelled(baseline.rows, first.name)
-                                                                            + _labelled(candidate.rows, second.name))
+                                                                            + _labelled(candidate.rows, second.name), pairs=pairs)
                                         for line in table.markdown()]
     return "\n".join(lines) + "\n", decision
 

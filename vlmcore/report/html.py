@@ -1,8 +1,10 @@
 """``report.html``: one self-contained page (inline CSS, plots and overlays as data URIs, no
 scripts, no network), so it opens from a CI artifact anywhere.
 
-It reads top-down as a decision document: the verdict and the rule that decided it; a
-scorecard per model (each number beside its bar, direction and result); the gate; the models
+It reads top-down as a decision document. The first screen (1400 x 900) holds the verdict, the
+rule that decided it and each model's decisive reasons, beside a chart of every gating rate
+against its bar with its interval, the baseline beside the candidate when gated (``chart``).
+Then a scorecard per model (each number beside its bar, direction and result); the gate; the models
 side by side; every check that did not hold, grouped and expandable (``<details>``, no script),
 nothing cut; then per-model detail (flipped pairs with overlays, a few of them embedded, the
 rest on disk beside the page and named), the flip search, thresholds and environment.
@@ -15,6 +17,7 @@ import html
 
 from vlmcore.data.text import visible
 from vlmcore.report import plots
+from vlmcore.report.chart import gate_chart_svg
 from vlmcore.report.formatting import explain_command, random_weights_label
 from vlmcore.report.run_report import RunReport
 from vlmcore.report.sections import ComputedSections, Section, compute_sections
@@ -30,9 +33,14 @@ BASE_MAPS_PER_MODEL = 1
 #: hides and where all of them are (summary.json, results.jsonl)
 ROWS_PER_GROUP = 20
 FLIPS_LISTED = 60  # flip-search findings listed (all in summary.json)
+NEW_FLIPS_LISTED = 20  # new flips listed (all in new_flips.jsonl beside the page)
 
 _STYLE = """
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1280px}
+body{font-family:system-ui,sans-serif;margin:16px 24px;color:#222;max-width:1360px}
+h1{font-size:18px;margin:0 0 6px}h1 code{font-size:15px}
+.top{display:flex;flex-wrap:wrap;gap:12px 24px;align-items:flex-start}.top-verdict{flex:1 1 440px;min-width:380px}
+.top-chart{flex:0 0 auto}.verdict-line{font-size:22px;margin:2px 0 4px}.reasons{margin:4px 0;padding-left:18px;font-size:13px}
+.reasons li{margin:2px 0}.reasons ul{padding-left:16px}.rule summary{font-size:13px;color:#444}
 table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}
 th{background:#f3f3f3;text-align:left}.fail{color:#b03a2e;font-weight:bold}.pass{color:#1e8449;font-weight:bold}.unjudged{color:#9a6700;font-weight:bold}
 .diagnostic{color:#666}.note{font-size:13px;color:#444}img{max-width:100%;margin:4px 0}
@@ -58,19 +66,47 @@ def _status_class(status: str) -> str:
     return "diagnostic" if status == "diagnostic" else "fail"
 
 
+#: reasons shown per model at the top; the rest one click away (``<details>``), all in the scorecard
+REASONS_SHOWN = 2
+
+
+def _rule_heading(rule: str) -> str:
+    """The rule's name ("first run", "gate against baseline 'release'"): its first clause."""
+    return rule.split(":", 1)[0]
+
+
 def _verdict(report: RunReport, labels: dict[str, str]) -> list[str]:
+    """The verdict, its rule (named; the full text one click away) and each model's decisive
+    reasons: the top-left of the page, beside the chart."""
     decision = report.decision
-    parts = [f"<p style='font-size:20px'>Verdict: <span id='verdict' class='{_status_class(decision.status)}'>"
+    parts = [f"<p class='verdict-line'>Verdict: <span id='verdict' class='{_status_class(decision.status)}'>"
              f"{html.escape(str(decision.status))}</span> (exit code {decision.exit_code})</p>",
-             f"<p class='note'>Rule: {html.escape(decision.rule)}.</p>", "<ul>"]
+             f"<details class='rule'><summary>Rule: {html.escape(_rule_heading(decision.rule))}</summary>"
+             f"<p class='note'>{html.escape(decision.rule)}.</p></details>", "<ul class='reasons'>"]
     for model in decision.models:
-        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons[:8])
-        more = f"<li>... {len(model.reasons) - 8} more in the scorecard</li>" if len(model.reasons) > 8 else ""
-        parts.append(f"<li><b>{html.escape(model.model)}: <span class='{_status_class(model.status)}'>{html.escape(str(model.status))}"
-                     f"</span></b>{html.escape(labels.get(model.model, random_weights_label(model.model)))}<ul>{reasons}{more}</ul></li>")
+        shown, rest = model.reasons[:REASONS_SHOWN], model.reasons[REASONS_SHOWN:]
+        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in shown)
+        more = (f"<li><details><summary>{len(rest)} more reason(s)</summary><ul>"
+                + "".join(f"<li>{html.escape(r)}</li>" for r in rest) + "</ul></details></li>") if rest else ""
+        parts.append(f"<li class='model-verdict' data-model='{html.escape(model.model)}'><b>{html.escape(model.model)}: "
+                     f"<span class='{_status_class(model.status)}'>{html.escape(str(model.status))}</span></b>"
+                     f"<span class='note'>{html.escape(labels.get(model.model, random_weights_label(model.model)))}</span>"
+                     f"<ul>{reasons}{more}</ul></li>")
     parts.append("</ul>")
-    parts += [f"<p class='note'><em>{html.escape(note)}</em></p>" for note in decision.notes]
     return parts
+
+
+def _notes(report: RunReport) -> list[str]:
+    return [f"<p class='note'><em>{html.escape(note)}</em></p>" for note in report.decision.notes]
+
+
+def _top(report: RunReport, labels: dict[str, str]) -> list[str]:
+    """What a reader must see without scrolling (1400 x 900): the verdict and its reasons on the
+    left, the chart of every gating rate against its bar on the right (``chart``)."""
+    svg = gate_chart_svg(report.decision, report.failed_by_model())
+    chart = f"<div class='top-chart'>{svg}</div>" if svg else ""
+    return (["<div class='top'><div class='top-verdict'>"] + _verdict(report, labels) + ["</div>", chart, "</div>"]
+            + _notes(report))
 
 
 def _scorecards(sections: ComputedSections) -> list[str]:
@@ -84,7 +120,8 @@ def _scorecards(sections: ComputedSections) -> list[str]:
 
 
 def _gate(report: RunReport) -> list[str]:
-    return [table.html("h2") for table in (gate_table(report.decision), new_flips_table(report.decision)) if table is not None]
+    tables = (gate_table(report.decision), new_flips_table(report.decision, NEW_FLIPS_LISTED))
+    return [table.html("h2") for table in tables if table is not None]
 
 
 def _failures(sections: ComputedSections) -> list[str]:
@@ -180,8 +217,8 @@ def _section(section: Section) -> list[str]:
 def render_html(report: RunReport, sections: ComputedSections | None = None) -> str:
     sections = sections or compute_sections(report)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>vlmcore {html.escape(report.run_id)}</title>",
-             f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report {html.escape(report.run_id)}</h1>"]
-    parts += _verdict(report, sections.labels) + _scorecards(sections) + _gate(report)
+             f"<style>{_STYLE}</style></head><body>", f"<h1>vlmcore report <code>{html.escape(report.run_id)}</code></h1>"]
+    parts += _top(report, sections.labels) + _scorecards(sections) + _gate(report)
     if sections.comparison:
         parts.append("<h2 id='comparison'>Comparison</h2>")
         parts += [table.html() for table in sections.comparison]

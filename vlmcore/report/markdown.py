@@ -1,16 +1,26 @@
-"""``report.md``: the verdict and why, readable in a CI step summary."""
+"""``report.md``: the verdict and why, readable in a CI step summary.
+
+One table per concept, each number once: the verdict's checks (value, interval, bound, bar,
+result) and the gate come from ``verdict_lines``; every other rate and measure is in the one
+"Measures" table (a column per model); subgroups and paired tests follow. The per-model
+scorecard and the measures side by side, which restate those numbers, are report.html's.
+"""
 
 from __future__ import annotations
 
 from vlmcore.data.text import visible
-from vlmcore.metrics.rates import MEASURES, RATES
-from vlmcore.report.formatting import cell, random_weights_label
+from vlmcore.metrics.rates import MEASURES, RATES, check_named
+from vlmcore.metrics.specs import Scope
+from vlmcore.report.comparison_section import SIDE_BY_SIDE
+from vlmcore.report.formatting import cell
 from vlmcore.report.run_report import RunReport
 from vlmcore.report.sections import ComputedSections, Section, compute_sections
 from vlmcore.report.tables import Table
 from vlmcore.report.verdict_section import verdict_lines
 
 EXAMPLES_PER_CHECK = 15
+NEW_FLIPS_LISTED = 20  # new flips listed (all in new_flips.jsonl beside the report)
+FLIPS_LISTED = 60  # flip-search findings listed (all in summary.json)
 
 
 def _failed_sections(sections: ComputedSections) -> list[str]:
@@ -29,22 +39,45 @@ def _failed_sections(sections: ComputedSections) -> list[str]:
     return lines + [""]
 
 
-def _scorecard_lines(sections: ComputedSections) -> list[str]:
-    lines = ["## Scorecard", ""]
-    for model, card in sections.scorecards.items():
-        lines += Table(f"{model}{sections.labels.get(model, random_weights_label(model))}", ("metric", "value [95% CI]", "requirement", "direction", "result"),
-                       tuple((c.metric, c.value, c.requirement, c.direction, c.result) for c in card),
-                       classes={(i, 4): "fail" for i, c in enumerate(card) if c.failed}).markdown()
-    return lines
+def _judged_checks(report: RunReport) -> set[str]:
+    """Checks the verdict judged for every model of the run (their values are in the checks table)."""
+    models = set(report.summary)
+    judged_for = {}
+    for check in report.decision.checks:
+        if check.passed is not None and check.population == "all cases":
+            judged_for.setdefault(check.check, set()).add(check.model)
+    return {name for name, judged in judged_for.items() if judged >= models}
 
 
-def summary_table(report: RunReport) -> Table:
-    """One row per model: its counts and every summary rate / measure (``summary=True`` specs)."""
-    names = [n for n, s in RATES.items() if s.summary] + [n for n, s in MEASURES.items() if s.summary]
-    labels = [RATES[n].label if n in RATES else MEASURES[n].label for n in names]
-    return Table("", ("model", "groups", "cases", *labels, "fallback maps", "low yes/no mass"),
-                 tuple((model, s.groups, s.cases, *[s.estimate(n).shown() for n in names], s.fallback_maps,
-                        f"{s.low_mass_share or 0:.1%}") for model, s in report.summary.items()))
+def _judged_rates(report: RunReport) -> set[str]:
+    """Rates whose model-level check the verdict judged for every model."""
+    return {check_named(name)[0].name for name in _judged_checks(report) if check_named(name)[1].scope is Scope.MODEL}
+
+
+def measures_table(report: RunReport, sections: ComputedSections) -> Table:
+    """Every rate and measure (a row each, a column per model) with its clustered interval and
+    the counts behind it: the models side by side where the run compared several (those rows),
+    then the summary's entries they lack (``summary=True`` specs) and the run's counts."""
+    models = list(report.summary)
+    side = next((t for t in sections.comparison if t.title == SIDE_BY_SIDE), None)
+    judged = {RATES[name].label for name in _judged_rates(report)}  # their values are in the checks table
+    rows = [row for row in side.rows if row[0] not in judged] if side is not None and list(side.headers[2:]) == models else []
+    shown = {row[0] for row in rows} | judged
+    names = [n for n, spec in RATES.items() if spec.summary] + [n for n, spec in MEASURES.items() if spec.summary]
+    for name in names:
+        spec = RATES.get(name) or MEASURES[name]
+        if spec.label not in shown:
+            rows.append((spec.label, str(spec.direction), *[s.estimate(name).shown() if name in s.estimates else "-"
+                                                             for s in report.summary.values()]))
+    summaries = list(report.summary.values())
+    rows += [("groups", "", *[s.groups for s in summaries]), ("cases", "", *[s.cases for s in summaries]),
+             ("clusters", "more is better", *[f"{s.clusters} by {s.cluster_unit}" for s in summaries]),
+             ("fallback maps", "lower is better", *[s.fallback_maps for s in summaries]),
+             ("low yes/no mass", "lower is better", *[f"{s.low_mass_share or 0:.1%}" for s in summaries])]
+    return Table("Measures", ("measure", "direction", *models), tuple(rows),
+                 "95% intervals clustered by patient (film without patient ids). Rates a check judged ("
+                 + "; ".join(f"{RATES[name].label}: {name}" for name in sorted(_judged_rates(report)))
+                 + ") are in the checks table above, not repeated here.")
 
 
 def section_lines(section: Section) -> list[str]:
@@ -54,12 +87,15 @@ def section_lines(section: Section) -> list[str]:
 
 def render_markdown(report: RunReport, sections: ComputedSections | None = None) -> str:
     sections = sections or compute_sections(report)
-    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision, sections.labels) + _scorecard_lines(sections)
-    if sections.comparison:
+    lines = [f"# vlmcore report {report.run_id}", ""] + verdict_lines(report.decision, sections.labels, NEW_FLIPS_LISTED)
+    lines += [report.counts_line(), ""] + measures_table(report, sections).markdown("##")
+    judged = _judged_checks(report)
+    comparison = [table for table in sections.comparison  # side by side: in Measures; a judged check's subgroups: in the checks
+                  if table.title != SIDE_BY_SIDE and table.restates not in judged]
+    if comparison:
         lines += ["## Comparison", ""]
-        for table in sections.comparison:
+        for table in comparison:
             lines += table.markdown()
-    lines += [report.counts_line(), ""] + summary_table(report).markdown()
     for model, summary in report.summary.items():
         if summary.unverified_paraphrases:
             lines.append(f"- {cell(model)}: {summary.unverified_paraphrases} dataset paraphrases could not be verified as the same "
@@ -76,7 +112,9 @@ def render_markdown(report: RunReport, sections: ComputedSections | None = None)
     if report.flips:
         lines += ["## Minimal flipping paraphrases (Hypothesis search)", ""]
         lines += [f"- {cell(f.model)} / {cell(f.group_id)}: \"{cell(f.question)}\" -> \"{cell(f.paraphrase)}\" ({', '.join(f.transforms)})"
-                  for f in found]
+                  for f in found[:FLIPS_LISTED]]
+        if len(found) > FLIPS_LISTED:
+            lines.append(f"- ... {len(found) - FLIPS_LISTED} more of {len(found)} in summary.json (flip_search)")
         lines.append("")
     for section in report.sections:
         lines += section_lines(section)

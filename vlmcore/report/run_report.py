@@ -70,6 +70,7 @@ class RunReport:
     flips: list[FlipFinding] = field(default_factory=list)  # flip-search findings
     overlays: dict[str, str] = field(default_factory=dict)  # "model/case_id" -> base64 image
     sections: tuple[Section, ...] = ()  # added by ``pytest_vlmcore_report_sections`` hooks
+    reference: str | None = None  # the paired tests' reference model (None: the first by name)
 
     def __setattr__(self, name: str, value) -> None:
         super().__setattr__(name, _typed(name, value))

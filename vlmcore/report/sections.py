@@ -37,7 +37,7 @@ class ComputedSections:
 
 def compute_sections(report: RunReport) -> ComputedSections:
     cards = scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model())
-    return ComputedSections(cards, comparison_tables(report.rows), report.failure_groups(), model_labels(report))
+    return ComputedSections(cards, comparison_tables(report.rows, report.reference), report.failure_groups(), model_labels(report))
 
 
 def model_labels(report: RunReport) -> dict[str, str]:

@@ -8,8 +8,9 @@ from vlmcore.report.tables import Table
 from vlmcore.verdict.decision import Verdict
 
 
-def verdict_lines(decision: Verdict, labels: dict[str, str] | None = None) -> list[str]:
-    """``labels``: model -> what it is (``sections.model_labels``); without, judged by the model key."""
+def verdict_lines(decision: Verdict, labels: dict[str, str] | None = None, flips_listed: int | None = None) -> list[str]:
+    """``labels``: model -> what it is (``sections.model_labels``); without, judged by the model key.
+    ``flips_listed``: new flips listed (None: all; a report caps them, the rest in ``NEW_FLIPS_FILE``)."""
     labels = labels or {}
     lines = [f"**Verdict: {decision.status}** (exit code {decision.exit_code})", "", f"Rule: {decision.rule}.", ""]
     for model in decision.models:
@@ -29,7 +30,7 @@ def verdict_lines(decision: Verdict, labels: dict[str, str] | None = None) -> li
             lines.append(f"| {cell(c.model)} | {c.check} | {cell(c.scope)} | {c.value:.3f} | {ci} | {c.bound:.3f} "
                          f"(one-sided {100 * (1 - c.alpha):.2f}%) | {relation} {c.threshold} | {result} |")
         lines.append("")
-    for table in (gate_table(decision), new_flips_table(decision)):
+    for table in (gate_table(decision), new_flips_table(decision, flips_listed)):
         if table is not None:
             lines += table.markdown()
     return lines
@@ -52,11 +53,21 @@ def gate_table(decision: Verdict) -> Table | None:
                  classes={(i, 11): "fail" if g.failed else "unjudged" for i, g in enumerate(decision.gate) if g.failed or g.cannot_tell})
 
 
-def new_flips_table(decision: Verdict) -> Table | None:
-    """Paraphrases consistent in the baseline and not now, as a ``Table``."""
+#: the file beside report.md / report.html that holds every new flip (one JSON object a line)
+NEW_FLIPS_FILE = "new_flips.jsonl"
+
+
+def new_flips_table(decision: Verdict, listed: int | None = None) -> Table | None:
+    """Paraphrases consistent in the baseline and not now, as a ``Table``: the first ``listed`` of
+    them (None: all), most per model first, with a note saying how many more and where
+    (``NEW_FLIPS_FILE`` in the run's report folder)."""
     if not decision.new_flips:
         return None
-    return Table(f"New flips ({len(decision.new_flips)}): consistent in the baseline, not now",
+    flips = decision.new_flips
+    shown = flips if listed is None else flips[:listed]
+    note = (f"{len(shown)} of {len(flips)} listed here; all {len(flips)} are in {NEW_FLIPS_FILE} in this report's folder "
+            "(and summary.json, decision.new_flips).") if len(shown) < len(flips) else ""
+    return Table(f"New flips ({len(flips)}): consistent in the baseline, not now",
                  ("model", "group", "base question", "answer", "paraphrase", "answer", "strategy"),
-                 tuple((f.model, f.group_id, f.base_question, f.base_answer, f.paraphrase, f.answer, f.strategy)
-                       for f in decision.new_flips))
+                 tuple((f.model, f.group_id, f.base_question, f.base_answer, f.paraphrase, f.answer, f.strategy) for f in shown),
+                 note)

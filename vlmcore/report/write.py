@@ -11,6 +11,7 @@ from vlmcore.report.json_files import write_manifest, write_results, write_summa
 from vlmcore.report.markdown import render_markdown
 from vlmcore.report.run_report import RunReport
 from vlmcore.report.sections import compute_sections
+from vlmcore.report.verdict_section import NEW_FLIPS_FILE
 
 
 def _write_overlays(report: RunReport, folder: Path) -> None:
@@ -29,6 +30,17 @@ def _write_overlays(report: RunReport, folder: Path) -> None:
         write_atomic(folder / name, base64.b64decode(encoded))
 
 
+def _write_new_flips(report: RunReport, run_dir: Path) -> None:
+    """Every new flip, one JSON object a line: the pages list the first few and point here."""
+    import json
+
+    from vlmcore.records import to_json
+
+    flips = report.decision.new_flips
+    if flips:
+        write_atomic(run_dir / NEW_FLIPS_FILE, "".join(json.dumps(to_json(f), sort_keys=True) + "\n" for f in flips))
+
+
 def write_report(report: RunReport, report_dir: Path) -> Path:
     """Every file atomically (``atomic.write_atomic``); raises ``ReportWriteError`` naming the path."""
     run_dir = report_dir / report.run_id
@@ -39,6 +51,7 @@ def write_report(report: RunReport, report_dir: Path) -> Path:
     write_results(report, run_dir)
     write_summary(report, run_dir)
     write_manifest(report, run_dir)
+    _write_new_flips(report, run_dir)
     sections = compute_sections(report)  # once, for both pages
     markdown = render_markdown(report, sections)
     write_atomic(run_dir / "report.md", markdown)
