@@ -8,6 +8,7 @@ model that fails to load is tried once and fails every case with that one cause.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import pytest
@@ -62,12 +63,20 @@ class ModelPool:
                                       f"{type(error).__name__}: {error}")
             self.events.append(self._broken[spec.key])
             pytest.fail(self._broken[spec.key], pytrace=False)
+        answers = self.configuration.thresholds.answers
+        random_build = spec.tiny and not served  # a hook's adapter is the hook's model, whatever key it serves
+        if random_build and not self.configuration.options.answer_mode:
+            # random weights say nothing worth generating (p(yes) + p(no) ~ 0.005): their plumbing is checked at the first
+            # token unless --vlm-answer-mode asks otherwise; the verdict then says the answers were not read
+            answers = replace(answers, mode="score")
+        engine = Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
+                        on_group=self.on_group, store=self.result_store(),
+                        mass_floor=float(self.configuration.thresholds.get("min_answer_mass")), answers=answers)
         # a hook's adapter is the hook's model, whatever key it serves: never labelled random weights
         kind = f" ({SERVED_BY_HOOK})" if served else f" {RANDOM_WEIGHTS} (tiny build: plumbing only)" if spec.tiny else ""
-        self.environment[spec.key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}{kind}"
-        return Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
-                      on_group=self.on_group, store=self.result_store(),
-                      mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
+        self.environment[spec.key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}"
+                                      f" answers={answers.mode} reasoning={engine.reasoning.name} ({engine.reasoning.evidence}){kind}")
+        return engine
 
     def _adapter(self, spec: ModelSpec) -> tuple[object, bool]:
         """The model's adapter, and whether a ``pytest_vlmcore_make_adapter`` hook served it."""
