@@ -228,10 +228,14 @@ class Engine:
     # -- answers under the run's answer mode ---------------------------------------------------
     @property
     def reasoning(self) -> ReasoningFormat:
-        """The reasoning format: the user's (``[answers] reasoning``), else the adapter's detection."""
+        """The reasoning format: the user's (``[answers] reasoning``), else the adapter's detection.
+        A user's ``think`` / ``gemma`` is strict (read with that format: the prompt may open the
+        block); a user's ``plain`` sets the plain budget but the markers in each output still
+        decide the reading, so reasoning cut off by that budget is reported as such."""
         if self._reasoning is None:
             if self.answers.reasoning != "auto":
-                self._reasoning = ReasoningFormat(self.answers.reasoning, "set by --vlm-reasoning / [answers] reasoning", strict=True)
+                self._reasoning = ReasoningFormat(self.answers.reasoning, "set by --vlm-reasoning / [answers] reasoning",
+                                                  strict=self.answers.reasoning != "plain")
             elif Capability.REASONING in self._capabilities:
                 self._reasoning = self.adapter.reasoning_format()
             else:
@@ -262,12 +266,14 @@ class Engine:
         readings = [answering.read_generation(g, requests[i].question, self.reasoning.reading) for i, g in zip(todo, generations)]
         positioned: list[tuple[int, Generation, object, list[int]]] = []
         for i, generation, reading in zip(todo, generations, readings):
-            positions = answering.answer_positions(generation, reading) if with_maps else []
+            # the position that emitted the answer is read with or without maps: its margin is the
+            # answer's strength (the flip search ranks candidates by it)
+            positions = answering.answer_positions(generation, reading)
             if positions and Capability.CONTINUATION in self._capabilities:
                 positioned.append((i, generation, reading, positions))
                 continue
             why = ("no answer was read" if reading.answer == "none" else "the model hedged" if reading.answer == "uncertain"
-                   else "maps are not taken" if not with_maps else "the adapter cannot read maps after generated tokens")
+                   else "the adapter cannot read maps after generated tokens")
             first = answering.generated_answer(generation, reading, scored[i][1], why)
             answers[i] = replace(first, margin=first.margin if reading.answer != "none" else 0.0)
         if positioned:
@@ -276,6 +282,8 @@ class Engine:
             for i, generation, reading, positions in positioned:
                 answers[i] = answering.answered_at(generation, reading, positions, [next(results) for _ in positions],
                                                    self.mass_floor)
+                if not with_maps:  # read for its margin only
+                    answers[i] = replace(answers[i], map=None)
         return answers
 
     def generations(self, requests: list[Request], purpose: str = "groups") -> list[Generation]:

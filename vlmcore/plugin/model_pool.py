@@ -63,12 +63,8 @@ class ModelPool:
                                       f"{type(error).__name__}: {error}")
             self.events.append(self._broken[spec.key])
             pytest.fail(self._broken[spec.key], pytrace=False)
-        answers = self.configuration.thresholds.answers
         random_build = spec.tiny and not served  # a hook's adapter is the hook's model, whatever key it serves
-        if random_build and not self.configuration.options.answer_mode:
-            # random weights say nothing worth generating (p(yes) + p(no) ~ 0.005): their plumbing is checked at the first
-            # token unless --vlm-answer-mode asks otherwise; the verdict then says the answers were not read
-            answers = replace(answers, mode="score")
+        answers = self._answers(random_build)
         engine = Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
                         on_group=self.on_group, store=self.result_store(),
                         mass_floor=float(self.configuration.thresholds.get("min_answer_mass")), answers=answers)
@@ -108,11 +104,22 @@ class ModelPool:
             raise pytest.UsageError(f"vlmcore: a pytest_vlmcore_make_adapter hook builds models in this process; {spec.key} "
                                     "cannot be shipped to Ray replicas (use --vlm-backend local)")
         options = self.configuration.options
+        answers = self._answers(spec.tiny)  # a hook's model cannot reach Ray: a tiny spec here is the random build
         recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(options.dataset),
-                               str(options.image_root) if options.image_root else None, spec.key)
+                               str(options.image_root) if options.image_root else None, spec.key, answers=answers,
+                               mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
         described = evaluate_on_ray(recipe, plan_chunks(self.configuration.dataset.groups), self.result_store(),
                                     address=options.backend_address, events=self.events)
         return StoredModel(described, spec.key)
+
+    def _answers(self, random_build: bool):
+        """The run's answer settings; a random-weight tiny build says nothing worth generating
+        (p(yes) + p(no) ~ 0.005), so its plumbing is checked at the first token unless
+        ``--vlm-answer-mode`` asks otherwise (its verdict then says its answers were not read)."""
+        answers = self.configuration.thresholds.answers
+        if random_build and not self.configuration.options.answer_mode:
+            return replace(answers, mode="score")
+        return answers
 
     def result_store(self):
         """The SQLite result cache shared by workers and runs (None with ``--vlm-result-cache off``)."""
