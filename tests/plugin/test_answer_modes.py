@@ -91,7 +91,7 @@ def test_first_token_noise_is_never_a_fail_and_auto_reads_the_true_answers(talki
     auto, report = talking.pytest("preamble", name="auto")
     assert auto.returncode == 0, auto.stdout[-3000:]
     model = _model(talking.summary(report))
-    assert model["consistency"]["value"] == pytest.approx(talking.run.consistency(), abs=1e-5)  # summary.json rounds to 6 places  # 0.904, the study's own
+    assert model["consistency"]["value"] == pytest.approx(talking.run.consistency(), abs=1e-5)  # 0.904, the study's own (summary.json rounds to 6 places)
     assert model["accuracy"]["value"] == pytest.approx(talking.run.accuracy(), abs=1e-5)  # summary.json rounds to 6 places
     assert model["generated_share"] == 1.0 and model["low_mass_share"] == 1.0
     rows = talking.rows(report)
@@ -118,7 +118,8 @@ def test_answer_maps_are_read_where_the_answer_was_emitted_never_at_the_preamble
     the answer it looks at the film. Every row's map is the answer's, and says where it was read."""
     done, report = talking.pytest("preamble", name="auto")  # the run above, read from the store
     rows = talking.rows(report)
-    assert all(r["map_at_answer"] and r["map_query"].startswith("emits the answer: generated token 9") for r in rows)
+    # "Based on the chest X - ray , the answer is" are tokens 0-10: the answer word is token 11
+    assert all(r["map_at_answer"] and r["map_query"] == f"emits the answer: generated token 11 ({r['answer']!r})" for r in rows)
     invariant = [r for r in rows if r["relation"] == "invariant"]
     assert all(r["metrics"]["js_to_base"] > 0 for r in invariant)  # sinks would give exactly 0
     assert all(r["metrics"]["inside_body_ratio"] > 1.0 for r in rows)  # a corner sink sits outside the body
@@ -149,3 +150,26 @@ def test_a_model_that_answers_at_the_first_token_costs_no_generation(talking):
     rows = talking.rows(report)
     assert {r["answer_mode"] for r in rows} == {"score"} and {r["map_query"] for r in rows} == {"answer"}
     assert _model(talking.summary(report))["generated_share"] == 0.0
+
+
+def test_answer_position_maps_localise_as_well_as_a_direct_answerers_side_by_side(talking):
+    """Issue 26's must-show, on one measure (``inside_body_ratio``, the map's mean inside the body
+    over its mean outside): the preamble and reasoning models' maps, read where their answers
+    were emitted, localise exactly as the same model answering at the first token does; the
+    preamble's first-token map (read in ``score`` mode, a sink) does not."""
+    def per_case(style: str, *args: str, name: str = "auto", thresholds: str = "") -> dict:
+        done, report = talking.pytest(style, *args, name=name, thresholds=thresholds)  # the runs above, read from their stores
+        return {r["case_id"]: r["metrics"]["inside_body_ratio"] for r in talking.rows(report)}
+
+    direct = per_case("direct")
+    shown = {style: per_case(style) for style in ("preamble", "think", "gemma")}
+    first_token = per_case("preamble", "--vlm-answer-mode", "score", name="unguarded",
+                           thresholds="[answers]\nmax_low_mass_share = 1.0\n")
+    mean = lambda values: float(np.mean(list(values.values())))
+    print("inside_body_ratio: direct %.3f | " % mean(direct)
+          + " | ".join(f"{style} at the answer {mean(v):.3f}" for style, v in shown.items())
+          + f" | preamble at its first token {mean(first_token):.3f}")
+    for style, values in shown.items():
+        assert values.keys() == direct.keys()
+        assert all(values[c] == pytest.approx(direct[c], rel=1e-6) for c in direct), style
+    assert mean(first_token) < 1.0 < mean(direct)  # the sink sits in a corner, outside the body
