@@ -121,8 +121,11 @@ def test_answer_maps_are_read_where_the_answer_was_emitted_never_at_the_preamble
     # "Based on the chest X - ray , the answer is" are tokens 0-10: the answer word is token 11
     assert all(r["map_at_answer"] and r["map_query"] == f"emits the answer: generated token 11 ({r['answer']!r})" for r in rows)
     invariant = [r for r in rows if r["relation"] == "invariant"]
-    assert all(r["metrics"]["js_to_base"] > 0 for r in invariant)  # sinks would give exactly 0
-    assert all(r["metrics"]["inside_body_ratio"] > 1.0 for r in rows)  # a corner sink sits outside the body
+    # a sink gives JS exactly 0 for every pair; the answer's maps move with the wording (the scripted
+    # map's spread follows the question's length mod 5: paraphrases of the same length mod 5 share it)
+    moved = sum(r["metrics"]["js_to_base"] > 0 for r in invariant)
+    assert moved > 0.5 * len(invariant), (moved, len(invariant))
+    assert all(r["metrics"]["border_fraction"] < 0.5 for r in rows)  # a corner sink would put ~all its mass on the border
     assert all(r["metrics"]["answer_position_mass"] == 0.95 for r in rows)
 
 
@@ -153,23 +156,25 @@ def test_a_model_that_answers_at_the_first_token_costs_no_generation(talking):
 
 
 def test_answer_position_maps_localise_as_well_as_a_direct_answerers_side_by_side(talking):
-    """Issue 26's must-show, on one measure (``inside_body_ratio``, the map's mean inside the body
-    over its mean outside): the preamble and reasoning models' maps, read where their answers
-    were emitted, localise exactly as the same model answering at the first token does; the
-    preamble's first-token map (read in ``score`` mode, a sink) does not."""
+    """Issue 26's must-show, on one measure (``border_fraction``, the map's mass on the film's
+    border, and ``inside_body_ratio`` beside it): the preamble and reasoning models' maps, read
+    where their answers were emitted, localise exactly as the same model answering at the first
+    token does; the preamble's first-token map (read in ``score`` mode: a corner sink) does not."""
     def per_case(style: str, *args: str, name: str = "auto", thresholds: str = "") -> dict:
         done, report = talking.pytest(style, *args, name=name, thresholds=thresholds)  # the runs above, read from their stores
-        return {r["case_id"]: r["metrics"]["inside_body_ratio"] for r in talking.rows(report)}
+        return {r["case_id"]: r["metrics"] for r in talking.rows(report)}
 
     direct = per_case("direct")
     shown = {style: per_case(style) for style in ("preamble", "think", "gemma")}
     first_token = per_case("preamble", "--vlm-answer-mode", "score", name="unguarded",
                            thresholds="[answers]\nmax_low_mass_share = 1.0\n")
-    mean = lambda values: float(np.mean(list(values.values())))
-    print("inside_body_ratio: direct %.3f | " % mean(direct)
-          + " | ".join(f"{style} at the answer {mean(v):.3f}" for style, v in shown.items())
-          + f" | preamble at its first token {mean(first_token):.3f}")
+    mean = lambda values, key: float(np.mean([m[key] for m in values.values()]))
+    for key in ("border_fraction", "inside_body_ratio"):
+        print(f"{key}: direct {mean(direct, key):.3f} | "
+              + " | ".join(f"{style} at the answer {mean(v, key):.3f}" for style, v in shown.items())
+              + f" | preamble at its first token {mean(first_token, key):.3f}")
     for style, values in shown.items():
         assert values.keys() == direct.keys()
-        assert all(values[c] == pytest.approx(direct[c], rel=1e-6) for c in direct), style
-    assert mean(first_token) < 1.0 < mean(direct)  # the sink sits in a corner, outside the body
+        for key in ("border_fraction", "inside_body_ratio"):
+            assert all(values[c][key] == pytest.approx(direct[c][key], rel=1e-6) for c in direct), (style, key)
+    assert mean(first_token, "border_fraction") > 0.9 > 0.5 > mean(direct, "border_fraction")  # the sink sits in a corner
