@@ -4,11 +4,17 @@ answers) whatever groups share a forward and in whatever order the cases ask for
 import numpy as np
 import pytest
 
+from vlmcore.answers.settings import AnswerSettings
 from vlmcore.data import load_dataset
 from vlmcore.engine import Engine
 from vlmcore.models import tiny_adapter
 from vlmcore.models.requests import image_hash
 from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT
+
+
+#: the first-token scoring path these tests are about (a random-weight tiny model would generate every
+#: answer under the default ``auto`` mode: its p(yes) + p(no) is ~0.005)
+SCORE = AnswerSettings(mode="score")
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +23,7 @@ def dataset():
 
 
 def _rows(adapter, dataset, films_per_forward: int, order):
-    engine = Engine(adapter, dataset, model_key="m", films_per_forward=films_per_forward)
+    engine = Engine(adapter, dataset, model_key="m", films_per_forward=films_per_forward, answers=SCORE)
     ids = engine.group_ids()
     evaluations = {gid: engine.group(gid) for gid in order(ids)}
     return {row.case_id: (row, evaluations[row.group_id].maps[row.case_id].values) for gid in ids for row in evaluations[gid].rows}, engine
@@ -50,7 +56,7 @@ def test_one_blank_film_serves_every_group(dataset):
     adapter.prefix_cache = lambda plan, recorders: prefixes.append(plan.film_keys) or original(plan, recorders)
     model_forward = adapter.model.forward
     adapter.model.forward = lambda *a, **k: forwards.append("pixel_values" in k) or model_forward(*a, **k)
-    engine = Engine(adapter, dataset, model_key="m", films_per_forward=4)
+    engine = Engine(adapter, dataset, model_key="m", films_per_forward=4, answers=SCORE)
     rows = [row for evaluation in engine.all_groups() for row in evaluation.rows]
     blank_key = image_hash(engine.blank_film(np.zeros((512, 300), np.uint8)))
     blank_batches = [keys for keys in prefixes if blank_key in keys]

@@ -237,7 +237,8 @@ def test_score_matches_the_first_generation_step(family, adapters, non_square_re
     generations = adapter.generate(requests, max_new_tokens=3)
     first = adapter.tokenizer.batch_decode(out.sequences[:, encoded.input_ids.shape[1]:], skip_special_tokens=True)
     for generation, token in zip(generations, first):
-        assert generation.answer in ("yes", "no", "uncertain") and generation.text.startswith(token.strip())
+        # read_answer's readings (issue 26): random words about nothing asked read "none", never a guessed yes / no
+        assert generation.answer in ("yes", "no", "uncertain", "none") and generation.text.startswith(token.strip())
 
 
 def test_qwen3_deepstack_reaches_the_image_positions_in_the_prefix_pass_only(adapters, non_square_requests, monkeypatch):

@@ -24,12 +24,12 @@ class VariantRow:
     patient_id: str
     image: str
     expected: str
-    answer: str  # yes | no | uncertain
+    answer: str  # yes | no | uncertain | none (nothing read from a generated text)
     base_answer: str
     p_yes: float
     margin: float
     mass: float
-    parse_path: str  # "score" (single forward) or "generate:<rule>"
+    parse_path: str  # "score" (single forward) or "generate:<the reader's rule>"
     map_method: str
     map_fallback: bool
     map_grid: tuple[int, int]
@@ -39,6 +39,12 @@ class VariantRow:
     low_mass: bool = False  # p(yes) + p(no) below the floor: the model was not answering yes/no, the answer is unreliable
     map_region: tuple = ()  # (top, left, height, width) film pixels the map's grid covers (LLaVA: the centre crop)
     paraphrase_check: str = ""  # invariant variants: "valid" | "invalid" | "unverified" (check_paraphrase against the base)
+    answer_mode: str = "score"  # how the answer was obtained: "score" (first token) | "generate" (text, read)
+    generated_text: str = ""  # the generated text, bounded (head and tail: ``answers.settings.bounded_text``)
+    reasoning: str = ""  # generated: the reasoning format the reader found (plain | think | gemma)
+    generation_finished: bool | None = None  # generated: the model ended its turn (False: the token budget cut it off)
+    map_query: str = "answer"  # where the map was read ("answer": the first answer token; or the generated answer's position)
+    map_at_answer: bool = True  # False: no answer position (nothing read, a hedge): the map is not the answer's
 
     @property
     def correct(self) -> bool:
@@ -53,6 +59,12 @@ class VariantRow:
     def consistent(self) -> bool:
         """For invariant variants: same answer as the group's base question."""
         return self.answer == self.base_answer
+
+    @property
+    def comparable(self) -> bool:
+        """Both this answer and the base question's were read (a ``none`` side cannot be compared;
+        ``vlmcore.answers.read``: how outcomes count)."""
+        return self.answer != "none" and self.base_answer != "none"
 
     def to_json(self) -> dict:
         return to_json(self)

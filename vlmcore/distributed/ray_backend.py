@@ -36,6 +36,8 @@ class ReplicaRecipe:
     image_root: str | None
     model_key: str
     flip_search: bool = True
+    answers: object = None  # vlmcore.answers.settings.AnswerSettings (None: the defaults)
+    mass_floor: float = 0.5
 
 
 class Replica:
@@ -56,7 +58,10 @@ class Replica:
 
             self.adapter = load_adapter(recipe.load)
         self.dataset = load_dataset(recipe.dataset, recipe.image_root)
-        self.engine = Engine(self.adapter, self.dataset, model_key=recipe.model_key)
+        from vlmcore.answers.settings import AnswerSettings
+
+        self.engine = Engine(self.adapter, self.dataset, model_key=recipe.model_key, mass_floor=recipe.mass_floor,
+                             answers=recipe.answers or AnswerSettings())
 
     def evaluate(self, group_ids: list[str]) -> dict:
         from vlmcore.paraphrase.search import candidate_texts
@@ -64,7 +69,8 @@ class Replica:
         entries: dict[str, dict] = {}
         described = {"fingerprint": self.adapter.fingerprint, "dtype": str(self.adapter.dtype),
                      "device": f"Ray replicas ({getattr(self.adapter, 'device', 'unknown')})",
-                     "name": getattr(self.adapter, "name", ""), "prompts": {}, "view_regions": {}, "blank_shapes": {}}
+                     "name": getattr(self.adapter, "name", ""), "prompts": {}, "view_regions": {}, "blank_shapes": {},
+                     "reasoning": list(_reasoning(self.engine.reasoning))}
         self.engine.store = _Recorder(entries)
         try:
             for evaluation in self.engine.evaluate_groups(group_ids):
@@ -81,6 +87,10 @@ class Replica:
         finally:
             self.engine.store = None
         return {"entries": entries, "describe": described}
+
+
+def _reasoning(found) -> tuple[str, str, bool]:
+    return found.name, found.evidence, found.strict
 
 
 class _Recorder:
@@ -108,7 +118,8 @@ class StoredModel:
     """The driver's stand-in for a model evaluated on the cluster: it forms the same store keys
     and regions; asking it for a result the cluster did not store is an error, never a guess."""
 
-    capabilities = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE})
+    capabilities = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE, Capability.GENERATE,
+                              Capability.REASONING, Capability.CONTINUATION})
 
     def __init__(self, described: dict, model_key: str):
         self.described, self.model_key = described, model_key
@@ -129,6 +140,16 @@ class StoredModel:
     def evaluate(self, requests, **kwargs):
         raise ConfigError(f"{self.model_key}: {len(requests)} result(s) missing from the store after the Ray pass "
                           f"(first: {requests[0].question!r}); the cluster did not evaluate them")
+
+    def generate(self, requests, max_new_tokens: int = 16):
+        raise ConfigError(f"{self.model_key}: {len(requests)} generation(s) missing from the store after the Ray pass "
+                          f"(first: {requests[0].question!r}); the cluster did not generate them")
+
+    def reasoning_format(self):
+        from vlmcore.models.reasoning import ReasoningFormat
+
+        name, evidence, strict = self.described["reasoning"]
+        return ReasoningFormat(name, evidence, bool(strict))
 
 
 def parse_backend(value: str) -> tuple[str, str | None]:

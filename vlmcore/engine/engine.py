@@ -4,6 +4,10 @@
 batched forward (answers and maps from the same pass), computes map metrics, and caches
 the result; test functions only read. Each evaluated group is pushed to ``on_group`` (the
 plugin's session), so the report sees exactly what the tests saw.
+
+Answers follow the run's answer mode (``AnswerSettings``; ``engine.answering`` says how):
+first-token scores, generated text read by ``read_answer``, or the score where the model
+answers at the first token and generation where it does not.
 """
 
 from __future__ import annotations
@@ -12,24 +16,28 @@ import math
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
 from vlmcore.anatomy import body_mask
+from vlmcore.answers.settings import AnswerSettings, bounded_text
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.data.case import Dataset, ParaphraseGroup
 from vlmcore.data.images import load_image
 from vlmcore.engine.map_metrics import map_metrics
 from vlmcore.data.rows import VariantRow
 from vlmcore.errors import ConfigError, VlmcoreError
+from vlmcore.engine import answering
+from vlmcore.engine.answering import Answer
 from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
 from vlmcore.models.capabilities import Capability
 from vlmcore.models.protocol import check_adapter
-from vlmcore.models.requests import Request, YesNoScore, image_hash
+from vlmcore.models.reasoning import ReasoningFormat
+from vlmcore.models.requests import Generation, Request, YesNoScore, image_hash
 from vlmcore.models.view import pixel_bounds, whole_film
 
 BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
@@ -81,10 +89,12 @@ class Engine:
     def __init__(self, adapter, dataset: Dataset, *, model_key: str, boxes: dict | None = None,
                  on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 64,
                  store: ResultStore | None = None, progress: Callable[[int], None] | None = None, mass_floor: float = 0.5,
-                 films_per_forward: int = 8, prefetch: bool = True):
+                 films_per_forward: int = 8, prefetch: bool = True, answers: AnswerSettings = AnswerSettings()):
         self.adapter = check_adapter(adapter, f"the adapter of {model_key}")
         self._capabilities = frozenset(adapter.capabilities)
-        self.mass_floor = mass_floor  # below it, the yes/no answer is flagged unreliable in the row
+        self.mass_floor = mass_floor  # below it, the yes/no answer is flagged unreliable in the row (auto: it generates)
+        self.answers = answers  # the answer mode, reasoning format, token budgets
+        self._reasoning: ReasoningFormat | None = None
         self.store = store
         self.progress = progress
         self.events: list[str] = []  # visible degradations (OOM splits), reported
@@ -94,7 +104,8 @@ class Engine:
         self.on_group = on_group
         self.batch_size = batch_size  # most requests in one forward; lowered on out-of-memory
         self.films_per_forward = max(1, films_per_forward)
-        self.model_calls = {"groups": 0, "flip_search": 0}  # adapter.evaluate calls by purpose (a warm rerun makes none)
+        self.model_calls = {"groups": 0, "flip_search": 0}  # adapter calls by purpose (a warm rerun makes none)
+        self.generated = {"groups": 0, "flip_search": 0}  # requests answered by generation (computed, not read from the store)
         self.seconds = {"groups": 0.0, "flip_search": 0.0}  # time spent evaluating (store reads included)
         self._groups = {group.group_id: group for group in dataset.groups}
         self._order = list(self._groups)
@@ -161,24 +172,33 @@ class Engine:
         """Scores (and maps) for ``requests`` on any films: what the store holds is read, the
         rest is evaluated in forwards of at most ``batch_size`` requests and stored in one
         transaction. Identical requests are evaluated once."""
+        keys = [self._key(r.image_key, r.question, with_maps) for r in requests]
+        return self._cached(keys, requests, lambda batch: self._evaluate_splitting(batch, with_maps),
+                            lambda value: _encode(*value), _decode, purpose)
+
+    def _cached(self, keys: list[str], items: list, compute: Callable[[list], list], encode: Callable, decode: Callable,
+                purpose: str, scored: bool = True) -> list:
+        """What the store holds for ``keys`` is read; the rest computed by ``compute`` in batches of
+        at most ``batch_size`` and stored in one transaction. Identical keys are computed once.
+        ``scored``: the values are (score, map) pairs, checked finite (``_check_finite``)."""
         if self.stopped:
             raise ModelStopped(self.stopped)
-        keys = [self._key(r.image_key, r.question, with_maps) for r in requests]
-        found = self._read(keys)
+        found = self._read(keys, decode, scored)
         missing = {}
-        for key, request in zip(keys, requests):
+        for key, item in zip(keys, items):
             if key not in found:
-                missing.setdefault(key, request)
+                missing.setdefault(key, item)
         if missing:
             todo = list(missing.values())
             results = []
             while len(results) < len(todo):
                 self.model_calls[purpose] += 1
-                results += self._evaluate_splitting(todo[len(results): len(results) + self.batch_size], with_maps)
-            self._check_finite(todo, results)
+                results += compute(todo[len(results): len(results) + self.batch_size])
+            if scored:
+                self._check_finite(todo, results)
             computed = dict(zip(missing, results))
             if self.store is not None:
-                self.store.put_many({k: _encode(score, attention) for k, (score, attention) in computed.items()})
+                self.store.put_many({k: encode(value) for k, value in computed.items()})
             found.update(computed)
         return [found[k] for k in keys]
 
@@ -186,6 +206,7 @@ class Engine:
         """NaN / inf logits would read as "no" answers: the model is stopped instead, nothing of the
         batch is stored, and the verdict reads NOT EVALUATED with this reason."""
         bad = [request for request, (score, attention) in zip(requests, results) if not _finite(score, attention)]
+        bad = [request[0] if isinstance(request, tuple) else request for request in bad]  # (request, continuation) items
         if bad:
             self.stopped = (f"{self.model_key}: non-finite scores (NaN / inf) on {len(bad)} of {len(requests)} requests of a "
                             f"batch, e.g. {bad[0].question!r}: the model was stopped and is NOT EVALUATED (broken weights "
@@ -193,21 +214,111 @@ class Engine:
             raise ModelStopped(self.stopped)
 
     def margins(self, image: np.ndarray, film: str, questions: list[str]) -> dict[str, float]:
-        """Yes-minus-no margins of ``questions`` on one film, answers only, through the store
-        (the flip search's candidates: a warm rerun reads them all)."""
+        """Signed answer margins of ``questions`` on one film under the run's answer mode, through
+        the store (the flip search's candidates: a warm rerun reads them all). A first-token answer:
+        its yes-minus-no margin; a generated one: the margin at the position that emitted it
+        (``Answer.margin``)."""
         started = time.perf_counter()
-        scored = self.score([Request(image, q, film) for q in questions], with_maps=False, purpose="flip_search")
+        requests = [Request(image, q, film) for q in questions]
+        scored = self.score(requests, with_maps=False, purpose="flip_search")
+        answers = self.answer(requests, scored, with_maps=False, purpose="flip_search")
         self.seconds["flip_search"] += time.perf_counter() - started
-        return {q: score.margin for q, (score, _) in zip(questions, scored)}
+        return {q: answer.margin for q, answer in zip(questions, answers)}
 
-    def _read(self, keys: list[str]) -> dict:
+    # -- answers under the run's answer mode ---------------------------------------------------
+    @property
+    def reasoning(self) -> ReasoningFormat:
+        """The reasoning format: the user's (``[answers] reasoning``), else the adapter's detection.
+        A user's ``think`` / ``gemma`` is strict (read with that format: the prompt may open the
+        block); a user's ``plain`` sets the plain budget but the markers in each output still
+        decide the reading, so reasoning cut off by that budget is reported as such."""
+        if self._reasoning is None:
+            if self.answers.reasoning != "auto":
+                self._reasoning = ReasoningFormat(self.answers.reasoning, "set by --vlm-reasoning / [answers] reasoning",
+                                                  strict=self.answers.reasoning != "plain")
+            elif Capability.REASONING in self._capabilities:
+                self._reasoning = self.adapter.reasoning_format()
+            else:
+                self._reasoning = ReasoningFormat("plain", "the adapter does not declare a reasoning format")
+        return self._reasoning
+
+    def generates(self, score: YesNoScore) -> bool:
+        """Whether this case is answered by generation: always in ``generate`` mode, below the
+        mass floor in ``auto`` mode, never in ``score`` mode."""
+        mode = self.answers.mode
+        return mode == "generate" or (mode == "auto" and score.mass < self.mass_floor)
+
+    def answer(self, requests: list[Request], scored: list, *, with_maps: bool, purpose: str = "groups") -> list[Answer]:
+        """Each request's answer under the run's mode, from its first-token ``scored`` (score, map)."""
+        answers: list[Answer | None] = [None if self.generates(score) else answering.scored_answer(score, attention)
+                                        for score, attention in scored]
+        todo = [i for i, a in enumerate(answers) if a is None]
+        if todo and Capability.GENERATE not in self._capabilities:
+            message = (f"{self.model_key}: {len(todo)} answer(s) should have been generated (answer mode {self.answers.mode}) but "
+                       "the adapter cannot generate (it does not declare the generate capability): they are read from the "
+                       "first token")
+            if message not in self.events:
+                self.events.append(message)
+            return [a or answering.scored_answer(*scored[i]) for i, a in enumerate(answers)]
+        if not todo:
+            return answers
+        generations = self.generations([requests[i] for i in todo], purpose)
+        readings = [answering.read_generation(g, requests[i].question, self.reasoning.reading) for i, g in zip(todo, generations)]
+        positioned: list[tuple[int, Generation, object, list[int]]] = []
+        for i, generation, reading in zip(todo, generations, readings):
+            # the position that emitted the answer is read with or without maps: its margin is the
+            # answer's strength (the flip search ranks candidates by it)
+            positions = answering.answer_positions(generation, reading)
+            if positions and Capability.CONTINUATION in self._capabilities:
+                positioned.append((i, generation, reading, positions))
+                continue
+            why = ("no answer was read" if reading.answer == "none" else "the model hedged" if reading.answer == "uncertain"
+                   else "the adapter cannot read maps after generated tokens")
+            first = answering.generated_answer(generation, reading, scored[i][1], why)
+            answers[i] = replace(first, margin=first.margin if reading.answer != "none" else 0.0)
+        if positioned:
+            flat = [(requests[i], generation.continuation(k)) for i, generation, _, positions in positioned for k in positions]
+            results = iter(self.continued([r for r, _ in flat], [c for _, c in flat], purpose))
+            for i, generation, reading, positions in positioned:
+                answers[i] = answering.answered_at(generation, reading, positions, [next(results) for _ in positions],
+                                                   self.mass_floor)
+                if not with_maps:  # read for its margin only
+                    answers[i] = replace(answers[i], map=None)
+        return answers
+
+    def generations(self, requests: list[Request], purpose: str = "groups") -> list[Generation]:
+        """Greedy generations through the store, keyed by the token budget and decoding."""
+        budget = self.answers.budget(self.reasoning.name)
+        computed = {"kind": "generate", "max_new_tokens": budget, "decoding": "greedy, stop at the end of the turn"}
+        keys = [self._key(r.image_key, r.question, False, computed) for r in requests]
+
+        def run(batch: list[Request]) -> list[Generation]:
+            self.generated[purpose] += len(batch)
+            return self._splitting(batch, lambda part: self.adapter.generate(part, max_new_tokens=budget))
+
+        return self._cached(keys, requests, run, _encode_generation, _decode_generation, purpose, scored=False)
+
+    def continued(self, requests: list[Request], continuations: list[tuple[int, ...]], purpose: str = "groups") -> list:
+        """(score, map) read after each request's generated tokens, through the store."""
+        keys = [self._key(r.image_key, r.question, True, {"kind": "continuation", "tokens": list(c)})
+                for r, c in zip(requests, continuations)]
+        items = list(zip(requests, continuations))
+
+        def run(batch: list) -> list:
+            return self._splitting(batch, lambda part: self.adapter.evaluate([r for r, _ in part], with_maps=True,
+                                                                             continuations=[c for _, c in part]))
+
+        return self._cached(keys, items, run, lambda value: _encode(*value), _decode, purpose)
+
+    def _read(self, keys: list[str], decode: Callable = None, scored: bool = True) -> dict:
+        decode = decode or _decode
         if self.store is None:
             return {}
         found = {}
         for key, value in self.store.get_many(keys).items():
             try:
-                found[key] = _decode(value)
-                if not _finite(*found[key]):
+                found[key] = decode(value)
+                if scored and not _finite(*found[key]):
                     del found[key]
                     raise ValueError("non-finite cached value")
             except (KeyError, TypeError, ValueError, IndexError):  # a damaged entry: recomputed, never dropped
@@ -217,9 +328,12 @@ class Engine:
         return found
 
     def _evaluate_splitting(self, requests: list[Request], with_maps: bool):
+        return self._splitting(requests, lambda part: self.adapter.evaluate(part, with_maps=with_maps))
+
+    def _splitting(self, requests: list, run: Callable[[list], list]) -> list:
         """On CUDA out-of-memory, split the batch in halves, retry, and keep the smaller budget."""
         try:
-            return self.adapter.evaluate(requests, with_maps=with_maps)
+            return run(requests)
         except Exception as error:  # torch.OutOfMemoryError, matched by name so torch stays optional here
             if type(error).__name__ != "OutOfMemoryError" or len(requests) == 1:
                 raise
@@ -230,11 +344,11 @@ class Engine:
             self.batch_size = min(self.batch_size, len(requests) - half)  # the larger half is tried next
             self.events.append(f"{self.model_key}: CUDA out of memory on a batch of {len(requests)}; split into {half} + "
                                f"{len(requests) - half}; at most {self.batch_size} requests per forward from now on")
-            return self._evaluate_splitting(requests[:half], with_maps) + self._evaluate_splitting(requests[half:], with_maps)
+            return self._splitting(requests[:half], run) + self._splitting(requests[half:], run)
 
-    def _key(self, film: str, question: str, with_maps: bool) -> str:
+    def _key(self, film: str, question: str, with_maps: bool, computed: dict | None = None) -> str:
         return result_key(fingerprint=self.adapter.fingerprint, prompt=self.prompt(question), image_hash=film, question=question,
-                          with_map=with_maps, dtype=str(self.adapter.dtype))
+                          with_map=with_maps, dtype=str(self.adapter.dtype), computed=computed)
 
     def prompt(self, question: str) -> str:
         """The text the model reads (``Capability.PROMPT``; the question itself otherwise)."""
@@ -256,7 +370,7 @@ class Engine:
     def _evaluate_chunk(self, groups: list[ParaphraseGroup], images: list[np.ndarray]) -> list[GroupEvaluation]:
         films = [image_hash(image) for image in images]  # once per group, not once per question
         requests = [Request(image, case.question, film) for group, image, film in zip(groups, images, films) for case in group.cases]
-        scored = iter(self.score(requests, with_maps=True))
+        scored = self.score(requests, with_maps=True)
         blanks = []
         for group, image in zip(groups, images):
             blank = self.blank_film(image)
@@ -264,39 +378,47 @@ class Engine:
             if Capability.PIN_FILM in self._capabilities:
                 self.adapter.pin_film(blank_key)
             blanks += [Request(blank, case.question, blank_key) for case in group.cases]
-        blank_scores = iter(self.score(blanks, with_maps=False))
-        evaluations = []
+        blank_scores = self.score(blanks, with_maps=False)
+        answers = self.answer(requests, scored, with_maps=True)  # the chunk's generations batched together
+        blank_answers = self.answer(blanks, blank_scores, with_maps=False)
+        evaluations, start = [], 0
         for group, image, film in zip(groups, images, films):
-            count = len(group.cases)
-            evaluations.append(self._assemble(group, image, film, [next(scored) for _ in range(count)],
-                                              [next(blank_scores) for _ in range(count)]))
+            end = start + len(group.cases)
+            evaluations.append(self._assemble(group, image, film, scored[start:end], answers[start:end], blank_answers[start:end]))
+            start = end
         return evaluations
 
-    def _assemble(self, group: ParaphraseGroup, image: np.ndarray, film: str, scored: list, blank: list) -> GroupEvaluation:
+    def _assemble(self, group: ParaphraseGroup, image: np.ndarray, film: str, scored: list, answers: list[Answer],
+                  blank_answers: list[Answer]) -> GroupEvaluation:
         region = self.view_region(image)
         row0, row1, col0, col1 = pixel_bounds(region, image.shape)
         view = image[row0:row1, col0:col1]  # metrics see what the model saw, never the cropped-away bands
         body = body_mask(view)
         cases = list(group.cases)
         box = _box_in_view(self.boxes.get((group.image_path.name, group.finding)), row0, col0, view.shape)
-        maps = {case.case_id: attention for case, (_, attention) in zip(cases, scored)}
-        base_answer = scored[0][0].answer
-        base_map = scored[0][1]
+        maps = {case.case_id: answer.map for case, answer in zip(cases, answers)}
+        base = answers[0]
         rows = []
         checks = {case.case_id: _paraphrase_check(group.base.question, case.question) for case in cases if case.relation == "invariant"}
-        for case, (score, attention), (blank_score, _) in zip(cases, scored, blank):
+        for case, (score, _), answer, blank in zip(cases, scored, answers, blank_answers):
+            attention = answer.map
             metrics = map_metrics(attention, body, box, view.shape)
             metrics.update({k: v for k, v in attention.notes.items() if isinstance(v, (int, float))})  # e.g. BLIP-2 cls_share
-            if not case.is_base:
-                metrics["js_to_base"] = round(js_divergence(base_map.values, attention.values), 6)
+            if not case.is_base and answer.map_at_answer and base.map_at_answer:  # never a preamble map against an answer's
+                metrics["js_to_base"] = round(js_divergence(base.map.values, attention.values), 6)
+            if answer.answer_mass is not None:
+                metrics["answer_position_mass"] = answer.answer_mass
             rows.append(VariantRow(
                 model=self.model_key, case_id=case.case_id, group_id=group.group_id, question=case.question,
                 relation=case.relation, strategy=case.strategy, finding=case.finding, patient_id=case.patient_id,
-                image=group.image_path.name, expected=case.expected_answer, answer=score.answer, base_answer=base_answer,
-                p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
+                image=group.image_path.name, expected=case.expected_answer, answer=answer.answer, base_answer=base.answer,
+                p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6),
+                parse_path="score" if answer.mode == "score" else f"generate:{answer.rule}",
                 map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
-                blank_answer=blank_score.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
+                blank_answer=blank.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
                 map_region=(row0, col0, row1 - row0, col1 - col0), paraphrase_check=checks.get(case.case_id, ""),
+                answer_mode=answer.mode, generated_text=bounded_text(answer.text), reasoning=answer.reasoning,
+                generation_finished=answer.finished, map_query=answer.map_query, map_at_answer=answer.map_at_answer,
             ))
         if self.progress is not None:
             self.progress(len(rows))
@@ -373,6 +495,18 @@ def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
                         "fallback": attention.fallback, "region": list(attention.region) if attention.region else None,
                         "notes": attention.notes}
     return value
+
+
+def _encode_generation(generation: Generation) -> dict:
+    return {"text": generation.text, "answer": generation.answer, "rule": generation.rule, "token_ids": list(generation.token_ids),
+            "tokens": list(generation.tokens), "offsets": list(generation.offsets), "finished": generation.finished,
+            "emitted": list(generation.emitted), "all_ids": list(generation.all_ids)}
+
+
+def _decode_generation(value: dict) -> Generation:
+    return Generation(str(value["text"]), str(value["answer"]), str(value["rule"]), tuple(int(t) for t in value["token_ids"]),
+                      tuple(str(t) for t in value["tokens"]), tuple(int(o) for o in value["offsets"]), bool(value["finished"]),
+                      tuple(int(e) for e in value["emitted"]), tuple(int(t) for t in value["all_ids"]))
 
 
 def _decode(value: dict) -> tuple[YesNoScore, AttentionMap | None]:

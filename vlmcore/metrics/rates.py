@@ -17,10 +17,20 @@ def _invariant(row: VariantRow) -> bool:
     return row.relation == "invariant"
 
 
+def _compared(row: VariantRow) -> bool:
+    """A verified paraphrase whose answer and base answer were both read: a pair with a ``none``
+    side cannot be compared and is left out (``vlmcore.answers.read``: how outcomes count)."""
+    return row.verified_paraphrase and row.comparable
+
+
+def _blank_compared(row: VariantRow) -> bool:
+    return row.blank_answer is not None and row.blank_answer != "none" and row.answer != "none"
+
+
 def _base_map(row: VariantRow) -> bool:
     """Map-shape measures are taken on each group's base question, so a model with more
-    paraphrases per group does not weigh more."""
-    return row.relation == "base" and not row.map_fallback
+    paraphrases per group does not weigh more; only maps read at the answer count."""
+    return row.relation == "base" and not row.map_fallback and row.map_at_answer
 
 
 def _metric(key: str):
@@ -30,27 +40,34 @@ def _metric(key: str):
 RATE_SPECS: tuple[RateSpec, ...] = (
     RateSpec("consistency", "consistency",
              "share of meaning-preserving paraphrases (verified by check_paraphrase) answered as their group's base question",
-             True, lambda r: r.verified_paraphrase, lambda r: r.consistent, bar=0.9, gated=True, new_flips=True,
+             True, _compared, lambda r: r.consistent, bar=0.9, gated=True, new_flips=True,
              checks=(CheckSpec(Scope.MODEL), CheckSpec(Scope.FINDING, "finding_consistency", 0.9),
                      CheckSpec(Scope.STRATEGY, "strategy_consistency", 0.9)),
              gate_scopes=(Scope.MODEL, Scope.FINDING, Scope.STRATEGY), case="test_group_consistency"),
     RateSpec("fully_consistent_groups", "fully consistent groups",
              "share of groups whose every verified paraphrase kept the base answer", True,
-             lambda r: r.verified_paraphrase, lambda r: r.consistent, margin=None, unit=Unit.GROUP),
+             _compared, lambda r: r.consistent, margin=None, unit=Unit.GROUP),
     RateSpec("flip_rate", "flip rate", "1 - consistency: share of verified paraphrases whose answer differs from the base's",
-             False, lambda r: r.verified_paraphrase, lambda r: not r.consistent, margin=None),
+             False, _compared, lambda r: not r.consistent, margin=None),
     RateSpec("accuracy", "accuracy (all cases)", "share of all cases answered with the expected answer", True,
              lambda r: True, lambda r: r.correct, bar=0.7, gated=True,
              checks=(CheckSpec(Scope.MODEL), CheckSpec(Scope.FINDING)), gate_scopes=(Scope.MODEL, Scope.FINDING),
              case="test_group_accuracy"),
     RateSpec("inverted_flip_rate", "inverted controls answered differently",
              "share of negated / side-swapped controls whose answer differs from the base question's", True,
-             lambda r: r.relation == "inverted", lambda r: r.answer != r.base_answer, bar=0.75, gated=True,
+             lambda r: r.relation == "inverted" and r.comparable, lambda r: r.answer != r.base_answer, bar=0.75, gated=True,
              checks=(CheckSpec(Scope.MODEL),), case="test_inverted_answer_flips", case_level=Level.GROUP),
     RateSpec("image_reliance", "image reliance (answer unchanged with the film blanked)",
              "share of answers unchanged when the film is replaced by a blank one (lower is better: the answer uses the image)",
-             False, lambda r: r.blank_answer is not None, lambda r: r.blank_answer == r.answer, bar=0.9, gated=True,
+             False, _blank_compared, lambda r: r.blank_answer == r.answer, bar=0.9, gated=True,
              checks=(CheckSpec(Scope.MODEL),)),
+    RateSpec("uncertain_share", "answers read as uncertain",
+             "share of cases whose generated answer hedged (read as uncertain): never right, reported apart from wrong answers",
+             False, lambda r: True, lambda r: r.answer == "uncertain"),
+    RateSpec("no_answer_share", "no answer read",
+             "share of cases with nothing to read in the generated text (empty, refused, reasoning cut off by the token budget): "
+             "never right, reported apart from wrong answers; above [answers] max_no_answer_share the model is NOT EVALUATED",
+             False, lambda r: True, lambda r: r.answer == "none"),
 )
 
 MEASURE_SPECS: tuple[MeasureSpec, ...] = (

@@ -68,6 +68,8 @@ class ModelSummary:
     by_strategy: dict[str, Subgroup]
     extras: dict[str, object] = field(default_factory=dict)  # added by ``pytest_vlmcore_update_summary`` hooks
     estimates: dict[str, Estimate] = inline()  # one per summary rate / measure, by name
+    generated_share: float | None = None  # share of answers read from generated text (answer modes generate / auto)
+    maps_not_at_answer: int = 0  # generated answers without an answer position: their maps are left out of map measures
 
     def estimate(self, name: str) -> Estimate:
         return self.estimates[name]
@@ -133,12 +135,13 @@ def summarise_model(rows: list[VariantRow]) -> ModelSummary:
         unverified_paraphrases=sum(r.relation == "invariant" and not r.verified_paraphrase for r in rows),
         unverified_flips=sum(r.relation == "invariant" and not r.verified_paraphrase and not r.consistent for r in rows),
         map_methods=tuple(sorted({r.map_method for r in rows})),
-        inside_body_ratio_mean=_mean(r.metrics["inside_body_ratio"] for r in rows),
-        border_fraction_mean=_mean(r.metrics["border_fraction"] for r in rows),
-        border_ratio_mean=_mean(r.metrics["border_ratio"] for r in rows if "border_ratio" in r.metrics),
+        inside_body_ratio_mean=_mean(r.metrics["inside_body_ratio"] for r in rows if r.map_at_answer),
+        border_fraction_mean=_mean(r.metrics["border_fraction"] for r in rows if r.map_at_answer),
+        border_ratio_mean=_mean(r.metrics["border_ratio"] for r in rows if "border_ratio" in r.metrics and r.map_at_answer),
         by_finding=_subgroups(rows, lambda r: r.finding),
         by_strategy=_subgroups([r for r in rows if r.relation != "base"], lambda r: r.strategy),
-        estimates=estimates)
+        estimates=estimates, generated_share=_mean(r.answer_mode == "generate" for r in rows),
+        maps_not_at_answer=sum(not r.map_at_answer for r in rows))
 
 
 def summarise_run(rows: list[VariantRow]) -> dict[str, ModelSummary]:

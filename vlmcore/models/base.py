@@ -4,8 +4,12 @@ Batch methods over lists of ``Request``s (one image + one question each):
 
 - ``score_yes_no(requests) -> list[YesNoScore]``: one forward pass, read at the answer
   position (the position whose next-token distribution is the answer).
-- ``generate(requests) -> list[Generation]``: greedy free text, only new tokens decoded,
-  then ``parse_answer``.
+- ``generate(requests, max_new_tokens) -> list[Generation]``: greedy free text, batched,
+  stopping at the end of the turn; only new tokens decoded, reasoning markup kept, each kept
+  token's place in the text recorded (``Generation.offsets``);
+- ``evaluate(requests, continuations=...)``: as ``evaluate``, read after generated tokens: the
+  score and map at the position that emits the next token (a generated answer's own position);
+- ``reasoning_format()``: plain, ``<think>`` or Gemma's thought channel, from the checkpoint.
 - ``attention_maps(requests, query=..., method=...) -> list[AttentionMap]``: maps on the
   model's own image grid (``grid_shape``), each labelled with the method that made it.
 - ``evaluate(requests) -> list[(YesNoScore, AttentionMap)]``: score and map from the same
@@ -19,19 +23,21 @@ positions map onto its grid; everything else lives here.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
 import torch
 
-from vlmcore.answers import explain_answer
+from vlmcore.answers import read_answer
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, install_capture, recording
 from vlmcore.attention.fusion import check_fusion, fuse, select_layers
 from vlmcore.errors import CaptureError, ConfigError
 from vlmcore.models.capabilities import BASE, Capability
 from vlmcore.models.answer_tokens import answer_token_ids
+from vlmcore.models.continuation import check_continuations
+from vlmcore.models.reasoning import REASONING_MARKERS, ReasoningFormat, detect_reasoning
 from vlmcore.models.requests import Generation, Request, YesNoScore
 
 
@@ -86,8 +92,10 @@ class VLMAdapter(ABC):
         """The image-token grid, from the model config."""
 
     @abstractmethod
-    def encode(self, requests: list[Request]) -> Encoded:
-        """Prompt + processor; checks the image-token count and returns positions."""
+    def encode(self, requests: list[Request], continuations: list[tuple[int, ...]] | None = None) -> Encoded:
+        """Prompt + processor; checks the image-token count and returns positions.
+        ``continuations``: generated token ids appended after each prompt (the answer position
+        is then the last of them: the one that emits the next token)."""
 
     @abstractmethod
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
@@ -143,10 +151,11 @@ class VLMAdapter(ABC):
         modules = modules if modules is not None else self.decoder_attention_modules()
         return AttentionRecorder({modules[i]: i for i in layers}, query_index, encoded.image_positions)
 
-    def capture(self, requests: list[Request], *, layers=None, keep_all_keys: bool = False) -> "Capture":
+    def capture(self, requests: list[Request], *, layers=None, keep_all_keys: bool = False,
+                continuations: list[tuple[int, ...]] | None = None) -> "Capture":
         """One forward with the recorders active: logits at the answer position and the raw
         rows per layer, (B, H, 1, N) over image keys (or over every key with ``keep_all_keys``)."""
-        encoded = self.encode(requests)
+        encoded = self.encode(requests, continuations)
         chosen = select_layers(self.num_layers, layers)
         recorder = self._recorder(encoded, chosen, encoded.answer_index)
         if keep_all_keys:
@@ -156,15 +165,16 @@ class VLMAdapter(ABC):
             logits = self._run(encoded, recorders)
         return Capture(encoded, chosen, recorders, logits)
 
-    def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean"
-                 ) -> list[tuple[YesNoScore, AttentionMap | None]]:
-        """Scores and answer-position maps from one forward pass."""
+    def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean",
+                 continuations: list[tuple[int, ...]] | None = None) -> list[tuple[YesNoScore, AttentionMap | None]]:
+        """Scores and answer-position maps from one forward pass (after ``continuations``, when given)."""
         check_fusion(fusion)
+        continuations = check_continuations(continuations, len(requests))
         if not with_maps:
             with torch.inference_mode():
-                logits = self._run(self.encode(requests), [])
+                logits = self._run(self.encode(requests, continuations), [])
             return [(score, None) for score in self.score_from_logits(logits)]
-        captured = self.capture(requests, layers=layers)
+        captured = self.capture(requests, layers=layers, continuations=continuations)
         scores = self.score_from_logits(captured.logits)
         maps = self._maps(captured.recorders, captured.encoded, captured.layers, fusion, query="answer")
         return list(zip(scores, self.registered(maps, requests)))
@@ -258,16 +268,39 @@ class VLMAdapter(ABC):
         return [by_key[request.image_key] for request in requests]
 
     def generate(self, requests: list[Request], max_new_tokens: int = 16) -> list[Generation]:
+        """Greedy generation, batched, each row stopping at the end of its turn (``stop_token_ids``)."""
         encoded = self.encode(requests)
-        with torch.no_grad():
-            output = self.model.generate(**self.generation_inputs(encoded), max_new_tokens=max_new_tokens, do_sample=False)
-        new_tokens = self.new_tokens(output, encoded)
-        texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+        stops = self.stop_token_ids()
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else stops[0]
+        with torch.inference_mode():
+            output = self.model.generate(**self.generation_inputs(encoded), max_new_tokens=max_new_tokens, do_sample=False,
+                                         eos_token_id=stops, pad_token_id=pad)
+        new_tokens = self.new_tokens(output, encoded).tolist()
+        reasoning = self.reasoning_format().reading
         results = []
-        for text, request in zip(texts, requests):
-            parsed = explain_answer(text, request.question)
-            results.append(Generation(text.strip(), parsed.answer, parsed.rule))
+        for ids, request in zip(new_tokens, requests):
+            generation = decode_generation(self.tokenizer, ids, set(stops))
+            reading = read_answer(generation.text, request.question, reasoning=reasoning)
+            results.append(replace(generation, answer=reading.answer, rule=reading.rule))
         return results
+
+    def stop_token_ids(self) -> list[int]:
+        """The tokens that end a turn: the generation config's EOS ids, the tokenizer's EOS and the
+        chat formats' end-of-turn tokens the vocabulary has (``<end_of_turn>``, ``<|im_end|>``...)."""
+        ids: list[int] = []
+        configured = getattr(getattr(self.model, "generation_config", None), "eos_token_id", None)
+        ids += configured if isinstance(configured, list) else [configured] if configured is not None else []
+        if self.tokenizer.eos_token_id is not None:
+            ids.append(self.tokenizer.eos_token_id)
+        vocabulary = self.tokenizer.get_vocab()
+        ids += [vocabulary[token] for token in END_OF_TURN if token in vocabulary]
+        return list(dict.fromkeys(int(i) for i in ids))
+
+    def reasoning_format(self) -> ReasoningFormat:
+        """How this checkpoint writes its answer (``vlmcore.models.reasoning``), detected once."""
+        if not hasattr(self, "_reasoning"):
+            self._reasoning = detect_reasoning(self.processor, self.tokenizer, self.prompt("Is there a pleural effusion?"))
+        return self._reasoning
 
     def generation_inputs(self, encoded: Encoded) -> dict:
         inputs = dict(encoded.inputs)
@@ -277,6 +310,56 @@ class VLMAdapter(ABC):
     def new_tokens(self, output: torch.Tensor, encoded: Encoded) -> torch.Tensor:
         """Only the generated tokens (decoder-only models echo the prompt)."""
         return output[:, encoded.input_ids.shape[1]:]
+
+
+#: end-of-turn tokens of the chat formats vlmcore supports (Gemma, Qwen / ChatML, Idefics3, Llama 3)
+END_OF_TURN = ("<end_of_turn>", "<|im_end|>", "<end_of_utterance>", "<|eot_id|>", "<|endoftext|>")
+
+
+def decode_generation(tokenizer, ids: list[int], stops: set[int]) -> Generation:
+    """The new tokens up to the first stop token, decoded: special tokens dropped except the
+    reasoning markers the reader needs, each kept token's end offset in the text recorded.
+
+    Each token's text is the difference between decoding a short window ending with it and the
+    same window without it, so word pieces, SentencePiece spaces and byte-level merges come out
+    as a full decode writes them, in one pass (no quadratic re-decoding of long reasoning)."""
+    finished = False
+    generated: list[int] = []
+    for token in ids:
+        if token in stops:
+            finished = True
+            break
+        generated.append(int(token))
+    dropped: dict[int, bool] = {}
+
+    def drop(token: int) -> bool:
+        """What ``skip_special_tokens=True`` would drop, reasoning markers excepted."""
+        if token not in dropped:
+            special = tokenizer.decode([token], skip_special_tokens=True) == "" != tokenizer.decode([token], skip_special_tokens=False)
+            dropped[token] = special and tokenizer.convert_ids_to_tokens(token) not in REASONING_MARKERS
+        return dropped[token]
+
+    kept = [(index, token) for index, token in enumerate(generated) if not drop(token)]
+    pieces: list[str] = []
+    window = 6
+    for position in range(len(kept)):
+        start = max(0, position - window)
+        context = [token for _, token in kept[start:position]]
+        before = tokenizer.decode(context, skip_special_tokens=False, clean_up_tokenization_spaces=False) if context else ""
+        after = tokenizer.decode(context + [kept[position][1]], skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        shared = 0
+        while shared < min(len(before), len(after)) and before[shared] == after[shared]:
+            shared += 1
+        pieces.append(after[shared:])
+    text, offsets = "", []
+    for piece in pieces:
+        text += piece
+        offsets.append(len(text))
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    offsets = [min(max(o - lead, 0), len(stripped)) for o in offsets]
+    return Generation(stripped, "", "", tuple(t for _, t in kept), tuple(tokenizer.convert_ids_to_tokens([t for _, t in kept])),
+                      tuple(offsets), finished, tuple(i for i, _ in kept), tuple(generated))
 
 
 def find_word_positions(tokenizer, input_ids: torch.Tensor, word: str) -> list[int]:

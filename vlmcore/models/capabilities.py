@@ -17,7 +17,9 @@ class Capability(str, Enum):
     TOKEN_MAPS = "token_maps"  # attention_maps(query="token:<word>"): maps conditioned on a word of the question
     GRAD_CAM = "grad_cam"  # attention_maps(method="grad-cam") over a vision hook
     ACTIVATION_NORM = "activation_norm"  # attention_maps(method="activation-norm") over a vision hook
-    GENERATE = "generate"  # generate(requests) -> free text read by the answer parser
+    GENERATE = "generate"  # generate(requests, max_new_tokens) -> Generation: greedy text, read by read_answer
+    REASONING = "reasoning"  # reasoning_format() -> ReasoningFormat: plain / think / gemma, from the checkpoint
+    CONTINUATION = "continuation"  # evaluate(requests, continuations=...): score and map after generated tokens
     DYNAMIC_GRID = "dynamic_grid"  # the map's grid depends on the film's shape (Encoded.layout), not only the config
 
     def __str__(self) -> str:
@@ -25,6 +27,7 @@ class Capability(str, Enum):
 
 
 #: what every ``VLMAdapter`` family offers through the shared base
-BASE = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE, Capability.TOKEN_MAPS, Capability.GENERATE})
+BASE = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE, Capability.TOKEN_MAPS, Capability.GENERATE,
+                  Capability.REASONING})
 #: map methods that hook the vision tower (need ``vision_features``)
 VISION_HOOK = frozenset({Capability.GRAD_CAM, Capability.ACTIVATION_NORM})

@@ -15,6 +15,7 @@ from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.attention.capture import AttentionRecorder, recording
 from vlmcore.attention.fusion import check_fusion, select_layers
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
+from vlmcore.models.continuation import append_tokens, check_continuations
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, packed_suffixes, plan_shared_prefix, prefix_inputs
 
@@ -38,8 +39,8 @@ class DecoderOnlyAdapter(VLMAdapter):
     def processor_call(self, images: list, prompts: list[str]) -> dict:
         """The family's processor call on RGB images and already-formatted prompts."""
 
-    def encode(self, requests: list[Request]) -> Encoded:
-        batch = self.processed_batch(requests)
+    def encode(self, requests: list[Request], continuations: list[tuple[int, ...]] | None = None) -> Encoded:
+        batch = append_tokens(self.processed_batch(requests), continuations, int(self.tokenizer.pad_token_id))
         positions = image_positions_from_ids(batch["input_ids"], self.image_token_id, self.tokens_per_image, self.family)
         return self.encoded(batch, positions)
 
@@ -123,15 +124,17 @@ class DecoderOnlyAdapter(VLMAdapter):
         return value.to(self.device)
 
     # -- shared-prefix fast path ------------------------------------------------------------
-    def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean"
-                 ) -> list[tuple[YesNoScore, AttentionMap | None]]:
-        """Requests on one or several films: each film's prefix once, every question after it."""
+    def evaluate(self, requests: list[Request], *, with_maps: bool = True, layers=None, fusion: str = "mean",
+                 continuations: list[tuple[int, ...]] | None = None) -> list[tuple[YesNoScore, AttentionMap | None]]:
+        """Requests on one or several films: each film's prefix once, every question (and its
+        continuation, when given) after it."""
         check_fusion(fusion)
+        continuations = check_continuations(continuations, len(requests))
         plan = None
         if self.prefix_sharing and len(requests) > 1:
-            plan = plan_shared_prefix(self.encode(requests), self.image_token_id, [r.image_key for r in requests])
+            plan = plan_shared_prefix(self.encode(requests, continuations), self.image_token_id, [r.image_key for r in requests])
         if plan is None:
-            return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion)
+            return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion, continuations=continuations)
         results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)
         return list(zip([s for s, _ in results], self.registered([m for _, m in results], requests)))
 

@@ -19,7 +19,7 @@ from typing import Callable
 from vlmcore.models.capabilities import BASE, VISION_HOOK, Capability
 from vlmcore.registry import Registry
 
-DECODER_ONLY = BASE | {Capability.PIN_FILM}
+DECODER_ONLY = BASE | {Capability.PIN_FILM, Capability.CONTINUATION}
 
 
 @dataclass(frozen=True)

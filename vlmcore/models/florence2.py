@@ -51,7 +51,10 @@ class Florence2Adapter(VLMAdapter):
             prefix.append(int(forced))
         return prefix
 
-    def encode(self, requests: list[Request]) -> Encoded:
+    def encode(self, requests: list[Request], continuations: list[tuple[int, ...]] | None = None) -> Encoded:
+        if continuations and any(continuations):
+            raise CaptureError("florence2: reading after generated tokens is not supported (an encoder-decoder; the family "
+                               "does not declare the continuation capability)")
         self.tokenizer.padding_side = "right"
         batch = dict(self.processor(images=self.films(requests), text=[r.question for r in requests],
                                     padding=True, return_tensors="pt"))

@@ -27,6 +27,7 @@ import torch
 from vlmcore.errors import CaptureError, ConfigError
 from vlmcore.models.base import Encoded, image_positions_from_ids
 from vlmcore.models.chat_prompt import ChatTemplatePrompt
+from vlmcore.models.continuation import append_tokens
 from vlmcore.models.decoder_only import DecoderOnlyAdapter
 from vlmcore.models.image_layout import ImageLayout, merged_patch_layout, square_layout, tile_layout
 from vlmcore.models.requests import Request
@@ -123,12 +124,12 @@ class HFImageTextAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
         return centre_crop_region(image_shape, self.processor.image_processor)
 
     # -- encoding -------------------------------------------------------------------------------
-    def encode(self, requests: list[Request]) -> Encoded:
+    def encode(self, requests: list[Request], continuations: list[tuple[int, ...]] | None = None) -> Encoded:
         shapes = {tuple(request.image.shape[:2]) for request in requests}
         if len(shapes) > 1:
             raise CaptureError(f"{self.family}: films of shapes {sorted(shapes)} in one batch; their token counts may differ "
                                "(split the batch by film shape)")
-        batch = self.processed_batch(requests)
+        batch = append_tokens(self.processed_batch(requests), continuations, int(self.tokenizer.pad_token_id))
         layout = self.layout_of(batch)
         positions = image_positions_from_ids(batch["input_ids"], self.image_token_id, layout.tokens, self.family)
         batch = {key: value for key, value in batch.items() if key not in ("rows", "cols")}
@@ -179,22 +180,26 @@ class HFImageTextAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
         return notes
 
     # -- batches of several film shapes -------------------------------------------------------------
-    def evaluate(self, requests: list[Request], **kwargs):
-        return self._per_shape(requests, lambda part: super(HFImageTextAdapter, self).evaluate(part, **kwargs))
+    def evaluate(self, requests: list[Request], continuations=None, **kwargs):
+        def run(indices: list[int]):
+            part = [continuations[i] for i in indices] if continuations is not None else None
+            return super(HFImageTextAdapter, self).evaluate([requests[i] for i in indices], continuations=part, **kwargs)
+
+        return self._per_shape(requests, run)
 
     def generate(self, requests: list[Request], max_new_tokens: int = 16):
-        return self._per_shape(requests, lambda part: super(HFImageTextAdapter, self).generate(part, max_new_tokens))
+        return self._per_shape(requests, lambda indices: super(HFImageTextAdapter, self).generate([requests[i] for i in indices],
+                                                                                                   max_new_tokens))
 
     @staticmethod
     def _per_shape(requests: list[Request], run) -> list:
+        """``run(indices)`` on each film shape's requests, results back in request order."""
         parts: dict[tuple, list[int]] = {}
         for index, request in enumerate(requests):
             parts.setdefault(tuple(request.image.shape[:2]), []).append(index)
-        if len(parts) == 1:
-            return run(requests)
         results: list = [None] * len(requests)
         for indices in parts.values():
-            for index, result in zip(indices, run([requests[i] for i in indices])):
+            for index, result in zip(indices, run(indices)):
                 results[index] = result
         return results
 

@@ -46,7 +46,12 @@ class Adapter(Protocol):
       (default: the film's own shape);
     - ``PIN_FILM``: ``pin_film(image_key: str) -> None``, keep that film's prefix cached;
     - ``TOKEN_MAPS`` / ``GRAD_CAM`` / ``ACTIVATION_NORM`` / ``GENERATE`` / ``DYNAMIC_GRID``: what
-      ``attention_maps`` and ``generate`` offer (``VLMAdapter`` documents them).
+      ``attention_maps`` and ``generate`` offer (``VLMAdapter`` documents them);
+    - ``REASONING``: ``reasoning_format() -> ReasoningFormat``, how the model writes its answer
+      (plain, ``<think>`` tags, Gemma's thought channel), read from the checkpoint;
+    - ``CONTINUATION``: ``evaluate(requests, with_maps=..., continuations=[token ids, ...])``, the
+      score and the map read after those generated tokens (the position that emits the next one):
+      what puts a generated answer's map at the answer, not at a preamble.
     """
 
     name: str  # shown in the report
@@ -62,7 +67,8 @@ class Adapter(Protocol):
 #: the method each capability obliges an adapter to have
 METHODS = {Capability.PROMPT: "prompt", Capability.VIEW_REGION: "view_region", Capability.BLANK_SHAPE: "blank_shape",
            Capability.PIN_FILM: "pin_film", Capability.GENERATE: "generate", Capability.TOKEN_MAPS: "attention_maps",
-           Capability.GRAD_CAM: "attention_maps", Capability.ACTIVATION_NORM: "attention_maps"}
+           Capability.GRAD_CAM: "attention_maps", Capability.ACTIVATION_NORM: "attention_maps",
+           Capability.REASONING: "reasoning_format", Capability.CONTINUATION: "evaluate"}
 
 
 def check_adapter(adapter, where: str) -> Adapter:

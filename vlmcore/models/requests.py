@@ -58,6 +58,37 @@ class YesNoScore:
 
 @dataclass(frozen=True)
 class Generation:
+    """A greedy generation: the new tokens, decoded so that reasoning markup (``<think>``,
+    ``<unused94>``) stays in the text while end-of-turn, padding and other special tokens go.
+
+    ``token_ids`` / ``tokens`` are the kept tokens and ``offsets`` their end character in
+    ``text`` (token ``k`` covers ``text[offsets[k-1]:offsets[k]]``), so a character span the
+    reader decided on maps back to the tokens, and to the positions that emitted them.
+    ``finished``: the model ended its turn (False: the token budget cut it off).
+    ``answer`` / ``rule``: ``read_answer(text, question)`` as the adapter saw it (the engine
+    reads again with the run's reasoning format).
+    """
+
     text: str
-    answer: str  # parse_answer(text)
-    rule: str  # which parse rule decided
+    answer: str
+    rule: str
+    token_ids: tuple[int, ...] = ()
+    tokens: tuple[str, ...] = ()
+    offsets: tuple[int, ...] = ()
+    finished: bool = True
+    emitted: tuple[int, ...] = ()  # per kept token, its index among all generated tokens (the continuation to re-read it)
+    all_ids: tuple[int, ...] = ()  # every generated token up to the stop, special ones included
+
+    def tokens_in(self, start: int, end: int) -> list[int]:
+        """Indices of the kept tokens that overlap characters ``[start, end)`` of ``text``."""
+        found, begin = [], 0
+        for index, stop in enumerate(self.offsets):
+            if stop > start and begin < end and stop > begin:
+                found.append(index)
+            begin = stop
+        return found
+
+    def continuation(self, index: int) -> tuple[int, ...]:
+        """The generated tokens before kept token ``index``: fed back after the prompt, the last
+        position is the one that emitted that token."""
+        return tuple(self.all_ids[: self.emitted[index]])

@@ -17,6 +17,9 @@ from vlmcore.metrics.specs import CheckSpec, RateSpec, Scope
 
 
 def judge(vlm, model: str, check: str, subject: str = "", gating: bool = True) -> None:
+    unread = vlm.answers_not_read(model)
+    if unread:  # the verdict is NOT EVALUATED: a check on answers that were not read decides nothing
+        pytest.skip(f"{model} {check} {subject}: NOT EVALUATED - {unread}")
     result = vlm.aggregate(model, check, subject)
     if result.passed is None:
         pytest.skip(f"{model} {check} {subject}: no applicable case")

@@ -45,7 +45,7 @@ class RunConfiguration:
         options = read_options(config)
         try:
             dataset = load_dataset(options.dataset, options.image_root, check_images=True)
-            thresholds = load_thresholds(options.thresholds, {g.finding for g in dataset.groups})
+            thresholds = with_answer_options(load_thresholds(options.thresholds, {g.finding for g in dataset.groups}), options)
             baseline = _load_baseline(options)
         except VlmcoreError as error:
             raise pytest.UsageError(f"vlmcore: {error}") from None
@@ -97,6 +97,19 @@ class RunConfiguration:
         if free < needed:
             raise pytest.UsageError(f"vlmcore: --vlm-report-dir {folder}: {free / 1e6:.1f} MB free, this run's report needs about "
                                     f"{needed / 1e6:.0f} MB")
+
+
+def with_answer_options(thresholds: Thresholds, options: RunOptions) -> Thresholds:
+    """The thresholds file's ``[answers]`` with ``--vlm-answer-mode`` / ``--vlm-reasoning`` applied:
+    one record the engine, the verdict and the report all read."""
+    from dataclasses import replace
+
+    answers = thresholds.answers
+    if options.answer_mode:
+        answers = replace(answers, mode=options.answer_mode)
+    if options.reasoning:
+        answers = replace(answers, reasoning=options.reasoning)
+    return replace(thresholds, answers=answers)
 
 
 def _load_baseline(options: RunOptions):

@@ -16,6 +16,7 @@ class Vlm:
     def __init__(self, run: VlmcoreRun):
         self._run = run
         self._aggregates: dict[str, dict] = {}
+        self._unread: dict[str, str] = {}
         self._group_of: dict[str, str] | None = None
 
     @property
@@ -50,6 +51,16 @@ class Vlm:
                 checks = mark_pre_existing(checks, first_run_checks(before, self.thresholds, model))
             self._aggregates[model] = {(c.check, c.subject): c for c in checks}
         return self._aggregates[model][(check, subject)]
+
+    def answers_not_read(self, model: str) -> str:
+        """Why the model's answers cannot be judged (``verdict.unread_answers``), or ""."""
+        from vlmcore.verdict.unread_answers import unread_answers
+
+        if model not in self._unread:
+            rows = [row for evaluation in self.engine(model).all_groups() for row in evaluation.rows]
+            floor = float(self.thresholds.get("min_answer_mass"))
+            self._unread[model] = unread_answers(rows, self.thresholds.answers, floor).get(model, "")
+        return self._unread[model]
 
     def flip_search(self, model: str, group_id: str):
         """The group's flip search (a ``FlipFinding``), run once; a group outside the run's

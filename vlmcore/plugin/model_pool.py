@@ -8,6 +8,7 @@ model that fails to load is tried once and fails every case with that one cause.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import pytest
@@ -62,13 +63,17 @@ class ModelPool:
                                       f"{type(error).__name__}: {error}")
             self.events.append(self._broken[spec.key])
             pytest.fail(self._broken[spec.key], pytrace=False)
+        random_build = spec.tiny and not served  # a hook's adapter is the hook's model, whatever key it serves
+        answers = self._answers(random_build)
+        engine = Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
+                        on_group=self.on_group, store=self.result_store(),
+                        mass_floor=float(self.configuration.thresholds.get("min_answer_mass")), answers=answers)
         # a hook's adapter is the hook's model, whatever key it serves: never labelled random weights
         kind = f" ({SERVED_BY_HOOK})" if served else f" {RANDOM_WEIGHTS} (tiny build: plumbing only)" if spec.tiny else ""
         self.environment[spec.key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device} "
-                                      f"adapter={type(adapter).__name__}{kind}")
-        return Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
-                      on_group=self.on_group, store=self.result_store(),
-                      mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
+                                      f"adapter={type(adapter).__name__} answers={answers.mode} "
+                                      f"reasoning={engine.reasoning.name} ({engine.reasoning.evidence}){kind}")
+        return engine
 
     def _adapter(self, spec: ModelSpec) -> tuple[object, bool]:
         """The model's adapter, and whether a ``pytest_vlmcore_make_adapter`` hook served it."""
@@ -100,11 +105,22 @@ class ModelPool:
             raise pytest.UsageError(f"vlmcore: a pytest_vlmcore_make_adapter hook builds models in this process; {spec.key} "
                                     "cannot be shipped to Ray replicas (use --vlm-backend local)")
         options = self.configuration.options
+        answers = self._answers(spec.tiny)  # a hook's model cannot reach Ray: a tiny spec here is the random build
         recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(options.dataset),
-                               str(options.image_root) if options.image_root else None, spec.key)
+                               str(options.image_root) if options.image_root else None, spec.key, answers=answers,
+                               mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
         described = evaluate_on_ray(recipe, plan_chunks(self.configuration.dataset.groups), self.result_store(),
                                     address=options.backend_address, events=self.events)
         return StoredModel(described, spec.key)
+
+    def _answers(self, random_build: bool):
+        """The run's answer settings; a random-weight tiny build says nothing worth generating
+        (p(yes) + p(no) ~ 0.005), so its plumbing is checked at the first token unless
+        ``--vlm-answer-mode`` asks otherwise (its verdict then says its answers were not read)."""
+        answers = self.configuration.thresholds.answers
+        if random_build and not self.configuration.options.answer_mode:
+            return replace(answers, mode="score")
+        return answers
 
     def result_store(self):
         """The SQLite result cache shared by workers and runs (None with ``--vlm-result-cache off``)."""

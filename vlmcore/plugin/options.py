@@ -21,6 +21,8 @@ from typing import Any, Callable
 
 import pytest
 
+from vlmcore.answers.formats import REASONING_FORMATS
+from vlmcore.answers.settings import ANSWER_MODES
 from vlmcore.cli import BUNDLED_DATASET
 from vlmcore.models.families import default_families
 
@@ -166,6 +168,14 @@ OPTIONS = (
     Option("dtype", "DTYPE", "auto", "auto (bf16 on GPU, fp32 on CPU), bfloat16, float32, float16",
            choice("auto", "bfloat16", "float32", "float16")),
     Option("quantization", "MODE", "none", "none, 8bit or 4bit (bitsandbytes, CUDA only)", choice("none", "8bit", "4bit")),
+    Option("answer-mode", "MODE", None,
+           "how answers are obtained: score (p(yes) vs p(no) at the first answer token), generate (greedy text read by "
+           "read_answer) or auto (the score where p(yes) + p(no) >= min_answer_mass, generation elsewhere) "
+           "(default: [answers] mode in the thresholds file, auto)", choice(*ANSWER_MODES)),
+    Option("reasoning", "FORMAT", None,
+           "how the model writes its answer: auto (detected from the chat template and tokens), plain, think "
+           "(<think>...</think><answer>...</answer>) or gemma (<unused94>...<unused95> thought channel) "
+           "(default: [answers] reasoning in the thresholds file, auto)", choice(*REASONING_FORMATS)),
     Option("backend", "WHERE", "local", "local (this process / xdist worker) or ray[:ADDRESS]: evaluate on a Ray cluster, "
            "one model replica per GPU, into the result store the cases then read (pip install -e '.[distributed]')", backend),
 )
@@ -229,6 +239,8 @@ class RunOptions:
     models_given: bool = False  # --vlm-model set (command line, environment or ini): exactly those models run
     flip_search_groups: int | None = None  # None: every group is flip-searched
     reference: str | None = None  # --vlm-reference: the paired tests' reference model
+    answer_mode: str | None = None  # None: the thresholds file's [answers] mode
+    reasoning: str | None = None  # None: the thresholds file's [answers] reasoning
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -250,4 +262,5 @@ def read_options(config) -> RunOptions:
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
                       values["save-baseline-force"], models_given=given(config, "model"),
-                      flip_search_groups=values["flip-search-groups"], reference=values["reference"])
+                      flip_search_groups=values["flip-search-groups"], reference=values["reference"],
+                      answer_mode=values["answer-mode"], reasoning=values["reasoning"])

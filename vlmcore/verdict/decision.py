@@ -16,6 +16,8 @@
   A PASS needs at least ``[gate] min_clusters`` paired patients.
 - Either way: a selected model with no result is NOT EVALUATED, and a gating pytest case
   that failed (an aggregate case, a fallback map, an error) makes the run FAIL.
+- Either way: a model whose answers were not read (first-token noise, nothing to read in
+  its generated texts; ``unread_answers``) is NOT EVALUATED, whatever its checks said.
 
 The verdict names its rule and the numbers that decided it, so the terminal line, report.md,
 report.html and summary.json all say *why*. ``vlmcore compare`` calls the same functions.
@@ -38,6 +40,7 @@ from vlmcore.verdict.gate_settings import GateSettings
 from vlmcore.verdict.pairing import Pairing, match_models, pair_model
 from vlmcore.verdict.regression import RegressionResult, regression_tests
 from vlmcore.verdict.thresholds import Thresholds
+from vlmcore.verdict.unread_answers import unread_answers
 
 FIRST_RUN_RULE = ("first run: every model-level, per-finding and per-strategy aggregate must not be ruled out by its "
                   "one-sided confidence bound (clustered; weighted Bonferroni over all checks, familywise alpha {alpha})")
@@ -171,9 +174,21 @@ def decide_first_run(rows: list[VariantRow], thresholds: Thresholds, models: lis
         verdict = _passed_or_too_few(model, clusters, thresholds.min_clusters, f"all {passed} aggregate checks passed "
                                      f"({clusters} clusters by {cluster_unit(by_model[model])})", "evaluated")
         verdicts.append(replace(verdict, reasons=verdict.reasons + ((low_power,) if low_power and verdict.status is Status.PASS else ())))
+    verdicts = _answers_not_read(verdicts, unread_answers(rows, thresholds.answers, float(thresholds.get("min_answer_mass"))))
     verdicts.sort(key=lambda v: v.model)
     status = exit_codes.worst(v.status for v in verdicts)
     return Verdict(status, FIRST_RUN_RULE.format(alpha=thresholds.verdict_alpha), tuple(verdicts), tuple(checks), notes=notes)
+
+
+def _answers_not_read(verdicts: list[ModelVerdict], reasons: dict[str, str]) -> list[ModelVerdict]:
+    """Models whose answers were not read are NOT EVALUATED; what their checks said follows as context."""
+    changed = []
+    for verdict in verdicts:
+        if verdict.model in reasons and verdict.status in (Status.PASS, Status.FAIL):
+            context = tuple(f"(not decided by: {reason})" for reason in verdict.reasons[:2])
+            verdict = ModelVerdict(verdict.model, Status.NOT_EVALUATED, (reasons[verdict.model],) + context)
+        changed.append(verdict)
+    return changed
 
 
 def new_flips(pairing: Pairing, worse: set[str]) -> list[NewFlip]:
@@ -226,7 +241,8 @@ def _model_against_baseline(pairing: Pairing, gate: list[RegressionResult], chec
 def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantRow], settings: GateSettings, name: str,
                             models: list[str] | None = None, failed_cases: dict[str, int] | None = None,
                             notes: tuple[str, ...] = (), thresholds: Thresholds | None = None) -> Verdict:
-    """``thresholds``: the bars of the first-run checks the candidate faces (default: the built-in ones)."""
+    """``thresholds``: the bars of the first-run checks the candidate faces and its ``[answers]``
+    bounds (default: the built-in ones)."""
     thresholds = thresholds or Thresholds()
     failed_cases = failed_cases or {}
     by_model, saved = _by_model(rows), _by_model(baseline_rows)
@@ -261,6 +277,7 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
         worse = {c for g in results if RATES[g.rate].new_flips and g.scope is Scope.MODEL for c in g.worse}
         flips += new_flips(pairing, worse)
         verdicts.append(_model_against_baseline(pairing, results, mine, settings, failed_cases))
+    verdicts = _answers_not_read(verdicts, unread_answers(rows, thresholds.answers, float(thresholds.get("min_answer_mass"))))
     verdicts.sort(key=lambda v: v.model)
     status = exit_codes.worst(v.status for v in verdicts)
     return Verdict(status, GATE_RULE.format(name=name, alpha=settings.alpha, harm=f"at least {settings.harm_patients}"),

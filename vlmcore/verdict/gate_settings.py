@@ -48,6 +48,10 @@ def check_value(value, spec: tuple, where: str):
         if not isinstance(value, bool):
             raise ConfigError(f"{where} = {value!r}: must be true or false (unquoted)")
         return value
+    if kind == "choice":
+        if not isinstance(value, str) or value not in spec[1:]:
+            raise ConfigError(f"{where} = {value!r}: must be one of {', '.join(repr(v) for v in spec[1:])}")
+        return value
     if kind == "rates":
         if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} = {value!r}: must be a non-empty list of rate names from {sorted(gateable())}")

@@ -14,7 +14,10 @@ Tables:
   ``low_power_clusters``, below which a first run's verdict carries a low-power warning;
 - ``[gate]``: the regression gate's settings (``vlmcore.verdict.gate_settings``), stored
   with a baseline when it is saved; ``[gate.findings.<name>]``: a finding's own margins
-  (``accuracy_margin = 0.01`` for a critical finding).
+  (``accuracy_margin = 0.01`` for a critical finding);
+- ``[answers]``: how answers are obtained and when they are too unreadable to judge
+  (``vlmcore.answers.settings``: mode, reasoning, token budgets, the low-mass and no-answer bounds);
+  ``--vlm-answer-mode`` / ``--vlm-reasoning`` override mode and reasoning.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlmcore import bundled
+from vlmcore.answers.settings import ANSWER_SCHEMA, AnswerSettings
 from vlmcore.data.findings import FINDINGS
 from vlmcore.errors import ConfigError
 from vlmcore.metrics.rates import CASE_CHECKS, MEASURES, RATES
@@ -82,6 +86,7 @@ class Thresholds:
     source: str = "built-in defaults"
     min_clusters: int = VERDICT_DEFAULTS["min_clusters"]
     low_power_clusters: int = VERDICT_DEFAULTS["low_power_clusters"]
+    answers: AnswerSettings = field(default_factory=AnswerSettings)
 
     def get(self, key: str, finding: str | None = None):
         if finding is not None and key in self.findings.get(finding, {}):
@@ -92,14 +97,15 @@ class Thresholds:
     def from_description(data: dict) -> "Thresholds":
         """Thresholds as ``describe`` wrote them (a report's summary.json)."""
         verdict = VERDICT_DEFAULTS | data["verdict"]
+        answers = AnswerSettings(**data["answers"]) if "answers" in data else AnswerSettings()  # summaries before answer modes
         return Thresholds(defaults() | dict(data["thresholds"]), dict(data["findings"]),
                           GateSettings.from_json(data["gate"], data["source"]), verdict["alpha"], data["source"],
-                          verdict["min_clusters"], verdict["low_power_clusters"])
+                          verdict["min_clusters"], verdict["low_power_clusters"], answers)
 
     def describe(self) -> dict:
         return {"source": self.source, "thresholds": self.values, "findings": self.findings, "gate": self.gate.to_json(),
                 "verdict": {"alpha": self.verdict_alpha, "min_clusters": self.min_clusters,
-                            "low_power_clusters": self.low_power_clusters}}
+                            "low_power_clusters": self.low_power_clusters}, "answers": self.answers.to_json()}
 
 
 def _table(document: dict, name: str, path: Path) -> dict:
@@ -143,14 +149,21 @@ def load_thresholds(path: str | Path | None = None, dataset_findings: set[str] |
         raise ConfigError(f"thresholds file {path} cannot be read ({error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML ({error})") from None
-    unknown = sorted(set(document) - {"thresholds", "findings", "gate", "verdict"})
+    unknown = sorted(set(document) - {"thresholds", "findings", "gate", "verdict", "answers"})
     if unknown:
-        raise ConfigError(f"{path}: unknown top-level keys {unknown}; known tables: [thresholds], [findings.<name>], [gate], [verdict]")
+        raise ConfigError(f"{path}: unknown top-level keys {unknown}; known tables: [thresholds], [findings.<name>], [gate], [verdict], "
+                          "[answers]")
     values = defaults() | _checked(_table(document, "thresholds", path), schema(), "thresholds", path)
     findings = _findings(document, path, set(FINDINGS) | set(dataset_findings))
     gate = _gate(document, path, set(FINDINGS) | set(dataset_findings))
     verdict = VERDICT_DEFAULTS | _checked(_table(document, "verdict", path), VERDICT_SCHEMA, "verdict", path)
-    return Thresholds(values, findings, gate, verdict["alpha"], str(path), verdict["min_clusters"], verdict["low_power_clusters"])
+    answers = AnswerSettings(**_checked(_table(document, "answers", path), answer_schema(), "answers", path))
+    return Thresholds(values, findings, gate, verdict["alpha"], str(path), verdict["min_clusters"], verdict["low_power_clusters"],
+                      answers)
+
+
+def answer_schema() -> dict[str, tuple]:
+    return {key: spec for key, (spec, _) in ANSWER_SCHEMA.items()}
 
 
 def _gate(document: dict, path: Path, known: set[str]) -> GateSettings:
