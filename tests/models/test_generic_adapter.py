@@ -249,6 +249,8 @@ def test_qwen3_deepstack_reaches_the_image_positions_in_the_prefix_pass_only(ada
     1e-5 of the shared-prefix == full-forward check, so that check would catch a prefix path
     that lost it."""
     adapter = adapters("qwen3_vl")
+    adapter.prefix_store.clear()
+    monkeypatch.setattr(adapter.prefix_store, "capacity", 0)  # every call runs its prefix pass: this test watches it
     requests = non_square_requests("qwen3_vl")
     language_model = adapter.model.model.language_model
     passes = []

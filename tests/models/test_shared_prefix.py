@@ -91,7 +91,10 @@ def test_a_pinned_film_runs_its_prefix_once(adapters, three_films, monkeypatch):
     adapter = adapters("llava")
     blank = np.full((64, 64), 128, dtype=np.uint8)
     questions = [[Request.of(blank, r.question) for r in group] for group in three_films]
-    fresh = [adapter.evaluate(q, with_maps=False) for q in questions]
+    adapter.prefix_store.clear()
+    with monkeypatch.context() as keep_nothing:  # fresh: no film kept between calls (an unpinned film would be)
+        keep_nothing.setattr(adapter.prefix_store, "capacity", 0)
+        fresh = [adapter.evaluate(q, with_maps=False) for q in questions]
     forwards = []
     original = adapter.model.forward
     monkeypatch.setattr(adapter.model, "forward", lambda *a, **k: forwards.append("pixel_values" in k) or original(*a, **k))

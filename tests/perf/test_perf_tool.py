@@ -19,12 +19,13 @@ def test_tiny_profile_runs_both_pipelines_and_they_agree(tmp_path):
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("speed-up vs strongest peer with maps: ") and last.endswith("x")
     figures = json.loads(out.read_text())
-    assert figures["strongest_peer"] in ("seed", "padded-eager", "generate-batched")
+    assert figures["strongest_peer"] in ("seed", "padded-eager", "generate-batched", "hf-prefix-cache")
     assert float(last.split(": ")[1].rstrip("x")) == pytest.approx(figures["speedup_vs_strongest"], abs=0.05)
     for peer, agreement in figures["agreement"].items():
         assert agreement["answers_identical"] is True, peer
         assert agreement["max_p_yes_diff"] <= 1e-4, peer
-        if peer in ("seed", "padded-eager", "generate-batched"):
+        if peer in ("seed", "padded-eager", "generate-batched", "hf-prefix-cache"):
             assert agreement["max_map_diff"] <= 1e-5, peer
-    assert set(figures["runs"]) == {"seed", "padded-eager", "generate-batched", "sdpa-per-variant", "engine", "engine-no-capture"}
+    assert set(figures["runs"]) == {"seed", "padded-eager", "generate-batched", "hf-prefix-cache", "sdpa-per-variant", "engine",
+                                    "engine-no-capture"}
     assert all(run["variants"] == 12 for run in figures["runs"].values())

@@ -32,6 +32,7 @@ from vlmcore.errors import ConfigError, VlmcoreError
 from vlmcore.engine import answering
 from vlmcore.engine.answering import Answer
 from vlmcore.engine.cache_key import result_key
+from vlmcore.engine.films import RetainedFilms
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
 from vlmcore.models.capabilities import Capability
@@ -58,7 +59,11 @@ class GroupEvaluation:
     group: ParaphraseGroup
     rows: list[VariantRow]
     maps: dict[str, AttentionMap]  # case_id -> map
-    image: np.ndarray = field(repr=False)
+    films: RetainedFilms = field(repr=False)  # the engine's recent films: this group's is decoded again once released
+
+    @property
+    def image(self) -> np.ndarray:
+        return self.films.get(self.group.image_path)
 
     def row(self, case_id: str) -> VariantRow:
         return next(r for r in self.rows if r.case_id == case_id)
@@ -111,6 +116,7 @@ class Engine:
         self._order = list(self._groups)
         self._evaluated: dict[str, GroupEvaluation] = {}
         self._images = ImagePrefetch(enabled=prefetch)
+        self._films = RetainedFilms(capacity=2 * self.films_per_forward)  # evaluated groups do not hold their films
         self.stopped = ""  # why this model was stopped (non-finite scores); every later request raises it
 
     def group_ids(self) -> list[str]:
@@ -422,7 +428,8 @@ class Engine:
             ))
         if self.progress is not None:
             self.progress(len(rows))
-        return GroupEvaluation(group, rows, maps, image)
+        self._films.put(group.image_path, image, film)
+        return GroupEvaluation(group, rows, maps, self._films)
 
 
 class ImagePrefetch:

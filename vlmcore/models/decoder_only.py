@@ -8,14 +8,17 @@ size and padding do not change p(yes)).
 from __future__ import annotations
 
 from abc import abstractmethod
+from dataclasses import replace
 
 import torch
 
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.attention.capture import AttentionRecorder, recording
 from vlmcore.attention.fusion import check_fusion, select_layers
+from vlmcore.errors import CaptureError
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.continuation import append_tokens, check_continuations
+from vlmcore.models.prefix_store import PrefixEntry, PrefixKey, PrefixKVCache, split_rows, stack_rows, storable
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, packed_suffixes, plan_shared_prefix, prefix_inputs
 
@@ -131,7 +134,7 @@ class DecoderOnlyAdapter(VLMAdapter):
         check_fusion(fusion)
         continuations = check_continuations(continuations, len(requests))
         plan = None
-        if self.prefix_sharing and len(requests) > 1:
+        if self.prefix_sharing and requests:  # one request too: its film's prefix may be kept
             plan = plan_shared_prefix(self.encode(requests, continuations), self.image_token_id, [r.image_key for r in requests])
         if plan is None:
             return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion, continuations=continuations)
@@ -140,31 +143,67 @@ class DecoderOnlyAdapter(VLMAdapter):
 
     def __init__(self, model, processor, **kwargs):
         super().__init__(model, processor, **kwargs)
-        self._pinned_films: set[str] = set()
-        self._kept_prefixes: dict[tuple, object] = {}
+        self.prefix_store = PrefixKVCache()  # each film's prefix KV cache, kept across calls (LRU)
+
+    @property
+    def prefix_computations(self):
+        """Film digest -> how many times its prefix was computed (1 each: no recomputation)."""
+        return self.prefix_store.computations
 
     def pin_film(self, image_key: str) -> None:
-        """``image_key`` recurs through the whole run (the blank film): its prefix cache is kept
-        and reused by every later batch instead of being recomputed (answers-only batches)."""
-        self._pinned_films.add(image_key)
+        """``image_key`` recurs through the whole run (the blank film): its prefix is never evicted."""
+        self.prefix_store.pin(image_key)
 
     def prefix_cache(self, plan: PrefixPlan, recorders: list[AttentionRecorder]):
-        """Run the prefix (one row per film, with its image): its KV cache, and per film the
-        offset from a suffix token's index to its rotary position (None: the index itself)."""
-        kept = None
-        if not recorders and len(plan.film_keys) == 1 and plan.film_keys[0] in self._pinned_films:
-            kept = (plan.film_keys[0], tuple(plan.tokens[0, :plan.prefix_length].tolist()))
-            if kept in self._kept_prefixes:
-                return self._kept_prefixes[kept]
-        inputs, offsets = self.prefix_batch(plan)
-        with recording(recorders):
+        """The prefix KV cache of the plan's films (one row per film, with its image) and per
+        film the offset from a suffix token's index to its rotary position (None: the index
+        itself). Films whose prefix is kept (``prefix_store``) are not recomputed; the others
+        run in one forward and are kept. ``recorders`` (rows captured in the prefix, one row
+        per film) are filled from the kept rows and the forward's."""
+        store = self.prefix_store
+        tokens = tuple(plan.tokens[0, :plan.prefix_length].tolist())
+        keys = [PrefixKey(self.fingerprint, str(self.dtype), film, tokens) for film in plan.film_keys]
+        entries = [store.get(key, need_extras=len(recorders)) for key in keys]
+        missing = [row for row, entry in enumerate(entries) if entry is None]
+        fresh = None
+        if missing:
+            fresh = self._compute_prefix(plan, missing, recorders)
+            cache, offsets, extra_rows = fresh
+            for row in missing:
+                store.counted(plan.film_keys[row])
+            if not storable(cache):  # a cache layout not known to split safely: used as is, never kept
+                if len(missing) == len(entries):
+                    for recorder, rows in zip(recorders, extra_rows):
+                        recorder.rows = rows
+                    return cache, offsets
+                raise CaptureError("a prefix cache that cannot be split cannot be combined with kept films")
+            for position, (row, single) in enumerate(zip(missing, split_rows(cache))):
+                entry = PrefixEntry(single, None if offsets is None else offsets[position: position + 1].clone(),
+                                    [{layer: value[position: position + 1] for layer, value in rows.items()} for rows in extra_rows]
+                                    if recorders else None)
+                entries[row] = entry
+                store.put(keys[row], entry)
+        for index, recorder in enumerate(recorders):
+            layers = entries[0].extra_rows[index]
+            recorder.rows = {layer: torch.cat([entry.extra_rows[index][layer] for entry in entries]) for layer in layers}
+        if fresh is not None and len(missing) == len(entries):
+            return fresh[0], fresh[1]  # every film new: the forward's own batched cache, no re-stacking
+        offsets = None if entries[0].offset is None else torch.cat([entry.offset for entry in entries])
+        return (entries[0].cache if len(entries) == 1 else stack_rows([entry.cache for entry in entries])), offsets
+
+    def _compute_prefix(self, plan: PrefixPlan, rows: list[int], recorders: list[AttentionRecorder]):
+        """One prefix forward over the plan's films at ``rows``: (cache, offsets, per recorder its rows)."""
+        subset = replace(plan, films=[plan.films[row] for row in rows], film_keys=[plan.film_keys[row] for row in rows])
+        picked = torch.tensor(rows, dtype=torch.long)
+        partial = [replace(recorder, rows={}, query_index=recorder.query_index[picked],
+                           key_index=None if recorder.key_index is None else recorder.key_index[picked]) for recorder in recorders]
+        inputs, offsets = self.prefix_batch(subset)
+        with recording(partial):
             output = self.model(**inputs, use_cache=True, logits_to_keep=1)
         cache = output.get("cache")  # transformers >= 5.24 names the KV cache ``cache`` (``past_key_values`` goes in 5.40)
         if cache is None:  # BLIP-2 nests the language model's outputs
             cache = output.language_model_outputs.cache
-        if kept is not None:
-            self._kept_prefixes[kept] = (cache, offsets)
-        return cache, offsets
+        return cache, offsets, [recorder.rows for recorder in partial]
 
     def prefix_batch(self, plan: PrefixPlan) -> tuple[dict, torch.Tensor | None]:
         """The prefix forward's inputs; positions of the suffix are the token indices."""

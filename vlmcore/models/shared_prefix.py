@@ -1,9 +1,10 @@
 """Shared-prefix evaluation for decoder-only VLMs whose prompt starts with the image.
 
 Every request of a batch shares the prompt up to (and past) the image tokens; only the image
-behind those tokens differs between films. The prefix runs once per distinct film (the films
-batched together), and each request's remaining question tokens run against its film's KV
-cache. No cache row is ever copied: each film's requests are packed one after another in that
+behind those tokens differs between films. The prefix (the prompt up to the last image token)
+runs once per distinct film (the films batched together; a film whose prefix is kept from an
+earlier call is not run again, ``vlmcore.models.prefix_store``), and each request's remaining
+tokens run against its film's KV cache. No cache row is ever copied: each film's requests are packed one after another in that
 film's suffix row (``PackedSuffixes``), so the suffix batch has one row per film like the
 prefix batch, and a mask and position ids keep every request exactly as if run alone. The
 language-model head runs only at the answer positions. Attention rows are captured in the
@@ -42,10 +43,14 @@ def plan_shared_prefix(encoded: Encoded, image_token_id: int, image_keys: list[s
     shortest = int(lengths.min())
     agrees = (tokens[:, :shortest] == tokens[:1, :shortest]).all(dim=0)
     common = int(agrees.long().cumprod(dim=0).sum())
-    prefix_length = min(common, shortest - 1)  # every row keeps at least its answer position
+    shared = min(common, shortest - 1)  # every row keeps at least its answer position
     image = (tokens[0, :shortest] == image_token_id).nonzero().flatten()
-    if len(image) == 0 or prefix_length <= int(image.max()):
+    if len(image) == 0 or shared <= int(image.max()):
         return None
+    # the prefix ends with the last image token whatever the questions share after it: the
+    # same film gives the same prefix in every call (the group, the flip search, a probe), so
+    # its kept KV cache serves them all (``prefix_store``)
+    prefix_length = int(image.max()) + 1
     first: dict[str, int] = {}
     for index, key in enumerate(image_keys):
         first.setdefault(key, index)

@@ -3,7 +3,8 @@
 Runs ``pytest benchmarks -m smoke`` twice on this tree, into a fresh report folder (cold: an
 empty result store and flip store) and again into the same folder (warm), and prints the wall
 time with its breakdown from the run's ``timings.json``: model work for the groups (engine),
-the flip search (its model calls and the search itself), report writing, and the rest
+the flip search (its model calls, and the search itself without them: each second is counted
+once), report writing, and the rest
 (pytest's own per-case work, collection, start-up). It counts model calls: a warm rerun must
 make none.
 
