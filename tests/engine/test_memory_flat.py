@@ -11,12 +11,17 @@ import pytest
 from PIL import Image
 
 from vlmcore.data import load_dataset
+from vlmcore.answers.settings import AnswerSettings
 from vlmcore.engine import Engine, engine as engine_module, films as films_module
 from vlmcore.engine.films import FilmChanged
 from vlmcore.models import tiny_adapter
 
 GROUPS = 200
 HEADER = ["group_id", "case_id", "image", "question", "answer", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split"]
+
+# Scored answers: generation (auto mode, when the first-token mass is low) runs its own prefix through
+# `generate` and is outside the kept-prefix store (issue 29 left for later, docs/performance.md).
+SCORED = AnswerSettings(mode="score")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +56,7 @@ def test_retained_films_stay_flat_over_200_groups(many_groups, monkeypatch):
         monkeypatch.setattr(module, "load_image", watched)
     dataset = load_dataset(many_groups / "dataset.csv", many_groups)
     adapter = tiny_adapter("llava")
-    engine = Engine(adapter, dataset, model_key="m", films_per_forward=4)
+    engine = Engine(adapter, dataset, model_key="m", films_per_forward=4, answers=SCORED)
     evaluations, held = [], []
     for index, group_id in enumerate(engine.group_ids()):
         evaluations.append(engine.group(group_id))  # every evaluation kept, as the session keeps them
@@ -70,7 +75,7 @@ def test_retained_films_stay_flat_over_200_groups(many_groups, monkeypatch):
 
 def test_a_film_changed_on_disk_is_not_reloaded_silently(many_groups, tmp_path):
     dataset = load_dataset(many_groups / "dataset.csv", many_groups)
-    engine = Engine(tiny_adapter("llava"), dataset, model_key="m", films_per_forward=1)
+    engine = Engine(tiny_adapter("llava"), dataset, model_key="m", films_per_forward=1, answers=SCORED)
     first = engine.group(engine.group_ids()[0])
     for group_id in engine.group_ids()[1:4]:  # the first film is released
         engine.group(group_id)

@@ -7,11 +7,16 @@ import pytest
 
 from vlmcore.data import load_dataset
 from vlmcore.data.images import load_image
+from vlmcore.answers.settings import AnswerSettings
 from vlmcore.engine import Engine
 from vlmcore.models import tiny_adapter
 from vlmcore.models.requests import Request, image_hash
 from vlmcore.paraphrase.search import candidate_texts
 from vlmcore.phantoms.fixture_dataset import DEFAULT_OUT
+
+# Scored answers: generation (auto mode, when the first-token mass is low) runs its own prefix through
+# `generate` and is outside the kept-prefix store (issue 29 left for later, docs/performance.md).
+SCORED = AnswerSettings(mode="score")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,7 @@ def test_a_run_with_flip_search_computes_each_films_prefix_once(family, dataset)
     forwards = []
     model_forward = adapter.model.forward
     adapter.model.forward = lambda *a, **k: forwards.append("pixel_values" in k) or model_forward(*a, **k)
-    engine = Engine(adapter, dataset, model_key="m", films_per_forward=4)
+    engine = Engine(adapter, dataset, model_key="m", films_per_forward=4, answers=SCORED)
     evaluations = engine.all_groups()
     before_search = forwards.count(True)
     margins = _flip_search_calls(engine, evaluations)
@@ -54,7 +59,7 @@ def test_a_run_with_flip_search_computes_each_films_prefix_once(family, dataset)
     adapter.model.forward = model_forward
     adapter.prefix_sharing = False
     try:
-        reference = Engine(adapter, dataset, model_key="m", films_per_forward=4).all_groups()
+        reference = Engine(adapter, dataset, model_key="m", films_per_forward=4, answers=SCORED).all_groups()
         for evaluation, expected in zip(evaluations, reference):
             for row, twin in zip(evaluation.rows, expected.rows):
                 assert (row.answer, row.blank_answer) == (twin.answer, twin.blank_answer), row.case_id

@@ -25,7 +25,7 @@ def test_flip_search_seconds_exclude_the_engines_model_time(monkeypatch):
     clock = SimpleNamespace(now=100.0)
     monkeypatch.setattr(flip_searches, "time", SimpleNamespace(perf_counter=lambda: clock.now))
     engine = SimpleNamespace(seconds={"groups": 0.0, "flip_search": 0.0})
-    searches = FlipSearches(configuration=None, pool=SimpleNamespace(engine=lambda key: engine), collector=_Collector())
+    searches = FlipSearches(configuration=SimpleNamespace(options=SimpleNamespace(flip_search_groups=None)), pool=SimpleNamespace(engine=lambda key: engine), collector=_Collector())
 
     def search(key, group_id):  # 3 s evaluating the group, 5 s scoring candidates (the engine's), 2 s of its own
         engine.seconds["groups"] += 3.0
