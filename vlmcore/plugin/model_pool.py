@@ -67,7 +67,7 @@ class ModelPool:
         self.environment[spec.key] = f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device}{kind}"
         return Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
                       on_group=self.on_group, store=self.result_store(),
-                      mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
+                      mass_floor=float(self.configuration.thresholds.get("min_answer_mass")), grounding=self.configuration.grounding)
 
     def _adapter(self, spec: ModelSpec) -> tuple[object, bool]:
         """The model's adapter, and whether a ``pytest_vlmcore_make_adapter`` hook served it."""
@@ -99,8 +99,12 @@ class ModelPool:
             raise pytest.UsageError(f"vlmcore: a pytest_vlmcore_make_adapter hook builds models in this process; {spec.key} "
                                     "cannot be shipped to Ray replicas (use --vlm-backend local)")
         options = self.configuration.options
+        from vlmcore.grounding import PROBE_KINDS
+
         recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(options.dataset),
-                               str(options.image_root) if options.image_root else None, spec.key)
+                               str(options.image_root) if options.image_root else None, spec.key,
+                               probes=PROBE_KINDS if options.probes is None else options.probes,
+                               lesion_boxes=str(options.lesion_boxes) if options.lesion_boxes else None)
         described = evaluate_on_ray(recipe, plan_chunks(self.configuration.dataset.groups), self.result_store(),
                                     address=options.backend_address, events=self.events)
         return StoredModel(described, spec.key)

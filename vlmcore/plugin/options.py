@@ -73,6 +73,21 @@ def model_names(value: str) -> tuple[str, ...]:
     return names
 
 
+def probe_kinds(value: str) -> tuple[str, ...]:
+    """``all``, ``none`` or a comma-separated list of counterfactual probes (``vlmcore.grounding.PROBE_KINDS``)."""
+    from vlmcore.grounding.plan import PROBE_KINDS
+
+    names = tuple(dict.fromkeys(name.strip() for name in text(value).split(",") if name.strip()))
+    if names == ("all",):
+        return PROBE_KINDS
+    if names == ("none",):
+        return ()
+    unknown = [name for name in names if name not in PROBE_KINDS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown probes {unknown}; use all, none or some of {', '.join(PROBE_KINDS)}")
+    return names
+
+
 def result_cache(value: str) -> Path | str:
     return "off" if value == "off" else Path(text(value)).expanduser()
 
@@ -143,6 +158,10 @@ OPTIONS = (
            "gate margins / alpha / rates: baseline (value by value, the stricter of those saved with the baseline and this "
            "run's thresholds file) or candidate (this run's thresholds file alone; shown in the report as an override)",
            choice("baseline", "candidate")),
+    Option("probes", "PROBES", "all", "counterfactual grounding probes to run: all, none, or some of label_swap, "
+           "lesion_occlusion, mirror_laterality, marker_occlusion (docs/grounding.md)", probe_kinds),
+    Option("lesion-boxes", "FILE", None, "NIH BBox_List_2017.csv-format lesion boxes (1024 px films, by file name) for the "
+           "lesion-occlusion probe, besides the dataset's box column and a ground_truth.json beside it", existing_file),
     Option("result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)",
            result_cache),
     Option("progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain "
@@ -212,6 +231,8 @@ class RunOptions:
     backend_address: str | None = None
     save_baseline_force: str | None = None
     models_given: bool = False  # --vlm-model set (command line, environment or ini): exactly those models run
+    probes: tuple[str, ...] | None = None  # counterfactual probes to run (None: all of ``grounding.PROBE_KINDS``)
+    lesion_boxes: Path | None = None
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -232,4 +253,4 @@ def read_options(config) -> RunOptions:
     return RunOptions(",".join(values["model"]), values["model-path"], values["dataset"], values["image-root"], values["thresholds"],
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
-                      values["save-baseline-force"], models_given=given(config, "model"))
+                      values["save-baseline-force"], values["probes"], values["lesion-boxes"], models_given=given(config, "model"))
