@@ -253,4 +253,5 @@ def read_options(config) -> RunOptions:
     return RunOptions(",".join(values["model"]), values["model-path"], values["dataset"], values["image-root"], values["thresholds"],
                       report_dir, values["baseline"], values["save-baseline"], values["device"], values["dtype"], quantization,
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
-                      values["save-baseline-force"], values["probes"], values["lesion-boxes"], models_given=given(config, "model"))
+                      values["save-baseline-force"], models_given=given(config, "model"), probes=values["probes"],
+                      lesion_boxes=values["lesion-boxes"])
