@@ -54,7 +54,24 @@ def measure(adapter, dataset, plan) -> dict:
     evaluations = engine.all_groups()
     return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "calls": counting.calls,
             "requests": counting.requests, "films": len(counting.films), "most_films": counting.most_films,
-            "trials": sum(len(e.probes) for e in evaluations), "per_forward": engine.films_per_forward}
+            "trials": sum(len(e.probes) for e in evaluations), "per_forward": engine.films_per_forward,
+            "rows": [row for e in evaluations for row in e.rows + e.probes]}
+
+
+RATES_SHOWN = ("label_swap", "lesion_occlusion", "grounding", "mirror_laterality", "blank_yes_rate", "image_reliance")
+
+
+def rates_line(rows) -> str:
+    """The probes' rates of the run with them (and the blank film's diagnostics), with their 95% intervals."""
+    from vlmcore.metrics.summary import summarise_model
+
+    summary = summarise_model(rows)
+    shown = []
+    for name in RATES_SHOWN:
+        estimate = summary.estimates.get(name)
+        if estimate is not None and estimate.value is not None:
+            shown.append(f"{name} {estimate.shown()}")
+    return "; ".join(shown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         name = Path(folder).name
         for label, run in (("off", without), ("on", with_probes)):
             print(f"{name:18} | {label:6} | {run['wall']:7.1f} | {run['cpu']:7.1f} | {run['requests']:8} | {run['films']:5} | "
-                  f"{run['calls']:5} | {run['most_films']:>9} (<= {run['per_forward']}) | {run['trials']}")
+                  f"{run['calls']:5} | {run['most_films']:>9} (<= {run['per_forward']}) | {run['trials']}", flush=True)
         print(f"{name:18} | probes' share of the run with them: CPU {1 - without['cpu'] / with_probes['cpu']:.1%}, wall "
               f"{1 - without['wall'] / with_probes['wall']:.1%} (requests +{with_probes['requests'] / without['requests'] - 1:.1%}, "
               f"films x{with_probes['films'] / without['films']:.2f})")
+        print(f"{name:18} | rates: {rates_line(with_probes['rows'])}", flush=True)
     return 0
 
 

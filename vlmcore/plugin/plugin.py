@@ -158,7 +158,11 @@ def vlm_threshold(request, vlm):
         overrides.update(marker.kwargs)
     unknown = sorted(set(overrides) - set(defaults()))
     if unknown:
-        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(defaults())}")
+        from vlmcore.verdict.gate_settings import RETIRED
+
+        retired = "".join(f"; {key} is retired: {RETIRED[key]}" for key in unknown if key in RETIRED)
+        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(defaults())}"
+                          + retired)
 
     def lookup(key: str, finding: str | None = None):
         return overrides[key] if key in overrides else vlm.thresholds.get(key, finding)
