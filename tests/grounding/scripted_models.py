@@ -105,6 +105,26 @@ def _lesions():
     return lesion_index(TEST_SET)
 
 
+def _source(question: str, image: np.ndarray):
+    """For a film that is no dataset film (one with a region filled in): the dataset film it was made
+    from (the one of its shape it differs least from), that film's label for the question, and the
+    filled pixels."""
+    same_shape = [(film, path) for film, path in _films().values() if film.shape == image.shape]
+    film, path = min(same_shape, key=lambda item: int(np.count_nonzero(item[0] != image)))
+    return path, labels()[image_hash(film)].get(question_key(question)), film != image
+
+
+def ignores_the_lesion(question: str, image: np.ndarray) -> float:
+    """Knows each patient (accuracy, consistency and label swap as good as ``reads_the_film``) but
+    not where the finding is: a film with any region filled in is answered as its source film, so
+    hiding the lesion changes nothing (the shortcut model's behaviour: the answer rides on something
+    other than the lesion)."""
+    label = label_of(question, image)
+    if label is not None or is_blank(image):
+        return _said(label)
+    return _said(_source(question, image)[1])
+
+
 def reads_the_film(question: str, image: np.ndarray) -> float:
     """A grounded model: the label where the film is a dataset film (or its mirror); on any other film
     (one with a region filled in) the label of its source film, unless the filled pixels cover the
@@ -115,10 +135,8 @@ def reads_the_film(question: str, image: np.ndarray) -> float:
     label = label_of(question, image)
     if label is not None or is_blank(image):
         return _said(label)
-    same_shape = [(film, path) for film, path in _films().values() if film.shape == image.shape]
-    film, path = min(same_shape, key=lambda item: int(np.count_nonzero(item[0] != image)))
-    source = labels()[image_hash(film)].get(question_key(question))
+    path, source, filled = _source(question, image)
     region = _lesions().lesion(path.resolve(), finding_of(question), side_of(question))
-    if source == "yes" and region is not None and (region.mask(image.shape) & (film != image)).any():
+    if source == "yes" and region is not None and (region.mask(image.shape) & filled).any():
         return _said("no")
     return _said(source)

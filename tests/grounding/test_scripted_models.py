@@ -3,7 +3,8 @@ test set (80 patients): scripted models whose grounding is known by construction
 
 import pytest
 
-from tests.grounding.scripted_models import TEST_SET, by_label, noisy_reader, question_only, side_blind
+from tests.grounding.scripted_models import (TEST_SET, by_label, ignores_the_lesion, noisy_reader, question_only, reads_the_film,
+                                             side_blind)
 from vlmcore.data import load_dataset
 from vlmcore.engine import Engine
 from vlmcore.grounding import plan_for
@@ -83,3 +84,21 @@ def test_a_model_answering_each_film_by_its_label_follows_the_swap(run):
     assert sum(r.follows_film for r in swaps) / len(swaps) >= 0.95
     _, checks = _checks(rows, "by-label")
     assert checks["label_swap"].value >= 0.95 and checks["mirror_laterality"].value >= 0.95
+
+
+def test_a_model_that_ignores_the_lesion_fails_grounding_and_one_that_reads_it_passes(run):
+    """Both know every patient (same answers on every dataset film); only one loses the finding when
+    its lesion is hidden. The lesion-occlusion probe alone tells them apart, and it gates."""
+    reader, ignorer = run("reads-the-film", reads_the_film), run("ignores-the-lesion", ignores_the_lesion)
+    same = lambda rows: [(r.case_id, r.answer) for r in rows if r.probe is None]
+    assert same(reader) == same(ignorer)
+    verdict, checks = _checks(reader, "reads-the-film")
+    assert verdict.status == "PASS", verdict.models[0].reasons
+    assert checks["label_swap"].value == 1.0 and checks["lesion_occlusion"].value == 1.0
+    verdict, checks = _checks(ignorer, "ignores-the-lesion")
+    assert verdict.status == "FAIL"
+    assert checks["label_swap"].passed is True and checks["accuracy"].passed is True and checks["consistency"].passed is True
+    assert checks["lesion_occlusion"].value == pytest.approx(0.5) and checks["lesion_occlusion"].passed is False
+    assert checks["lesion_occlusion"].gating
+    assert [reason for reason in verdict.models[0].reasons if "lesion_occlusion" in reason], verdict.models[0].reasons
+    assert summarise_model(ignorer).estimate("grounding").value < summarise_model(reader).estimate("grounding").value

@@ -42,7 +42,7 @@ def restore_pythonpath():
 
 
 @pytest.mark.slow
-def test_a_model_that_reads_the_film_passes_and_one_that_reads_the_question_fails(pytester, tmp_path, restore_pythonpath):
+def test_a_model_that_reads_the_film_passes_and_ones_that_ignore_the_lesion_or_the_film_fail(pytester, tmp_path, restore_pythonpath):
     grounded, report = _run(pytester, tmp_path, "reads_the_film")
     assert grounded.ret == 0, grounded.stdout.str()[-3000:]
     summary = read_summary(report)["models"]["tiny-llava"]
@@ -50,6 +50,11 @@ def test_a_model_that_reads_the_film_passes_and_one_that_reads_the_question_fail
     assert summary["mirror_laterality"]["value"] == 1.0
     page = (latest_run(report) / "report.md").read_text()
     assert "## Does the answer come from the film?" in page and "| tiny-llava | Ideal |" in page
+    blind_to_lesion, report = _run(pytester, tmp_path, "ignores_the_lesion")  # same answers on every dataset film
+    assert blind_to_lesion.ret == 1, blind_to_lesion.stdout.str()[-3000:]
+    blind_to_lesion.stdout.fnmatch_lines(["*FAIL tiny-llava lesion_occlusion (model): 0.500*"])
+    summary = read_summary(report)["models"]["tiny-llava"]
+    assert summary["label_swap"]["value"] == 1.0 and summary["lesion_occlusion"]["value"] == 0.5
     question, report = _run(pytester, tmp_path, "question_only")
     assert question.ret == 1
     question.stdout.fnmatch_lines(["*FAIL tiny-llava label_swap (model): 0.500*"])
