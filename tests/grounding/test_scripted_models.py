@@ -102,3 +102,22 @@ def test_a_model_that_ignores_the_lesion_fails_grounding_and_one_that_reads_it_p
     assert checks["lesion_occlusion"].gating
     assert [reason for reason in verdict.models[0].reasons if "lesion_occlusion" in reason], verdict.models[0].reasons
     assert summarise_model(ignorer).estimate("grounding").value < summarise_model(reader).estimate("grounding").value
+
+
+def test_the_gate_calls_losing_the_lesion_a_grounding_regression(run):
+    """A release that keeps every answer on every real film but stops reading the lesion: the gate
+    (paired by patient) fails it on grounding, over both probes and in the lesion-occlusion family."""
+    from dataclasses import replace
+
+    from vlmcore.verdict.decision import decide_against_baseline
+    from vlmcore.verdict.gate_settings import GateSettings
+
+    as_model = lambda rows: [replace(r, model="release") for r in rows]
+    baseline, candidate = as_model(run("reads-the-film", reads_the_film)), as_model(run("ignores-the-lesion", ignores_the_lesion))
+    verdict = decide_against_baseline(candidate, baseline, GateSettings(), "baseline")
+    assert verdict.status == "FAIL"
+    failed = {g.where for g in verdict.gate if g.failed}
+    assert {"grounding", "grounding (probe lesion_occlusion)"} <= failed, failed
+    assert not {g.where for g in verdict.gate if g.failed and g.rate != "grounding"}  # nothing else moved
+    same = decide_against_baseline(baseline, baseline, GateSettings(), "baseline")
+    assert same.status == "PASS", same.models[0].reasons
