@@ -17,6 +17,7 @@ ABOVE = {
     "vlmcore.data": ("vlmcore.engine", "vlmcore.verdict", "vlmcore.report", "vlmcore.plugin"),
     "vlmcore.metrics": ("vlmcore.engine", "vlmcore.verdict", "vlmcore.report", "vlmcore.plugin"),
     "vlmcore.models": ("vlmcore.engine", "vlmcore.verdict", "vlmcore.report", "vlmcore.plugin"),
+    "vlmcore.grounding": ("vlmcore.engine", "vlmcore.verdict", "vlmcore.report", "vlmcore.plugin"),
     "vlmcore.engine": ("vlmcore.verdict", "vlmcore.report", "vlmcore.plugin"),
     "vlmcore.verdict": ("vlmcore.report", "vlmcore.plugin"),
     "vlmcore.report": ("vlmcore.plugin",),

@@ -106,8 +106,10 @@ def _explain(args: argparse.Namespace) -> int:
     out, explained = run(args.image, args.question, args.model, args.dataset, args.out or page_path(args.report_dir, args.image,
                                                                                                  args.question))
     flips = sum(row[2] != explained.answer for row in explained.paraphrases)
+    judged = [c for c in explained.counterfactuals if c.followed is not None]
+    followed = f"; {sum(c.followed for c in judged)} of {len(judged)} counterfactual pairs follow the film" if judged else ""
     print(f"{explained.question!r}: {explained.answer} (p(yes) {explained.p_yes:.3f}); {flips} of {len(explained.paraphrases)} "
-          f"paraphrases change the answer; page: {out}")
+          f"paraphrases change the answer{followed}; page: {out}")
     return 0
 
 
@@ -176,13 +178,15 @@ def build_parser() -> argparse.ArgumentParser:
                          "calibrated margin above M (default 0.10: beyond it the gate is off for that rate)")
     margins.set_defaults(run=_margins)
     explain = commands.add_parser("explain", help="open one case on one HTML page: the answer with p(yes), the map over the film, "
-                                  "token-conditioned maps for the finding's words, and the answers and maps of its paraphrases")
+                                  "token-conditioned maps for the finding's words, the answers and maps of its paraphrases, and "
+                                  "counterfactual pairs (mirrored film; with --dataset: label-swap partners and lesion occlusion)")
     explain.add_argument("image", metavar="IMAGE", help="the film (PNG / JPEG / DICOM), or with --dataset a file name from it")
     explain.add_argument("question", metavar="QUESTION", help="a yes/no question, e.g. 'Is there a pleural effusion?'")
     explain.add_argument("--model", default=None, metavar="MODEL",
                          help="a checkpoint folder, tiny-<family> or a family in the local HF cache (default: the bundled "
                               "trained reference model 'robust')")
-    explain.add_argument("--dataset", type=Path, default=None, metavar="FILE", help="find IMAGE by file name in this dataset")
+    explain.add_argument("--dataset", type=Path, default=None, metavar="FILE", help="find IMAGE by file name in this dataset; its "
+                         "labels and lesion places give the counterfactual pairs (label swap, lesion occlusion)")
     explain.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
                          help="the report folder; the page goes to DIR/explain/<film>-<question>.html (default: reports)")
     explain.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the page here instead")

@@ -4,7 +4,12 @@ The seed platform's three tabs, as a command: (1) the answer, with p(yes) and th
 (2) the answer-position map over the film with its measurements; (3) token-conditioned maps, one
 per word of the finding (where do the finding's own tokens look?); (4) paraphrase sensitivity:
 the question's generated paraphrases, each answered, mapped and compared with the question's
-map (JS divergence, base 2). A report's flipped pair names the command that opens it here.
+map (JS divergence, base 2); (5) counterfactual pairs: does the answer come from the film? The
+question on the film mirrored left-right (with its mirror question), and, with ``--dataset``, on
+another patient's film with the other label and with the same one, and with the lesion hidden
+against an equal area elsewhere hidden (``vlmcore.grounding``), each film beside the original;
+the blank film's answer is shown as the model's prior. A report's flipped pair and each
+counterfactual trial that did not follow the film name the command that opens it here.
 
 Works offline on the reference and tiny models: ``--model`` takes a checkpoint folder (default:
 the bundled ``robust`` reference model), a ``tiny-<family>`` random-weight build, or a family
@@ -27,6 +32,22 @@ PARAPHRASE_OVERLAYS = 6  # paraphrases drawn as overlays (flips first); every on
 
 
 @dataclass(frozen=True)
+class Counterfactual:
+    """One counterfactual pair: ``question`` on the original film and on ``film`` (``vlmcore.grounding``)."""
+
+    kind: str
+    arm: str
+    description: str
+    question: str
+    original_answer: str
+    answer: str
+    original_label: str | None
+    label: str | None
+    followed: bool | None  # None: the labels are not known (the answers are shown, not judged)
+    film: np.ndarray
+
+
+@dataclass(frozen=True)
 class Explained:
     question: str
     answer: str
@@ -36,6 +57,8 @@ class Explained:
     metrics: dict
     token_maps: dict  # word -> AttentionMap
     paraphrases: list  # (strategy, text, answer, p_yes, JS to the question's map, map)
+    counterfactuals: tuple[Counterfactual, ...] = ()
+    blank_answer: str = ""  # the answer on a blank film: the model's prior, not a measure of grounding
 
 
 def load_model(argument: str | None):
@@ -87,7 +110,60 @@ def finding_words(question: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def explain(adapter, film: np.ndarray, question: str) -> Explained:
+def _trials(path: Path | None, question: str, dataset: Path | None) -> list:
+    """The grounding plan's trials for this film and question (a dataset group asking it there), or,
+    without one, the mirror pair alone (answers shown, labels unknown)."""
+    from vlmcore.grounding.laterality import mirror_question, question_key
+    from vlmcore.grounding.plan import Transform, Trial
+
+    if dataset is not None and path is not None:
+        from vlmcore.data.loader import load_dataset
+        from vlmcore.grounding import plan_for
+
+        loaded = load_dataset(dataset)
+        group = next((g for g in loaded.groups if g.image_path == path.resolve() and question_key(g.base.question) == question_key(question)),
+                     None)
+        if group is not None:
+            return list(plan_for(loaded).of(group.group_id))
+    mirror = mirror_question(question)
+    if mirror is None:
+        return []
+    source = path or Path("film")
+    return [Trial("mirror_laterality", "", "explain-mirror", question, "", source, Transform("mirror"), question, "", "explain"),
+            Trial("mirror_laterality", "", "explain-mirror-question", mirror, "", source, Transform("mirror"), mirror, "", "explain")]
+
+
+def counterfactuals(adapter, film: np.ndarray, path: Path | None, question: str, dataset: Path | None) -> list[Counterfactual]:
+    from vlmcore.data.images import load_image
+    from vlmcore.grounding.films import counterfactual
+    from vlmcore.models.requests import Request
+
+    made = []
+    for trial in _trials(path, question, dataset):
+        if trial.transform is None:
+            other = load_image(trial.source).pixels
+        else:
+            other = counterfactual(trial.transform, film)
+        if other is not None:
+            made.append((trial, other))
+    if not made:
+        return []
+    scores = adapter.score_yes_no([Request.of(other, t.question) for t, other in made]
+                                  + [Request.of(film, t.reference_question) for t, _ in made])
+    out = []
+    for index, (trial, other) in enumerate(made):
+        answer, original = scores[index].answer, scores[len(made) + index].answer
+        known = bool(trial.expected and trial.reference_expected)
+        if trial.kind == "lesion_occlusion":
+            followed = answer == trial.expected
+        else:
+            followed = (answer != original) == (trial.expected != trial.reference_expected) if known else None
+        out.append(Counterfactual(trial.kind, trial.arm, trial.describe_film() if path else trial.transform.describe(), trial.question,
+                                  original, answer, trial.reference_expected or None, trial.expected or None, followed, other))
+    return out
+
+
+def explain(adapter, film: np.ndarray, question: str, path: Path | None = None, dataset: Path | None = None) -> Explained:
     from vlmcore.anatomy import body_mask
     from vlmcore.engine.map_metrics import map_metrics
     from vlmcore.metrics import js_divergence
@@ -107,7 +183,9 @@ def explain(adapter, film: np.ndarray, question: str) -> Explained:
             token_maps[word] = str(error)
     rows = [(strategy, text, variant_score.answer, variant_score.p_yes, js_divergence(attention.values, variant_map.values), variant_map)
             for (strategy, text), (variant_score, variant_map) in zip(variants, results)]
-    return Explained(question, score.answer, score.p_yes, score.margin, attention, metrics, token_maps, rows)
+    blank = adapter.score_yes_no([Request.of(np.full(film.shape, 128, dtype=np.uint8), question)])[0].answer
+    return Explained(question, score.answer, score.p_yes, score.margin, attention, metrics, token_maps, rows,
+                     tuple(counterfactuals(adapter, film, path, question, dataset)), blank)
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -156,8 +234,44 @@ def render(explained: Explained, film: np.ndarray, image_name: str, model_name: 
                              region=e.answer_map.region or None)
         parts.append(f"<figure>{_img(png, text)}<figcaption>{html.escape(strategy)}: \u201c{html.escape(text)}\u201d, "
                      f"JS {js:.3f}</figcaption></figure>")
-    parts.append("</section></body></html>")
+    parts.append("</section>")
+    parts += _counterfactual_section(e, film)
+    parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _counterfactual_section(e: Explained, film: np.ndarray) -> list[str]:
+    from vlmcore.report.grounding_section import BLANK_FILM, MIRRORED_FILM, film_pair_jpeg
+    from vlmcore.report.tables import Table
+
+    parts = ["<section id='counterfactuals'><h2>5. Does the answer come from the film? Counterfactual pairs</h2>",
+             f"<p>{html.escape(MIRRORED_FILM)}</p>"]
+    if not e.counterfactuals:
+        parts.append("<p>No counterfactual pair for this question: it names no side (no mirror pair), and without --dataset (or a "
+                     "dataset group asking it on this film) no partner film or lesion place is known.</p>")
+    else:
+        judged = [c for c in e.counterfactuals if c.followed is not None]
+        parts.append(f"<p>{sum(c.followed for c in judged)} of {len(judged)} judged pairs followed the film "
+                     "(docs/grounding.md).</p>" if judged else "<p>Labels unknown: the answers are shown, not judged.</p>")
+        table = Table("", ("probe", "arm", "question", "original film", "counterfactual film", "label", "followed the film"),
+                      tuple((c.kind, c.arm, c.question, c.original_answer, f"{c.answer} on {c.description}",
+                             f"{c.original_label} -> {c.label}" if c.label else "-",
+                             "-" if c.followed is None else "yes" if c.followed else "no") for c in e.counterfactuals),
+                      classes={(i, 6): "flip" for i, c in enumerate(e.counterfactuals) if c.followed is False})
+        parts.append(table.html())
+        for c in e.counterfactuals:
+            jpeg = film_pair_jpeg(film, c.film, (f"original: {c.original_answer}", f"{c.kind}: {c.answer}"))
+            parts.append(f"<figure class='counterfactual'>{_img_jpeg(jpeg, c.description)}<figcaption>{html.escape(c.kind)} "
+                         f"({html.escape(c.arm or '-')}): \u201c{html.escape(c.question)}\u201d {c.original_answer} -> {c.answer}; "
+                         f"{html.escape(c.description)}</figcaption></figure>")
+    parts.append(f"<p>Blank film: \u201c{html.escape(e.question)}\u201d answered <b>{e.blank_answer}</b>. {html.escape(BLANK_FILM)}</p>")
+    return parts + ["</section>"]
+
+
+def _img_jpeg(jpeg: bytes, alt: str) -> str:
+    from vlmcore.report.html import image_tag
+
+    return image_tag(jpeg, alt, "image/jpeg")
 
 
 def run(image: str, question: str, model: str | None, dataset: Path | None, out: Path) -> tuple[Path, Explained]:
@@ -167,7 +281,7 @@ def run(image: str, question: str, model: str | None, dataset: Path | None, out:
     path = resolve_image(image, dataset)
     film = load_image(path).pixels
     adapter = load_model(model)
-    explained = explain(adapter, film, question)
+    explained = explain(adapter, film, question, path, dataset)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, render(explained, film, path.name, model or f"reference model robust ({REFERENCE})"))
     return out, explained

@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_run_is_named_and_the_run_cannot_pass(pytester, tmp_
     pytester.makepyfile(kill_once=textwrap.dedent(KILL_ONCE.format(mark=str(tmp_path / "killed"), target="nodule")))
     few = tmp_path / "few.toml"
     few.write_text("[thresholds]\naccuracy = 0.0\nconsistency = 0.0\nfinding_consistency = 0.0\nstrategy_consistency = 0.0\n"
-                   "image_reliance = 1.0\n[verdict]\nmin_clusters = 2\n")  # would PASS if nothing were lost
+                   "label_swap = 0.0\nlesion_occlusion = 0.0\nmirror_laterality = 0.0\n[verdict]\nmin_clusters = 2\n")  # would PASS if nothing were lost
     result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and (test_model or test_group_consistency)", "-n", "2",
                        "--vlm-thresholds", str(few), "--vlm-report-dir", str(tmp_path / "r"), plugin="kill_once")
     assert (tmp_path / "killed").exists()  # the worker really was killed

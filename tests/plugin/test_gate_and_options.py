@@ -85,7 +85,7 @@ def test_help_lists_the_vlmcore_options(pytester):
 def test_absent_real_weights_skip_with_a_reason(pytester, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
-    result = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "-rs", "--vlm-report-dir", str(tmp_path))
+    result = run_suite(pytester, "-m", "medgemma", "-k", "test_consistency", "-rs", "--vlm-report-dir", str(tmp_path))
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*medgemma*not available offline*--vlm-model-path*"])
     summary = json.loads((tmp_path / (tmp_path / "latest.txt").read_text().strip() / "summary.json").read_text())
@@ -128,7 +128,7 @@ def test_real_checkpoint_folder_runs_under_its_family_marker(medgemma_checkpoint
     summary = read_summary(tmp_path / "a")
     assert set(summary["models"]) == {"medgemma"}
     assert "fingerprint=" in summary["environment"]["models"]["medgemma"]
-    by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_image_reliance", "--vlm-model", str(folder),
+    by_folder = run_suite(pytester, "-m", "medgemma", "-k", "test_consistency", "--vlm-model", str(folder),
                           "--vlm-report-dir", str(tmp_path / "b"))
     by_folder.stdout.fnmatch_lines(["*medgemma@medgemma-candidate: NOT EVALUATED - only 6 clusters*"])
 
@@ -164,7 +164,7 @@ def test_baseline_without_shared_cases_fails_the_gate(pytester, tmp_path):
     plugin = scripted_plugin(pytester, "honest")
     run_suite(pytester, *SELECTION, "--vlm-report-dir", str(tmp_path), "--vlm-save-baseline", "medgemma-only",
               "--vlm-save-baseline-force", "a NOT EVALUATED phantom run, saved for this test", plugin=plugin)
-    other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_image_reliance", "--vlm-report-dir", str(tmp_path),
+    other = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and test_consistency", "--vlm-report-dir", str(tmp_path),
                       "--vlm-baseline", "medgemma-only")
     assert other.ret == 11
     other.stdout.fnmatch_lines(["*tiny-llava: COMPARISON IMPOSSIBLE - the baseline has no results for tiny-llava*"])

@@ -51,7 +51,7 @@ def test_help_shows_each_default(pytester):
 
 def test_a_bad_value_from_the_environment_is_a_usage_error_naming_the_variable(pytester, monkeypatch):
     monkeypatch.setenv("VLMCORE_DTYPE", "float8")
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_image_reliance")
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-medgemma and test_consistency")
     assert result.ret == 4
     assert "VLMCORE_DTYPE (environment, for --vlm-dtype): 'float8' is not one of auto" in result.stderr.str()
 

@@ -22,7 +22,8 @@ def test_first_run_alpha_is_split_half_model_half_subgroups():
     checks = first_run_checks(_model(40), load_thresholds(), "m")
     model_level = [c for c in checks if c.scope == "model"]
     subgroups = [c for c in checks if c.scope != "model"]
-    assert {c.check for c in model_level} == {"consistency", "accuracy", "image_reliance", "inverted_flip_rate"}  # negation: issue 25 item 4
+    assert {c.check for c in model_level} == {"consistency", "accuracy", "inverted_flip_rate",  # negation: issue 25 item 4
+                                              "label_swap", "lesion_occlusion", "mirror_laterality"}  # issue 27
     assert sum(c.alpha for c in model_level) == pytest.approx(0.025) and sum(c.alpha for c in subgroups) == pytest.approx(0.025)
     assert {c.check for c in subgroups} == {"finding_consistency", "finding_accuracy", "strategy_consistency"}
 

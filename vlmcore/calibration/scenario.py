@@ -25,5 +25,5 @@ def at_thresholds(thresholds: Thresholds, below: float = 0.0, only: str | None =
     shift = lambda name: below if only in (None, name) else 0.0
     consistency = max(thresholds.get("consistency"), thresholds.get("finding_consistency"), thresholds.get("strategy_consistency"))
     accuracy = {f: thresholds.get("accuracy", f) - shift("accuracy") for f in FINDINGS}
-    model = StudyModel().with_rates(consistency - shift("consistency"), accuracy, thresholds.get("image_reliance") + shift("image_reliance"))
+    model = StudyModel().with_rates(consistency - shift("consistency"), accuracy, StudyModel().blank_same)
     return replace(model, negation_respect=thresholds.get("inverted_flip_rate") - shift("inverted_flip_rate"))

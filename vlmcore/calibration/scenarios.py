@@ -127,5 +127,7 @@ def coverage_scenarios(patients: tuple[int, ...]) -> list[Scenario]:
 def all_scenarios(thresholds_path: str | None = None, groups: int = 100, patients=(3, 10, 30, 100)) -> list[Scenario]:
     thresholds = load_thresholds(thresholds_path)
     design = StudyDesign(groups=groups)
+    from vlmcore.calibration.grounding import grounding_scenarios
+
     return (first_run_scenarios(thresholds, design) + negation_first_run(thresholds, groups) + gate_scenarios(thresholds, design)
-            + release_scenarios(thresholds, groups) + coverage_scenarios(patients))
+            + grounding_scenarios(thresholds, design, Scenario) + release_scenarios(thresholds, groups) + coverage_scenarios(patients))

@@ -45,6 +45,9 @@ class Case:
     split: str = ""
     source: SourceRow | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    #: where the case's finding is on its film, ``(x, y, w, h)`` film pixels (the lesion-occlusion probe's region)
+    box: tuple[float, float, float, float] | None = None
+    view: str = ""  # the film's projection (PA, AP, LATERAL), when the dataset says: label-swap partners match it
 
     @property
     def is_base(self) -> bool:

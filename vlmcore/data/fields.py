@@ -49,6 +49,27 @@ def identifier(table: Table, record: Record, column: str) -> str:
     return value
 
 
+def box(table: Table, record: Record, column: str) -> tuple[float, float, float, float] | None:
+    """An optional ``x,y,w,h`` box in film pixels (commas or spaces; brackets allowed); empty: None."""
+    import math
+
+    value = optional(record, column)
+    if not value:
+        return None
+    parts = value.strip("[]() ").replace(",", " ").split()
+    try:
+        numbers = tuple(float(part) for part in parts)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+        raise DatasetError(f"box {value!r} is not four numbers x,y,w,h", file=table.path, row=record.row, column=column)
+    x, y, w, h = numbers
+    if w <= 0 or h <= 0 or x < 0 or y < 0:
+        raise DatasetError(f"box {value!r} has no area or starts outside the film (x, y >= 0; w, h > 0)", file=table.path,
+                           row=record.row, column=column)
+    return numbers
+
+
 def missing_columns(table: Table, columns: tuple[str, ...]) -> list[str]:
     return [column for column in columns if column not in table.columns]
 

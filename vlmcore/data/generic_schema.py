@@ -5,7 +5,10 @@ Optional: ``case_id``; ``role`` (``base`` or ``variant``; without it the first r
 group is its base); ``relation`` (``invariant`` default, ``inverted``, ``different``,
 ``related``); ``strategy`` (free text, normalised; ``unlabelled`` when absent);
 ``finding`` (default: read from the group's base question); ``patient_id``, ``study_id``,
-``split``.
+``split``; ``view`` (the film's projection, e.g. PA / AP / LATERAL: the label-swap probe draws
+partner films of the same view); ``box`` (where the row's finding is on its film: ``x,y,w,h`` in
+the film's pixels, top-left origin, as the NIH box file writes them; on rows answered yes, it is
+the region the lesion-occlusion probe hides).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from vlmcore.data.tables import Record, Table
 from vlmcore.errors import DatasetError
 
 REQUIRED = ("group_id", "image", "question", "answer")
-OPTIONAL = ("case_id", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split")
+OPTIONAL = ("case_id", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split", "view", "box")
 
 
 def _check_unknown_columns(table: Table) -> None:
@@ -90,4 +93,6 @@ def _case(table: Table, record: Record, image_root: Path, is_base: bool, base_qu
         study_id=fields.optional(record, "study_id"),
         split=fields.optional(record, "split"),
         source=SourceRow(str(table.path), record.row),
+        view=fields.optional(record, "view").upper(),
+        box=fields.box(table, record, "box"),
     )

@@ -248,3 +248,21 @@ def _display_with_luts(raw: np.ndarray, dataset, path: Path) -> np.ndarray:
         raise ImageError(f"{path}: DICOM LUT cannot be applied ({type(error).__name__}: {error})") from None
     _check_finite(np.asarray(values), path)
     return to_uint8(np.asarray(values))
+
+
+def film_size(path: str | Path) -> tuple[int, int] | None:
+    """(height, width) from the file's header alone (no decoding), or None when it cannot be read:
+    the film then fails where it is loaded, with the reason, not here."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in _DICOM_SUFFIXES or _has_dicom_preamble(path):
+            import pydicom
+
+            header = pydicom.dcmread(path, stop_before_pixels=True)
+            return int(header.Rows), int(header.Columns)
+        from PIL import Image
+
+        with Image.open(path, formats=RASTER_FORMATS) as image:
+            return image.size[1], image.size[0]
+    except Exception:  # any unreadable header: the loader reports it with the film's own error
+        return None

@@ -3,13 +3,43 @@ gate pairs. It sits beside ``Case`` at the bottom of the package: every layer ab
 verdict, engine, report, plugin) speaks it, and it imports nothing of theirs.
 
 A row carries what pairing needs to tell "the same case" from "a case with the same id":
-the question text, the expected answer, the relation and the film's content hash."""
+the question text, the expected answer, the relation and the film's content hash.
+
+A counterfactual probe's trial (``vlmcore.grounding``) is a row too, with ``relation``
+``"counterfactual"`` and a ``probe`` record saying which film it saw instead and what its answer
+is compared with; every dataset rate leaves such rows out (``is_probe``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from vlmcore.records import from_json, to_json
+
+
+#: the relation of a counterfactual probe's row (never a dataset case's: ``vlmcore.data.case.RELATIONS``)
+COUNTERFACTUAL = "counterfactual"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a counterfactual trial showed the model and what its answer is judged against.
+
+    ``kind``: the probe family (``label_swap``, ``lesion_occlusion``, ``mirror_laterality``, ``marker_occlusion``);
+    ``arm``: the trial's side of the balanced design (``differs`` / ``same``, ``lesion`` / ``remote``,
+    ``swap`` / ``keep``, ``marker``); ``film``: the counterfactual film in words; ``source_case``: the
+    case on the original film the answer is compared with, whose answer and label are ``reference_answer``
+    and ``reference_expected``; ``source_sha`` / ``source_image``: the original film's content hash (the
+    cluster when the dataset has no patient ids) and file name.
+    """
+
+    kind: str
+    arm: str
+    film: str
+    source_case: str
+    reference_answer: str
+    reference_expected: str
+    source_sha: str = ""
+    source_image: str = ""  # the original film's file name (what ``vlmcore explain`` opens)
 
 
 @dataclass(frozen=True)
@@ -45,6 +75,25 @@ class VariantRow:
     generation_finished: bool | None = None  # generated: the model ended its turn (False: the token budget cut it off)
     map_query: str = "answer"  # where the map was read ("answer": the first answer token; or the generated answer's position)
     map_at_answer: bool = True  # False: no answer position (nothing read, a hedge): the map is not the answer's
+    probe: Probe | None = None  # a counterfactual trial (relation "counterfactual"); None for a dataset case
+
+    @property
+    def is_probe(self) -> bool:
+        return self.probe is not None
+
+    @property
+    def follows_film(self) -> bool:
+        """A counterfactual trial's success: the answer followed the film.
+
+        Occlusion: the answer is the counterfactual film's label (``expected``: "no" once the
+        lesion is hidden, "yes" when an equal area elsewhere is); every other probe: the answer
+        changed from the original film's (``reference_answer``) exactly when the label did.
+        """
+        if self.probe is None:
+            raise ValueError(f"{self.case_id} is a dataset case, not a counterfactual trial")
+        if self.probe.kind in ("lesion_occlusion",):
+            return self.answer == self.expected
+        return (self.answer != self.probe.reference_answer) == (self.expected != self.probe.reference_expected)
 
     @property
     def correct(self) -> bool:
@@ -79,4 +128,8 @@ class VariantRow:
     @property
     def cluster(self) -> str:
         """The unit of resampling: the patient, or the film when the dataset has no patient ids."""
-        return f"patient:{self.patient_id}" if self.patient_id else f"image:{self.image_sha or self.image}"
+        if self.patient_id:
+            return f"patient:{self.patient_id}"
+        if self.probe is not None:  # a counterfactual film belongs to the film it was made from
+            return f"image:{self.probe.source_sha or self.image}"
+        return f"image:{self.image_sha or self.image}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from vlmcore.errors import ConfigError
@@ -38,6 +39,8 @@ class ReplicaRecipe:
     flip_search: bool = True
     answers: object = None  # vlmcore.answers.settings.AnswerSettings (None: the defaults)
     mass_floor: float = 0.5
+    probes: tuple[str, ...] = ()  # counterfactual probes (``vlmcore.grounding``), planned on the replica as on the driver
+    lesion_boxes: str | None = None
 
 
 class Replica:
@@ -59,9 +62,11 @@ class Replica:
             self.adapter = load_adapter(recipe.load)
         self.dataset = load_dataset(recipe.dataset, recipe.image_root)
         from vlmcore.answers.settings import AnswerSettings
+        from vlmcore.grounding import plan_for
 
+        grounding = plan_for(self.dataset, recipe.lesion_boxes and Path(recipe.lesion_boxes), recipe.probes)
         self.engine = Engine(self.adapter, self.dataset, model_key=recipe.model_key, mass_floor=recipe.mass_floor,
-                             answers=recipe.answers or AnswerSettings())
+                             answers=recipe.answers or AnswerSettings(), grounding=grounding)
 
     def evaluate(self, group_ids: list[str]) -> dict:
         from vlmcore.paraphrase.search import candidate_texts
@@ -74,7 +79,9 @@ class Replica:
         self.engine.store = _Recorder(entries)
         try:
             for evaluation in self.engine.evaluate_groups(group_ids):
-                questions = [case.question for case in evaluation.group.cases]
+                questions = [case.question for case in evaluation.group.cases] + [r.question for r in evaluation.probes]
+                if self.engine.grounding is not None:
+                    questions += [t.reference_question for t in self.engine.grounding.of(evaluation.group.group_id)]
                 if self.recipe.flip_search:
                     base = evaluation.group.base.question
                     candidates = [base] + candidate_texts(base)

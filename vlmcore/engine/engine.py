@@ -17,7 +17,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -27,6 +27,8 @@ from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.data.case import Dataset, ParaphraseGroup
 from vlmcore.data.images import load_image
 from vlmcore.engine.map_metrics import map_metrics
+from vlmcore.engine.probes import ChunkProbes
+from vlmcore.grounding.films import DEFAULT_METHOD
 from vlmcore.data.rows import VariantRow
 from vlmcore.errors import ConfigError, VlmcoreError
 from vlmcore.engine import answering
@@ -40,6 +42,9 @@ from vlmcore.models.protocol import check_adapter
 from vlmcore.models.reasoning import ReasoningFormat
 from vlmcore.models.requests import Generation, Request, YesNoScore, image_hash
 from vlmcore.models.view import pixel_bounds, whole_film
+
+if TYPE_CHECKING:
+    from vlmcore.grounding.plan import GroundingPlan
 
 BLANK_LEVEL = 128  # mid-grey film for the image-reliance check
 
@@ -60,10 +65,16 @@ class GroupEvaluation:
     rows: list[VariantRow]
     maps: dict[str, AttentionMap]  # case_id -> map
     films: RetainedFilms = field(repr=False)  # the engine's recent films: this group's is decoded again once released
+    probes: list[VariantRow] = field(default_factory=list)  # the group's counterfactual trials (``vlmcore.grounding``)
+    #: the counterfactual film of the engine's first trial of each probe arm (trial case id -> film), for the report
+    examples: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def image(self) -> np.ndarray:
         return self.films.get(self.group.image_path)
+
+    def probe_rows(self, kind: str) -> list[VariantRow]:
+        return [r for r in self.probes if r.probe.kind == kind]
 
     def row(self, case_id: str) -> VariantRow:
         return next(r for r in self.rows if r.case_id == case_id)
@@ -86,15 +97,17 @@ class Engine:
     batch composition invariance). The blank film of the image-reliance pass is one constant
     film per shape the adapter sees (``blank_shape``), pinned in the adapter so its prefix runs
     once per run, and its answers are stored per question: a question asked on many films is
-    answered blank once. Images of the next chunk load on a small thread pool while the model
-    runs. A CUDA out-of-memory error halves the batch, retries, and lowers the budget for the
+    answered blank once. The counterfactual probes' films (``grounding``: partner films, mirrored
+    and occluded films) are asked in the same call as the blank film's (``engine.probes``). Images of
+    the next chunk load on a small thread pool while the model runs. A CUDA out-of-memory error halves the batch, retries, and lowers the budget for the
     rest of the run (a visible event).
     """
 
     def __init__(self, adapter, dataset: Dataset, *, model_key: str, boxes: dict | None = None,
                  on_group: Callable[["GroupEvaluation"], None] | None = None, batch_size: int = 64,
                  store: ResultStore | None = None, progress: Callable[[int], None] | None = None, mass_floor: float = 0.5,
-                 films_per_forward: int = 8, prefetch: bool = True, answers: AnswerSettings = AnswerSettings()):
+                 films_per_forward: int = 8, prefetch: bool = True, answers: AnswerSettings = AnswerSettings(),
+                 grounding: "GroundingPlan | None" = None, occlusion_method: str = DEFAULT_METHOD):
         self.adapter = check_adapter(adapter, f"the adapter of {model_key}")
         self._capabilities = frozenset(adapter.capabilities)
         self.mass_floor = mass_floor  # below it, the yes/no answer is flagged unreliable in the row (auto: it generates)
@@ -118,6 +131,10 @@ class Engine:
         self._images = ImagePrefetch(enabled=prefetch)
         self._films = RetainedFilms(capacity=2 * self.films_per_forward)  # evaluated groups do not hold their films
         self.stopped = ""  # why this model was stopped (non-finite scores); every later request raises it
+        self.grounding = grounding  # None: no counterfactual probes
+        self.occlusion_method = occlusion_method
+        self._left_out: dict[str, int] = {}  # counterfactual blocks that could not be made, by reason
+        self._shown: set[tuple[str, str]] = set()  # probe arms whose example film went to the report
 
     def group_ids(self) -> list[str]:
         return list(self._groups)
@@ -129,7 +146,7 @@ class Engine:
             started = time.perf_counter()
             chunk = self._chunk_from(group_id)
             images = self._load_films(group_id, chunk)
-            self._images.ahead([self._groups[g].image_path for g in self._chunk_after(chunk)])
+            self._images.ahead(self._films_of(self._chunk_after(chunk)))
             for evaluation in self._evaluate_chunk([self._groups[g] for g in images], list(images.values())):
                 self._evaluated[evaluation.group.group_id] = evaluation
             self.seconds["groups"] += time.perf_counter() - started
@@ -167,6 +184,13 @@ class Engine:
                 if member == group_id:
                     raise
         return images
+
+    def _films_of(self, group_ids: list[str]) -> list:
+        """The films these groups read: their own and their label-swap partners'."""
+        films = [self._groups[g].image_path for g in group_ids]
+        if self.grounding is not None:
+            films += [path for g in group_ids for path in self.grounding.partner_films(g)]
+        return list(dict.fromkeys(films))
 
     def _chunk_after(self, chunk: list[str]) -> list[str]:
         position = self._order.index(chunk[-1]) + 1
@@ -384,7 +408,10 @@ class Engine:
             if Capability.PIN_FILM in self._capabilities:
                 self.adapter.pin_film(blank_key)
             blanks += [Request(blank, case.question, blank_key) for case in group.cases]
-        blank_scores = self.score(blanks, with_maps=False)
+        probes = ChunkProbes(self.grounding, groups, images, films, self._images.get, self.occlusion_method) \
+            if self.grounding is not None else None
+        extra = self._score_by_films(blanks + (probes.requests if probes else []))  # probe films batched like the blank's
+        blank_scores = extra[:len(blanks)]
         answers = self.answer(requests, scored, with_maps=True)  # the chunk's generations batched together
         blank_answers = self.answer(blanks, blank_scores, with_maps=False)
         evaluations, start = [], 0
@@ -392,7 +419,47 @@ class Engine:
             end = start + len(group.cases)
             evaluations.append(self._assemble(group, image, film, scored[start:end], answers[start:end], blank_answers[start:end]))
             start = end
+        if probes is not None:
+            trial_rows = probes.rows(extra[len(blanks):], {e.group.group_id: e.rows for e in evaluations}, self.model_key,
+                                     self.mass_floor)
+            for evaluation in evaluations:
+                evaluation.probes = trial_rows.get(evaluation.group.group_id, [])
+                films = probes.films(evaluation.group.group_id)
+                for row in evaluation.probes:
+                    if (row.probe.kind, row.probe.arm) not in self._shown:
+                        self._shown.add((row.probe.kind, row.probe.arm))
+                        evaluation.examples[row.case_id] = films[row.case_id]
+            self._note_left_out(probes.dropped)
         return evaluations
+
+    def _score_by_films(self, requests: list[Request]) -> list:
+        """Answers (no maps) for requests on many films, at most ``films_per_forward`` films per call, each
+        film's requests together (the probes' partner, mirrored and occluded films are batched as a chunk's
+        own films are); results in the requests' order."""
+        first: dict[str, int] = {}
+        for request in requests:
+            first.setdefault(request.image_key, len(first))
+        order = sorted(range(len(requests)), key=lambda i: first[requests[i].image_key])
+        results: list = [None] * len(requests)
+        start = 0
+        while start < len(order):
+            films, stop = set(), start
+            while stop < len(order) and (requests[order[stop]].image_key in films or len(films) < self.films_per_forward):
+                films.add(requests[order[stop]].image_key)
+                stop += 1
+            for index, result in zip(order[start:stop], self.score([requests[i] for i in order[start:stop]], with_maps=False)):
+                results[index] = result
+            start = stop
+        return results
+
+    def _note_left_out(self, dropped: list[str]) -> None:
+        """Counterfactual blocks that could not be made: one visible event per reason, with its count."""
+        for entry in dropped:
+            reason = entry.split(": ", 1)[1]
+            self._left_out[reason] = self._left_out.get(reason, 0) + 1
+        prefix = f"{self.model_key}: counterfactual trials left out"
+        self.events[:] = [e for e in self.events if not e.startswith(prefix)]
+        self.events += [f"{prefix} ({count} group(s)): {reason}" for reason, count in sorted(self._left_out.items())]
 
     def _assemble(self, group: ParaphraseGroup, image: np.ndarray, film: str, scored: list, answers: list[Answer],
                   blank_answers: list[Answer]) -> GroupEvaluation:

@@ -33,6 +33,20 @@ def _base_map(row: VariantRow) -> bool:
     return row.relation == "base" and not row.map_fallback and row.map_at_answer
 
 
+#: the probes the grounding rate, the gate and the quadrant count; ``mirror_laterality`` and ``marker_occlusion``
+#: are diagnostics (docs/grounding.md says why)
+GROUNDING_PROBES = ("label_swap", "lesion_occlusion")
+
+
+def _probe(row: VariantRow, kind: str) -> bool:
+    return row.probe is not None and row.probe.kind == kind
+
+
+def _probe_family(row: VariantRow) -> str | None:
+    """The counterfactual probe family of a trial row (``Scope.PROBE``); None for a question's own row."""
+    return row.probe.kind if row.probe is not None else None
+
+
 def _metric(key: str):
     return lambda row: row.metrics.get(key)
 
@@ -50,17 +64,48 @@ RATE_SPECS: tuple[RateSpec, ...] = (
     RateSpec("flip_rate", "flip rate", "1 - consistency: share of verified paraphrases whose answer differs from the base's",
              False, _compared, lambda r: not r.consistent, margin=None),
     RateSpec("accuracy", "accuracy (all cases)", "share of all cases answered with the expected answer", True,
-             lambda r: True, lambda r: r.correct, bar=0.7, gated=True,
+             lambda r: not r.is_probe, lambda r: r.correct, bar=0.7, gated=True,
              checks=(CheckSpec(Scope.MODEL), CheckSpec(Scope.FINDING)), gate_scopes=(Scope.MODEL, Scope.FINDING),
              case="test_group_accuracy"),
     RateSpec("inverted_flip_rate", "inverted controls answered differently",
              "share of negated / side-swapped controls whose answer differs from the base question's", True,
              lambda r: r.relation == "inverted" and r.comparable, lambda r: r.answer != r.base_answer, bar=0.75, gated=True,
              checks=(CheckSpec(Scope.MODEL),), case="test_inverted_answer_flips", case_level=Level.GROUP),
-    RateSpec("image_reliance", "image reliance (answer unchanged with the film blanked)",
-             "share of answers unchanged when the film is replaced by a blank one (lower is better: the answer uses the image)",
-             False, _blank_compared, lambda r: r.blank_answer == r.answer, bar=0.9, gated=True,
-             checks=(CheckSpec(Scope.MODEL),)),
+    # -- does the answer come from the film? (vlmcore.grounding; docs/grounding.md) --------------------------
+    RateSpec("label_swap", "answers follow the film (label swap)",
+             "the base question asked on another patient's film whose label differs and on one whose label is the same: "
+             "share of trials where the answer changed exactly when the label did (0.5 = ignores the film)",
+             True, lambda r: _probe(r, "label_swap"), lambda r: r.follows_film, bar=0.7, margin=0.03,
+             checks=(CheckSpec(Scope.MODEL),), case="test_group_label_swap"),
+    RateSpec("lesion_occlusion", "the lesion carries the answer (lesion vs remote occlusion)",
+             "a present finding asked with its lesion hidden (answer should be no) and with an equal area elsewhere inside "
+             "the body hidden (answer should stay yes): share of trials answered so (0.5 = the lesion matters no more than "
+             "any other place)", True, lambda r: _probe(r, "lesion_occlusion"), lambda r: r.follows_film, bar=0.65,
+             margin=0.03, checks=(CheckSpec(Scope.MODEL),), case="test_group_lesion_occlusion"),
+    RateSpec("mirror_laterality", "laterality follows the mirrored film (diagnostic)",
+             "lateral questions on the film flipped left-right (heart on the other side): share where the answer swapped "
+             "with its mirror question's exactly when the sides' labels differ (0.5 = sides not read from the image's left "
+             "and right); a diagnostic: the flip moves the heart with the lesion, so a model that orients by the heart reads "
+             "the film yet scores as one that ignores sides (docs/grounding.md)",
+             True, lambda r: _probe(r, "mirror_laterality"), lambda r: r.follows_film, bar=0.65, margin=0.03,
+             checks=(CheckSpec(Scope.MODEL, gating=False),), case="test_group_mirror_laterality"),
+    RateSpec("grounding", "grounding (label swap and lesion occlusion)",
+             "share of the gating counterfactual probes' trials (label swap, lesion occlusion) where the answer followed the "
+             "film; the gate tests it over both and per probe family", True,
+             lambda r: r.is_probe and r.probe.kind in GROUNDING_PROBES, lambda r: r.follows_film, margin=0.03, gated=True,
+             gate_scopes=(Scope.MODEL, Scope.PROBE), probe_family=_probe_family),
+    RateSpec("marker_reliance", "answers unchanged with burned-in markers hidden",
+             "where the film's burned-in markers outside the body are known: share of present-finding answers unchanged "
+             "when they are hidden (low: the answer reads the marker, not the patient)", True,
+             lambda r: _probe(r, "marker_occlusion"), lambda r: r.follows_film, margin=None),
+    # -- the blank film: a diagnostic of the model's prior, never gating (docs/grounding.md) --------------------
+    RateSpec("image_reliance", "blank-film agreement (the model's prior; diagnostic)",
+             "share of answers unchanged when the film is replaced by a blank one: it mixes the model's prior on a film "
+             "far outside its training with its answers on real films, so it measures the prior, not grounding",
+             False, lambda r: r.blank_answer is not None, lambda r: r.blank_answer == r.answer, margin=None),
+    RateSpec("blank_yes_rate", "yes on the blank film (the model's prior)",
+             "share of questions answered yes on a blank film: the model's prior for each question, without a film",
+             False, lambda r: r.blank_answer is not None, lambda r: r.blank_answer == "yes", margin=None),
     RateSpec("uncertain_share", "answers read as uncertain",
              "share of cases whose generated answer hedged (read as uncertain): never right, reported apart from wrong answers",
              False, lambda r: True, lambda r: r.answer == "uncertain"),

@@ -67,6 +67,7 @@ class ModelSummary:
     by_finding: dict[str, Subgroup]
     by_strategy: dict[str, Subgroup]
     extras: dict[str, object] = field(default_factory=dict)  # added by ``pytest_vlmcore_update_summary`` hooks
+    probe_trials: int = 0  # counterfactual trials (``vlmcore.grounding``), besides the ``cases``
     estimates: dict[str, Estimate] = inline()  # one per summary rate / measure, by name
     generated_share: float | None = None  # share of answers read from generated text (answer modes generate / auto)
     maps_not_at_answer: int = 0  # generated answers without an answer position: their maps are left out of map measures
@@ -126,8 +127,11 @@ def _subgroups(rows: list[VariantRow], key: Callable[[VariantRow], str]) -> dict
 
 
 def summarise_model(rows: list[VariantRow]) -> ModelSummary:
+    """Rates and measures over every row (each declares the rows it applies to); the counts, map
+    means and subgroups over the dataset's cases (counterfactual trials are not cases)."""
     estimates = {name: rate_estimate(rows, name) for name, spec in RATES.items() if spec.summary}
     estimates |= {name: measure_estimate(rows, spec) for name, spec in MEASURES.items() if spec.summary}
+    trials, rows = rows, [r for r in rows if not r.is_probe]
     return ModelSummary(
         groups=len({r.group_id for r in rows}), cases=len(rows), patients=len({r.patient_id for r in rows}),
         clusters=len({r.cluster for r in rows}), cluster_unit=cluster_unit(rows), fallback_maps=sum(r.map_fallback for r in rows),
@@ -141,7 +145,7 @@ def summarise_model(rows: list[VariantRow]) -> ModelSummary:
         by_finding=_subgroups(rows, lambda r: r.finding),
         by_strategy=_subgroups([r for r in rows if r.relation != "base"], lambda r: r.strategy),
         estimates=estimates, generated_share=_mean(r.answer_mode == "generate" for r in rows),
-        maps_not_at_answer=sum(not r.map_at_answer for r in rows))
+        maps_not_at_answer=sum(not r.map_at_answer for r in rows), probe_trials=sum(r.is_probe for r in trials))
 
 
 def summarise_run(rows: list[VariantRow]) -> dict[str, ModelSummary]:

@@ -52,10 +52,10 @@ class ResultCollector:
 
     # -- pushed by engines and fixtures ---------------------------------------------------------
     def add_group(self, evaluation) -> None:
-        """An engine evaluated a group: keep its rows, journal them, draw its overlays."""
-        for row in evaluation.rows:
+        """An engine evaluated a group: keep its rows and its counterfactual trials, journal them, draw its overlays."""
+        for row in evaluation.rows + evaluation.probes:
             self.rows[(row.model, row.case_id)] = row
-        self._journal(evaluation.rows)
+        self._journal(evaluation.rows + evaluation.probes)
         self._overlays(evaluation)
 
     def add_case(self, outcome: CaseOutcome) -> None:
@@ -80,6 +80,13 @@ class ResultCollector:
             png = overlay_png(evaluation.image, base_map.values, region=base.map_region or None,
                               title=f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})")
             self.overlays[f"{base.model}/{base.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
+        trials = {row.case_id: row for row in evaluation.probes}
+        for case_id, film in evaluation.examples.items():  # one counterfactual film per probe arm, for the report
+            from vlmcore.report.grounding_section import film_pair_jpeg
+
+            row = trials[case_id]
+            jpeg = film_pair_jpeg(evaluation.image, film, (f"original: {row.probe.reference_answer}", f"{row.probe.kind}: {row.answer}"))
+            self.overlays[f"{row.model}/{case_id}"] = base64.b64encode(jpeg).decode()
         for row in evaluation.rows:
             if row.relation == "invariant" and not row.consistent:
                 png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,

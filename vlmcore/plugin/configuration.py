@@ -39,6 +39,7 @@ class RunConfiguration:
     run_id: str
     worker_id: str  # "main", or the xdist worker's id
     boxes: dict  # (image file name, finding) -> pathology box (x, y, w, h)
+    grounding: object = None  # the counterfactual probes' ``GroundingPlan`` (None: no probes asked)
 
     @staticmethod
     def read(config) -> "RunConfiguration":
@@ -47,6 +48,7 @@ class RunConfiguration:
             dataset = load_dataset(options.dataset, options.image_root, check_images=True)
             thresholds = with_answer_options(load_thresholds(options.thresholds, {g.finding for g in dataset.groups}), options)
             baseline = _load_baseline(options)
+            grounding = _grounding_plan(dataset, options)
         except VlmcoreError as error:
             raise pytest.UsageError(f"vlmcore: {error}") from None
         models = tuple(model_specs(options))
@@ -55,7 +57,7 @@ class RunConfiguration:
                                     f"({', '.join(spec.key for spec in models)})")
         worker = getattr(config, "workerinput", None)
         configuration = RunConfiguration(options, dataset, thresholds, baseline, models, shared_run_id(config),
-                                         worker["workerid"] if worker else "main", _boxes(options.dataset))
+                                         worker["workerid"] if worker else "main", _boxes(options.dataset), grounding)
         configuration.check_report_dir()
         return configuration
 
@@ -122,6 +124,13 @@ def _load_baseline(options: RunOptions):
     from vlmcore.verdict.baseline import load_baseline
 
     return load_baseline(options.report_dir, options.baseline)
+
+
+def _grounding_plan(dataset: Dataset, options: RunOptions):
+    """The counterfactual trials of every group (``vlmcore.grounding``), only the probes asked for."""
+    from vlmcore.grounding import PROBE_KINDS, plan_for
+
+    return plan_for(dataset, options.lesion_boxes, PROBE_KINDS if options.probes is None else options.probes)
 
 
 def _boxes(dataset: Path) -> dict:

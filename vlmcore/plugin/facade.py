@@ -43,7 +43,7 @@ class Vlm:
         from vlmcore.verdict.first_run import first_run_checks, mark_pre_existing
 
         if model not in self._aggregates:
-            rows = [row for evaluation in self.engine(model).all_groups() for row in evaluation.rows]
+            rows = [row for evaluation in self.engine(model).all_groups() for row in evaluation.rows + evaluation.probes]
             checks = first_run_checks(rows, self.thresholds, model)
             baseline = self._run.configuration.baseline
             before = [r for r in baseline.rows if r.model == model] if baseline is not None else []
@@ -61,6 +61,10 @@ class Vlm:
             floor = float(self.thresholds.get("min_answer_mass"))
             self._unread[model] = unread_answers(rows, self.thresholds.answers, floor).get(model, "")
         return self._unread[model]
+
+    def trials(self, model: str, group_id: str, kind: str):
+        """One group's counterfactual trials of one probe (``vlmcore.grounding``), evaluated with the group."""
+        return self.engine(model).group(group_id).probe_rows(kind)
 
     def flip_search(self, model: str, group_id: str):
         """The group's flip search (a ``FlipFinding``), run once; a group outside the run's

@@ -67,7 +67,8 @@ class ModelPool:
         answers = self._answers(random_build)
         engine = Engine(adapter, self.configuration.dataset, model_key=spec.key, boxes=self.configuration.boxes,
                         on_group=self.on_group, store=self.result_store(),
-                        mass_floor=float(self.configuration.thresholds.get("min_answer_mass")), answers=answers)
+                        mass_floor=float(self.configuration.thresholds.get("min_answer_mass")), answers=answers,
+                        grounding=self.configuration.grounding)
         # a hook's adapter is the hook's model, whatever key it serves: never labelled random weights
         kind = f" ({SERVED_BY_HOOK})" if served else f" {RANDOM_WEIGHTS} (tiny build: plumbing only)" if spec.tiny else ""
         self.environment[spec.key] = (f"{adapter.name} fingerprint={adapter.fingerprint} dtype={adapter.dtype} device={adapter.device} "
@@ -105,10 +106,14 @@ class ModelPool:
             raise pytest.UsageError(f"vlmcore: a pytest_vlmcore_make_adapter hook builds models in this process; {spec.key} "
                                     "cannot be shipped to Ray replicas (use --vlm-backend local)")
         options = self.configuration.options
+        from vlmcore.grounding import PROBE_KINDS
+
         answers = self._answers(spec.tiny)  # a hook's model cannot reach Ray: a tiny spec here is the random build
         recipe = ReplicaRecipe(spec.family, spec.tiny, spec.load, str(options.dataset),
                                str(options.image_root) if options.image_root else None, spec.key, answers=answers,
-                               mass_floor=float(self.configuration.thresholds.get("min_answer_mass")))
+                               mass_floor=float(self.configuration.thresholds.get("min_answer_mass")),
+                               probes=PROBE_KINDS if options.probes is None else options.probes,
+                               lesion_boxes=str(options.lesion_boxes) if options.lesion_boxes else None)
         described = evaluate_on_ray(recipe, plan_chunks(self.configuration.dataset.groups), self.result_store(),
                                     address=options.backend_address, events=self.events)
         return StoredModel(described, spec.key)

@@ -75,6 +75,21 @@ def model_names(value: str) -> tuple[str, ...]:
     return names
 
 
+def probe_kinds(value: str) -> tuple[str, ...]:
+    """``all``, ``none`` or a comma-separated list of counterfactual probes (``vlmcore.grounding.PROBE_KINDS``)."""
+    from vlmcore.grounding.plan import PROBE_KINDS
+
+    names = tuple(dict.fromkeys(name.strip() for name in text(value).split(",") if name.strip()))
+    if names == ("all",):
+        return PROBE_KINDS
+    if names == ("none",):
+        return ()
+    unknown = [name for name in names if name not in PROBE_KINDS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown probes {unknown}; use all, none or some of {', '.join(PROBE_KINDS)}")
+    return names
+
+
 def result_cache(value: str) -> Path | str:
     return "off" if value == "off" else Path(text(value)).expanduser()
 
@@ -156,6 +171,10 @@ OPTIONS = (
            choice("baseline", "candidate")),
     Option("reference", "MODEL", None, "the model the report's paired tests compare every other model with (default: the "
            "first model given to --vlm-model); the other pairs are one click away in report.html"),
+    Option("probes", "PROBES", "all", "counterfactual grounding probes to run: all, none, or some of label_swap, "
+           "lesion_occlusion, mirror_laterality, marker_occlusion (docs/grounding.md)", probe_kinds),
+    Option("lesion-boxes", "FILE", None, "NIH BBox_List_2017.csv-format lesion boxes (1024 px films, by file name) for the "
+           "lesion-occlusion probe, besides the dataset's box column and a ground_truth.json beside it", existing_file),
     Option("result-cache", "FILE", None, "SQLite result cache; 'off' disables (default: REPORT_DIR/result-cache.sqlite)",
            result_cache),
     Option("progress", "WHEN", "auto", "progress lines through pytest's terminal (cases done / total, groups/s, ETA; plain "
@@ -241,6 +260,8 @@ class RunOptions:
     reference: str | None = None  # --vlm-reference: the paired tests' reference model
     answer_mode: str | None = None  # None: the thresholds file's [answers] mode
     reasoning: str | None = None  # None: the thresholds file's [answers] reasoning
+    probes: tuple[str, ...] | None = None  # counterfactual probes to run (None: all of ``grounding.PROBE_KINDS``)
+    lesion_boxes: Path | None = None
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -263,4 +284,5 @@ def read_options(config) -> RunOptions:
                       result_cache_path, values["progress"], values["case-checks"], values["gate-settings"], backend_name, address,
                       values["save-baseline-force"], models_given=given(config, "model"),
                       flip_search_groups=values["flip-search-groups"], reference=values["reference"],
-                      answer_mode=values["answer-mode"], reasoning=values["reasoning"])
+                      answer_mode=values["answer-mode"], reasoning=values["reasoning"], probes=values["probes"],
+                      lesion_boxes=values["lesion-boxes"])

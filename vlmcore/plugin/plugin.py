@@ -20,7 +20,10 @@ MARKERS = {
     "slow": "takes more than a few seconds on CPU",
     "vlm_threshold": "vlm_threshold(key=value, ...): override thresholds for the marked cases",
 }
-SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strategy")
+#: subject fixtures: groups, cases, inverted controls, findings, strategies; the groups each counterfactual probe
+#: asks about (``vlm_<probe>``, e.g. ``vlm_label_swap``)
+SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strategy", "vlm_label_swap",
+            "vlm_lesion_occlusion", "vlm_mirror_laterality", "vlm_marker_occlusion")
 _RUN = pytest.StashKey()
 _VLM = pytest.StashKey()
 _LOST = pytest.StashKey[list]()
@@ -95,7 +98,10 @@ def _run(config):
     return config.stash[_RUN]
 
 
-def _subjects(dataset, name: str) -> list[str]:
+def _subjects(configuration, name: str) -> list[str]:
+    dataset, plan = configuration.dataset, configuration.grounding
+    if name.startswith("vlm_") and name[len("vlm_"):] in _probe_kinds():
+        return plan.groups_with(name[len("vlm_"):]) if plan else []
     if name == "vlm_group":
         return [g.group_id for g in dataset.groups]
     if name == "vlm_case":
@@ -105,6 +111,12 @@ def _subjects(dataset, name: str) -> list[str]:
     if name == "vlm_finding":
         return sorted({g.finding for g in dataset.groups})
     return sorted({c.strategy for c in dataset.cases if c.relation == "invariant"})
+
+
+def _probe_kinds() -> tuple[str, ...]:
+    from vlmcore.grounding.plan import PROBE_KINDS
+
+    return PROBE_KINDS
 
 
 def pytest_generate_tests(metafunc) -> None:
@@ -118,7 +130,7 @@ def pytest_generate_tests(metafunc) -> None:
         if subject is None:
             params.append(pytest.param(spec.key, marks=marks, id=spec.key))
             continue
-        for item in _subjects(configuration.dataset, subject):
+        for item in _subjects(configuration, subject):
             params.append(pytest.param(spec.key, item, marks=marks, id=f"{spec.key}-{item}"))
     names = ["vlm_model"] + ([subject] if subject else [])
     metafunc.parametrize(names, params)
@@ -161,7 +173,11 @@ def vlm_threshold(request, vlm):
         overrides.update(marker.kwargs)
     unknown = sorted(set(overrides) - set(defaults()))
     if unknown:
-        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(defaults())}")
+        from vlmcore.verdict.gate_settings import RETIRED
+
+        retired = "".join(f"; {key} is retired: {RETIRED[key]}" for key in unknown if key in RETIRED)
+        raise ConfigError(f"vlm_threshold marker on {request.node.nodeid}: unknown keys {unknown}; known: {sorted(defaults())}"
+                          + retired)
 
     def lookup(key: str, finding: str | None = None):
         return overrides[key] if key in overrides else vlm.thresholds.get(key, finding)

@@ -124,6 +124,24 @@ def _gate(report: RunReport) -> list[str]:
     return [table.html("h2") for table in tables if table is not None]
 
 
+def _grounding(report: RunReport, sections: ComputedSections) -> list[str]:
+    """"Does the answer come from the film?": the quadrant, the probes' arms, the misses, the blank film's
+    prior, and one counterfactual film per probe arm of the first model that has them."""
+    section = sections.grounding
+    if section is None:
+        return []
+    parts = ["<h2 id='grounding'>Does the answer come from the film?</h2>"]
+    parts += [f"<p class='note'>{html.escape(text)}</p>" for text in section.paragraphs]
+    parts += [table.html() for table in section.tables]
+    first = section.examples[0][0].split("/")[0] if section.examples else None
+    shown = [(key, caption) for key, caption in section.examples if key.split("/")[0] == first]
+    if shown:
+        parts.append(f"<h3>Counterfactual films ({html.escape(first)}): original | counterfactual</h3>")
+        parts += [f"<figure>{image_tag(report.overlays[key], key, 'image/jpeg')}<figcaption>{html.escape(caption)}</figcaption>"
+                  "</figure>" for key, caption in shown]
+    return parts
+
+
 def _failures(sections: ComputedSections) -> list[str]:
     """Every check that did not hold, grouped by check and model; each group a ``<details>`` with
     up to ``ROWS_PER_GROUP`` rows and, beyond that, a line saying how many more and where."""
@@ -223,6 +241,7 @@ def render_html(report: RunReport, sections: ComputedSections | None = None) -> 
         parts.append("<h2 id='comparison'>Comparison</h2>")
         parts += [table.html() for table in sections.comparison]
     parts.append(f"<p class='note'>{html.escape(report.counts_line())}</p>")
+    parts += _grounding(report, sections)
     parts += _failures(sections)
     for model in report.summary:
         parts += _model_detail(report, model)

@@ -96,6 +96,9 @@ def render_markdown(report: RunReport, sections: ComputedSections | None = None)
         lines += ["## Comparison", ""]
         for table in comparison:
             lines += table.markdown()
+    if sections.grounding is not None:
+        lines += ["## Does the answer come from the film?", ""] + [line for text in sections.grounding.paragraphs for line in (cell(text), "")]
+        lines += [line for table in sections.grounding.tables for line in table.markdown()]
     for model, summary in report.summary.items():
         if summary.unverified_paraphrases:
             lines.append(f"- {cell(model)}: {summary.unverified_paraphrases} dataset paraphrases could not be verified as the same "
@@ -105,7 +108,8 @@ def render_markdown(report: RunReport, sections: ComputedSections | None = None)
             lines.append(f"- {cell(model)}: " + "; ".join(f"{cell(k)} = {cell(v)}" for k, v in summary.extras.items()))
     units = "; ".join(f"{m}: {s.clusters} clusters by {s.cluster_unit}" for m, s in report.summary.items())
     lines += ["", f"Intervals: 95%, clustered ({units}); marked unreliable below 10 clusters. JS: Jensen-Shannon divergence, "
-              "log base 2. image reliance: share of answers unchanged with the film blanked (lower is better).", ""]
+              "log base 2. image reliance: share of answers unchanged with the film blanked (the model's prior: a diagnostic, "
+              "never gating).", ""]
     if report.not_holding():
         lines += _failed_sections(sections)
     found = [f for f in report.flips if f.found]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vlmcore.report.comparison_section import comparison_tables
+from vlmcore.report.grounding_section import GroundingSection, grounding_section
 from vlmcore.report.scorecard import ScoreLine, scorecard
 from vlmcore.report.tables import Table
 
@@ -33,11 +34,13 @@ class ComputedSections:
     comparison: list[Table]
     failure_groups: list[FailureGroup]
     labels: dict[str, str] = field(default_factory=dict)  # model -> what it is (random weights, a hook's adapter), beside its name
+    grounding: GroundingSection | None = None  # "Does the answer come from the film?" (None: no counterfactual trial)
 
 
 def compute_sections(report: RunReport) -> ComputedSections:
     cards = scorecard(report.decision, report.summary, report.thresholds, report.failed_by_model())
-    return ComputedSections(cards, comparison_tables(report.rows, report.reference), report.failure_groups(), model_labels(report))
+    return ComputedSections(cards, comparison_tables(report.rows, report.reference), report.failure_groups(), model_labels(report),
+                            grounding_section(report))
 
 
 def model_labels(report: RunReport) -> dict[str, str]:

@@ -249,7 +249,7 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
     models = sorted(set(models or []) | set(by_model))
     verdicts = _unevaluated(models, by_model, failed_cases)
     matched, unmatched, note = match_models(set(saved), set(by_model))
-    notes = notes + ((note,) if note else ())
+    notes = notes + settings.notes + ((note,) if note else ())
     for model in unmatched:
         verdicts.append(ModelVerdict(model, Status.COMPARISON_IMPOSSIBLE, (f"the baseline has no results for {model} "
                                                                       f"(it holds {sorted(saved)})",)))
@@ -274,6 +274,10 @@ def decide_against_baseline(rows: list[VariantRow], baseline_rows: list[VariantR
         results = [g for g in gate if g.model == model]
         mine = candidate_checks(pairing, by_model[new], saved[old], thresholds)
         checks += mine
+        untested = [name for name in settings.metrics if not any(g.rate == name for g in results)]
+        if untested:
+            notes += (f"{model}: no paired case for gated rate(s) {untested} (the baseline or this run has none, e.g. a "
+                      "baseline saved before the counterfactual probes): not tested",)
         worse = {c for g in results if RATES[g.rate].new_flips and g.scope is Scope.MODEL for c in g.worse}
         flips += new_flips(pairing, worse)
         verdicts.append(_model_against_baseline(pairing, results, mine, settings, failed_cases))

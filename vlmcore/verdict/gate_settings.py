@@ -12,11 +12,21 @@ baseline time nor a candidate's own file can loosen the gate that judges the can
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vlmcore.errors import ConfigError
 from vlmcore.metrics.rates import RATES, gateable
 from vlmcore.metrics.specs import Scope
+
+
+#: rates the gate took once and no longer can, and why: a thresholds file naming one is refused with
+#: the reason; a baseline saved with one gates without it, and says so (``GateSettings.notes``)
+RETIRED = {"image_reliance": "the blank film measures the model's prior, not its use of the film; it is a diagnostic now "
+                             "and the counterfactual probes' 'grounding' rate gates instead (docs/grounding.md)"}
+
+
+def _retired(names) -> str:
+    return "; ".join(f"{name} is retired: {RETIRED[name]}" for name in names if name in RETIRED)
 
 
 def gate_schema() -> dict[str, tuple]:
@@ -57,7 +67,8 @@ def check_value(value, spec: tuple, where: str):
             raise ConfigError(f"{where} = {value!r}: must be a non-empty list of rate names from {sorted(gateable())}")
         unknown = sorted(set(value) - set(gateable()))
         if unknown:
-            raise ConfigError(f"{where}: unknown rates {unknown}; known: {sorted(gateable())}")
+            retired = _retired(unknown)
+            raise ConfigError(f"{where}: unknown rates {unknown}; known: {sorted(gateable())}" + (f" ({retired})" if retired else ""))
         return tuple(dict.fromkeys(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{where} = {value!r}: must be a number")
@@ -92,6 +103,7 @@ class GateSettings:
     subgroup_margin: float = 0.05
     harm_patients: int = 5
     finding_margins: dict = field(default_factory=dict)  # finding -> {rate: margin}
+    notes: tuple[str, ...] = ()  # what reading them changed (a retired rate a baseline was saved with)
 
     @staticmethod
     def from_table(table: dict, source: str, finding_margins: dict | None = None) -> "GateSettings":
@@ -131,6 +143,18 @@ class GateSettings:
         findings = data.pop("findings", {})
         if not isinstance(findings, dict) or not all(isinstance(v, dict) for v in findings.values()):
             raise ConfigError(f"{source}: gate findings must map a finding to its margins")
+        notes = ()
+        metrics = data.get("metrics") if isinstance(data.get("metrics"), list) else []
+        named = {m for m in metrics if isinstance(m, str)} | {k.removesuffix("_margin") for k in data}
+        named |= {k.removesuffix("_margin") for values in findings.values() for k in values}
+        retired = sorted(set(RETIRED) & named)
+        if retired:  # a baseline saved by an earlier vlmcore: gate on what this one can, visibly
+            data = {k: v for k, v in data.items() if k.removesuffix("_margin") not in RETIRED}
+            if metrics:
+                data["metrics"] = [m for m in metrics if m not in RETIRED] or list(default_metrics())
+            findings = {f: {k: v for k, v in values.items() if k.removesuffix("_margin") not in RETIRED}
+                        for f, values in findings.items()}
+            notes = (f"{source}: the gate settings name {retired}, not gated by this vlmcore ({_retired(retired)})",)
         known = gate_schema()
         unknown = sorted(set(data) - set(known))
         if unknown:
@@ -143,7 +167,7 @@ class GateSettings:
             if unknown:
                 raise ConfigError(f"{source}: unknown gate settings {unknown} for finding {finding!r}")
             per_finding[finding] = {key: check_value(v, schema[key], f"{source}: gate findings.{finding} {key}") for key, v in values.items()}
-        return GateSettings.from_table(checked, source, per_finding)
+        return replace(GateSettings.from_table(checked, source, per_finding), notes=notes)
 
     def stricter(self, other: "GateSettings") -> "GateSettings":
         """Value by value, the stricter of these settings and ``other``'s: every rate either gates,
@@ -158,7 +182,8 @@ class GateSettings:
                                  for rate in set(mine) | set(theirs)}
         return GateSettings(metrics, margins, min(self.alpha, other.alpha), max(self.min_paired_share, other.min_paired_share),
                             f"the stricter of {self.source} and {other.source}", max(self.min_clusters, other.min_clusters),
-                            min(self.subgroup_margin, other.subgroup_margin), min(self.harm_patients, other.harm_patients), findings)
+                            min(self.subgroup_margin, other.subgroup_margin), min(self.harm_patients, other.harm_patients), findings,
+                            tuple(dict.fromkeys(self.notes + other.notes)))
 
     def differences(self, other: "GateSettings") -> list[str]:
         """Human-readable differences between these settings and ``other``'s."""

@@ -8,6 +8,8 @@ relabelled or edited case is not evidence of a regression). When less than
 comparison is impossible, and the verdict says so instead of passing on a sliver of data. The
 candidate's own share is not required: a dataset grown since the baseline still gates what it
 shares, and its new (or changed) cases face the first-run checks on their own (``decision``).
+The shares count the dataset's cases; counterfactual trials (made from those cases' films) pair
+the same way but do not count towards them, so a baseline saved before the probes still compares.
 """
 
 from __future__ import annotations
@@ -30,12 +32,17 @@ class Pairing:
     unpaired: tuple[VariantRow, ...] = ()  # the candidate's rows the baseline does not hold (new ids, or changed content)
 
     @property
+    def paired_cases(self) -> int:
+        """Pairs of dataset cases (counterfactual trials pair too, but are not counted here)."""
+        return sum(not new.is_probe for _, new in self.pairs)
+
+    @property
     def baseline_share(self) -> float:
-        return len(self.pairs) / self.baseline_cases if self.baseline_cases else 0.0
+        return self.paired_cases / self.baseline_cases if self.baseline_cases else 0.0
 
     @property
     def candidate_share(self) -> float:
-        return len(self.pairs) / self.candidate_cases if self.candidate_cases else 0.0
+        return self.paired_cases / self.candidate_cases if self.candidate_cases else 0.0
 
     def impossible_reason(self, min_share: float) -> str | None:
         """Why these runs cannot be compared, or None when they can (enough of the baseline pairs)."""
@@ -43,7 +50,7 @@ class Pairing:
             return None
         changed = f"; {len(self.changed)} shared ids changed content (e.g. {self.changed[0][0]}: {self.changed[0][1]})" \
             if self.changed else ""
-        return (f"{self.model}: only {len(self.pairs)} cases pair with baseline model {self.baseline_model}: "
+        return (f"{self.model}: only {self.paired_cases} cases pair with baseline model {self.baseline_model}: "
                 f"{self.baseline_share:.0%} of the baseline's {self.baseline_cases} and {self.candidate_share:.0%} of this run's "
                 f"{self.candidate_cases} (at least {min_share:.0%} of the baseline's required){changed}")
 
@@ -77,7 +84,8 @@ def pair_model(baseline: list[VariantRow], candidate: list[VariantRow], baseline
             changed.append((case_id, why))
     paired = {new_row.case_id for _, new_row in pairs}
     unpaired = tuple(row for row in candidate if row.case_id not in paired)
-    return Pairing(baseline_model, model, tuple(pairs), tuple(changed), len(old), len(new), unpaired)
+    cases = lambda rows: sum(not r.is_probe for r in rows.values())
+    return Pairing(baseline_model, model, tuple(pairs), tuple(changed), cases(old), cases(new), unpaired)
 
 
 def match_models(baseline_models: set[str], candidate_models: set[str]) -> tuple[list[tuple[str, str]], list[str], str]:

@@ -32,7 +32,7 @@ from vlmcore.answers.settings import ANSWER_SCHEMA, AnswerSettings
 from vlmcore.data.findings import FINDINGS
 from vlmcore.errors import ConfigError
 from vlmcore.metrics.rates import CASE_CHECKS, MEASURES, RATES
-from vlmcore.verdict.gate_settings import GateSettings, check_value, finding_margin_schema, gate_schema
+from vlmcore.verdict.gate_settings import RETIRED, GateSettings, check_value, finding_margin_schema, gate_schema
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -117,6 +117,10 @@ def _table(document: dict, name: str, path: Path) -> dict:
 
 def _checked(table: dict, schema: dict, where: str, path: Path) -> dict:
     unknown = sorted(set(table) - set(schema))
+    retired = [key for key in unknown if key.removesuffix("_margin") in RETIRED]
+    if retired:
+        raise ConfigError(f"{path}: [{where}] {retired[0]}: {retired[0].removesuffix('_margin')} is retired ("
+                          f"{RETIRED[retired[0].removesuffix('_margin')]}); remove the key")
     if unknown:
         hints = [f"{k!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(k, schema, 1)) else repr(k)
                  for k in unknown]

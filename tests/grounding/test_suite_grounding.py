@@ -1,0 +1,64 @@
+"""The probes as users meet them: ``pytest benchmarks`` with scripted models (a conftest hook) on the
+bundled phantom test set (80 patients), exit codes and the report's grounding section."""
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.grounding.scripted_models import TEST_SET
+from tests.plugin.conftest import latest_run, read_summary, run_suite
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN = '''
+from vlmcore.testing import ScriptedAdapter
+from tests.grounding import scripted_models
+
+
+def pytest_vlmcore_make_adapter(spec, run):
+    if spec.key == "tiny-llava":
+        return ScriptedAdapter(scripted_models.{rule}, name="{rule}")
+'''
+
+
+def _run(pytester, tmp_path, rule: str):
+    pytester.makepyfile(**{f"scripted_{rule}": textwrap.dedent(PLUGIN.format(rule=rule))})
+    os.environ["PYTHONPATH"] = f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    report = tmp_path / rule
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and (test_model or grounding)", "--vlm-dataset", str(TEST_SET),
+                       "--vlm-report-dir", str(report), "--vlm-progress", "off", plugin=f"scripted_{rule}")
+    return result, report
+
+
+@pytest.fixture
+def restore_pythonpath():
+    saved = os.environ.get("PYTHONPATH")
+    yield
+    if saved is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = saved
+
+
+@pytest.mark.slow
+def test_a_model_that_reads_the_film_passes_and_ones_that_ignore_the_lesion_or_the_film_fail(pytester, tmp_path, restore_pythonpath):
+    grounded, report = _run(pytester, tmp_path, "reads_the_film")
+    assert grounded.ret == 0, grounded.stdout.str()[-3000:]
+    summary = read_summary(report)["models"]["tiny-llava"]
+    assert summary["label_swap"]["value"] == 1.0 and summary["lesion_occlusion"]["value"] == 1.0
+    assert summary["mirror_laterality"]["value"] == 1.0
+    page = (latest_run(report) / "report.md").read_text()
+    assert "## Does the answer come from the film?" in page and "| tiny-llava | Ideal |" in page
+    blind_to_lesion, report = _run(pytester, tmp_path, "ignores_the_lesion")  # same answers on every dataset film
+    assert blind_to_lesion.ret == 1, blind_to_lesion.stdout.str()[-3000:]
+    blind_to_lesion.stdout.fnmatch_lines(["*FAIL tiny-llava lesion_occlusion (model): 0.500*"])
+    summary = read_summary(report)["models"]["tiny-llava"]
+    assert summary["label_swap"]["value"] == 1.0 and summary["lesion_occlusion"]["value"] == 0.5
+    question, report = _run(pytester, tmp_path, "question_only")
+    assert question.ret == 1
+    question.stdout.fnmatch_lines(["*FAIL tiny-llava label_swap (model): 0.500*"])
+    page = (latest_run(report) / "report.md").read_text()
+    assert "| tiny-llava | **Worst** |" in page  # neither consistent (answers hash the wording) nor grounded
+    outcomes = question.parseoutcomes()
+    assert outcomes["failed"] >= 2 and outcomes["xfailed"] > 100  # label swap, occlusion; the per-group probe cases: diagnostics
