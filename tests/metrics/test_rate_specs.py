@@ -20,7 +20,7 @@ from vlmcore.plugin.cases import first_run_cases
 from vlmcore.plugin.terminal import headline_rates
 from vlmcore.records import to_json
 from vlmcore.report.comparison_section import paired_differences
-from vlmcore.report.markdown import summary_table
+from vlmcore.report.markdown import measures_table
 from vlmcore.report.scorecard import scorecard
 from vlmcore.verdict.decision import decide_against_baseline, decide_first_run
 from vlmcore.verdict.gate_settings import GateSettings, default_metrics, gate_schema
@@ -97,8 +97,13 @@ def test_summary_scorecard_comparison_and_report(yes_rate):
 
     class Report:
         summary = summaries
+        decision = verdict
 
-    assert "answered yes" in summary_table(Report()).headers
+    class Sections:
+        comparison = []
+
+    measures = "\n".join(measures_table(Report(), Sections()).markdown())
+    assert "answered yes" in measures  # a judged rate is named in the Measures note; an unjudged one has its row
 
 
 def test_without_the_spec_nothing_knows_the_rate():

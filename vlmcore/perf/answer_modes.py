@@ -20,12 +20,12 @@ import platform
 import sys
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 
+from vlmcore import bundled
 from vlmcore.answers.settings import ANSWER_MODES, AnswerSettings
 from vlmcore.errors import ConfigError
 
-REFERENCE = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
+REFERENCE = bundled.reference_root()
 
 
 @dataclass(frozen=True)
