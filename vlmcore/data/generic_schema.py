@@ -5,7 +5,8 @@ Optional: ``case_id``; ``role`` (``base`` or ``variant``; without it the first r
 group is its base); ``relation`` (``invariant`` default, ``inverted``, ``different``,
 ``related``); ``strategy`` (free text, normalised; ``unlabelled`` when absent);
 ``finding`` (default: read from the group's base question); ``patient_id``, ``study_id``,
-``split``.
+``split``; ``view`` (``PA`` / ``AP`` / ``LATERAL``...: the film's projection; a lateral film gets no
+patient-side map fractions).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from vlmcore.data.tables import Record, Table
 from vlmcore.errors import DatasetError
 
 REQUIRED = ("group_id", "image", "question", "answer")
-OPTIONAL = ("case_id", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split")
+OPTIONAL = ("case_id", "role", "relation", "strategy", "finding", "patient_id", "study_id", "split", "view")
 
 
 def _check_unknown_columns(table: Table) -> None:
@@ -90,4 +91,5 @@ def _case(table: Table, record: Record, image_root: Path, is_base: bool, base_qu
         study_id=fields.optional(record, "study_id"),
         split=fields.optional(record, "split"),
         source=SourceRow(str(table.path), record.row),
+        extra={"view": view} if (view := fields.optional(record, "view")) else {},
     )

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from vlmcore.anatomy import body_mask
+from vlmcore.anatomy import body_mask, view_of
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.data.case import Dataset, ParaphraseGroup
 from vlmcore.data.images import load_image
@@ -285,7 +285,7 @@ class Engine:
         rows = []
         checks = {case.case_id: _paraphrase_check(group.base.question, case.question) for case in cases if case.relation == "invariant"}
         for case, (score, attention), (blank_score, _) in zip(cases, scored, blank):
-            metrics = map_metrics(attention, body, box, view.shape)
+            metrics = map_metrics(attention, body, box, view.shape, view_of(case.extra))
             metrics.update({k: v for k, v in attention.notes.items() if isinstance(v, (int, float))})  # e.g. BLIP-2 cls_share
             if not case.is_base:
                 metrics["js_to_base"] = round(js_divergence(base_map.values, attention.values), 6)
