@@ -39,6 +39,7 @@ class VariantRow:
     low_mass: bool = False  # p(yes) + p(no) below the floor: the model was not answering yes/no, the answer is unreliable
     map_region: tuple = ()  # (top, left, height, width) film pixels the map's grid covers (LLaVA: the centre crop)
     paraphrase_check: str = ""  # invariant variants: "valid" | "invalid" | "unverified" (check_paraphrase against the base)
+    map_sink: str = "raw"  # what was done to attention sinks before the metrics (vlmcore.attention.sinks)
 
     @property
     def correct(self) -> bool:

@@ -294,7 +294,7 @@ class Engine:
                 relation=case.relation, strategy=case.strategy, finding=case.finding, patient_id=case.patient_id,
                 image=group.image_path.name, expected=case.expected_answer, answer=score.answer, base_answer=base_answer,
                 p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
-                map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
+                map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid, map_sink=attention.sink,
                 blank_answer=blank_score.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
                 map_region=(row0, col0, row1 - row0, col1 - col0), paraphrase_check=checks.get(case.case_id, ""),
             ))
@@ -371,7 +371,7 @@ def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
         value["map"] = {"values": attention.values.tolist(), "method": attention.method, "grid": list(attention.grid),
                         "layers": list(attention.layers), "head_fusion": attention.head_fusion, "query": attention.query,
                         "fallback": attention.fallback, "region": list(attention.region) if attention.region else None,
-                        "notes": attention.notes}
+                        "notes": attention.notes, "sink": attention.sink}
     return value
 
 
@@ -383,5 +383,6 @@ def _decode(value: dict) -> tuple[YesNoScore, AttentionMap | None]:
     attention = AttentionMap(values=np.asarray(stored["values"], dtype=np.float64), method=stored["method"],
                              grid=tuple(stored["grid"]), layers=tuple(stored["layers"]), head_fusion=stored["head_fusion"],
                              query=stored["query"], fallback=stored["fallback"],
-                             region=tuple(stored["region"]) if stored.get("region") else None, notes=dict(stored.get("notes") or {}))
+                             region=tuple(stored["region"]) if stored.get("region") else None, notes=dict(stored.get("notes") or {}),
+                             sink=str(stored.get("sink", "raw")))
     return score, attention
