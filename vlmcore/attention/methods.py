@@ -122,4 +122,10 @@ METHODS.register("activation-norm", ActivationNorm)
 
 
 def alternative_maps(adapter, requests, method: str, target: str) -> list[AttentionMap]:
+    """Maps of a method other than the answer rows: the vision-tower methods here, or the
+    gradient attention methods (``vlmcore.attention.gradients``: ``attn-grad``, ``relevancy``)."""
+    from vlmcore.attention.gradients import GRADIENT_METHODS
+
+    if method in GRADIENT_METHODS:
+        return GRADIENT_METHODS[method]().maps(adapter, requests, target)
     return METHODS.get(method)().maps(adapter, requests, target)
