@@ -47,9 +47,12 @@ def run_demo(report_dir: Path, extra: list[str]) -> int:
     if not any(m.name == BASELINE_MODEL for m in models):
         print(f"vlmcore demo: no reference models under {MODELS} (train them: python -m vlmcore.reference.train robust ...)")
         return 1
+    from vlmcore.report.map_section import MapEvaluationReport
+
+    maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
     code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
-                        "-o", "addopts=", "--tb=no", "-rN", *extra])
+                        "-o", "addopts=", "--tb=no", "-rN", *extra], plugins=[maps])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():
         print(f"vlmcore demo: the suite did not complete (pytest exit code {int(code)})")
