@@ -9,7 +9,7 @@
 - ``sanity``: the model-parameter randomisation test (Adebayo et al. 2018).
 - ``localisation``: pointing game and mass ratio against true lesion masks, beside a uniform
   map, the model's mean map for the question and the film without the finding.
-- ``stats``: patient-clustered mean intervals and a paired sign-flip test on continuous values.
+- ``vlmcore.metrics.clustered_means``: patient-clustered mean intervals and a sign-flip test on continuous values.
 
 Why not quantus / captum for these (both were installed and tried; docs/maps.md): their
 metrics take one input tensor and a label per sample and perturb that tensor; here the input is

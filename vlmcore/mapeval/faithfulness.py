@@ -25,7 +25,7 @@ import numpy as np
 from scipy import ndimage
 
 from vlmcore.mapeval.recipes import Item, MapRecipe
-from vlmcore.mapeval.stats import Estimate, clustered_mean, sign_flip
+from vlmcore.metrics.clustered_means import Estimate, clustered_mean, sign_flip
 
 STEPS = 8
 RANDOM_ORDERS = 3

@@ -14,7 +14,7 @@ on the mask). Each is shown beside three baselines:
 - the map of the same film rendered without the finding, scored against the same mask: a map
   that is as high there follows the anatomy, not the lesion.
 
-Per finding and side, each with a patient-clustered 95% interval (``stats.clustered_mean``).
+Per finding and side, each with a patient-clustered 95% interval (``clustered_mean``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vlmcore.mapeval.stats import Estimate, clustered_mean
+from vlmcore.metrics.clustered_means import Estimate, clustered_mean
 
 
 def coverage(mask: np.ndarray, grid: tuple[int, int], region=None) -> np.ndarray:

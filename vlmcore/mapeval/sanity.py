@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from scipy import stats
 
-from vlmcore.mapeval.stats import Estimate, clustered_mean
+from vlmcore.metrics.clustered_means import Estimate, clustered_mean
 
 MAX_CORRELATION = 0.5
 
