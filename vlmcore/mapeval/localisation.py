@@ -98,7 +98,7 @@ def table(findings: list[Finding], own_maps: list[np.ndarray], without_maps: lis
     for (kind, side), indices in sorted(groups.items()):
         clusters = [findings[i].patient for i in indices]
 
-        def measure(fn, maps):
+        def measure(fn, maps, indices=indices, clusters=clusters):
             return clustered_mean([float(fn(maps(i), findings[i].covered)) for i in indices], clusters)
 
         rows.append(LocalisationRow(

@@ -98,31 +98,33 @@ def evaluate_model(folder: Path, test_set: Path, default: MapRecipe | None = Non
     items = answers(adapter, [Item(c.image, c.question, c.patient) for c in cases])
     without = answers(adapter, [Item(c.without, c.question, c.patient) for c in cases])
     both = items + without  # sinks are read off every film and question the model was asked
-    source = MapSource(adapter)
-    recipes = _recipes(adapter) if default is None else [default]
-    subset = list(range(0, len(items), FAITHFULNESS_STRIDE))
-    probe = [items[i] for i in subset]
-    grid = adapter.grid_shape
-    maps_of = {}
-    for recipe in recipes:
-        maps = source.maps(recipe, both)
-        maps_of[recipe] = maps
-    regions = [maps_of[recipes[0]][i].region for i in subset]
-    baseline = faithfulness.RandomBaseline(adapter, probe, grid, regions)
-    log(f"  {folder.name}: maps and random curves in {time.perf_counter() - started:.0f}s")
-    results = {}
-    for recipe in recipes:
-        results[recipe] = faithfulness.evaluate(adapter, recipe, [maps_of[recipe][i] for i in subset], baseline)
-        log(f"  {folder.name}: {recipe.name}: faithfulness {results[recipe].score.text(3)}")
-    chosen_result = faithfulness.choose_default(list(results.values()))
-    chosen = next(r for r in recipes if r.name == chosen_result.recipe)
-    random_adapter = sanity.randomised(adapter)
-    random_maps = MapSource(random_adapter).maps(chosen, probe)
-    sanity_result = sanity.check(chosen.name, [maps_of[chosen][i] for i in subset], random_maps, [i.patient for i in probe])
-    findings = [localisation.Finding(c.kind, c.side, c.patient, c.question, localisation.coverage(c.mask, grid, m.region))
-                for c, m in zip(cases, maps_of[chosen][:len(cases)])]
     n = len(cases)
-    tables = {chosen.name: localisation.table(findings, [m.values for m in maps_of[chosen][:n]], [m.values for m in maps_of[chosen][n:]])}
+    source = MapSource(adapter)
+    subset = list(range(0, n, FAITHFULNESS_STRIDE))
+    probe = [items[i] for i in subset]
+    probe_both = probe + [without[i] for i in subset]
+    grid = adapter.grid_shape
+    result: dict = {}
+    if default is None:  # choose the family's recipe: every recipe on the probe films (sinks read off them too)
+        recipes = _recipes(adapter)
+        probe_maps = {recipe: source.maps(recipe, probe_both)[:len(probe)] for recipe in recipes}
+        regions = [m.region for m in probe_maps[recipes[0]]]
+        baseline = faithfulness.RandomBaseline(adapter, probe, grid, regions)
+        log(f"  {folder.name}: probe maps and random curves in {time.perf_counter() - started:.0f}s")
+        results = {}
+        for recipe in recipes:
+            results[recipe] = faithfulness.evaluate(adapter, recipe, probe_maps[recipe], baseline)
+            log(f"  {folder.name}: {recipe.name}: faithfulness {results[recipe].score.text(3)}")
+        chosen = next(r for r in recipes if r.name == faithfulness.choose_default(list(results.values())).recipe)
+        random_maps = MapSource(sanity.randomised(adapter)).maps(chosen, probe_both)[:len(probe)]
+        result["faithfulness"] = [results[r].to_json() for r in recipes]
+        result["sanity"] = sanity.check(chosen.name, probe_maps[chosen], random_maps, [i.patient for i in probe]).to_json()
+    else:
+        chosen = default
+    maps = source.maps(chosen, both)
+    findings = [localisation.Finding(c.kind, c.side, c.patient, c.question, localisation.coverage(c.mask, grid, m.region))
+                for c, m in zip(cases, maps[:n])]
+    tables = {chosen.name: localisation.table(findings, [m.values for m in maps[:n]], [m.values for m in maps[n:]])}
     raw = MapRecipe("answer-rows")
     if raw != chosen:
         raw_maps = source.maps(raw, both)
@@ -133,8 +135,7 @@ def evaluate_model(folder: Path, test_set: Path, default: MapRecipe | None = Non
         "findings": n, "faithfulness_films": len(probe), "faithfulness_patients": len({i.patient for i in probe}),
         "default": {"recipe": chosen.name, "method": chosen.method, "sink": chosen.sink, "chosen_here": default is None},
         "sinks": profile.describe(), "sink_cells": [list(c) for c in profile.cells],
-        "faithfulness": [results[r].to_json() for r in recipes],
-        "sanity": sanity_result.to_json(),
+        **result,
         "localisation": {name: _rows_json(rows) for name, rows in tables.items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
