@@ -150,12 +150,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, action="append", help="reference checkpoint folder (repeatable; default: all)")
     parser.add_argument("--test-set", type=Path, default=REFERENCE / "test")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--show", type=Path, help="print the Markdown tables of an evaluation JSON and exit")
     args = parser.parse_args(argv)
+    if args.show:
+        from vlmcore.report.map_section import tables
+
+        data = json.loads(args.show.read_text())
+        print("\n".join(line for table in tables(data, {f.name: f for f in reference_models(MODELS)}) for line in table.markdown()))
+        return 0
     folders = args.model or reference_models(MODELS)
     defaults: dict[str, MapRecipe] = {}
     results = []
+    if args.out.is_file():  # models not re-evaluated this time keep their entries
+        kept = {m["model"]: m for m in json.loads(args.out.read_text())["models"]}
+    else:
+        kept = {}
     by_family = {read_card(f)["family"]: f for f in folders if f.name == FAMILY_MODELS.get(read_card(f)["family"])}
     ordered = [f for f in folders if f in by_family.values()] + [f for f in folders if f not in by_family.values()]
+    for entry in kept.values():  # a family default chosen in an earlier run is kept unless its model is re-evaluated
+        if entry["default"]["chosen_here"] and entry["family"] not in by_family:
+            defaults[entry["family"]] = MapRecipe(entry["default"]["method"], entry["default"]["sink"])
     for folder in ordered:
         family = read_card(folder)["family"]
         print(f"{folder.name} ({family})", flush=True)
@@ -163,8 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         if family not in defaults:
             defaults[family] = MapRecipe(result["default"]["method"], result["default"]["sink"])
         results.append(result)
-    args.out.write_text(json.dumps({"test_set": str(args.test_set.name), "models": results}, indent=1) + "\n")
-    print(f"wrote {args.out}")
+        kept[result["model"]] = result
+        args.out.write_text(json.dumps({"test_set": str(args.test_set.name), "models": list(kept.values())}, indent=1) + "\n")
+        print(f"wrote {args.out} ({folder.name} added)", flush=True)
     return 0
 
 
