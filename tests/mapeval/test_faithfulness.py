@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from vlmcore.attention.attention_map import AttentionMap
+from vlmcore.attention.placement import cell_boxes
 from vlmcore.mapeval import faithfulness, sanity
 from vlmcore.mapeval.recipes import Item, MapRecipe
 from vlmcore.models.requests import YesNoScore
@@ -75,7 +76,7 @@ def test_a_map_on_the_lesion_beats_random_cells_and_a_sink_or_noise_does_not(set
 
 
 def test_cells_are_placed_through_the_view_region():
-    boxes = faithfulness.cell_boxes((2, 2), (10.0, 20.0, 100.0, 100.0), (120, 140))
+    boxes = cell_boxes((2, 2), (10.0, 20.0, 100.0, 100.0), (120, 140))
     assert boxes[0] == (10, 60, 20, 70) and boxes[3] == (60, 110, 70, 120)
 
 

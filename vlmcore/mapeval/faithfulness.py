@@ -22,29 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import ndimage
-
+from vlmcore.attention.placement import blurred, cell_boxes
 from vlmcore.mapeval.recipes import Item, MapRecipe
 from vlmcore.metrics.clustered_means import Estimate, clustered_mean, sign_flip
 
 STEPS = 8
 RANDOM_ORDERS = 3
-
-
-def cell_boxes(grid: tuple[int, int], region, image_shape) -> list[tuple[int, int, int, int]]:
-    """(row0, row1, col0, col1) film pixels of every cell, row-major, inside ``region``
-    ((top, left, height, width); None: the whole film)."""
-    rows, cols = grid
-    top, left, height, width = region if region is not None else (0.0, 0.0, float(image_shape[0]), float(image_shape[1]))
-    edges_r = np.round(top + np.arange(rows + 1) * height / rows).astype(int)
-    edges_c = np.round(left + np.arange(cols + 1) * width / cols).astype(int)
-    return [(edges_r[r], edges_r[r + 1], edges_c[c], edges_c[c + 1]) for r in range(rows) for c in range(cols)]
-
-
-def blurred(image: np.ndarray, grid: tuple[int, int], region) -> np.ndarray:
-    """The film blurred at half a cell's size: what a hidden cell shows."""
-    height = (region[2] if region is not None else image.shape[0]) / grid[0]
-    return np.clip(np.rint(ndimage.gaussian_filter(image.astype(np.float64), height / 2)), 0, 255).astype(np.uint8)
 
 
 def _steps(cells: int, steps: int) -> list[int]:

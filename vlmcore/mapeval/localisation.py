@@ -29,7 +29,7 @@ from vlmcore.metrics.clustered_means import Estimate, clustered_mean
 
 def coverage(mask: np.ndarray, grid: tuple[int, int], region=None) -> np.ndarray:
     """Share of each grid cell's film pixels that lie on the mask (cells placed through ``region``)."""
-    from vlmcore.mapeval.faithfulness import cell_boxes
+    from vlmcore.attention.placement import cell_boxes
 
     boxes = cell_boxes(grid, region, mask.shape)
     return np.array([mask[r0:r1, c0:c1].mean() if r1 > r0 and c1 > c0 else 0.0 for r0, r1, c0, c1 in boxes]).reshape(grid)

@@ -23,6 +23,7 @@ METHOD_NAMES = {
     "relevancy": ("relevancy", True),
     "grad-cam": ("grad-cam", True),
     "activation-norm": ("activation-norm", False),
+    "occlusion": ("occlusion", True),
 }
 
 
@@ -92,7 +93,7 @@ def raw_maps(adapter, method: str, items: list[Item], batch: int = 64) -> list[A
     for item in items:
         target = item.answer or "yes"
         if method == "grad-cam" and target not in ("yes", "no"):
-            target = "yes"
+            target = "yes"  # an item without the model's answer filled in
         maps += adapter.attention_maps([Request.of(item.image, item.question)], method=kind, target=target)
     return maps
 

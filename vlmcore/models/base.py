@@ -221,7 +221,7 @@ class VLMAdapter(ABC):
                        layers=None, fusion: str = "mean", target: str = "yes") -> list[AttentionMap]:
         """Maps for each request. ``query``: ``"answer"`` or ``"token:<word>"`` (rows of that
         word's tokens in the question). ``method``: ``attention``, ``grad-cam``,
-        ``activation-norm``, ``attn-grad`` or ``relevancy``; ``target`` (``yes``/``no``; the
+        ``activation-norm``, ``attn-grad``, ``relevancy`` or ``occlusion``; ``target`` (``yes``/``no``; the
         gradient attention methods also ``answer``, the model's own) steers the gradient methods."""
         from vlmcore.attention import methods
 
