@@ -24,6 +24,9 @@ BENCHMARKS = ROOT / "benchmarks"
 REFERENCE = ROOT / "fixtures" / "reference"
 MODELS = REFERENCE / "models"
 TEST_SET = REFERENCE / "test" / "dataset.csv"
+#: the reference set's thresholds: the defaults with the map diagnostics' bars read off the seed replicas
+#: (``python -m vlmcore.verdict.diagnostic_bars``; docs/maps.md)
+THRESHOLDS = REFERENCE / "thresholds.toml"
 BASELINE_MODEL = "robust"
 
 
@@ -52,7 +55,8 @@ def run_demo(report_dir: Path, extra: list[str]) -> int:
     maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
     code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
-                        "-o", "addopts=", "--tb=no", "-rN", *extra], plugins=[maps])
+                        "-o", "addopts=", "--tb=no", "-rN",
+                        *(["--vlm-thresholds", str(THRESHOLDS)] if THRESHOLDS.is_file() else []), *extra], plugins=[maps])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():
         print(f"vlmcore demo: the suite did not complete (pytest exit code {int(code)})")
