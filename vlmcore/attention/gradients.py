@@ -59,7 +59,7 @@ class GradientAttentionMethod:
         with recorder, torch.enable_grad():
             logits = adapter.forward_logits(encoded).float()
             margin = torch.logsumexp(logits[:, adapter.yes_ids], -1) - torch.logsumexp(logits[:, adapter.no_ids], -1)
-            sign = 1.0 if target == "yes" or (target == "answer" and float(margin) >= 0) else -1.0
+            sign = 1.0 if target == "yes" or (target == "answer" and float(margin.detach()) >= 0) else -1.0
             (sign * margin).sum().backward()
         adapter.model.zero_grad(set_to_none=True)
         layers = sorted(recorder.probs)
