@@ -7,6 +7,7 @@ import pytest
 from vlmcore.mapeval.localisation import Finding, coverage, mass_ratio, pointing_hit, table
 
 
+@pytest.mark.slow  # importing quantus alone takes seconds
 def test_pointing_game_agrees_with_quantus():
     quantus = pytest.importorskip("quantus", reason="quantus (dev extra) cross-checks the pointing game")
     rng = np.random.default_rng(0)

@@ -26,6 +26,7 @@ from vlmcore.mapeval.localisation import coverage, mass_ratio
 from vlmcore.models.requests import Request
 from vlmcore.reference.map_eval import cases_of
 
+pytestmark = pytest.mark.slow  # reference models on the bundled test set (10-25 s a test on 2 shared cores)
 FIXED_CELLS = ((0, 4), (1, 1), (1, 6), (2, 3))  # (row, col) on robust's 8x8 grid: neck, shoulders, upper mediastinum
 
 

@@ -21,6 +21,7 @@ from vlmcore.mapeval.localisation import coverage, mass_ratio
 from vlmcore.models.requests import Request
 from vlmcore.reference.map_eval import cases_of
 
+pytestmark = pytest.mark.slow  # reference models on the bundled test set (10-25 s a test on 2 shared cores)
 KINDS = ("pleural_effusion", "consolidation")
 
 
