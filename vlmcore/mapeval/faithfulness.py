@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from vlmcore.attention.placement import blurred, cell_boxes
 from vlmcore.mapeval.recipes import Item, MapRecipe
 from vlmcore.metrics.clustered_means import Estimate, clustered_mean, sign_flip
