@@ -25,6 +25,9 @@ BENCHMARKS = bundled.benchmarks()
 REFERENCE = bundled.reference_root()
 MODELS = REFERENCE / "models"
 TEST_SET = REFERENCE / "test" / "dataset.csv"
+#: the reference set's thresholds: the defaults with the map diagnostics' bars read off the seed replicas
+#: (``python -m vlmcore.verdict.diagnostic_bars``; docs/maps.md)
+THRESHOLDS = REFERENCE / "thresholds.toml"
 BASELINE_MODEL = "robust"
 #: groups flip-searched per model (``--vlm-flip-search-groups``): the search scores every candidate
 #: paraphrase of a group, several times the work of evaluating it; searching all 315 groups of all
@@ -58,9 +61,13 @@ def run_demo(report_dir: Path, extra: list[str], only: list[str] | None = None) 
             print(f"vlmcore demo: --models: no reference model {unknown}; bundled: {', '.join(m.name for m in models)}")
             return exit_codes.USAGE_ERROR
         models = [m for m in models if m.name in only or m.name == BASELINE_MODEL]  # robust: every gate's baseline
+    from vlmcore.report.map_section import MapEvaluationReport
+
+    maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
     code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
-                        "-o", "addopts=", "--tb=no", "-rN", "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS), *extra])
+                        "-o", "addopts=", "--tb=no", "-rN", "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
+                        *(["--vlm-thresholds", str(THRESHOLDS)] if THRESHOLDS.is_file() else []), *extra], plugins=[maps])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():
         print(f"vlmcore demo: the suite did not complete (pytest exit code {int(code)})")

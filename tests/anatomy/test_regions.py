@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from vlmcore.anatomy import border_fraction, cell_coverage, inside_body_ratio, inside_box_ratio, region_fractions
+from vlmcore.anatomy import border_fraction, cell_coverage, inside_body_ratio, inside_body_share, inside_box_ratio, region_fractions, view_of
 from vlmcore.metrics import MapError
 
 
@@ -46,10 +46,16 @@ def test_lateral_view_refused():
 
 
 def test_inside_body_ratio_reads_the_unmasked_map():
+    """The measure is the body's share of the map over its share of the film (issue 28: the raw
+    share of a uniform map was the body's area share, 0.5 here, and cleared a 0.7 bar on real films)."""
     body = np.zeros((64, 64), dtype=bool)
     body[:, 16:48] = True  # body is the central half of the columns
     uniform = np.ones((16, 16))
-    assert inside_body_ratio(uniform, body) == pytest.approx(0.5)
+    assert inside_body_share(uniform, body) == pytest.approx(0.5)
+    assert inside_body_ratio(uniform, body) == pytest.approx(1.0)
+    inside = np.zeros((16, 16))
+    inside[:, 4:12] = 1.0
+    assert inside_body_ratio(inside, body) == pytest.approx(2.0)  # all mass inside: 1 / area share
     outside = np.zeros((16, 16))
     outside[:, :2] = 1.0
     assert inside_body_ratio(outside, body) == pytest.approx(0.0)
@@ -83,3 +89,36 @@ def test_border_ratio_is_one_for_a_uniform_map_on_every_grid_and_a_ring_map_fail
     assert border_ratio(uniform) == pytest.approx(1.0)
     assert border_ratio(uniform) <= threshold < border_ratio(ring)
     assert border_ratio(centre) == pytest.approx(0.0)
+
+
+def test_uniform_map_scores_one_inside_the_body_on_every_film():
+    """Whatever the film (phantom, odd sizes, the real NIH / DICOM films when present) and grid,
+    a uniform map's inside-body measure is exactly 1.0, and the label says so."""
+    from tests.conftest import SHARED_DATA
+    from vlmcore.anatomy import body_mask
+    from vlmcore.data.images import load_image
+    from vlmcore.metrics.rates import MEASURES
+    from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
+
+    films = [render_phantom(PhantomSpec(seed=s, size=size)).image for s, size in ((0, 128), (3, 200), (5, 97))]
+    films += [load_image(p).pixels for p in sorted((SHARED_DATA / "cxr").glob("*")) if p.suffix.lower() in (".png", ".dcm")]
+    for film in films:
+        body = body_mask(film)
+        for grid in ((8, 8), (16, 16), (37, 37), (24, 31)):
+            assert inside_body_ratio(np.ones(grid), body) == pytest.approx(1.0)
+    assert "1 = uniform" in MEASURES["inside_body_ratio"].label and "area share" in MEASURES["inside_body_ratio"].label
+
+
+def test_view_of_reads_the_datasets_view_and_lateral_films_get_no_sides():
+    from vlmcore.attention.attention_map import AttentionMap
+    from vlmcore.engine.map_metrics import map_metrics
+
+    assert view_of({"view": "pa"}) == "PA" and view_of({"ViewPosition": "AP"}) == "AP"
+    assert view_of({"view": "LL"}) == "LATERAL" and view_of({}) is None and view_of(None) is None
+    values = np.arange(16, dtype=float).reshape(4, 4) + 1
+    body = np.ones((64, 64), dtype=bool)
+    attention = AttentionMap(values, "sdpa-rows", (4, 4))
+    frontal = map_metrics(attention, body, None, (64, 64), "AP")
+    assert frontal["patient_right"] == pytest.approx(region_fractions(values).patient_right, abs=1e-6)
+    lateral = map_metrics(attention, body, None, (64, 64), "LATERAL")
+    assert "patient_right" not in lateral and "patient_left" not in lateral and lateral["inside_body_ratio"] == pytest.approx(1.0)

@@ -80,3 +80,31 @@ def test_gate_against_robust(first_run, calibrated_thresholds, candidate, expect
                "--second-model", keys[candidate], "--thresholds", str(calibrated_thresholds)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == expected, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_shipped_diagnostic_bars_come_from_the_replicas_and_robust_passes_most_groups(first_run):
+    """fixtures/reference/thresholds.toml holds what ``vlmcore.verdict.diagnostic_bars`` reads off
+    the three healthy retrains of the robust recipe in this very run (robust and its seed
+    replicas: two replicas alone gave a group-JS bar that robust, the third retrain, failed on
+    most groups; docs/maps.md); at those bars robust fails few groups on attention JS, where the
+    fixed 0.15 failed every one (issue 28: 315 of 315)."""
+    import numpy as np
+
+    from vlmcore.demo import THRESHOLDS
+    from vlmcore.verdict.baseline import read_run
+    from vlmcore.verdict.diagnostic_bars import replica_bars
+    from vlmcore.verdict.thresholds import load_thresholds
+
+    _, run_dir, keys = first_run
+    rows = read_run(run_dir).rows
+    shipped = load_thresholds(THRESHOLDS)
+    for bar in replica_bars(rows, [keys[name] for name in ("robust", *REPLICAS)]):
+        assert shipped.get(bar.measure) == pytest.approx(bar.bar), (bar, shipped.get(bar.measure))
+    groups = {}
+    for row in rows:
+        if row.model == keys["robust"] and row.relation == "invariant":
+            groups.setdefault(row.group_id, []).append(row.metrics["js_to_base"])
+    means = [float(np.mean(v)) for v in groups.values()]
+    failing = sum(m > shipped.get("js_divergence") for m in means)
+    assert failing <= 0.1 * len(means), (failing, len(means))
+    assert sum(m > 0.15 for m in means) > 0.9 * len(means)

@@ -5,8 +5,11 @@ construction: the seed code's ``inside_body_ratio`` was 1.0 that way). Masks are
 to the map's grid as per-cell coverage fractions, so a cell half inside the body counts
 half.
 
-Orientation: on a PA or AP film displayed by convention, the image's left is the
-patient's right. Regions are named in patient terms.
+Orientation: on a PA or AP film displayed by convention (the radiologist faces the patient:
+Raoof et al. 2012, "Interpretation of plain chest roentgenogram", Chest 141:545-558), the
+image's left is the patient's right, for both views. A lateral film has no right / left half:
+``view_of`` reads the dataset's view and ``region_fractions`` refuses a view it cannot place.
+Regions are named in patient terms.
 """
 
 from __future__ import annotations
@@ -19,6 +22,22 @@ import numpy as np
 from vlmcore.metrics.distribution import MapError, as_distribution
 
 DISPLAY_VIEWS = ("PA", "AP")
+#: spellings of a frontal view in datasets (NIH ``View Position``, MIMIC-CXR ``ViewPosition``)
+_FRONTAL = {"PA": "PA", "AP": "AP", "AP SUPINE": "AP", "AP ERECT": "AP", "POSTEROANTERIOR": "PA", "ANTEROPOSTERIOR": "AP",
+            "FRONTAL": "PA"}
+#: the columns a dataset may state a film's view in
+VIEW_COLUMNS = ("view", "view_position", "ViewPosition", "View Position")
+
+
+def view_of(extra: dict | None) -> str | None:
+    """The frontal view a dataset states for a film (``PA`` / ``AP``), ``"LATERAL"`` for any other
+    stated view (LL, LATERAL, ...: no patient side can be read off the image), or None when the
+    dataset does not say (the report then assumes a frontal film displayed by convention)."""
+    for column in VIEW_COLUMNS:
+        stated = str((extra or {}).get(column, "") or "").strip().upper()
+        if stated:
+            return _FRONTAL.get(stated, "LATERAL")
+    return None
 
 
 def cell_coverage(mask: np.ndarray, grid: tuple[int, int]) -> np.ndarray:
@@ -27,10 +46,27 @@ def cell_coverage(mask: np.ndarray, grid: tuple[int, int]) -> np.ndarray:
     return cv2.resize(np.asarray(mask, dtype=np.float32), (cols, rows), interpolation=cv2.INTER_AREA).astype(np.float64)
 
 
-def inside_body_ratio(attention, body: np.ndarray) -> float:
-    """Share of the map's mass on the body (lungs included), from the unmasked map."""
+def inside_body_share(attention, body: np.ndarray) -> float:
+    """Raw share of the map's mass on the body (lungs included), from the unmasked map. A
+    uniform map scores the body's area share (0.78 on a phantom, ~0.9 on an NIH film), so this
+    number cannot share a bar across films: ``inside_body_ratio`` divides it out."""
     p = as_distribution(attention)
     return float((p * cell_coverage(body, p.shape)).sum())
+
+
+def body_area_share(body: np.ndarray, grid: tuple[int, int]) -> float:
+    """The body's share of the grid's area (cells weighted by their coverage)."""
+    share = float(cell_coverage(body, grid).mean())
+    if share <= 0:
+        raise MapError("the body mask is empty: no inside-body measure on this film")
+    return share
+
+
+def inside_body_ratio(attention, body: np.ndarray) -> float:
+    """Share of the map's mass on the body divided by the body's area share: 1.0 for a uniform
+    map on *any* film, above 1 when the map favours the body, at most 1 / area share."""
+    p = as_distribution(attention)
+    return inside_body_share(p, body) / body_area_share(body, p.shape)
 
 
 def border_fraction(attention, ring: int = 1) -> float:
@@ -70,7 +106,8 @@ class RegionFractions:
 
 
 def region_fractions(attention, view: str = "PA") -> RegionFractions:
-    """Mass per patient side and per upper (apical) / lower (basal) half of the grid."""
+    """Mass per patient side and per upper (apical) / lower (basal) half of the grid, for a PA or
+    AP film displayed by convention (the same halves for both); any other view is refused."""
     if view.upper() not in DISPLAY_VIEWS:
         raise MapError(f"view {view!r}: side regions are defined for {DISPLAY_VIEWS} films only")
     p = as_distribution(attention)

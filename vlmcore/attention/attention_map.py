@@ -24,6 +24,8 @@ class AttentionMap:
     # (top, left, height, width) of the original film the grid covers, in film pixels; None: the whole film.
     # LLaVA's processor centre-crops, so its grid covers only the central square of a non-square film.
     region: tuple[float, float, float, float] | None = None
+    # what was done to attention sinks (vlmcore.attention.sinks): "raw", "sink-removed (r,c)...", "mean-relative (N maps)"
+    sink: str = "raw"
 
     def __post_init__(self) -> None:
         if self.values.shape != tuple(self.grid):
@@ -33,4 +35,5 @@ class AttentionMap:
         return {
             "method": self.method, "grid": list(self.grid), "layers": list(self.layers), "head_fusion": self.head_fusion,
             "query": self.query, "fallback": self.fallback, "region": list(self.region) if self.region else None,
+            "sink": self.sink,
         }

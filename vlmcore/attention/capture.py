@@ -102,6 +102,57 @@ def _recorders() -> list:
     return _active.recorders
 
 
+@dataclass(eq=False)
+class GradientRecorder:
+    """Keeps the full attention probabilities (B, H, L, L) of chosen modules *in the graph*, so
+    a backward pass gives their gradient (attention x gradient, relevancy propagation).
+
+    While active, the listed modules compute their attention eagerly (softmax, then the values)
+    instead of through SDPA: the same output up to float rounding, with the probabilities a
+    tensor that requires grad. ``probs`` maps layer -> probabilities (gradient retained)."""
+
+    modules: dict
+    probs: dict[int, torch.Tensor] = field(default_factory=dict)
+
+    def __enter__(self) -> "GradientRecorder":
+        _gradient_recorders().append(self)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        active = _gradient_recorders()
+        if self in active:
+            active.remove(self)
+
+    def forward(self, module, query, key, value, attention_mask, scaling, softcap):
+        heads = query.shape[1]
+        repeat = heads // key.shape[1]
+        keys = key.repeat_interleave(repeat, dim=1) if repeat > 1 else key
+        values = value.repeat_interleave(repeat, dim=1) if repeat > 1 else value
+        scale = scaling if scaling is not None else query.shape[-1] ** -0.5
+        scores = torch.matmul(query.float(), keys.float().transpose(-1, -2)) * scale
+        if softcap:
+            scores = torch.tanh(scores / softcap) * softcap
+        q_len, kv_len = scores.shape[-2], scores.shape[-1]
+        if attention_mask is not None:
+            mask = attention_mask[..., -q_len:, -kv_len:] if attention_mask.dim() == 4 else attention_mask
+            scores = scores.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else scores + mask.float()
+        elif getattr(module, "is_causal", False) and q_len > 1:
+            causal = torch.ones(q_len, kv_len, dtype=torch.bool, device=scores.device).tril(kv_len - q_len)
+            scores = scores.masked_fill(~causal, float("-inf"))
+        probs = torch.softmax(scores, dim=-1)
+        if probs.requires_grad:
+            probs.retain_grad()
+        self.probs[self.modules[module]] = probs
+        output = torch.matmul(probs.to(values.dtype), values)
+        return output.transpose(1, 2).contiguous(), probs
+
+
+def _gradient_recorders() -> list:
+    if not hasattr(_active, "gradient_recorders"):
+        _active.gradient_recorders = []
+    return _active.gradient_recorders
+
+
 def _apply_mask(scores, attention_mask, positions, kv_len, q_len, module, is_causal):
     batch, _, count, _ = scores.shape
     if attention_mask is None:
@@ -130,6 +181,9 @@ def _capture_attention_forward(module, query, key, value, attention_mask, **kwar
     for recorder in _recorders():
         if module in recorder.modules:
             recorder.record(module, query, key, attention_mask, kwargs.get("scaling"), kwargs.get("is_causal"), kwargs.get("softcap"))
+    for recorder in _gradient_recorders():
+        if module in recorder.modules:
+            return recorder.forward(module, query, key, value, attention_mask, kwargs.get("scaling"), kwargs.get("softcap"))
     return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
 
 
@@ -140,7 +194,7 @@ def _capture_mask(*args, **kwargs):
     causal, e.g. Gemma 3's bidirectional image block)."""
     from transformers.masking_utils import sdpa_mask
 
-    if _recorders():
+    if _recorders() or _gradient_recorders():
         kwargs["allow_is_causal_skip"] = False
     return sdpa_mask(*args, **kwargs)
 

@@ -122,4 +122,14 @@ METHODS.register("activation-norm", ActivationNorm)
 
 
 def alternative_maps(adapter, requests, method: str, target: str) -> list[AttentionMap]:
+    """Maps of a method other than the answer rows: the vision-tower methods here, the gradient
+    attention methods (``vlmcore.attention.gradients``: ``attn-grad``, ``relevancy``) or
+    ``occlusion`` (``vlmcore.attention.occlusion``)."""
+    from vlmcore.attention.gradients import GRADIENT_METHODS
+    from vlmcore.attention.occlusion import OcclusionMap
+
+    if method in GRADIENT_METHODS:
+        return GRADIENT_METHODS[method]().maps(adapter, requests, target)
+    if method == OcclusionMap.name:
+        return OcclusionMap().maps(adapter, requests, target)
     return METHODS.get(method)().maps(adapter, requests, target)

@@ -6,9 +6,9 @@ group is its base); ``relation`` (``invariant`` default, ``inverted``, ``differe
 ``related``); ``strategy`` (free text, normalised; ``unlabelled`` when absent);
 ``finding`` (default: read from the group's base question); ``patient_id``, ``study_id``,
 ``split``; ``view`` (the film's projection, e.g. PA / AP / LATERAL: the label-swap probe draws
-partner films of the same view); ``box`` (where the row's finding is on its film: ``x,y,w,h`` in
-the film's pixels, top-left origin, as the NIH box file writes them; on rows answered yes, it is
-the region the lesion-occlusion probe hides).
+partner films of the same view, and a lateral film gets no patient-side map fractions); ``box``
+(where the row's finding is on its film: ``x,y,w,h`` in the film's pixels, top-left origin, as the
+NIH box file writes them; on rows answered yes, it is the region the lesion-occlusion probe hides).
 """
 
 from __future__ import annotations

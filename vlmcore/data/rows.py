@@ -75,6 +75,7 @@ class VariantRow:
     generation_finished: bool | None = None  # generated: the model ended its turn (False: the token budget cut it off)
     map_query: str = "answer"  # where the map was read ("answer": the first answer token; or the generated answer's position)
     map_at_answer: bool = True  # False: no answer position (nothing read, a hedge): the map is not the answer's
+    map_sink: str = "raw"  # what was done to attention sinks before the metrics (vlmcore.attention.sinks)
     probe: Probe | None = None  # a counterfactual trial (relation "counterfactual"); None for a dataset case
 
     @property

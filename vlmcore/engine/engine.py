@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from vlmcore.anatomy import body_mask
+from vlmcore.anatomy import body_mask, view_of
 from vlmcore.answers.settings import AnswerSettings, bounded_text
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.data.case import Dataset, ParaphraseGroup
@@ -475,7 +475,7 @@ class Engine:
         checks = {case.case_id: _paraphrase_check(group.base.question, case.question) for case in cases if case.relation == "invariant"}
         for case, (score, _), answer, blank in zip(cases, scored, answers, blank_answers):
             attention = answer.map
-            metrics = map_metrics(attention, body, box, view.shape)
+            metrics = map_metrics(attention, body, box, view.shape, view_of({**case.extra, "view": case.view} if case.view else case.extra))
             metrics.update({k: v for k, v in attention.notes.items() if isinstance(v, (int, float))})  # e.g. BLIP-2 cls_share
             if not case.is_base and answer.map_at_answer and base.map_at_answer:  # never a preamble map against an answer's
                 metrics["js_to_base"] = round(js_divergence(base.map.values, attention.values), 6)
@@ -487,7 +487,7 @@ class Engine:
                 image=group.image_path.name, expected=case.expected_answer, answer=answer.answer, base_answer=base.answer,
                 p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6),
                 parse_path="score" if answer.mode == "score" else f"generate:{answer.rule}",
-                map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid,
+                map_method=attention.method, map_fallback=attention.fallback, map_grid=attention.grid, map_sink=attention.sink,
                 blank_answer=blank.answer, metrics=metrics, image_sha=film, low_mass=score.mass < self.mass_floor,
                 map_region=(row0, col0, row1 - row0, col1 - col0), paraphrase_check=checks.get(case.case_id, ""),
                 answer_mode=answer.mode, generated_text=bounded_text(answer.text), reasoning=answer.reasoning,
@@ -567,7 +567,7 @@ def _encode(score: YesNoScore, attention: AttentionMap | None) -> dict:
         value["map"] = {"values": attention.values.tolist(), "method": attention.method, "grid": list(attention.grid),
                         "layers": list(attention.layers), "head_fusion": attention.head_fusion, "query": attention.query,
                         "fallback": attention.fallback, "region": list(attention.region) if attention.region else None,
-                        "notes": attention.notes}
+                        "notes": attention.notes, "sink": attention.sink}
     return value
 
 
@@ -591,5 +591,6 @@ def _decode(value: dict) -> tuple[YesNoScore, AttentionMap | None]:
     attention = AttentionMap(values=np.asarray(stored["values"], dtype=np.float64), method=stored["method"],
                              grid=tuple(stored["grid"]), layers=tuple(stored["layers"]), head_fusion=stored["head_fusion"],
                              query=stored["query"], fallback=stored["fallback"],
-                             region=tuple(stored["region"]) if stored.get("region") else None, notes=dict(stored.get("notes") or {}))
+                             region=tuple(stored["region"]) if stored.get("region") else None, notes=dict(stored.get("notes") or {}),
+                             sink=str(stored.get("sink", "raw")))
     return score, attention

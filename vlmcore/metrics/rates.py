@@ -128,8 +128,8 @@ MEASURE_SPECS: tuple[MeasureSpec, ...] = (
     MeasureSpec("patient_left", "map mass on the patient's left", Direction.DESCRIPTIVE, _metric("patient_left"), _base_map),
     MeasureSpec("apical", "map mass apical (upper half)", Direction.DESCRIPTIVE, _metric("apical"), _base_map),
     MeasureSpec("basal", "map mass basal (lower half)", Direction.DESCRIPTIVE, _metric("basal"), _base_map),
-    MeasureSpec("inside_body_ratio", "map mass inside the body / body's area share", Direction.HIGHER,
-                _metric("inside_body_ratio"), _base_map, bar=0.7, case="test_attention_inside_body"),
+    MeasureSpec("inside_body_ratio", "map mass inside the body / body's area share (1 = uniform)", Direction.HIGHER,
+                _metric("inside_body_ratio"), _base_map, bar=1.0, bar_range=(0.0, 100.0), case="test_attention_inside_body"),
     MeasureSpec("border_ratio", "map mass on the border ring / ring's area share (1 = uniform)", Direction.LOWER,
                 _metric("border_ratio"), _base_map, bar=1.5, bar_range=(0.0, 100.0), case="test_attention_off_border"),
 )

@@ -230,8 +230,9 @@ class VLMAdapter(ABC):
     def attention_maps(self, requests: list[Request], *, query: str = "answer", method: str = "attention",
                        layers=None, fusion: str = "mean", target: str = "yes") -> list[AttentionMap]:
         """Maps for each request. ``query``: ``"answer"`` or ``"token:<word>"`` (rows of that
-        word's tokens in the question). ``method``: ``attention``, ``grad-cam`` or
-        ``activation-norm``; ``target`` (``yes``/``no``) steers grad-cam."""
+        word's tokens in the question). ``method``: ``attention``, ``grad-cam``,
+        ``activation-norm``, ``attn-grad``, ``relevancy`` or ``occlusion``; ``target`` (``yes``/``no``; the
+        gradient attention methods also ``answer``, the model's own) steers the gradient methods."""
         from vlmcore.attention import methods
 
         if method != "attention":

@@ -8,6 +8,7 @@ from itertools import combinations
 
 from vlmcore.data.rows import VariantRow
 from vlmcore.metrics.comparison import measures_by, model_measures
+from vlmcore.metrics.js_flips import HEADERS as JS_FLIP_HEADERS, NOTE as JS_FLIP_NOTE, js_flip_test
 from vlmcore.metrics.rates import RATES, gateable
 from vlmcore.metrics.specs import Scope
 from vlmcore.report.tables import Table
@@ -63,6 +64,10 @@ def comparison_tables(rows: list[VariantRow], reference: str | None = None, pair
                                   lambda r: r.strategy, "accuracy", "paraphrases and controls, by how they were written"))
     tables.append(_subgroup_table("Consistency by strategy", by_model, lambda r: r.strategy, "consistency",
                                   "verified paraphrases answered as their base question", Scope.STRATEGY))
+    flip_tests = [test for model_rows in by_model.values() if (test := js_flip_test(model_rows)) is not None]
+    if flip_tests:
+        tables.append(Table("Map change when the answer changes (strategy-stratified, patient-clustered)", JS_FLIP_HEADERS,
+                            tuple(test.row() for test in flip_tests), JS_FLIP_NOTE))
     tables += paired_tables(by_model, pairs_that_matter(list(by_model), reference, pairs))
     return tables
 

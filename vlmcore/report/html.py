@@ -232,6 +232,16 @@ def _section(section: Section) -> list[str]:
             + [table.html() for table in section.tables])
 
 
+def _js_flip_plot(report: RunReport) -> list[str]:
+    from vlmcore.metrics.js_flips import js_flip_test
+
+    by_model: dict[str, list] = {}
+    for row in report.rows:
+        by_model.setdefault(row.model, []).append(row)
+    tests = [test for rows in by_model.values() if (test := js_flip_test(rows)) is not None]
+    return [image_tag(plots.js_flip_strata(tests), "JS by strategy, answer kept vs changed")] if tests else []
+
+
 def render_html(report: RunReport, sections: ComputedSections | None = None) -> str:
     sections = sections or compute_sections(report)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>vlmcore {html.escape(report.run_id)}</title>",
@@ -240,6 +250,7 @@ def render_html(report: RunReport, sections: ComputedSections | None = None) -> 
     if sections.comparison:
         parts.append("<h2 id='comparison'>Comparison</h2>")
         parts += [table.html() for table in sections.comparison]
+        parts += _js_flip_plot(report)
     parts.append(f"<p class='note'>{html.escape(report.counts_line())}</p>")
     parts += _grounding(report, sections)
     parts += _failures(sections)

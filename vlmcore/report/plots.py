@@ -44,3 +44,24 @@ def js_and_margin(rows: list[VariantRow]) -> bytes:
     right.set_yticks([0, 1], ["kept", "flipped"])
     right.set_xlabel("|base yes-no margin| (logit)", fontsize=9)
     return _png(plt, figure)
+
+
+def js_flip_strata(tests) -> bytes:
+    """Per model, per strategy: mean JS to the base map of paraphrases that kept the answer (o)
+    and of those that changed it (x), joined by a line: the comparison the stratified test makes."""
+    plt, figure, axis = _figure(8.0, 2.8)
+    for offset, test in enumerate(tests):
+        for position, strategy in enumerate(test.by_strategy):
+            x = position + 0.8 * (offset - (len(tests) - 1) / 2) / max(len(tests), 1)
+            kept, changed = strategy.unchanged, strategy.changed
+            if kept is not None:
+                axis.scatter([x], [kept], marker="o", s=14, color=f"C{offset}", label=test.model if position == 0 else None)
+            if changed is not None:
+                axis.scatter([x], [changed], marker="x", s=20, color=f"C{offset}")
+            if kept is not None and changed is not None:
+                axis.plot([x, x], [kept, changed], color=f"C{offset}", linewidth=0.8)
+    strategies = [s.strategy for s in tests[0].by_strategy] if tests else []
+    axis.set_xticks(range(len(strategies)), strategies, fontsize=8)
+    axis.set_ylabel("mean JS to base map (o kept, x changed)", fontsize=8)
+    axis.legend(fontsize=7)
+    return _png(plt, figure)
