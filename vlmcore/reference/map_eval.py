@@ -30,12 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
+from vlmcore import bundled
 from vlmcore.mapeval import faithfulness, localisation, sanity
 from vlmcore.mapeval.recipes import METHOD_NAMES, Item, MapRecipe, MapSource, answers, supported
 from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
 from vlmcore.phantoms.questions import base_question
 
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "map_evaluation.json"
+DEFAULT_OUT = bundled.reference_root() / "map_evaluation.json"
 FAMILY_MODELS = {"llava": "robust", "medgemma": "medgemma-robust"}  # whose faithfulness picks the family default
 FAITHFULNESS_STRIDE = 3
 SINKS = ("raw", "sink-removed", "mean-relative")
