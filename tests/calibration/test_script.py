@@ -1,5 +1,5 @@
 """``python -m vlmcore.calibration`` runs its scenarios through the real decision functions
-(the numbers themselves are in the README; this only checks the script works and judges)."""
+(the numbers themselves are in docs/verdict.md; this only checks the script works and judges)."""
 
 from vlmcore.calibration.__main__ import main
 from vlmcore.calibration.scenarios import all_scenarios, at_thresholds

@@ -113,13 +113,26 @@ def test_candidate_thresholds_cannot_loosen_the_baselines_gate(study, tmp_path):
     assert kept.returncode == 1
     assert "asks for other gate settings, not used" in kept.stdout and "consistency_margin: 0.5 here, 0.02 in" in kept.stdout
     overridden = study.pytest("--vlm-baseline", "release", "--vlm-thresholds", str(loose), "--vlm-gate-settings", "candidate", answers=answers)
-    assert overridden.returncode == 0, overridden.stdout[-2000:]
     assert "gate settings OVERRIDDEN" in overridden.stdout
+    # The gate itself obeys the override: the baseline's settings catch the 15 flips, the loose ones do
+    # not. The candidate still faces the first-run checks (issue 25): 15 flips on the published study's
+    # 0.905 take consistency under its 0.9 bar, so the exit code alone cannot tell the two apart.
+    assert _gate_alarms(kept.stdout), kept.stdout[-2000:]
+    assert not _gate_alarms(overridden.stdout), overridden.stdout[-2000:]
+    assert overridden.returncode in (0, 1)
 
 
-def test_truncated_baseline_is_a_comparison_impossible(study, tmp_path):
+def _gate_alarms(stdout: str) -> list[str]:
+    """The terminal summary's lines where the gate (not a first-run check) alarmed."""
+    return [line for line in stdout.splitlines()
+            if not line.startswith(("XFAIL", "XPASS", "PASSED", "FAILED")) and (" REGRESSION" in line or " HARM" in line)]
+
+
+def test_a_baseline_of_10_groups_pairs_too_few_patients_to_gate(study, tmp_path):
     """A baseline of 10 of the 100 groups, saved whole (its files sealed together, as a smaller run
-    would save them): the gate cannot compare. Truncating a saved baseline's file in place is
+    would save them): every baseline case pairs (the paired share is the baseline's, issue 25: a grown
+    dataset is not a broken comparison), but only 10 patients do, under the 30 a gate PASS needs, so
+    the verdict is NOT EVALUATED (exit 10), never a pass. Truncating a saved baseline's file in place is
     refused outright (exit 4, tests/plugin/test_baseline_saves.py)."""
     truncated = tmp_path / "truncated"
     shutil.copytree(study.reports / "baselines" / "release", truncated)
@@ -134,9 +147,8 @@ def test_truncated_baseline_is_a_comparison_impossible(study, tmp_path):
     manifest["baseline"]["sha256"]["results.jsonl"] = sha256_of(truncated / "results.jsonl")  # re-sealed: a whole, smaller baseline
     (truncated / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     result = study.pytest("--vlm-baseline", str(truncated), report_dir=tmp_path / "reports")
-    assert result.returncode == 11, result.stdout[-3000:]
-    assert "only 60 cases pair" in result.stdout and "10% of this run's 600" in result.stdout
-    assert "verdict: COMPARISON IMPOSSIBLE (exit code 11)" in result.stdout
+    assert result.returncode == 10, result.stdout[-3000:]
+    assert "verdict: NOT EVALUATED (exit code 10)" in result.stdout
 
 
 @pytest.mark.parametrize("change, named", [("relabel", "expected 'yes' -> 'no'"), ("reword", "question 'Is there")])
