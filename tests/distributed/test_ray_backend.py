@@ -26,7 +26,8 @@ def _smoke(report_dir: Path, *extra: str) -> list[dict]:
     done = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", "tiny-llava", "-q", "-p", "no:cacheprovider",
                            "--vlm-report-dir", str(report_dir), *extra], cwd=ROOT, capture_output=True, text=True,
                           env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=900)
-    assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
+    # random weights: a failed check, or answers too unreadable to judge (NOT EVALUATED); never a crash
+    assert done.returncode in (0, 1, 10), done.stdout[-3000:] + done.stderr[-3000:]
     run = report_dir / (report_dir / "latest.txt").read_text().strip()
     return ([json.loads(line) for line in (run / "results.jsonl").read_text().splitlines()],
             (run / "report.md").read_text() + (run / "summary.json").read_text())
@@ -71,6 +72,9 @@ def test_a_replica_killed_mid_run_leaves_the_same_results(tmp_path):
     assert cut_entries.keys() == whole_entries.keys() and len(whole_entries) > len(dataset.cases)  # the same set, none twice
     for key, value in whole_entries.items():  # the moved chunk's blank batch may pack with other replicas' history: <= 1e-5
         other = cut_entries[key]
+        if "top_token" not in value:  # a generated answer (issue 26): its text, greedy, is the same
+            assert other == value, key
+            continue
         assert other["top_token"] == value["top_token"] and abs(other["margin"] - value["margin"]) <= 1e-5, key
     # the stored results read back through the stand-in give the rows a serial engine computes
     serial = Engine(_tiny(), dataset, model_key="tiny-llava", films_per_forward=3)

@@ -23,7 +23,8 @@ def tiny_llava_run(tmp_path_factory):
     result = subprocess.run([sys.executable, "-m", "pytest", str(BENCHMARKS), "-m", "smoke", "-k", "tiny-llava", "-q",
                              "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir)],
                             capture_output=True, text=True, cwd=pytester_dir, timeout=600)
-    assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
+    # random weights: a failed check, or answers too unreadable to judge (NOT EVALUATED, issue 26); never a crash
+    assert result.returncode in (0, 1, 10), result.stdout[-3000:] + result.stderr[-3000:]
     return report_dir, result.stdout
 
 

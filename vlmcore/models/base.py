@@ -275,7 +275,7 @@ class VLMAdapter(ABC):
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else stops[0]
         with torch.inference_mode():
             output = self.model.generate(**self.generation_inputs(encoded), max_new_tokens=max_new_tokens, do_sample=False,
-                                         eos_token_id=stops, pad_token_id=pad)
+                                         eos_token_id=stops, pad_token_id=pad, suppress_tokens=self.placeholder_token_ids() or None)
         new_tokens = self.new_tokens(output, encoded).tolist()
         reasoning = self.reasoning_format().reading
         results = []
@@ -284,6 +284,15 @@ class VLMAdapter(ABC):
             reading = read_answer(generation.text, request.question, reasoning=reasoning)
             results.append(replace(generation, answer=reading.answer, rule=reading.rule))
         return results
+
+    def placeholder_token_ids(self) -> list[int]:
+        """The image / video placeholder and vision delimiter tokens of the model's config: text never
+        holds them, so a generated one is noise (an untrained model emits them) and, teacher-forced
+        back for the answer-position map, it would be counted as an image position."""
+        config = self.model.config
+        names = ("image_token_id", "image_token_index", "video_token_id", "vision_start_token_id", "vision_end_token_id",
+                 "boi_token_index", "eoi_token_index")
+        return sorted({int(value) for name in names if isinstance(value := getattr(config, name, None), int)})
 
     def stop_token_ids(self) -> list[int]:
         """The tokens that end a turn: the generation config's EOS ids, the tokenizer's EOS and the
