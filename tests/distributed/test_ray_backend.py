@@ -39,7 +39,13 @@ def test_a_two_replica_local_cluster_gives_the_serial_runs_rows(tmp_path):
     on_ray, report = _smoke(tmp_path / "ray", "--vlm-backend", "ray")
     assert len(serial) > 50 and {r["model"] for r in serial} == {"tiny-llava"}
     drop = ("run_id",)
-    assert [{k: v for k, v in r.items() if k not in drop} for r in on_ray] == [{k: v for k, v in r.items() if k not in drop} for r in serial]
+    # counterfactual trials' films batch differently across replicas: their scores agree to float noise (<= 1e-5)
+    numeric = ("margin", "p_yes", "mass")
+    same = lambda rows: sorted(({k: v for k, v in r.items() if k not in drop + numeric} for r in rows), key=lambda r: r["case_id"])  # noqa: E731
+    assert same(on_ray) == same(serial)
+    scores = lambda rows: {r["case_id"]: [r[k] for k in numeric] for r in rows}  # noqa: E731
+    ray_scores = scores(on_ray)
+    assert all(abs(x - y) <= 1e-5 for case, values in scores(serial).items() for x, y in zip(values, ray_scores[case]))
     assert "evaluated on Ray by 2 replica(s)" in report
 
 
