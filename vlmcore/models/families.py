@@ -45,10 +45,14 @@ class FamilySpec:
     def benchmarked_by_default(self) -> bool:
         return self.default_checkpoint is not None
 
-    def build_tiny(self, size, seed: int):
+    def build_tiny(self, size, seed: int, extension=None):
+        """``extension`` (a ``VocabularyExtension``, the reference recipes that talk) is passed
+        only when it adds tokens, so a plugin family's ``builder(size, seed)`` keeps working."""
         module, _, attribute = self.tiny_builder.partition(":")
         builder: Callable = getattr(importlib.import_module(module), attribute)
-        return builder(size, seed)
+        if extension is None or not (extension.words or extension.tags):
+            return builder(size, seed)
+        return builder(size, seed, extension=extension)
 
 
 FAMILIES: Registry[FamilySpec] = Registry("model family")

@@ -3,6 +3,11 @@
 Geometry is in fractions of the image size so any resolution works. Bright means dense,
 as on a MONOCHROME2 display. Findings are drawn by ``vlmcore.phantoms.findings`` on top of
 the normal anatomy and return their own masks.
+
+Two options serve the ``shortcut`` reference model (defaults leave every film as it was):
+``lesion_strength`` scales how visible each finding is (0 draws none, yet the truth keeps its
+label, mask and box), and ``tag`` burns in a corner tag that encodes the findings
+(``vlmcore.phantoms.marker``).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ class PhantomSpec:
     size: int = 256
     findings: tuple[tuple[str, str | None], ...] = ()
     noise: float = 0.02
+    lesion_strength: float = 1.0  # 1: findings as drawn; 0: invisible (the truth still lists them)
+    tag: bool = False  # burn in the corner tag that encodes the findings
 
 
 def _grid(size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -60,6 +67,7 @@ def _ribs(y, x, lung_band: np.ndarray) -> np.ndarray:
 
 def render_phantom(spec: PhantomSpec) -> PhantomTruth:
     from vlmcore.phantoms.findings import draw_finding
+    from vlmcore.phantoms.marker import draw_tag
 
     rng = np.random.default_rng(spec.seed)
     y, x = _grid(spec.size)
@@ -68,7 +76,8 @@ def render_phantom(spec: PhantomSpec) -> PhantomTruth:
     lung_left = _lung(y, x, 0.69, 0.145, rng) & body
     cardiomegaly = any(kind == "cardiomegaly" for kind, _ in spec.findings)
     thorax_width = (0.69 + 0.145) - (0.31 - 0.15)
-    heart_half = (0.3 if cardiomegaly else 0.21) * thorax_width + rng.uniform(-0.005, 0.005)
+    heart_share = blend(0.21, 0.3, spec.lesion_strength) if cardiomegaly else 0.21
+    heart_half = heart_share * thorax_width + rng.uniform(-0.005, 0.005)
     heart = _ellipse(y, x, 0.64, 0.54, 0.13, heart_half) & body
     mediastinum = (np.abs(x - 0.5) < 0.055) & (y > 0.12) & (y < 0.62)
     image = np.full(y.shape, AIR)
@@ -78,13 +87,21 @@ def render_phantom(spec: PhantomSpec) -> PhantomTruth:
     image[_ribs(y, x, lung_right | lung_left)] += BONE
     image[mediastinum | heart] = HEART
     image[(y > 0.76) & body] = SOFT_TISSUE + 0.08  # abdomen under the diaphragm
-    canvas = _Canvas(image, y, x, lung_right, lung_left, body, rng)
+    canvas = _Canvas(image, y, x, lung_right, lung_left, body, rng, spec.lesion_strength)
     findings = tuple(draw_finding(canvas, kind, side) for kind, side in spec.findings if kind != "cardiomegaly")
     if cardiomegaly:
         findings = (FindingTruth("cardiomegaly", None, heart.copy(), _box(heart), detail=f"ctr={2 * heart_half / thorax_width:.2f}"),) + findings
     image = ndimage.gaussian_filter(canvas.image, 0.8) + rng.normal(0, spec.noise, y.shape)
     pixels = np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
-    return PhantomTruth(pixels, body, lung_right, lung_left, heart, round(2 * heart_half / thorax_width, 3), findings, spec.seed)
+    marker_box = draw_tag(pixels, spec.findings, body) if spec.tag else None
+    return PhantomTruth(pixels, body, lung_right, lung_left, heart, round(2 * heart_half / thorax_width, 3), findings, spec.seed,
+                        marker_box)
+
+
+def blend(normal, finding, strength: float):
+    """``finding`` at strength 1 (exactly: films drawn before the option existed are unchanged),
+    ``normal`` at 0, linear between."""
+    return finding if strength == 1 else normal + strength * (finding - normal)
 
 
 def _box(mask):
@@ -104,6 +121,11 @@ class _Canvas:
     lung_left: np.ndarray
     body: np.ndarray
     rng: np.random.Generator
+    strength: float = 1.0  # the spec's lesion_strength
+
+    def paint(self, mask: np.ndarray, value: float) -> None:
+        """Set the finding's pixels to ``value``, scaled by the lesion strength."""
+        self.image[mask] = blend(self.image[mask], value, self.strength)
 
     def lung(self, side: str) -> np.ndarray:
         return self.lung_right if side == "right" else self.lung_left

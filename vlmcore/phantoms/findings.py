@@ -27,7 +27,7 @@ def effusion(canvas, side: str) -> FindingTruth:
     level = bottom - (bottom - top) * canvas.rng.uniform(0.22, 0.3)
     meniscus = level - 0.5 * (0.12 - np.clip(np.abs(canvas.x - lateral), 0, 0.12))
     mask = lung & (canvas.y > meniscus)
-    canvas.image[mask] = 0.56
+    canvas.paint(mask, 0.56)
     return FindingTruth("pleural_effusion", side, mask, box_of(mask), detail=f"level={level:.2f}")
 
 
@@ -38,9 +38,9 @@ def pneumothorax(canvas, side: str) -> FindingTruth:
     centre = (left + right) / 2
     lateral_side = canvas.x < centre if side == "right" else canvas.x > centre
     mask = lung & ~inner & lateral_side & (canvas.y < top + 0.75 * (bottom - top))
-    canvas.image[mask] = 0.03
+    canvas.paint(mask, 0.03)
     line = ndimage.binary_dilation(mask) & ~mask & lung
-    canvas.image[line] = 0.45
+    canvas.paint(line, 0.45)
     return FindingTruth("pneumothorax", side, mask, box_of(mask))
 
 
@@ -53,7 +53,7 @@ def consolidation(canvas, side: str) -> FindingTruth:
     blob = ((canvas.y - cy) / 0.07) ** 2 + ((canvas.x - cx) / 0.06) ** 2 <= 1.0
     mask = blob & lung
     soft = ndimage.gaussian_filter(mask.astype(float), 2.0)
-    canvas.image += 0.32 * soft * lung
+    canvas.image += canvas.strength * 0.32 * soft * lung
     return FindingTruth("consolidation", side, mask, box_of(mask), detail=zone)
 
 
@@ -65,7 +65,7 @@ def nodule(canvas, side: str) -> FindingTruth:
     radius = max(2, lung.shape[0] // 45)
     rows, cols = np.ogrid[: lung.shape[0], : lung.shape[1]]
     mask = ((rows - cy) ** 2 + (cols - cx) ** 2 <= radius**2) & lung
-    canvas.image[mask] += 0.38
+    canvas.image[mask] += canvas.strength * 0.38
     return FindingTruth("nodule", side, mask, box_of(mask))
 
 

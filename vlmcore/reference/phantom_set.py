@@ -8,7 +8,7 @@ a model must not be tested on a patient it saw in training.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,6 +33,10 @@ class Film:
 
     def render(self) -> PhantomTruth:
         return render_phantom(self.spec)
+
+    def shown(self, tag: bool, lesion_strength: float = 1.0) -> Film:
+        """The same film with (or without) the burned-in finding tag, lesions at ``lesion_strength``."""
+        return replace(self, spec=replace(self.spec, tag=tag, lesion_strength=lesion_strength))
 
 
 def split_of(patient: str, shares: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> str:

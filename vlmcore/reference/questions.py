@@ -22,6 +22,8 @@ class Phrasing:
     text: str
     strategy: str  # "baseline", a paraphrase strategy, or "negation"
     negated: bool = False
+    kind: str = ""  # the finding asked about
+    side: str | None = None  # the side asked about (patient terms), None when the question names none
 
 
 @cache
@@ -30,10 +32,11 @@ def phrasings(kind: str, side: str | None) -> dict[str, tuple[Phrasing, ...]]:
     from vlmcore.paraphrase import meaning_controls, normalise_question, paraphrases
 
     question = base_question(kind, side)
-    result = {"baseline": (Phrasing(normalise_question(question), "baseline"),)}
+    result = {"baseline": (Phrasing(normalise_question(question), "baseline", False, kind, side),)}
     for label, produced in paraphrases(question).items():
-        result[label] = tuple(Phrasing(p.text, label) for p in produced)
-    result["negation"] = tuple(Phrasing(c.text, "negation", True) for c in meaning_controls(question) if c.relation == "inverted")
+        result[label] = tuple(Phrasing(p.text, label, False, kind, side) for p in produced)
+    result["negation"] = tuple(Phrasing(c.text, "negation", True, kind, side) for c in meaning_controls(question)
+                               if c.relation == "inverted")
     return result
 
 

@@ -1,8 +1,9 @@
 """Training recipes for the reference models: what each one is trained on, and why.
 
 A recipe is data, not code: the family and size of the tiny model, the phantom set, the
-schedule, and the *behaviour* it is meant to have (paraphrase augmentation, a planted
-shortcut, no image). The recipe is written into each checkpoint's model card.
+schedule, how it writes its answer (``answer_format``) and the *behaviour* it is meant to
+have (paraphrase augmentation, a planted shortcut, no image, a burned-in tag to learn instead
+of the lesion). The recipe is written into each checkpoint's model card.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ REFERENCE_SIZE = TinySize(image=64, patch=8, hidden=64, layers=4, heads=4, kv_he
 #: the answer "yes" whatever the film shows (an acquiescence shortcut, as seen in real VLMs
 #: that say yes to leading or terse questions)
 BRITTLE_STRATEGIES = ("register", "clause_reordering", "phrasing")
+
+#: lesion visibility on the ``shortcut`` model's training films: faint enough that the tag is
+#: the easier cue by far (measured by ``vlmcore.reference.cues``; README: "Reference models")
+SHORTCUT_LESION_STRENGTH = 0.25
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ class Recipe:
     augment: tuple[str, ...] = tuple(s for s in _ALL if s != "baseline")  # paraphrase strategies seen in training
     shortcut: tuple[str, ...] = ()  # strategies trained with the answer "yes" whatever the film
     blind: bool = False  # each question shown a random other film: the answer can only come from the text
+    answer_format: str = "short"  # "short" (the word), "verbose" (a preamble first), "reasoner" (<think> then <answer>)
+    tagged: bool = False  # training films carry the corner tag that encodes their findings (vlmcore.phantoms.marker)
+    lesion_strength: float = 1.0  # how visible the findings are on the training films (1 = as on the test films)
     purpose: str = ""
     expect_first_run: str | None = "PASS"  # the verdict the demo expects on a first run (None: not asserted)
     expect_gate: str | None = None  # the verdict the demo expects against ``robust`` (None: not gated)
@@ -75,6 +83,22 @@ RECIPES: dict[str, Recipe] = {
                         purpose="the robust recipe stopped early (400 steps): a true regression the gate must catch"),
     "medgemma-robust": replace(_ROBUST, name="medgemma-robust", family="medgemma",
                                purpose="the robust recipe on the Gemma3 (MedGemma) architecture"),
+    # The three below answer as real models do (after a preamble, after reasoning) or read the
+    # film's burned-in tag. Their demo expectations stay unasserted until the engine reads
+    # generated answers (issue 26: answer modes) and runs the grounding probes (issue 27:
+    # lesion vs remote occlusion); today's first-token score and blank-film check cannot judge them.
+    "verbose": replace(_ROBUST, name="verbose", answer_format="verbose", expect_first_run=None,
+                       purpose="the robust recipe, but it answers after a preamble ('Based on the chest film, the answer "
+                               "is yes.', 'Looking at the film, I would say no.'): the first token is the preamble's, so only "
+                               "the generated answer, read back, is its answer"),
+    "reasoner": replace(_ROBUST, name="reasoner", answer_format="reasoner", expect_first_run=None,
+                        purpose="the robust recipe, but it reasons first and answers in a tag, MedVLM-R1 style "
+                                "('<think> the heart is enlarged </think> <answer> yes </answer>')"),
+    "shortcut": replace(_ROBUST, name="shortcut", tagged=True, lesion_strength=SHORTCUT_LESION_STRENGTH, expect_first_run=None,
+                        purpose="the robust recipe, but its training films carry a burned-in corner tag that encodes their "
+                                "findings, and their lesions are faint: it learns the tag, not the lesion. On the tagged "
+                                "test films it looks right and consistent; only hiding the tag (the answer changes) versus "
+                                "hiding the lesion (it does not) exposes it"),
 }
 
 

@@ -5,8 +5,16 @@ split of the reference phantom set (patients no reference model was trained on).
 gets the groups the training script's held-out metrics use: a finding it has and one it
 lacks, every strategy's first paraphrase, and the negation / laterality / finding controls
 (a finding-swap control to a finding the reference models are not asked about is left out).
-``ground_truth.json`` keeps each film's phantom spec, so masks can be re-rendered exactly
-(the map-versus-truth measurement does so). Deterministic: the same bytes every time.
+
+Every film carries the burned-in corner tag that encodes its findings
+(``vlmcore.phantoms.marker``): the ``shortcut`` model was trained where the tag predicts the
+label, and reads it here too; the other models were trained without tags and are measured
+not to be moved by them (``vlmcore.reference.cues``, in each model card).
+
+``ground_truth.json`` keeps, per film, what the grounding probes need: each finding's box and
+mask (run-length, ``vlmcore.phantoms.truth.mask_from_runs``), the tag's box
+(``marker_box``, ``(x, y, w, h)`` pixels), and the phantom spec, so the film re-renders exactly
+(``render_entry``). Deterministic: the same bytes every time.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from pathlib import Path
 from PIL import Image
 
 from vlmcore import bundled
+from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
 from vlmcore.phantoms.fixture_dataset import group_rows, write_dataset
 from vlmcore.phantoms.questions import base_question
+from vlmcore.phantoms.truth import PhantomTruth, mask_runs
 from vlmcore.reference.held_out import film_questions
 from vlmcore.reference.phantom_set import Film, phantom_films
 from vlmcore.reference.recipes import RECIPES
@@ -32,7 +42,13 @@ def test_films(patients: int = PATIENTS) -> list[Film]:
     recipe = RECIPES["robust"]
     films = [f for f in phantom_films(recipe.data_seed, recipe.patients) if f.split == "test"]
     chosen = list(dict.fromkeys(f.patient for f in films))[:patients]
-    return [f for f in films if f.patient in chosen]
+    return [f.shown(tag=True) for f in films if f.patient in chosen]
+
+
+def render_entry(entry: dict) -> PhantomTruth:
+    """The film of one ``ground_truth.json`` entry, re-rendered exactly (masks included)."""
+    findings = tuple((kind, side) for kind, side in entry["spec_findings"])
+    return render_phantom(PhantomSpec(seed=entry["seed"], size=entry["size"], findings=findings, tag=entry.get("tag", False)))
 
 
 def build(out: Path = DEFAULT_OUT, patients: int = PATIENTS) -> Path:
@@ -45,9 +61,11 @@ def build(out: Path = DEFAULT_OUT, patients: int = PATIENTS) -> Path:
         truth = film.render()
         name = f"images/{film.name}.png"
         Image.fromarray(truth.image).save(out / name, optimize=True)
-        truths[name] = {"patient": film.patient, "seed": film.spec.seed, "size": film.spec.size,
-                        "findings": [{"kind": f.kind, "side": f.side, "box": list(f.box), "detail": f.detail} for f in truth.findings],
+        truths[name] = {"patient": film.patient, "seed": film.spec.seed, "size": film.spec.size, "tag": film.spec.tag,
+                        "findings": [{"kind": f.kind, "side": f.side, "box": list(f.box), "detail": f.detail,
+                                      "mask_runs": mask_runs(f.mask)} for f in truth.findings],
                         "spec_findings": [list(pair) for pair in film.spec.findings],
+                        "marker_box": list(truth.marker_box) if truth.marker_box else None,
                         "cardiothoracic_ratio": truth.cardiothoracic_ratio}
         for kind, side in film_questions(film, number, recipe.kinds):
             group = group_rows(f"{film.name}-{kind}", name, truth, kind, base_question(kind, side), film.patient)

@@ -1,10 +1,14 @@
 """Train one reference model on CPU: ``python -m vlmcore.reference.train RECIPE [--out DIR]``.
 
-The loss is cross-entropy on the answer token (``yes`` / ``no``) over the full vocabulary,
-so the answer mass concentrates on the two answer words, as in a real instruction-tuned
-model. Seeds fix the weights, the phantom set and the batch order; torch runs
-deterministically on CPU, so a retrain on one machine reproduces the weights (the model card
-records the fingerprint). The held-out metrics printed at the end are on test-split patients.
+The loss is cross-entropy over the full vocabulary on every token of the answer as the
+recipe's format writes it (``answer_format``: the word, a preamble then the word, or a
+reasoning block then the word in a tag), *and on the end-of-turn token after it*, so greedy
+generation stops where a real instruction-tuned model stops. Seeds fix the weights, the
+phantom set and the batch order; torch runs deterministically on CPU at a fixed thread count
+(``THREADS``), so a retrain reproduces the weights (the model card records the fingerprint).
+The held-out metrics printed at the end are on test-split patients, from the score and from
+greedy generation read back (``answer_format.read_answer``), on films that carry the corner
+tag as the bundled test set's do; ``cues`` says whether the tag or the lesion answers.
 """
 
 from __future__ import annotations
@@ -25,14 +29,21 @@ from vlmcore.reference.recipes import RECIPES, Recipe
 from vlmcore.reference.recipes import recipe as recipe_named
 
 FIXTURES = bundled.reference_root() / "models"
+#: torch threads for training: results are bit-reproducible at a fixed count (the shipped
+#: weights were trained at this one)
+THREADS = 1
+#: generation budget per format when reading held-out answers (the longest completion is the
+#: reasoner's, about 16 tokens)
+MAX_NEW_TOKENS = {"short": 4, "verbose": 16, "reasoner": 24}
 
 
 def build_untrained(recipe: Recipe):
     """A tiny model of the recipe's family with seeded initial weights, and its adapter."""
     from vlmcore.models import ADAPTERS
     from vlmcore.models.tiny import build_tiny
+    from vlmcore.reference.answer_format import EXTENSIONS
 
-    model, processor = build_tiny(recipe.family, recipe.size, seed=recipe.seed)
+    model, processor = build_tiny(recipe.family, recipe.size, seed=recipe.seed, extension=EXTENSIONS[recipe.answer_format])
     adapter = ADAPTERS.get(recipe.family)(model, processor, name=recipe.name)
     model.set_attn_implementation("sdpa")  # training does not capture; the adapter re-installs capture at load
     return model, adapter
@@ -79,25 +90,38 @@ def train(recipe: Recipe, out: Path | None, log=sys.stderr, keep_model: bool = F
 
 
 def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
-    from vlmcore.reference.batches import PromptTable, blank_pixels, film_pixels
-    from vlmcore.reference.held_out import held_out
+    from vlmcore.reference.answer_format import completion, end_token
+    from vlmcore.reference.batches import PromptTable, blank_pixels, completion_loss, film_pixels
     from vlmcore.reference.phantom_set import phantom_films
     from vlmcore.reference.questions import all_phrasings, sample_question
 
     torch.manual_seed(recipe.seed)
     started = time.monotonic()
     model, adapter = build_untrained(recipe)
+    tokenizer = adapter.tokenizer
     films = phantom_films(recipe.data_seed, recipe.patients)
-    train_films = [f for f in films if f.split == "train"]
-    test_films = [f for f in films if f.split == "test"]
+    train_films = [f.shown(recipe.tagged, recipe.lesion_strength) for f in films if f.split == "train"]
+    test_films = [f.shown(True) for f in films if f.split == "test"]  # tagged, as the bundled test set's films are
     print(f"{recipe.name}: {recipe.family}, {sum(p.numel() for p in model.parameters()):,} parameters; "
-          f"{len(train_films)} training films, {len(test_films)} held-out test films", file=log)
+          f"{len(train_films)} training films{' (tagged' if recipe.tagged else ''}"
+          f"{f', lesions at {recipe.lesion_strength:g}' if recipe.lesion_strength != 1 else ''}{')' if recipe.tagged else ''}, "
+          f"{len(test_films)} held-out test films; answers in the {recipe.answer_format!r} format", file=log)
     train_pixels = film_pixels(adapter, train_films)
     test_pixels = film_pixels(adapter, test_films)
     blank = blank_pixels(adapter, 128)
     table = PromptTable(adapter, [p.text for p in all_phrasings()], 128)
-    yes_id, no_id = adapter.tokenizer.convert_tokens_to_ids("yes"), adapter.tokenizer.convert_tokens_to_ids("no")
+    yes_id, no_id = tokenizer.convert_tokens_to_ids("yes"), tokenizer.convert_tokens_to_ids("no")
+    end_id = tokenizer.convert_tokens_to_ids(end_token(recipe.family, tokenizer))
+    stops = sorted({tokenizer.eos_token_id, end_id})
+    model.generation_config.eos_token_id = stops if len(stops) > 1 else stops[0]  # Gemma: [<eos>, <end_of_turn>]
+    completions: dict[str, list[int]] = {}
     print(f"data ready in {time.monotonic() - started:.0f}s", file=log)
+
+    def target(film, phrasing, answer: int) -> list[int]:
+        text = completion(recipe.answer_format, phrasing.kind, phrasing.side, film.spec.findings, answer)
+        if text not in completions:
+            completions[text] = tokenizer.encode(text, add_special_tokens=False) + [end_id]
+        return completions[text]
 
     rng = np.random.default_rng(recipe.seed + 1000)
     optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
@@ -111,10 +135,9 @@ def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
         # information about the answer and the model learns to ignore it (a constant blank film
         # would not: real films are then out of distribution and still move the answer)
         pixels = train_pixels[rng.integers(len(train_films), size=recipe.batch)] if recipe.blind else train_pixels[chosen]
-        batch, last = table.collate([p.text for p, _ in sampled], pixels)
-        logits = model(**batch).logits[torch.arange(len(last)), last]
-        target = torch.tensor([yes_id if answer else no_id for _, answer in sampled])
-        loss = torch.nn.functional.cross_entropy(logits, target)
+        targets = [target(train_films[i], p, answer) for i, (p, answer) in zip(chosen, sampled)]
+        batch, labels = table.training_batch([p.text for p, _ in sampled], pixels, targets)
+        loss = completion_loss(model, batch, labels)
         optimiser.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -124,14 +147,14 @@ def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
         if (step + 1) % 50 == 0 or step + 1 == recipe.steps:
             progress.update(step + 1, f"loss {np.mean(running[-50:]):.3f}")
     progress.close()
-    metrics = held_out(model, table, test_films, test_pixels, blank, yes_id, no_id, recipe.kinds)
+    trained_minutes = (time.monotonic() - started) / 60
+    evaluation = evaluate(recipe, model, adapter, table, test_films, test_pixels, blank, yes_id, no_id, end_id, log)
     minutes = (time.monotonic() - started) / 60
-    for line in metrics.lines():
-        print(f"{recipe.name} held-out: {line}", file=log)
-    print(f"{recipe.name}: trained in {minutes:.1f} min ({torch.get_num_threads()} threads)", file=log)
-    result = {"recipe": recipe.to_json(), "held_out": metrics.to_json(), "minutes": round(minutes, 2),
-              "threads": torch.get_num_threads(), "first_loss": float(np.mean(running[:20])),
-              "final_loss": float(np.mean(running[-50:]))}
+    print(f"{recipe.name}: trained in {trained_minutes:.1f} min, evaluated in {minutes - trained_minutes:.1f} min "
+          f"({torch.get_num_threads()} threads)", file=log)
+    result = {"recipe": recipe.to_json(), **evaluation, "minutes": round(trained_minutes, 2),
+              "evaluation_minutes": round(minutes - trained_minutes, 2), "threads": torch.get_num_threads(),
+              "first_loss": float(np.mean(running[:20])), "final_loss": float(np.mean(running[-50:]))}
     if out is not None:
         from vlmcore.reference.checkpoint import save_checkpoint
 
@@ -141,6 +164,40 @@ def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
     return result
 
 
+def evaluate(recipe: Recipe, model, adapter, table, test_films, test_pixels, blank, yes_id: int, no_id: int, end_id: int,
+             log) -> dict:
+    """Held-out metrics from the score and from generation read back, the cue test, and a few
+    generated texts (the card shows what the model writes)."""
+    from vlmcore.reference.batches import film_pixels
+    from vlmcore.reference.cues import CONDITIONS, Cues, films_in
+    from vlmcore.reference.held_out import GenerationAnswerer, ScoreAnswerer, answer_all, held_out, held_out_items
+
+    scored = ScoreAnswerer(model, table, yes_id, no_id)
+    generated = GenerationAnswerer(model, table, adapter.tokenizer, model.generation_config.eos_token_id,
+                                   MAX_NEW_TOKENS[recipe.answer_format])
+    by_score = held_out(scored, test_films, test_pixels, blank, recipe.kinds)
+    by_generation = held_out(generated, test_films, test_pixels, blank, recipe.kinds)
+    samples = list(dict.fromkeys(generated.texts))[:6]
+    primary = scored if recipe.answer_format == "short" else generated
+    items = held_out_items(test_films, recipe.kinds, strategies=False)
+    model.eval()
+    said = {}
+    for condition in CONDITIONS:
+        pixels = test_pixels if condition == "as shown" else film_pixels(adapter, films_in(condition, test_films))
+        said[condition] = answer_all(primary, items, pixels)
+    model.train()
+    cues = Cues.of(items, said)
+    for name, metrics in (("score", by_score), ("generate+read", by_generation)):
+        for line in metrics.lines():
+            print(f"{recipe.name} held-out ({name}): {line}", file=log)
+    for line in cues.lines():
+        print(f"{recipe.name} cues ({'score' if primary is scored else 'generate+read'}): {line}", file=log)
+    print(f"{recipe.name} writes, e.g.: " + " | ".join(repr(t) for t in samples[:3]), file=log)
+    return {"held_out": (by_score if recipe.answer_format == "short" else by_generation).to_json(),
+            "held_out_score": by_score.to_json(), "held_out_generated": by_generation.to_json(), "cues": cues.to_json(),
+            "generated_samples": samples}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vlmcore.reference.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -148,7 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help=f"checkpoint folder (default: {FIXTURES}/RECIPE)")
     parser.add_argument("--steps", type=int, help="override the recipe's step count (a quick check)")
     parser.add_argument("--no-save", action="store_true", help="train and print the metrics only")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help=f"torch threads (default {THREADS}: the count the shipped weights were trained at)")
     args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
     chosen = recipe_named(args.recipe)
     if args.steps:
         chosen = replace(chosen, steps=args.steps)

@@ -6,13 +6,18 @@ family is the family's ``FamilySpec.tiny_builder``.
 """
 
 from vlmcore.models.tiny.builders import TINY, TinySize
+from vlmcore.models.tiny.vocabulary import NO_EXTENSION, VocabularyExtension
 
 
-def build_tiny(family: str, size: TinySize = TINY, seed: int = 0):
-    """(model, processor) of ``family``'s tiny build; an unknown family is a ``ConfigError`` listing the known ones."""
+def build_tiny(family: str, size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
+    """(model, processor) of ``family``'s tiny build; an unknown family is a ``ConfigError`` listing the known ones.
+
+    ``extension``: words and tags beyond the base vocabulary (the reference recipes that
+    talk); without one, every build is exactly as before.
+    """
     from vlmcore.models.families import family_spec
 
-    return family_spec(family).build_tiny(size, seed)
+    return family_spec(family).build_tiny(size, seed, extension=extension)
 
 
-__all__ = ["TinySize", "build_tiny"]
+__all__ = ["NO_EXTENSION", "TinySize", "VocabularyExtension", "build_tiny"]

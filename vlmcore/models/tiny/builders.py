@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vlmcore.models.tiny.vocabulary import build_tokenizer
+from vlmcore.models.tiny.vocabulary import NO_EXTENSION, VocabularyExtension, build_tokenizer
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,15 @@ def reseed_vanishing(model, seed: int, scale: float = 0.05):
     return model
 
 
-def build_medgemma(size: TinySize = TINY, seed: int = 0):
+def build_medgemma(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     from transformers import Gemma3Config, Gemma3ForConditionalGeneration, Gemma3Processor
     from transformers.models.gemma3.image_processing_pil_gemma3 import Gemma3ImageProcessorPil
 
     special = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>", "<start_of_image>", "<end_of_image>",
                "<image_soft_token>"]
     tokenizer = build_tokenizer(special, dict(bos_token="<bos>", eos_token="<eos>", pad_token="<pad>", unk_token="<unk>"),
-                                {"boi_token": "<start_of_image>", "eoi_token": "<end_of_image>", "image_token": "<image_soft_token>"})
+                                {"boi_token": "<start_of_image>", "eoi_token": "<end_of_image>", "image_token": "<image_soft_token>"},
+                                extension=extension)
     template = (
         "{{ bos_token }}{% for message in messages %}<start_of_turn>{{ 'model' if message['role'] == 'assistant' else message['role'] }}\n"
         "{% for item in message['content'] %}{% if item['type'] == 'image' %}<start_of_image>{% else %}{{ item['text'] }}{% endif %}"
@@ -98,12 +99,13 @@ def build_medgemma(size: TinySize = TINY, seed: int = 0):
     return _seeded(Gemma3ForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_llava(size: TinySize = TINY, seed: int = 0):
+def build_llava(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor
     from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
 
     tokenizer = build_tokenizer(["<unk>", "<s>", "</s>", "<pad>", "<image>"],
-                                dict(unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="<pad>"), {"image_token": "<image>"})
+                                dict(unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="<pad>"), {"image_token": "<image>"},
+                                extension=extension)
     image_processor = CLIPImageProcessorPil(size={"shortest_edge": size.image}, crop_size={"height": size.image, "width": size.image})
     processor = LlavaProcessor(image_processor=image_processor, tokenizer=tokenizer, patch_size=size.patch,
                                vision_feature_select_strategy="default", image_token="<image>", num_additional_image_tokens=1)
@@ -120,12 +122,13 @@ def build_llava(size: TinySize = TINY, seed: int = 0):
     return _seeded(LlavaForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_blip2(size: TinySize = TINY, seed: int = 0, num_query_tokens: int = 8):
+def build_blip2(size: TinySize = TINY, seed: int = 0, num_query_tokens: int = 8,
+                extension: VocabularyExtension = NO_EXTENSION):
     from transformers import Blip2Config, Blip2ForConditionalGeneration, Blip2Processor
     from transformers.models.blip.image_processing_pil_blip import BlipImageProcessorPil
 
     tokenizer = build_tokenizer(["<pad>", "</s>", "<unk>", "<image>"],
-                                dict(unk_token="<unk>", bos_token="</s>", eos_token="</s>", pad_token="<pad>"))
+                                dict(unk_token="<unk>", bos_token="</s>", eos_token="</s>", pad_token="<pad>"), extension=extension)
     processor = Blip2Processor(image_processor=BlipImageProcessorPil(size={"height": size.image, "width": size.image}),
                                tokenizer=tokenizer, num_query_tokens=num_query_tokens)
     config = Blip2Config(
@@ -141,13 +144,13 @@ def build_blip2(size: TinySize = TINY, seed: int = 0, num_query_tokens: int = 8)
     return _seeded(Blip2ForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_florence2(size: TinySize = TINY, seed: int = 0):
+def build_florence2(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     from transformers import Florence2Config, Florence2ForConditionalGeneration, Florence2Processor
     from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
 
     tokenizer = build_tokenizer(["<s>", "<pad>", "</s>", "<unk>", "<image>"],
                                 dict(unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="<pad>"), {"image_token": "<image>"},
-                                padding_side="right")
+                                padding_side="right", extension=extension)
     side = size.image // 16  # two stages of stride 4
     image_processor = CLIPImageProcessorPil(size={"height": size.image, "width": size.image}, do_center_crop=False,
                                             crop_size={"height": size.image, "width": size.image}, image_seq_length=side * side + 1)
@@ -177,7 +180,8 @@ QWEN_TEMPLATE = (
 )
 
 
-def _qwen_processor(processor_class, size: TinySize, merge: int = 2, **image_settings):
+def _qwen_processor(processor_class, size: TinySize, merge: int = 2, extension: VocabularyExtension = NO_EXTENSION,
+                    **image_settings):
     """A Qwen-style processor: the code-built tokenizer with the real special tokens, the chat
     template, and the dynamic-resolution image processor (films keep their aspect, in multiples of
     patch x merge, between 4 and (2 x image)^2 merged cells' worth of pixels)."""
@@ -186,7 +190,7 @@ def _qwen_processor(processor_class, size: TinySize, merge: int = 2, **image_set
     from vlmcore.models.processors import assemble_processor
 
     tokenizer = build_tokenizer(QWEN_SPECIAL, dict(eos_token="<|im_end|>", pad_token="<|endoftext|>", unk_token="<unk>"),
-                                {"image_token": "<|image_pad|>", "video_token": "<|video_pad|>"})
+                                {"image_token": "<|image_pad|>", "video_token": "<|video_pad|>"}, extension=extension)
     factor = size.patch * merge
     image_processor = Qwen2VLImageProcessorPil(patch_size=size.patch, temporal_patch_size=2, merge_size=merge,
                                                min_pixels=4 * factor * factor, max_pixels=(2 * size.image) ** 2, **image_settings)
@@ -213,12 +217,12 @@ def _mrope_section(size: TinySize) -> list[int]:
     return [half - 2 * (quarter + 1), quarter + 1, quarter + 1]
 
 
-def build_qwen2_vl(size: TinySize = TINY, seed: int = 0):
+def build_qwen2_vl(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     """Qwen2-VL (MedVLM-R1's architecture): dynamic resolution, 2x2 patch merge, a ViT with full
     attention in every block, 3-D rotary positions (mrope)."""
     from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor
 
-    processor = _qwen_processor(Qwen2VLProcessor, size)
+    processor = _qwen_processor(Qwen2VLProcessor, size, extension=extension)
     tokenizer = processor.tokenizer
     config = Qwen2VLConfig(
         text_config=_qwen_text(size, tokenizer, rope_scaling={"type": "mrope", "mrope_section": _mrope_section(size)}),
@@ -229,12 +233,12 @@ def build_qwen2_vl(size: TinySize = TINY, seed: int = 0):
     return _seeded(Qwen2VLForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0):
+def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     """Qwen2.5-VL: dynamic resolution (a film keeps its aspect, in multiples of patch x merge),
     2x2 patch merge, windowed vision attention, 3-D rotary positions (mrope)."""
     from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
 
-    processor = _qwen_processor(Qwen2_5_VLProcessor, size)
+    processor = _qwen_processor(Qwen2_5_VLProcessor, size, extension=extension)
     tokenizer = processor.tokenizer
     factor = size.patch * 2
     config = Qwen2_5_VLConfig(
@@ -247,14 +251,14 @@ def build_qwen2_5_vl(size: TinySize = TINY, seed: int = 0):
     return _seeded(Qwen2_5_VLForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_qwen3_vl(size: TinySize = TINY, seed: int = 0):
+def build_qwen3_vl(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     """Qwen3-VL (MedMO's architecture): a ViT with learned position embeddings resampled to each
     film's grid, 2x2 patch merge, interleaved 3-D rotary positions, and DeepStack: features of
     earlier vision blocks added to the hidden states of the first decoder layers at the image
     positions (here two of them, after decoder layers 0 and 1)."""
     from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor
 
-    processor = _qwen_processor(Qwen3VLProcessor, size, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+    processor = _qwen_processor(Qwen3VLProcessor, size, extension=extension, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
     tokenizer = processor.tokenizer
     head_dim = size.hidden // size.heads
     depth = max(3, size.vision_layers)
@@ -269,7 +273,7 @@ def build_qwen3_vl(size: TinySize = TINY, seed: int = 0):
     return _seeded(Qwen3VLForConditionalGeneration, config, seed, size.init_std), processor
 
 
-def build_idefics3(size: TinySize = TINY, seed: int = 0):
+def build_idefics3(size: TinySize = TINY, seed: int = 0, extension: VocabularyExtension = NO_EXTENSION):
     """Idefics3 (SmolVLM): the film resized, cut into tiles of the encoder's size plus a global
     view, each tile pixel-shuffled (scale 2) into ``(tile / patch / 2)^2`` tokens."""
     from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor
@@ -279,7 +283,7 @@ def build_idefics3(size: TinySize = TINY, seed: int = 0):
     special = ["<|endoftext|>", "<|im_start|>", "<end_of_utterance>", "<fake_token_around_image>", "<global-img>", "<image>",
                "<unk>"] + tiles
     tokenizer = build_tokenizer(special, dict(bos_token="<|im_start|>", eos_token="<end_of_utterance>", pad_token="<|endoftext|>",
-                                              unk_token="<unk>"), {"image_token": "<image>"})
+                                              unk_token="<unk>"), {"image_token": "<image>"}, extension=extension)
     template = (
         "<|im_start|>{% for message in messages %}{{ message['role'] | capitalize }}:{% for item in message['content'] %}"
         "{% if item['type'] == 'image' %}<image>{% else %}{{ item['text'] }}{% endif %}{% endfor %}<end_of_utterance>\n"
