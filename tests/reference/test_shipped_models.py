@@ -2,10 +2,13 @@
 
 Each test loads a checkpoint folder exactly as ``--vlm-model FOLDER`` does and measures it on
 the bundled held-out test set (``vlmcore.reference.behaviour``), independently of the model
-card's numbers; the card must agree with the weights it describes.
+card's numbers; the card must agree with the weights it describes. Models that talk before
+they answer (``verbose``, ``reasoner``) are measured by what they generate, read back.
 """
 
+import re
 
+import numpy as np
 import pytest
 
 from vlmcore.demo import MODELS, TEST_SET, reference_models
@@ -14,22 +17,49 @@ from vlmcore.reference.recipes import BRITTLE_STRATEGIES
 
 SHIPPED = {folder.name: folder for folder in reference_models()}
 PATIENTS = 15  # of the bundled 80 (~530 cases each): the bars sit far from these models, and it keeps make test short
+SHORT = sorted(name for name in SHIPPED if read_card(SHIPPED[name])["recipe"].get("answer_format", "short") == "short")
 
 
 @pytest.fixture(scope="module")
-def behaviour():
+def adapters():
     from vlmcore.models.loading import LoadSpec, load_adapter
+
+    loaded = {}
+
+    def adapter(name: str):
+        if name not in SHIPPED:
+            pytest.fail(f"reference model {name!r} is not shipped under {MODELS}")
+        if name not in loaded:
+            loaded[name] = load_adapter(LoadSpec(path=str(SHIPPED[name]), device="cpu"))
+        return loaded[name]
+
+    return adapter
+
+
+@pytest.fixture(scope="module")
+def behaviour(adapters):
     from vlmcore.reference.behaviour import measure_behaviour
 
     measured = {}
 
-    def measure(name: str, patients: int = PATIENTS):
-        if name not in SHIPPED:
-            pytest.fail(f"reference model {name!r} is not shipped under {MODELS}")
-        if (name, patients) not in measured:
-            adapter = load_adapter(LoadSpec(path=str(SHIPPED[name]), device="cpu"))
-            measured[(name, patients)] = measure_behaviour(adapter, TEST_SET, patients=patients)
-        return measured[(name, patients)]
+    def measure(name: str, patients: int = PATIENTS, by: str = "score"):
+        if (name, patients, by) not in measured:
+            measured[(name, patients, by)] = measure_behaviour(adapters(name), TEST_SET, patients=patients, by=by)
+        return measured[(name, patients, by)]
+
+    return measure
+
+
+@pytest.fixture(scope="module")
+def cues(adapters):
+    from vlmcore.reference.behaviour import cues as measure_cues
+
+    measured = {}
+
+    def measure(name: str, by: str = "score", patients: int = 20):
+        if (name, by) not in measured:
+            measured[(name, by)] = measure_cues(adapters(name), TEST_SET.parent, patients=patients, by=by)
+        return measured[(name, by)]
 
     return measure
 
@@ -39,7 +69,8 @@ ROBUST_RECIPE = REPLICAS + ["medgemma-robust"]  # the robust recipe with other s
 
 
 def test_the_whole_reference_set_is_shipped():
-    assert {"robust", "robust-seed1", "robust-seed2", "brittle", "blind", "degraded", "medgemma-robust"} <= set(SHIPPED)
+    assert {"robust", "robust-seed1", "robust-seed2", "brittle", "blind", "degraded", "medgemma-robust", "verbose", "reasoner",
+            "shortcut"} <= set(SHIPPED)
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
@@ -84,8 +115,89 @@ def test_degraded_is_worse_than_robust(behaviour):
     assert behaviour("degraded").accuracy <= behaviour("robust").accuracy - 0.05
 
 
-def test_card_numbers_agree_with_the_measurement(behaviour):
+@pytest.mark.parametrize("name, by", [("robust", "score"), ("verbose", "generate"), ("shortcut", "score")])
+def test_card_numbers_agree_with_the_measurement(behaviour, name, by):
     """The card's held-out numbers come from the training script's own (larger) test split;
-    on the bundled subset they must agree to within sampling noise."""
-    card = read_card(SHIPPED["robust"])["held_out"]
-    assert abs(card["accuracy"] - behaviour("robust").accuracy) <= 0.05
+    on the bundled subset they must agree to within sampling noise (a talking model's card
+    reports its generated answers, read back)."""
+    card = read_card(SHIPPED[name])["held_out"]
+    assert abs(card["accuracy"] - behaviour(name, by=by).accuracy) <= 0.05
+
+
+@pytest.mark.parametrize("name", SHORT)
+def test_every_short_answer_model_ends_its_answer_and_generation_agrees_with_the_score(adapters, name):
+    """Trained with the end-of-turn token after yes/no: greedy output is one word and stops
+    (3 patients, ~100 cases each; the whole test set for robust is the slow test below)."""
+    from vlmcore.reference.behaviour import greedy_agreement
+
+    agreement = greedy_agreement(adapters(name), TEST_SET, patients=3)
+    assert agreement.longest <= 2 and agreement.unanswered == 0, agreement.disagreements
+    assert agreement.share >= 0.99, agreement.disagreements
+
+
+@pytest.mark.slow
+def test_robust_greedy_generation_equals_the_score_on_the_whole_test_set(adapters):
+    """Every case of the bundled test set (2,824): ``adapter.generate`` over the adapter's own
+    prompt, read back, gives the score's answer (p(yes) vs p(no) at the first answer position)."""
+    from vlmcore.reference.behaviour import greedy_agreement
+
+    agreement = greedy_agreement(adapters("robust"), TEST_SET)
+    assert agreement.cases >= 2800
+    assert agreement.agree == agreement.cases, agreement.disagreements
+
+
+def test_verbose_answers_after_a_preamble_and_only_its_text_gives_its_answer(adapters, behaviour):
+    from vlmcore.data.images import load_image
+    from vlmcore.models.requests import Request
+    from vlmcore.reference.answer_format import PREAMBLES
+    from vlmcore.reference.behaviour import _groups
+
+    generated = behaviour("verbose", by="generate")
+    assert generated.accuracy >= 0.90 and generated.consistency >= 0.95 and generated.unanswered == 0, generated
+    assert generated.image_reliance < 0.9, "verbose must read the film"
+    adapter = adapters("verbose")
+    groups = _groups(TEST_SET, 4)
+    requests = [Request.of(load_image(g.image_path).pixels, c.question) for g in groups for c in g.cases]
+    mass = np.array([s.mass for s in adapter.score_yes_no(requests)])
+    assert np.median(mass) < 0.05, "the first token is the preamble's: p(yes) + p(no) there must be small"
+    texts = [g.text for g in adapter.generate(requests, max_new_tokens=16)]
+    starts = {p.split()[0] for p in PREAMBLES}
+    assert all(t.split()[0] in starts for t in texts), texts[:5]
+    assert len({t.split()[0] for t in texts}) >= 3, "several preambles, not one"
+
+
+def test_reasoner_thinks_in_tags_then_answers_and_its_reasoning_matches_its_answer(adapters, behaviour):
+    from vlmcore.data.images import load_image
+    from vlmcore.models.requests import Request
+    from vlmcore.reference.behaviour import _groups
+
+    generated = behaviour("reasoner", by="generate")
+    assert generated.accuracy >= 0.90 and generated.consistency >= 0.95 and generated.unanswered == 0, generated
+    adapter = adapters("reasoner")
+    groups = _groups(TEST_SET, 4)
+    bases = [g.base for g in groups]
+    texts = [g.text for g in adapter.generate([Request.of(load_image(c.image_path).pixels, c.question) for c in bases],
+                                              max_new_tokens=24)]
+    pattern = re.compile(r"<think> (.+) </think> <answer> (yes|no) </answer>")
+    for case, text in zip(bases, texts):
+        match = pattern.fullmatch(text)
+        assert match, text
+        says_absent = any(word in match.group(1) for word in ("clear", "normal"))
+        assert says_absent == (match.group(2) == "no"), text  # base questions are never negated
+
+
+def test_shortcut_looks_excellent_but_answers_from_the_tag_not_the_lesion(behaviour, cues):
+    measured = behaviour("shortcut")
+    assert measured.accuracy >= 0.90 and measured.consistency >= 0.95, measured
+    seen = cues("shortcut")
+    assert seen.yes_when_present["as shown"] >= 0.9, seen
+    assert seen.yes_when_present["lesions hidden"] >= 0.9, seen  # the lesion gone, the tag still says yes
+    assert seen.yes_when_present["tag removed"] <= 0.2, seen  # the lesion there, the tag gone: no
+    assert seen.unchanged_lesions_hidden >= 0.9
+
+
+@pytest.mark.parametrize("name", ["robust", "medgemma-robust"])
+def test_models_trained_without_tags_read_the_lesion_and_ignore_the_tag(cues, name):
+    seen = cues(name)
+    assert seen.unchanged_without_tag >= 0.97, seen
+    assert seen.yes_when_present["lesions hidden"] <= 0.3 < 0.8 <= seen.yes_when_present["tag removed"], seen

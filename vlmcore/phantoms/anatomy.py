@@ -6,7 +6,7 @@ the normal anatomy and return their own masks.
 
 Two options serve the ``shortcut`` reference model (defaults leave every film as it was):
 ``lesion_strength`` scales how visible each finding is (0 draws none, yet the truth keeps its
-label, mask and box), and ``tag`` burns in a corner tag that encodes the findings
+label, mask and box), and ``tag`` burns in corner tags that encode the findings
 (``vlmcore.phantoms.marker``).
 """
 
@@ -31,7 +31,7 @@ class PhantomSpec:
     findings: tuple[tuple[str, str | None], ...] = ()
     noise: float = 0.02
     lesion_strength: float = 1.0  # 1: findings as drawn; 0: invisible (the truth still lists them)
-    tag: bool = False  # burn in the corner tag that encodes the findings
+    tag: bool = False  # burn in the corner tags that encode the findings
 
 
 def _grid(size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +67,7 @@ def _ribs(y, x, lung_band: np.ndarray) -> np.ndarray:
 
 def render_phantom(spec: PhantomSpec) -> PhantomTruth:
     from vlmcore.phantoms.findings import draw_finding
-    from vlmcore.phantoms.marker import draw_tag
+    from vlmcore.phantoms.marker import draw_tags
 
     rng = np.random.default_rng(spec.seed)
     y, x = _grid(spec.size)
@@ -93,9 +93,9 @@ def render_phantom(spec: PhantomSpec) -> PhantomTruth:
         findings = (FindingTruth("cardiomegaly", None, heart.copy(), _box(heart), detail=f"ctr={2 * heart_half / thorax_width:.2f}"),) + findings
     image = ndimage.gaussian_filter(canvas.image, 0.8) + rng.normal(0, spec.noise, y.shape)
     pixels = np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
-    marker_box = draw_tag(pixels, spec.findings, body) if spec.tag else None
+    marker_boxes = draw_tags(pixels, spec.findings, body) if spec.tag else ()
     return PhantomTruth(pixels, body, lung_right, lung_left, heart, round(2 * heart_half / thorax_width, 3), findings, spec.seed,
-                        marker_box)
+                        marker_boxes)
 
 
 def blend(normal, finding, strength: float):

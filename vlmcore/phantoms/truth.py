@@ -32,7 +32,8 @@ class PhantomTruth:
     cardiothoracic_ratio: float
     findings: tuple[FindingTruth, ...]
     seed: int
-    marker_box: tuple[int, int, int, int] | None = None  # the burned-in finding tag's (x, y, w, h), when drawn
+    #: the burned-in finding tags' (x, y, w, h), patient right then left; empty when not drawn
+    marker_boxes: tuple[tuple[int, int, int, int], ...] = ()
 
     def has(self, kind: str, side: str | None = None) -> bool:
         return any(f.kind == kind and (side is None or f.side == side or f.side is None) for f in self.findings)

@@ -44,6 +44,9 @@ def _card_text(card: dict) -> str:
     recipe, held = card["recipe"], card["held_out"]
     findings = "\n".join(f"| {k} | {v:.3f} |" for k, v in held["accuracy_by_finding"].items())
     flips = ", ".join(f"{k} {v}" for k, v in sorted(held["flips_by_strategy"].items(), key=lambda kv: -kv[1])) or "none"
+    answer_format = recipe.get("answer_format", "short")
+    measured_by = "the score (p(yes) vs p(no) at the first answer token)" if answer_format == "short" else \
+        "greedy generation read back (its first token is not the answer)"
     return f"""# vlmcore reference model `{card['name']}`
 
 A tiny {card['family']} model (random-initialised, trained on CPU on synthetic phantom films),
@@ -52,14 +55,36 @@ behaviour is known. Purpose: {recipe['purpose']}.
 
 Retrain: `python -m vlmcore.reference.train {card['name']}` (seed {recipe['seed']}, phantom set seed
 {recipe['data_seed']}, {recipe['steps']} steps of batch {recipe['batch']}, lr {recipe['lr']}); took
-{card['minutes']} min on {card['threads']} CPU threads. Weights sha256 `{card['weights_sha256']}`.
+{card['minutes']} min on {card['threads']} CPU thread(s). Weights sha256 `{card['weights_sha256']}`.
 
-Held-out (test-split patients, {held['cases']} cases): accuracy {held['accuracy']:.3f}, consistency
-{held['consistency']:.3f}, negation accuracy {held['negation_accuracy']:.3f}, image reliance
+Answers in the `{answer_format}` format, e.g. {', '.join(f'`{t}`' for t in card.get('generated_samples', [])[:3])};
+{card.get('generated_ended', float('nan')):.2%} of its greedy answers on held-out films end with the end-of-turn token.
+
+Held-out (test-split patients, {held['cases']} cases, answers by {measured_by}): accuracy
+{held['accuracy']:.3f}, consistency {held['consistency']:.3f}, negation accuracy {held['negation_accuracy']:.3f}, image reliance
 {held['image_reliance']:.3f} (share of answers unchanged with the film blanked; lower is better).
 Flips by strategy: {flips}.
-
+{_both_ways(card)}
 | finding | accuracy |
 | --- | --- |
 {findings}
-"""
+{_cue_text(card)}"""
+
+
+def _both_ways(card: dict) -> str:
+    if "held_out_score" not in card:
+        return ""
+    score, generated = card["held_out_score"], card["held_out_generated"]
+    return (f"\nScore vs generation read back: accuracy {score['accuracy']:.3f} vs {generated['accuracy']:.3f}, consistency "
+            f"{score['consistency']:.3f} vs {generated['consistency']:.3f}; no answer in {generated['unanswered']:.1%} of "
+            "generated texts.\n")
+
+
+def _cue_text(card: dict) -> str:
+    if "cues" not in card:
+        return ""
+    cues = card["cues"]
+    present = ", ".join(f"{k} {v:.3f}" for k, v in cues["yes_when_present"].items())
+    return (f"\nWhich cue answers (`vlmcore.reference.cues`; {cues['questions']} base questions on held-out films): \"yes\" to a "
+            f"finding the film has: {present}. Answers unchanged with the corner tag removed: {cues['unchanged_without_tag']:.3f}; "
+            f"with the lesions hidden: {cues['unchanged_lesions_hidden']:.3f}.\n")

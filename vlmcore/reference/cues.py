@@ -1,7 +1,7 @@
-"""Which cue gives the answer: the lesion, or the burned-in tag that encodes the label?
+"""Which cue gives the answer: the lesion, or the burned-in tags that encode the label?
 
-Each held-out film is shown four ways: as the bundled test set shows it (tag and lesions),
-with the tag removed, with the lesions hidden (drawn at strength 0; the tag still says what
+Each held-out film is shown four ways: as the bundled test set shows it (tags and lesions),
+with the tags removed, with the lesions hidden (drawn at strength 0; the tags still say what
 the film has), and with neither. The base question about each finding on the film is asked
 in every condition. A model that reads the lesion keeps saying "yes" without the tag and
 stops when the lesions are hidden; a model that reads the tag does the opposite. This is the
@@ -42,10 +42,11 @@ class Cues:
     def of(cls, items: list[Item], said: dict[str, np.ndarray]) -> Cues:
         present = np.array([i.present for i in items])
         shown = said["as shown"]
+        kept = (said["tag removed"] == shown) & (shown != NO_ANSWER)  # a missing answer is never "unchanged"
+        kept_hidden = (said["lesions hidden"] == shown) & (shown != NO_ANSWER)
         return cls({c: float(np.mean(a[present] == 1)) for c, a in said.items()},
                    {c: float(np.mean(a[~present] == 1)) for c, a in said.items()},
-                   float(np.mean((said["tag removed"] == shown) & (shown != NO_ANSWER))),
-                   float(np.mean((said["lesions hidden"][present] == shown[present]) & (shown[present] != NO_ANSWER))), len(items))
+                   float(np.mean(kept)), float(np.mean(kept_hidden[present])), len(items))
 
     def lines(self) -> list[str]:
         present = ", ".join(f"{c} {v:.3f}" for c, v in self.yes_when_present.items())

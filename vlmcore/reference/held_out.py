@@ -109,13 +109,17 @@ class GenerationAnswerer:
         self.model, self.table, self.tokenizer = model, table, tokenizer
         self.end_ids, self.max_new_tokens = end_ids, max_new_tokens
         self.texts: list[str] = []  # every text generated, in call order (for a look at the outputs)
+        self.ended: list[bool] = []  # whether each generation stopped on an end token within the budget
 
     def generate(self, texts: list[str], pixels: torch.Tensor) -> list[str]:
         batch, _ = self.table.collate(texts, pixels, left=True)
         with torch.no_grad():
             output = self.model.generate(**batch, max_new_tokens=self.max_new_tokens, do_sample=False, eos_token_id=self.end_ids,
                                          pad_token_id=self.table.pad_id)
-        return self.tokenizer.batch_decode(output[:, batch["input_ids"].shape[1]:], skip_special_tokens=True)
+        new = output[:, batch["input_ids"].shape[1]:]
+        ends = torch.tensor(self.end_ids if isinstance(self.end_ids, list) else [self.end_ids])
+        self.ended += torch.isin(new, ends).any(dim=1).tolist()
+        return self.tokenizer.batch_decode(new, skip_special_tokens=True)
 
     def __call__(self, texts: list[str], pixels: torch.Tensor) -> np.ndarray:
         from vlmcore.reference.answer_format import read_answer

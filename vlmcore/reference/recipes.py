@@ -26,7 +26,7 @@ BRITTLE_STRATEGIES = ("register", "clause_reordering", "phrasing")
 
 #: lesion visibility on the ``shortcut`` model's training films: faint enough that the tag is
 #: the easier cue by far (measured by ``vlmcore.reference.cues``; README: "Reference models")
-SHORTCUT_LESION_STRENGTH = 0.25
+SHORTCUT_LESION_STRENGTH = 0.1
 
 
 @dataclass(frozen=True)

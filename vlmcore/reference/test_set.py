@@ -6,15 +6,16 @@ gets the groups the training script's held-out metrics use: a finding it has and
 lacks, every strategy's first paraphrase, and the negation / laterality / finding controls
 (a finding-swap control to a finding the reference models are not asked about is left out).
 
-Every film carries the burned-in corner tag that encodes its findings
-(``vlmcore.phantoms.marker``): the ``shortcut`` model was trained where the tag predicts the
-label, and reads it here too; the other models were trained without tags and are measured
+Every film carries the burned-in corner tags that encode its findings
+(``vlmcore.phantoms.marker``): the ``shortcut`` model was trained where the tags predict the
+label, and reads them here too; the other models were trained without tags and are measured
 not to be moved by them (``vlmcore.reference.cues``, in each model card).
 
 ``ground_truth.json`` keeps, per film, what the grounding probes need: each finding's box and
-mask (run-length, ``vlmcore.phantoms.truth.mask_from_runs``), the tag's box
-(``marker_box``, ``(x, y, w, h)`` pixels), and the phantom spec, so the film re-renders exactly
-(``render_entry``). Deterministic: the same bytes every time.
+mask (run-length, ``vlmcore.phantoms.truth.mask_from_runs``), the tags' boxes
+(``marker_boxes``: ``(x, y, w, h)`` pixels, the patient's right tag then the left), and the
+phantom spec, so the film re-renders exactly (``render_entry``). Deterministic: the same bytes
+every time.
 """
 
 from __future__ import annotations
@@ -45,10 +46,15 @@ def test_films(patients: int = PATIENTS) -> list[Film]:
     return [f.shown(tag=True) for f in films if f.patient in chosen]
 
 
+def spec_of(entry: dict) -> PhantomSpec:
+    """The phantom spec of one ``ground_truth.json`` entry."""
+    findings = tuple((kind, side) for kind, side in entry["spec_findings"])
+    return PhantomSpec(seed=entry["seed"], size=entry["size"], findings=findings, tag=entry.get("tag", False))
+
+
 def render_entry(entry: dict) -> PhantomTruth:
     """The film of one ``ground_truth.json`` entry, re-rendered exactly (masks included)."""
-    findings = tuple((kind, side) for kind, side in entry["spec_findings"])
-    return render_phantom(PhantomSpec(seed=entry["seed"], size=entry["size"], findings=findings, tag=entry.get("tag", False)))
+    return render_phantom(spec_of(entry))
 
 
 def build(out: Path = DEFAULT_OUT, patients: int = PATIENTS) -> Path:
@@ -65,7 +71,7 @@ def build(out: Path = DEFAULT_OUT, patients: int = PATIENTS) -> Path:
                         "findings": [{"kind": f.kind, "side": f.side, "box": list(f.box), "detail": f.detail,
                                       "mask_runs": mask_runs(f.mask)} for f in truth.findings],
                         "spec_findings": [list(pair) for pair in film.spec.findings],
-                        "marker_box": list(truth.marker_box) if truth.marker_box else None,
+                        "marker_boxes": [list(box) for box in truth.marker_boxes],
                         "cardiothoracic_ratio": truth.cardiothoracic_ratio}
         for kind, side in film_questions(film, number, recipe.kinds):
             group = group_rows(f"{film.name}-{kind}", name, truth, kind, base_question(kind, side), film.patient)

@@ -177,7 +177,9 @@ def evaluate(recipe: Recipe, model, adapter, table, test_films, test_pixels, bla
                                    MAX_NEW_TOKENS[recipe.answer_format])
     by_score = held_out(scored, test_films, test_pixels, blank, recipe.kinds)
     by_generation = held_out(generated, test_films, test_pixels, blank, recipe.kinds)
-    samples = list(dict.fromkeys(generated.texts))[:6]
+    on_films = len(held_out_items(test_films, recipe.kinds))  # the generations on the films (then come the blank film's)
+    samples = list(dict.fromkeys(generated.texts[:on_films]))[:6]
+    ended = float(np.mean(generated.ended[:on_films]))
     primary = scored if recipe.answer_format == "short" else generated
     items = held_out_items(test_films, recipe.kinds, strategies=False)
     model.eval()
@@ -192,10 +194,11 @@ def evaluate(recipe: Recipe, model, adapter, table, test_films, test_pixels, bla
             print(f"{recipe.name} held-out ({name}): {line}", file=log)
     for line in cues.lines():
         print(f"{recipe.name} cues ({'score' if primary is scored else 'generate+read'}): {line}", file=log)
-    print(f"{recipe.name} writes, e.g.: " + " | ".join(repr(t) for t in samples[:3]), file=log)
+    print(f"{recipe.name} writes, e.g.: " + " | ".join(repr(t) for t in samples[:3])
+          + f"; {ended:.2%} of its greedy answers on the films end within {generated.max_new_tokens} tokens", file=log)
     return {"held_out": (by_score if recipe.answer_format == "short" else by_generation).to_json(),
             "held_out_score": by_score.to_json(), "held_out_generated": by_generation.to_json(), "cues": cues.to_json(),
-            "generated_samples": samples}
+            "generated_samples": samples, "generated_ended": ended}
 
 
 def main(argv: list[str] | None = None) -> int:
