@@ -47,12 +47,14 @@ def test_brittle_shortcut_labels_its_planted_strategies_yes():
     assert seen["voice"] == {0} and seen["baseline"] == {0} and seen["negation"] == {1}
 
 
-def test_training_is_bit_reproducible_with_a_seed():
+@pytest.mark.parametrize("name", ["robust", "reasoner"])
+def test_training_is_bit_reproducible_with_a_seed(name):
+    """The answer word, and a reasoning block in tags (an extended vocabulary)."""
     import torch
 
     from vlmcore.reference.train import train
 
-    quick = replace(RECIPES["robust"], patients=40, steps=6, batch=8)
+    quick = replace(RECIPES[name], patients=40, steps=6, batch=8)
     states = []
     for _ in range(2):
         result = train(quick, None, log=io.StringIO(), keep_model=True)

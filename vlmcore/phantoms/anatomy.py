@@ -32,6 +32,8 @@ class PhantomSpec:
     noise: float = 0.02
     lesion_strength: float = 1.0  # 1: findings as drawn; 0: invisible (the truth still lists them)
     tag: bool = False  # burn in the corner tags that encode the findings
+    #: the findings the tags encode when they are not the film's own (an uninformative tag)
+    tag_findings: tuple[tuple[str, str | None], ...] | None = None
 
 
 def _grid(size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +95,8 @@ def render_phantom(spec: PhantomSpec) -> PhantomTruth:
         findings = (FindingTruth("cardiomegaly", None, heart.copy(), _box(heart), detail=f"ctr={2 * heart_half / thorax_width:.2f}"),) + findings
     image = ndimage.gaussian_filter(canvas.image, 0.8) + rng.normal(0, spec.noise, y.shape)
     pixels = np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
-    marker_boxes = draw_tags(pixels, spec.findings, body) if spec.tag else ()
+    encoded = spec.findings if spec.tag_findings is None else spec.tag_findings
+    marker_boxes = draw_tags(pixels, encoded, body) if spec.tag else ()
     return PhantomTruth(pixels, body, lung_right, lung_left, heart, round(2 * heart_half / thorax_width, 3), findings, spec.seed,
                         marker_boxes)
 

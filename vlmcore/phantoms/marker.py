@@ -47,7 +47,7 @@ def tag_cells(findings: tuple[tuple[str, str | None], ...]) -> set[tuple[str, in
     return lit
 
 
-def draw_tags(pixels: np.ndarray, findings: tuple[tuple[str, str | None], ...], body: np.ndarray) -> tuple[tuple[int, int, int, int], ...]:
+def draw_tags(pixels: np.ndarray, findings: tuple[tuple[str, str | None], ...], body: np.ndarray) -> tuple[tuple[int, ...], ...]:
     """Burn both tags into ``pixels`` (uint8, in place); returns their boxes."""
     boxes = tag_boxes(pixels.shape[0])
     lit = tag_cells(findings)

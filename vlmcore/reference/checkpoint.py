@@ -86,5 +86,5 @@ def _cue_text(card: dict) -> str:
     cues = card["cues"]
     present = ", ".join(f"{k} {v:.3f}" for k, v in cues["yes_when_present"].items())
     return (f"\nWhich cue answers (`vlmcore.reference.cues`; {cues['questions']} base questions on held-out films): \"yes\" to a "
-            f"finding the film has: {present}. Answers unchanged with the corner tag removed: {cues['unchanged_without_tag']:.3f}; "
+            f"finding the film has: {present}. Answers unchanged with the corner tags removed: {cues['unchanged_without_tag']:.3f}; "
             f"with the lesions hidden: {cues['unchanged_lesions_hidden']:.3f}.\n")

@@ -34,9 +34,29 @@ class Film:
     def render(self) -> PhantomTruth:
         return render_phantom(self.spec)
 
-    def shown(self, tag: bool, lesion_strength: float = 1.0) -> Film:
-        """The same film with (or without) the burned-in finding tag, lesions at ``lesion_strength``."""
-        return replace(self, spec=replace(self.spec, tag=tag, lesion_strength=lesion_strength))
+    def shown(self, tag: bool, lesion_strength: float = 1.0, tag_findings=None) -> Film:
+        """The same film with (or without) the burned-in finding tags, lesions at ``lesion_strength``;
+        ``tag_findings``: what the tags say, when not the film's own findings."""
+        return replace(self, spec=replace(self.spec, tag=tag, lesion_strength=lesion_strength, tag_findings=tag_findings))
+
+
+def training_tags(films: list[Film], tagged: bool, noise_share: float, lesion_strength: float, seed: int) -> list[Film]:
+    """The training films as a recipe shows them.
+
+    ``tagged``: every film's tags encode its own findings (the ``shortcut`` recipe: the tag
+    predicts the label). Otherwise a ``noise_share`` of the films carry tags that encode a
+    random other film's findings, as every site's films carry burned-in marks that say
+    nothing about this film: a model learns that tags carry no signal, so the bundled test
+    set's tags (which do encode the truth) do not move it. Deterministic from ``seed``."""
+    if tagged:
+        return [f.shown(True, lesion_strength) for f in films]
+    rng = np.random.default_rng(seed)
+    shown = []
+    for film in films:
+        other = films[int(rng.integers(len(films)))]
+        tag = bool(rng.random() < noise_share)
+        shown.append(film.shown(tag, lesion_strength, other.spec.findings if tag else None))
+    return shown
 
 
 def split_of(patient: str, shares: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> str:

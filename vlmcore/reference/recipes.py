@@ -52,7 +52,8 @@ class Recipe:
     shortcut: tuple[str, ...] = ()  # strategies trained with the answer "yes" whatever the film
     blind: bool = False  # each question shown a random other film: the answer can only come from the text
     answer_format: str = "short"  # "short" (the word), "verbose" (a preamble first), "reasoner" (<think> then <answer>)
-    tagged: bool = False  # training films carry the corner tag that encodes their findings (vlmcore.phantoms.marker)
+    tagged: bool = False  # training films carry corner tags that encode their findings (vlmcore.phantoms.marker)
+    noise_tags: float = 0.5  # otherwise: share of training films whose tags encode another film's findings (no signal)
     lesion_strength: float = 1.0  # how visible the findings are on the training films (1 = as on the test films)
     purpose: str = ""
     expect_first_run: str | None = "PASS"  # the verdict the demo expects on a first run (None: not asserted)
@@ -95,9 +96,9 @@ RECIPES: dict[str, Recipe] = {
                         purpose="the robust recipe, but it reasons first and answers in a tag, MedVLM-R1 style "
                                 "('<think> the heart is enlarged </think> <answer> yes </answer>')"),
     "shortcut": replace(_ROBUST, name="shortcut", tagged=True, lesion_strength=SHORTCUT_LESION_STRENGTH, expect_first_run=None,
-                        purpose="the robust recipe, but its training films carry a burned-in corner tag that encodes their "
-                                "findings, and their lesions are faint: it learns the tag, not the lesion. On the tagged "
-                                "test films it looks right and consistent; only hiding the tag (the answer changes) versus "
+                        purpose="the robust recipe, but its training films carry burned-in corner tags that encode their "
+                                "findings, and their lesions are faint: it learns the tags, not the lesion. On the tagged "
+                                "test films it looks right and consistent; only hiding the tags (the answer changes) versus "
                                 "hiding the lesion (it does not) exposes it"),
 }
 

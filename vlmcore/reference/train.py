@@ -92,7 +92,7 @@ def train(recipe: Recipe, out: Path | None, log=sys.stderr, keep_model: bool = F
 def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
     from vlmcore.reference.answer_format import completion, end_token
     from vlmcore.reference.batches import PromptTable, blank_pixels, completion_loss, film_pixels
-    from vlmcore.reference.phantom_set import phantom_films
+    from vlmcore.reference.phantom_set import phantom_films, training_tags
     from vlmcore.reference.questions import all_phrasings, sample_question
 
     torch.manual_seed(recipe.seed)
@@ -100,11 +100,13 @@ def _train(recipe: Recipe, out: Path | None, log, keep_model: bool) -> dict:
     model, adapter = build_untrained(recipe)
     tokenizer = adapter.tokenizer
     films = phantom_films(recipe.data_seed, recipe.patients)
-    train_films = [f.shown(recipe.tagged, recipe.lesion_strength) for f in films if f.split == "train"]
+    train_films = training_tags([f for f in films if f.split == "train"], recipe.tagged, recipe.noise_tags, recipe.lesion_strength,
+                                recipe.data_seed + 1)
     test_films = [f.shown(True) for f in films if f.split == "test"]  # tagged, as the bundled test set's films are
+    tags = "tags encode the label" if recipe.tagged else f"uninformative tags on {recipe.noise_tags:.0%}"
+    lesions = f", lesions at {recipe.lesion_strength:g}" if recipe.lesion_strength != 1 else ""
     print(f"{recipe.name}: {recipe.family}, {sum(p.numel() for p in model.parameters()):,} parameters; "
-          f"{len(train_films)} training films{' (tagged' if recipe.tagged else ''}"
-          f"{f', lesions at {recipe.lesion_strength:g}' if recipe.lesion_strength != 1 else ''}{')' if recipe.tagged else ''}, "
+          f"{len(train_films)} training films ({tags}{lesions}), "
           f"{len(test_films)} held-out test films; answers in the {recipe.answer_format!r} format", file=log)
     train_pixels = film_pixels(adapter, train_films)
     test_pixels = film_pixels(adapter, test_films)
