@@ -53,16 +53,21 @@ def _groups(dataset_csv: Path, patients: int | None):
     return [g for g in dataset.groups if g.patient_id in kept]
 
 
-def measure_behaviour(adapter, dataset_csv: Path, patients: int | None = None, by: str = "score") -> Behaviour:
-    """``patients``: only the groups of the first N patients in file order (a quicker check)."""
+def measure_behaviour(adapter, dataset_csv: Path, patients: int | None = None, by: str = "score",
+                      condition: str = "as shown") -> Behaviour:
+    """``patients``: only the groups of the first N patients in file order (a quicker check).
+    ``condition``: the films as the dataset ships them, or re-rendered from ``ground_truth.json``
+    in one of ``vlmcore.reference.cues.CONDITIONS`` (``"tag removed"``: the films a model trained
+    before the finding tags was trained for)."""
     from vlmcore.data.images import load_image
     from vlmcore.models.requests import Request
 
     answers = Answers(adapter, by)
     right, by_finding, agree, negation, unchanged, unanswered = [], defaultdict(list), [], [], [], []
     flips = Counter()
+    film_of = _films(dataset_csv.parent, condition)
     for group in _groups(dataset_csv, patients):
-        image = load_image(group.image_path).pixels
+        image = load_image(group.image_path).pixels if film_of is None else film_of(group.image_path.name)
         said = answers([Request.of(image, c.question) for c in group.cases])
         blank_film = np.full_like(image, BLANK_LEVEL)
         blank = answers([Request.of(blank_film, c.question) for c in group.cases])
@@ -82,6 +87,21 @@ def measure_behaviour(adapter, dataset_csv: Path, patients: int | None = None, b
     return Behaviour(float(np.mean(right)), {k: float(np.mean(v)) for k, v in sorted(by_finding.items())}, float(np.mean(agree)),
                      dict(flips), float(np.mean(negation)) if negation else float("nan"), float(np.mean(unchanged)), len(right),
                      float(np.mean(unanswered)))
+
+
+def _films(test_set: Path, condition: str):
+    """None for the shipped films; otherwise film name -> pixels re-rendered in ``condition``."""
+    if condition == "as shown":
+        return None
+    from vlmcore.phantoms.anatomy import render_phantom
+    from vlmcore.reference.cues import CONDITIONS
+    from vlmcore.reference.test_set import spec_of
+
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown film condition {condition!r}; known: {sorted(CONDITIONS)}")
+    tag, strength = CONDITIONS[condition]
+    truth = json.loads((test_set / "ground_truth.json").read_text())
+    return lambda name: render_phantom(replace(spec_of(truth[f"images/{name}"]), tag=tag, lesion_strength=strength)).image
 
 
 @dataclass

@@ -40,6 +40,21 @@ def read_card(folder: Path) -> dict:
     return json.loads(path.read_text())
 
 
+def stale_reason(card: dict) -> str | None:
+    """Why a shipped checkpoint predates the current training, or None when it does not.
+
+    Checkpoints trained before the answer formats (the recipe has no ``answer_format``) were
+    trained on the answer token only and on films without the burned-in tags: greedy generation
+    does not stop ("yes no no no ...") and the bundled films' tags are new to them. They stay
+    shipped until retrained (``python -m vlmcore.reference.train NAME``); the tests hold them
+    to what they were trained for and say which they are.
+    """
+    if "answer_format" in card["recipe"]:
+        return None
+    return (f"{card['name']} was trained before the end-of-turn loss and the finding tags "
+            f"(retrain: python -m vlmcore.reference.train {card['name']})")
+
+
 def _card_text(card: dict) -> str:
     recipe, held = card["recipe"], card["held_out"]
     findings = "\n".join(f"| {k} | {v:.3f} |" for k, v in held["accuracy_by_finding"].items())

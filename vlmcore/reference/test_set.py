@@ -8,8 +8,9 @@ lacks, every strategy's first paraphrase, and the negation / laterality / findin
 
 Every film carries the burned-in corner tags that encode its findings
 (``vlmcore.phantoms.marker``): the ``shortcut`` model was trained where the tags predict the
-label, and reads them here too; the other models were trained without tags and are measured
-not to be moved by them (``vlmcore.reference.cues``, in each model card).
+label, and reads them here too; the other current recipes saw uninformative tags on half their
+training films and are measured not to be moved by them (``vlmcore.reference.cues``, in each
+model card; checkpoints trained before the tags: ``vlmcore.reference.checkpoint.stale_reason``).
 
 ``ground_truth.json`` keeps, per film, what the grounding probes need: each finding's box and
 mask (run-length, ``vlmcore.phantoms.truth.mask_from_runs``), the tags' boxes
