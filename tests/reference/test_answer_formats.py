@@ -73,6 +73,36 @@ def test_a_vocabulary_extension_keeps_every_existing_token_id_and_a_build_withou
     assert extended.tokenizer.decode(ids, skip_special_tokens=True).startswith("<think> the heart")
 
 
+def test_every_registered_family_builds_with_an_extension_and_a_builder_without_the_parameter_still_builds():
+    """``FamilySpec.build_tiny`` passes the extension to every family's builder (the Qwen ones
+    share one processor recipe); a plugin family's ``builder(size, seed)`` is called as before."""
+    from dataclasses import replace
+
+    from vlmcore.models.families import FAMILIES, family_spec
+
+    extension = EXTENSIONS["reasoner"]
+    built = 0
+    for name in FAMILIES.names():
+        spec = family_spec(name)
+        _, plain = spec.build_tiny(REFERENCE_SIZE, 0)
+        _, extended = spec.build_tiny(REFERENCE_SIZE, 0, extension=extension)
+        added = len(extended.tokenizer) - len(plain.tokenizer)
+        assert added == 2 * len(extension.words) + len(extension.tags), name
+        ids = extended.tokenizer.encode("<answer> yes </answer>", add_special_tokens=False)
+        assert len(ids) == 3 and extended.tokenizer.unk_token_id not in ids, name
+        built += 1
+    assert built >= 9
+    legacy = replace(family_spec("llava"), tiny_builder=f"{__name__}:legacy_builder")
+    assert legacy.build_tiny(REFERENCE_SIZE, 3, extension=NO_EXTENSION) == ("built", REFERENCE_SIZE, 3)
+    with pytest.raises(TypeError):  # asked for words it cannot add: refused, never silently dropped
+        legacy.build_tiny(REFERENCE_SIZE, 3, extension=extension)
+
+
+def legacy_builder(size, seed):
+    """A plugin family's tiny builder written before vocabulary extensions existed."""
+    return ("built", size, seed)
+
+
 def test_training_rows_append_completion_and_end_token_and_label_only_them():
     from vlmcore.models import ADAPTERS
     from vlmcore.reference.batches import PromptTable, blank_pixels
