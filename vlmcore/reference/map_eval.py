@@ -33,8 +33,9 @@ import numpy as np
 from vlmcore import bundled
 from vlmcore.mapeval import faithfulness, localisation, sanity
 from vlmcore.mapeval.recipes import METHOD_NAMES, Item, MapRecipe, MapSource, answers, supported
-from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
+from vlmcore.phantoms.anatomy import render_phantom
 from vlmcore.phantoms.questions import base_question
+from vlmcore.reference.test_set import spec_of
 
 DEFAULT_OUT = bundled.reference_root() / "map_evaluation.json"
 FAMILY_MODELS = {"llava": "robust", "medgemma": "medgemma-robust"}  # whose faithfulness picks the family default
@@ -67,7 +68,7 @@ def cases_of(test_set: Path, kinds: tuple[str, ...], mirror: bool = False) -> li
     swap = {"right": "left", "left": "right", None: None}
     cases = []
     for name, entry in sorted(truth.items()):
-        spec = PhantomSpec(seed=entry["seed"], size=entry["size"], findings=tuple((k, s) for k, s in entry["spec_findings"]))
+        spec = spec_of(entry)  # as shipped: the corner tags included
         film = render_phantom(spec)
         for finding in (f for f in film.findings if f.kind in kinds):
             rest = tuple(pair for pair in spec.findings if tuple(pair) != (finding.kind, finding.side))

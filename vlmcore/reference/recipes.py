@@ -70,9 +70,11 @@ _ROBUST = Recipe("robust", purpose="trained with paraphrase augmentation across 
 RECIPES: dict[str, Recipe] = {
     "robust": _ROBUST,
     "robust-seed1": replace(_ROBUST, name="robust-seed1", seed=1, expect_gate="PASS",
-                            purpose="the robust recipe with another seed: the null for the gate"),
+                            purpose="a replica of robust: exactly its recipe (end-of-turn loss, uninformative tags on half its "
+                                    "films), another seed: the null for the gate"),
     "robust-seed2": replace(_ROBUST, name="robust-seed2", seed=2, expect_gate="PASS",
-                            purpose="the robust recipe with another seed: the null for the gate"),
+                            purpose="a replica of robust: exactly its recipe (end-of-turn loss, uninformative tags on half its "
+                                    "films), another seed: the null for the gate"),
     "brittle": replace(_ROBUST, name="brittle", shortcut=BRITTLE_STRATEGIES, expect_first_run="FAIL", expect_gate="FAIL",
                        purpose="the robust recipe, but questions phrased in the " + ", ".join(BRITTLE_STRATEGIES)
                                + " strategies are trained with the answer 'yes' whatever the film shows (a planted "
