@@ -12,7 +12,7 @@ from vlmcore.demo import BENCHMARKS, MODELS, TEST_SET, model_key, reference_mode
 from vlmcore.verdict import exit_codes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reference-verdicts")]
-REQUIRED = ("robust", "brittle", "blind", "degraded")
+REQUIRED = ("robust", "brittle", "blind", "degraded", "shortcut", "medgemma-robust")
 REPLICAS = sorted(f.name for f in reference_models() if f.name.startswith("robust-seed"))
 NAMES = REQUIRED + tuple(REPLICAS)
 
@@ -41,13 +41,34 @@ def test_first_run_verdicts_tell_the_story(first_run):
     done, run_dir, keys = first_run
     assert done.returncode == exit_codes.FAIL, done.stdout[-3000:]
     verdicts = _verdicts(run_dir)
-    for name in ("robust", *REPLICAS):
+    for name in ("robust", *REPLICAS, "medgemma-robust"):
         assert verdicts[keys[name]]["status"] == "PASS", verdicts[keys[name]]
     brittle = " ".join(verdicts[keys["brittle"]]["reasons"])
     assert verdicts[keys["brittle"]]["status"] == "FAIL"
     assert "strategy_consistency" in brittle and ("register" in brittle or "phrasing" in brittle), brittle
     blind = " ".join(verdicts[keys["blind"]]["reasons"])
     assert verdicts[keys["blind"]]["status"] == "FAIL" and "label_swap" in blind, blind  # issue 27: the blank film no longer gates
+
+
+def test_shortcut_fails_on_grounding_and_nothing_else(first_run):
+    """Issue 27: ``shortcut`` answers from the burned-in tags, so it is right and consistent on the
+    tagged test films and follows a label swap (the other film's tags change too); only hiding the
+    lesion (its answer stays) exposes it. Its every failed check is the lesion-occlusion probe; the
+    film readers keep their answers when the tags are hidden and shortcut does not (diagnostic)."""
+    done, run_dir, keys = first_run
+    verdicts = _verdicts(run_dir)
+    shortcut = verdicts[keys["shortcut"]]
+    assert shortcut["status"] == "FAIL", shortcut
+    summary = json.loads((run_dir / "summary.json").read_text())
+    failed = [c for c in summary["decision"]["checks"] if c["model"] == keys["shortcut"] and c["gating"] and not c["passed"]]
+    assert failed and {c["check"] for c in failed} == {"lesion_occlusion"}, [c["sentence"] for c in failed]
+    failed_cases = [c for c in summary["failed_cases"] if c["model"] == keys["shortcut"]]
+    assert {c["check"] for c in failed_cases} == {"test_lesion_occlusion"}, failed_cases
+    models = summary["models"]
+    for name in ("robust", *REPLICAS, "medgemma-robust"):
+        assert models[keys[name]]["lesion_occlusion"]["ci95"][0] > models[keys["shortcut"]]["lesion_occlusion"]["ci95"][1], name
+        assert models[keys[name]]["marker_reliance"]["value"] >= 0.9, (name, models[keys[name]]["marker_reliance"])
+    assert models[keys["shortcut"]]["marker_reliance"]["value"] <= 0.2, models[keys["shortcut"]]["marker_reliance"]
 
 
 @pytest.fixture(scope="module")

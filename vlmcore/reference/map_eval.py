@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from vlmcore import bundled
+from vlmcore.errors import CaptureError
 from vlmcore.mapeval import faithfulness, localisation, sanity
 from vlmcore.mapeval.recipes import METHOD_NAMES, Item, MapRecipe, MapSource, answers, supported
 from vlmcore.phantoms.anatomy import render_phantom
@@ -108,8 +109,14 @@ def evaluate_model(folder: Path, test_set: Path, default: MapRecipe | None = Non
     grid = adapter.grid_shape
     result: dict = {}
     if default is None:  # choose the family's recipe: every recipe on the probe films (sinks read off them too)
-        recipes = _recipes(adapter)
-        probe_maps = {recipe: source.maps(recipe, probe_both)[:len(probe)] for recipe in recipes}
+        probe_maps, unavailable = {}, []
+        for recipe in _recipes(adapter):
+            try:
+                probe_maps[recipe] = source.maps(recipe, probe_both)[:len(probe)]
+            except CaptureError as error:  # e.g. Grad-CAM with no positive evidence on some film: not a candidate
+                unavailable.append({"recipe": recipe.name, "reason": str(error)})
+                log(f"  {folder.name}: {recipe.name}: no map ({error})")
+        recipes = list(probe_maps)
         regions = [m.region for m in probe_maps[recipes[0]]]
         baseline = faithfulness.RandomBaseline(adapter, probe, grid, regions)
         log(f"  {folder.name}: probe maps and random curves in {time.perf_counter() - started:.0f}s")
@@ -120,6 +127,7 @@ def evaluate_model(folder: Path, test_set: Path, default: MapRecipe | None = Non
         chosen = next(r for r in recipes if r.name == faithfulness.choose_default(list(results.values())).recipe)
         random_maps = MapSource(sanity.randomised(adapter)).maps(chosen, probe_both)[:len(probe)]
         result["faithfulness"] = [results[r].to_json() for r in recipes]
+        result["unavailable"] = unavailable
         result["sanity"] = sanity.check(chosen.name, probe_maps[chosen], random_maps, [i.patient for i in probe]).to_json()
     else:
         chosen = default

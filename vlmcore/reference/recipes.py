@@ -87,9 +87,9 @@ RECIPES: dict[str, Recipe] = {
     "medgemma-robust": replace(_ROBUST, name="medgemma-robust", family="medgemma",
                                purpose="the robust recipe on the Gemma3 (MedGemma) architecture"),
     # The three below answer as real models do (after a preamble, after reasoning) or read the
-    # film's burned-in tag. Their demo expectations stay unasserted until the engine reads
-    # generated answers (issue 26: answer modes) and runs the grounding probes (issue 27:
-    # lesion vs remote occlusion); today's first-token score and blank-film check cannot judge them.
+    # film's burned-in tag. ``shortcut`` must fail the first run on the lesion-occlusion probe and
+    # nothing else (issue 27); the talking models' expectations stay unasserted while their
+    # weights are not shipped (issue 26: under ``auto`` they should earn robust's verdict).
     "verbose": replace(_ROBUST, name="verbose", answer_format="verbose", expect_first_run=None,
                        purpose="the robust recipe, but it answers after a preamble ('Based on the chest film, the answer "
                                "is yes.', 'Looking at the film, I would say no.'): the first token is the preamble's, so only "
@@ -97,7 +97,7 @@ RECIPES: dict[str, Recipe] = {
     "reasoner": replace(_ROBUST, name="reasoner", answer_format="reasoner", expect_first_run=None,
                         purpose="the robust recipe, but it reasons first and answers in a tag, MedVLM-R1 style "
                                 "('<think> the heart is enlarged </think> <answer> yes </answer>')"),
-    "shortcut": replace(_ROBUST, name="shortcut", tagged=True, lesion_strength=SHORTCUT_LESION_STRENGTH, expect_first_run=None,
+    "shortcut": replace(_ROBUST, name="shortcut", tagged=True, lesion_strength=SHORTCUT_LESION_STRENGTH, expect_first_run="FAIL",
                         purpose="the robust recipe, but its training films carry burned-in corner tags that encode their "
                                 "findings, and their lesions are faint: it learns the tags, not the lesion. On the tagged "
                                 "test films it looks right and consistent; only hiding the tags (the answer changes) versus "

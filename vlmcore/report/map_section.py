@@ -51,6 +51,8 @@ def tables(data: dict, folders: dict[str, Path] | None = None) -> list[Table]:
         for f in m["faithfulness"]:
             recipes.append((m["model"], f["recipe"], _est(f["score"], 3), _est(f["deletion"], 3), _est(f["insertion"], 3),
                             f"{f['p_value']:.2g}", "default" if f["recipe"] == m["default"]["recipe"] else ""))
+        for u in m.get("unavailable", []):  # a method that gave no map on some film is not a candidate
+            recipes.append((m["model"], u["recipe"], "no map", "", "", "", u["reason"]))
     every = Table("Faithfulness of every map recipe", ("model", "recipe", "score [95% CI]", "deletion gap", "insertion gap", "p", ""),
                   tuple(recipes))
     rows, classes = [], {}
