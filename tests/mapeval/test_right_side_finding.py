@@ -5,11 +5,9 @@ above uniform on both sides, as shipped and mirrored). This test pins what the m
 
 - it reads the right-sided lesion: removing the lesion from the film (the same phantom rendered
   without it) turns most "yes" answers into "no";
-- yet its answer depends most on four fixed cells (the neck and shoulder outline and the upper
-  mediastinum): hiding one of them (blurred, as the deletion test hides cells) collapses the
-  answer whatever the finding and side, so together they hold most of every occlusion map;
-  the vision tower routes the finding through them (register-like tokens, Darcet et al. 2024),
-  and its answer-position attention follows the routing, not the lesion;
+- its occlusion maps find the right consolidation and the heart on the lesion but not the right
+  effusion (the shipped robust before its retrain instead routed every answer through four fixed
+  cells, the neck, shoulders and upper mediastinum, whatever the finding: docs/maps.md);
 - and the answer-position map of a right effusion puts no more mass on the lesion than the map
   of the same film without the effusion does.
 If a retrained model stops doing this, the test fails and the explanation in docs/maps.md must
@@ -27,7 +25,7 @@ from vlmcore.models.requests import Request
 from vlmcore.reference.map_eval import cases_of
 
 pytestmark = pytest.mark.slow  # reference models on the bundled test set (10-25 s a test on 2 shared cores)
-FIXED_CELLS = ((0, 4), (1, 1), (1, 6), (2, 3))  # (row, col) on robust's 8x8 grid: neck, shoulders, upper mediastinum
+FIXED_CELLS = ((0, 4), (1, 1), (1, 6), (2, 3))  # (row, col) on the 8x8 grid: the previous robust's neck, shoulders, upper mediastinum
 
 
 @pytest.fixture(scope="module")
@@ -53,19 +51,24 @@ def test_robust_reads_the_right_lesion(robust, cases):
     assert np.mean(flipped) >= 0.7, np.mean(flipped)
 
 
-def test_robust_answers_depend_on_four_fixed_cells_whatever_the_question(robust, cases):
-    chosen = []
-    for kind, side in (("pleural_effusion", "right"), ("pleural_effusion", "left"), ("consolidation", "right"), ("cardiomegaly", None)):
-        chosen += [c for c in cases if c.kind == kind and c.side == side][:3]
-    maps = robust.attention_maps([Request.of(c.image, c.question) for c in chosen], method="occlusion", target="answer")
+def test_robust_occlusion_maps_find_consolidation_and_the_heart_but_not_the_right_effusion(robust, cases):
+    """Measured on the retrained robust (2026-12-05), 3 films each: mass ratio on the lesion, right
+    consolidation 25.1 / 29.0 / 23.8, cardiomegaly 8.6 / 8.4 / 5.1, right effusion 0.00 / 0.00 / 0.27
+    (peak at cell (5, 5), the patient's left base). The four cells the previous robust routed every
+    answer through (FIXED_CELLS) now hold a median 0% of the map (previously above 60%)."""
+    maps_of = {}
+    for kind, side in (("pleural_effusion", "right"), ("consolidation", "right"), ("cardiomegaly", None)):
+        chosen = [c for c in cases if c.kind == kind and c.side == side][:3]
+        maps = robust.attention_maps([Request.of(c.image, c.question) for c in chosen], method="occlusion", target="answer")
+        maps_of[kind] = [(mass_ratio(m.values, coverage(c.mask, m.grid, m.region)), m) for c, m in zip(chosen, maps)]
+    ratio = {kind: float(np.median([r for r, _ in pairs])) for kind, pairs in maps_of.items()}
+    assert ratio["consolidation"] > 5 and ratio["cardiomegaly"] > 2, ratio
+    assert ratio["pleural_effusion"] < 1, ratio
     fixed = np.zeros((8, 8), dtype=bool)
     for cell in FIXED_CELLS:
         fixed[cell] = True
-    measured = [m for m in maps if not m.notes.get("flat")]  # flat: hiding no single cell lowered the answer
-    shares = [float(m.values[fixed].sum() / m.values.sum()) for m in measured]
-    assert len(measured) >= 10 and np.median(shares) > 0.6, [(m.query, round(s, 2)) for m, s in zip(measured, shares)]  # 4 of 64 cells hold most of what the answer depends on
-    for cell in FIXED_CELLS:  # each one matters on most films, whatever the question
-        assert np.mean([m.values[cell] > 0.5 * m.values.max() for m in measured]) >= 0.6, cell
+    shares = [float(m.values[fixed].sum() / m.values.sum()) for pairs in maps_of.values() for _, m in pairs]
+    assert np.median(shares) < 0.2, shares
 
 
 def test_robust_answer_map_does_not_follow_the_right_effusion(robust, cases):
