@@ -79,11 +79,11 @@ def calibrated_thresholds(first_run, tmp_path_factory):
     command = [sys.executable, "-m", "vlmcore", "margins", str(run_dir), "--models", ",".join(keys[name] for name in REPLICAS)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if done.returncode == 1:
-        # The shipped seed replicas disagree on the negated controls by more than the 0.10 sanity bound
-        # (inverted flip rate: a paired drop of 0.177 from robust-seed2 to robust-seed1, measured
-        # 2026-12-05): the tool rightly flags it (they were trained before the negation check gated).
-        # Only that rate (and grounding, whose probes they also predate) may be flagged; the rest must
-        # be sane. Retraining the replicas (refmodels) is what removes the flag.
+        # The seed replicas disagree on the negated controls by more than the 0.10 sanity bound: inverted
+        # flip rate, a paired drop of 0.096 from robust-seed1 to robust-seed2 (margin 0.11), measured
+        # 2026-12-05 on the replicas retrained with the current robust recipe (their first weights:
+        # 0.177). Negation is the least stable property of these tiny models; the tool rightly flags
+        # it. Only that rate (or grounding) may be flagged; the rest must be sane.
         flagged = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FLAG ")]
         assert flagged and all(name.split("_margin")[0] in ("inverted_flip_rate", "grounding") for name in flagged), done.stdout
         done = subprocess.run(command + ["--max-margin", "0.5"], capture_output=True, text=True, timeout=300, check=True)
@@ -94,25 +94,26 @@ def calibrated_thresholds(first_run, tmp_path_factory):
 
 
 def test_the_default_margin_calls_a_retrain_a_regression(first_run):
-    """Why the margins are calibrated: with the default 0.02, robust-seed1 (same recipe, other seed)
-    fails the gate on accuracy. A real difference (p < 0.05), but retrain noise, not a regression."""
+    """Why the margins are calibrated: with the default 0.02, robust-seed2 (same recipe, other seed)
+    fails the gate on its negated controls (inverted flip rate 0.977 -> 0.883, p 1.5e-8, measured
+    2026-12-05). A real difference, but retrain noise, not a regression. (robust-seed1, better than
+    robust on every gated rate, passes even at the default margins; with the replicas' first weights
+    it was robust-seed1 that failed, on accuracy.)"""
     _, run_dir, keys = first_run
     command = [sys.executable, "-m", "vlmcore", "compare", str(run_dir), str(run_dir), "--first-model", keys["robust"],
-               "--second-model", keys["robust-seed1"]]
+               "--second-model", keys["robust-seed2"]]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == exit_codes.FAIL and "REGRESSION llava@robust-seed1: accuracy" in done.stdout, done.stdout[-2000:]
+    assert done.returncode == exit_codes.FAIL and "REGRESSION llava@robust-seed2: inverted_flip_rate" in done.stdout, \
+        done.stdout[-2000:]
 
 
-# Known, and kept visible: `vlmcore margins` calibrates the model-level margins from the replicas,
-# not the per-finding and per-probe-family ones the gate now also tests (issue 25), so each retrain
-# is called a subgroup regression (robust-seed1: accuracy on cardiomegaly 0.983 -> 0.922 against a
-# 0.05 margin, label swap 0.954 -> 0.898; robust-seed2: lesion occlusion 0.890 -> 0.750). Strict:
-# when subgroup margins come from the replicas these pass and the mark must go.
-REPLICA_SUBGROUPS = pytest.mark.xfail(strict=True, reason="subgroup / probe-family margins are not yet calibrated from "
-                                      "the seed replicas (vlmcore margins covers model-level rates only)")
+# The replicas' subgroup regressions against robust (robust-seed1: accuracy on cardiomegaly
+# 0.983 -> 0.922, label swap 0.954 -> 0.898; robust-seed2: lesion occlusion 0.890 -> 0.750) were
+# kept here as strict xfails while the replicas predated robust's retrain. Retrained with its recipe
+# (2026-12-05), both pass the calibrated gate against robust, per finding and per probe family too.
 
 
-@pytest.mark.parametrize("candidate, expected", [pytest.param(name, exit_codes.PASS, marks=REPLICA_SUBGROUPS) for name in REPLICAS]
+@pytest.mark.parametrize("candidate, expected", [(name, exit_codes.PASS) for name in REPLICAS]
                          + [("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL), ("blind", exit_codes.FAIL)])
 def test_gate_against_robust(first_run, calibrated_thresholds, candidate, expected):
     _, run_dir, keys = first_run
@@ -126,8 +127,10 @@ def test_shipped_diagnostic_bars_come_from_the_replicas_and_robust_passes_most_g
     """fixtures/reference/thresholds.toml holds what ``vlmcore.verdict.diagnostic_bars`` reads off
     the three healthy retrains of the robust recipe in this very run (robust and its seed
     replicas: two replicas alone gave a group-JS bar that robust, the third retrain, failed on
-    most groups; docs/maps.md); at those bars robust fails few groups on attention JS, where the
-    fixed 0.15 failed every one (issue 28: 315 of 315)."""
+    most groups; docs/maps.md); at those bars robust fails few groups on attention JS. (The fixed
+    0.15 failed the previous robust on 315 of 315 groups, issue 28; the retrained robust's answer
+    rows are stable, mean group JS 0.014, and fail none at 0.15, while robust-seed1 fails 62: the
+    bar is a property of the retrains, 2026-12-05.)"""
     import numpy as np
 
     from vlmcore.demo import THRESHOLDS
@@ -147,4 +150,3 @@ def test_shipped_diagnostic_bars_come_from_the_replicas_and_robust_passes_most_g
     means = [float(np.mean(v)) for v in groups.values()]
     failing = sum(m > shipped.get("js_divergence") for m in means)
     assert failing <= 0.1 * len(means), (failing, len(means))
-    assert sum(m > 0.15 for m in means) > 0.9 * len(means)
