@@ -17,6 +17,7 @@ models: ``pytest benchmarks -m smoke``.)
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from vlmcore import bundled
@@ -39,6 +40,24 @@ def reference_models(folder: Path = MODELS) -> list[Path]:
     """Checkpoint folders with a model card, ``robust`` first."""
     found = sorted(p for p in folder.glob("*") if (p / "model_card.json").is_file())
     return sorted(found, key=lambda p: (p.name != BASELINE_MODEL, p.name))
+
+
+def workers(extra: list[str], models: int, cores: int | None = None) -> list[str]:
+    """``-n N --dist loadgroup`` over the machine's cores (one model stays on one worker: each case
+    carries ``xdist_group(model)``), unless the user chose (``-n``, ``--numprocesses``, ``--dist``,
+    ``-p no:xdist``). A one-process demo used one of two cores: the models are independent until the
+    gate, so a second worker halves the wall time. One torch thread per worker (inherited by the
+    workers unless the user set ``OMP_NUM_THREADS``): two workers of two threads each on two cores
+    oversubscribe them."""
+    chosen = any(a in ("-n", "--numprocesses", "--dist", "no:xdist") or a.startswith(("-n", "--numprocesses=", "--dist="))
+                 for a in extra)
+    count = min(cores if cores is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                                  else os.cpu_count() or 1), models)
+    if chosen or count < 2:
+        return []
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+    return ["-n", str(count), "--dist", "loadgroup"]
 
 
 def model_key(folder: Path) -> str:
@@ -64,7 +83,7 @@ def run_demo(report_dir: Path, extra: list[str], only: list[str] | None = None) 
     from vlmcore.report.map_section import MapEvaluationReport
 
     maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
-    code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
+    code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models), *workers(extra, len(models)),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
                         "-o", "addopts=", "--tb=no", "-rN", "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
                         *(["--vlm-thresholds", str(THRESHOLDS)] if THRESHOLDS.is_file() else []), *extra], plugins=[maps])
