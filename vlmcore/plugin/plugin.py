@@ -242,6 +242,23 @@ def pytest_configure_node(node) -> None:
     node.workerinput["vlmcore_run_id"] = shared_run_id(node.config)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` on a benchmark run: one model per worker (``plugin.model_scheduling`` says why
+    xdist's own grouping is not used); any other run keeps xdist's scheduler."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from vlmcore.errors import VlmcoreError
+
+    try:
+        models = [spec.key for spec in _run(config).configuration.models]
+    except (pytest.UsageError, VlmcoreError):  # not a benchmark run of ours (its options do not resolve): xdist decides
+        return None
+    from vlmcore.plugin.model_scheduling import ModelScopeScheduling
+
+    return ModelScopeScheduling(config, log, models)
+
+
 def pytest_testnodedown(node, error) -> None:
     payload = getattr(node, "workeroutput", {}).get("vlmcore")
     if payload:  # the controller collects nothing itself: its session starts with the first payload
