@@ -70,7 +70,7 @@ def test_a_whole_run_without_probes_skips_their_cases_by_name(pytester, tmp_path
     with an internal error. Every model gets one skipped case per probe, saying why."""
     pytester.makepyfile(**{"scripted_reader": textwrap.dedent(PLUGIN.format(rule="by_label"))})
     os.environ["PYTHONPATH"] = f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
-    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and (grounding or test_group_consistency)", "--vlm-dataset",
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and (grounding or test_group_consistency or test_lesion_occlusion)", "--vlm-dataset",
                        str(TEST_SET), "--vlm-report-dir", str(tmp_path / "r"), "--vlm-progress", "off", "--vlm-probes", "label_swap",
                        "-rs", plugin="scripted_reader")
     out = result.stdout.str()
@@ -79,4 +79,5 @@ def test_a_whole_run_without_probes_skips_their_cases_by_name(pytester, tmp_path
     for kind in ("lesion_occlusion", "mirror_laterality"):
         assert f"the {kind} probe is not run (--vlm-probes leaves it out)" in out
     assert "label_swap probe is not run" not in out
+    assert "lesion_occlusion : not judged: the lesion_occlusion probe was not run (--vlm-probes label_swap)" in out  # model level
     assert (latest_run(tmp_path / "r") / "summary.json").is_file()
