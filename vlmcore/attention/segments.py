@@ -1,0 +1,145 @@
+"""Block-diagonal attention for questions packed behind a shared prefix, without a dense mask.
+
+The shared-prefix path packs all of a film's questions one after another in that film's
+suffix row (``vlmcore.models.shared_prefix``). Each question must see the cached prefix and
+the earlier tokens of its own question only. Written as one 4-D mask over the packed row,
+that costs (k·L_q)·(P + k·L_q) scores per layer for k questions of L_q tokens behind a prefix
+of P: the question-to-question block grows quadratically with everything packed in the row
+(+192 question tokens cost 6x per variant).
+
+Here the row is attended segment by segment instead, the variable-length ("varlen") layout of
+FlashAttention-2 (Dao, 2023) and of FlexAttention's block-sparse masks (Dong et al., 2024),
+done with SDPA on gathered blocks: every question's queries and keys are gathered into a block
+of ``L = max L_q`` slots, the film's prefix keys are put in front of each block, and SDPA runs
+over (films·k) blocks with one small (L, P + L) mask shared by all of them (prefix fully
+visible, causal inside the block). The outputs are scattered back to the packed positions.
+Cost per layer: k·L·(P + L) scores, linear in the number of questions; the only copy is the
+prefix keys of the layer being computed (k per film, freed with the layer).
+
+Question tokens sit first in their block and padding after them, so causality alone keeps
+every real query off the padded keys; a padding query sees real keys and itself, and its
+output is dropped. FlexAttention itself was not used: on the CPU without ``torch.compile``
+(which needs a C++ toolchain the deployment may lack) it evaluates the whole score matrix,
+the cost this avoids.
+
+The layout is active only around the suffix forward (``segmented``), thread-locally like the
+attention recorders; ``vlmcore.attention.capture`` dispatches to it, and a recorder reads its
+few rows from ``SegmentLayout.visible`` (prefix plus own question), so capture still
+recomputes only the rows it needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import torch
+
+from vlmcore.errors import CaptureError
+
+_active = threading.local()
+
+
+@dataclass(frozen=True)
+class SegmentLayout:
+    """Where each question of a packed suffix batch sits.
+
+    ``gather`` (F, K·L): for each block slot (question k, token i), the packed position it
+    reads (padding slots repeat a real one); ``scatter`` (F, W): for each packed position its
+    block slot; ``start`` (F, W): the packed position where its question begins.
+    """
+
+    prefix: int
+    block: int  # L: the longest question's suffix length
+    blocks: int  # K: the most questions on one film's row
+    gather: torch.Tensor
+    scatter: torch.Tensor
+    start: torch.Tensor
+
+    @cached_property
+    def mask(self) -> torch.Tensor:
+        """(1, 1, L, P + L) bool: the prefix fully visible, causal inside the block."""
+        device = self.gather.device
+        own = torch.ones((self.block, self.block), dtype=torch.bool, device=device).tril()
+        return torch.cat([torch.ones((self.block, self.prefix), dtype=torch.bool, device=device), own], dim=1)[None, None]
+
+    def to(self, device) -> "SegmentLayout":
+        return replace(self, gather=self.gather.to(device), scatter=self.scatter.to(device), start=self.start.to(device))
+
+    def visible(self, positions: torch.Tensor, kv_length: int) -> torch.Tensor:
+        """(F, P', kv_length) bool: the keys each packed query position in ``positions`` (F, P')
+        attends to (the prefix and its own question up to itself); a recorder's rows."""
+        device = positions.device
+        keys = torch.arange(kv_length, device=device)[None, None, :]
+        start = self.start.to(device).gather(1, positions)[:, :, None] + self.prefix
+        return (keys < self.prefix) | ((keys >= start) & (keys <= positions[:, :, None] + self.prefix))
+
+    def attend(self, module, query, key, value, **kwargs) -> tuple[torch.Tensor, None]:
+        """The layer's output (F, W, H, D) for packed ``query`` (F, H, W, D) against the cached
+        prefix plus the packed keys (F, H_kv, P + W, D), through transformers' SDPA function."""
+        from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+        films, _, width, _ = query.shape
+        if key.shape[2] != self.prefix + width or self.gather.shape != (films, self.blocks * self.block):
+            raise CaptureError(f"segmented attention: {width} packed queries over {key.shape[2]} keys do not fit the "
+                               f"layout ({films} rows, prefix {self.prefix}, {self.blocks} x {self.block} slots)")
+        gather = self.gather.to(query.device)
+
+        def blocks(tensor):  # (F, h, W, d) -> (F·K, h, L, d)
+            heads, dim = tensor.shape[1], tensor.shape[-1]
+            picked = tensor.gather(2, gather[:, None, :, None].expand(films, heads, gather.shape[1], dim))
+            return picked.view(films, heads, self.blocks, self.block, dim).transpose(1, 2).reshape(-1, heads, self.block, dim)
+
+        def behind_prefix(tensor):  # (F, h, P + W, d) -> (F·K, h, P + L, d)
+            heads, dim = tensor.shape[1], tensor.shape[-1]
+            prefix = tensor[:, None, :, :self.prefix].expand(films, self.blocks, heads, self.prefix, dim)
+            return torch.cat([prefix.reshape(-1, heads, self.prefix, dim), blocks(tensor[:, :, self.prefix:])], dim=2)
+
+        kwargs.pop("is_causal", None)
+        output, _ = sdpa_attention_forward(module, blocks(query), behind_prefix(key), behind_prefix(value),
+                                           self.mask, is_causal=False, **kwargs)
+        heads, dim = output.shape[-2], output.shape[-1]  # (F·K, L, H, D) -> packed (F, W, H, D)
+        output = output.reshape(films, self.blocks * self.block, heads, dim)
+        scatter = self.scatter.to(query.device)
+        return output.gather(1, scatter[:, :, None, None].expand(films, width, heads, dim)), None
+
+
+def segment_layout(owner: torch.Tensor, prefix: int) -> SegmentLayout:
+    """The layout of packed rows whose token at (f, w) belongs to request ``owner[f, w]``
+    (-1: row padding; a request's tokens are contiguous)."""
+    films, width = owner.shape
+    real = owner >= 0
+    new = real & torch.cat([torch.ones((films, 1), dtype=torch.bool), owner[:, 1:] != owner[:, :-1]], dim=1)
+    question = new.long().cumsum(dim=1) - 1  # the question index of each real token on its row
+    positions = torch.arange(width)[None].expand(films, -1)
+    start = torch.where(new, positions, torch.zeros_like(positions)).cummax(dim=1).values
+    offset = positions - start  # the token's place inside its question
+    count = int(question.max()) + 1 if bool(real.any()) else 1
+    block = int(offset[real].max()) + 1 if bool(real.any()) else 1
+    slot = torch.where(real, question * block + offset, torch.zeros_like(positions))  # row padding reads slot 0
+    gather = torch.zeros((films, count * block), dtype=torch.long)  # padding slots read packed position 0 (dropped)
+    rows = torch.arange(films)[:, None].expand(-1, width)
+    gather[rows[real], slot[real]] = positions[real]
+    start = torch.where(real, start, positions)  # row padding: a question of its own
+    return SegmentLayout(prefix, block, count, gather, slot, start)
+
+
+def active_layout() -> SegmentLayout | None:
+    return getattr(_active, "layout", None)
+
+
+@contextmanager
+def segmented(layout: SegmentLayout | None):
+    """``layout`` active for the block (None: nothing changes); always released."""
+    if layout is None:
+        yield
+        return
+    if active_layout() is not None:
+        raise CaptureError("a segmented suffix forward is already active in this thread")
+    _active.layout = layout
+    try:
+        yield
+    finally:
+        _active.layout = None
