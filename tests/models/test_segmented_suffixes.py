@@ -38,19 +38,22 @@ def _run(adapter, requests, mode):
         adapter.suffix_attention = "segments"
 
 
+@pytest.mark.parametrize("merge", [True, False], ids=["lse-merge (CPU)", "copied prefix (GPU way)"])
 @pytest.mark.parametrize("family", FAMILIES)
-def test_segmented_suffixes_equal_the_dense_mask(family, adapters, packed_requests, monkeypatch):
+def test_segmented_suffixes_equal_the_dense_mask(family, merge, adapters, packed_requests, monkeypatch):
     adapter = adapters(family)
     if not isinstance(adapter, DecoderOnlyAdapter):
         pytest.skip(f"{family} does not pack questions behind a shared prefix")
+    monkeypatch.setattr(segments, "MERGE_ON_CPU", merge)
     dense = _run(adapter, packed_requests, "dense")
     calls, masks = [], []
-    original = segments.SegmentLayout.attend
-    monkeypatch.setattr(segments.SegmentLayout, "attend", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    way = "_merged" if merge else "_behind_copied_prefix"
+    original = getattr(segments.SegmentLayout, way)
+    monkeypatch.setattr(segments.SegmentLayout, way, lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
     suffix = adapter.suffix_logits
     monkeypatch.setattr(adapter, "suffix_logits", lambda inputs, answer: masks.append(inputs["attention_mask"].shape) or suffix(inputs, answer))
     segmented = _run(adapter, packed_requests, "segments")
-    assert len(calls) == adapter.num_layers  # every decoder layer of the suffix forward took the block-diagonal path
+    assert len(calls) == adapter.num_layers  # every decoder layer of the suffix forward took this block-diagonal way
     longest = len(adapter.tokenizer(LONG)["input_ids"])
     assert masks and all(shape[0] == 1 and shape[2] < 2 * longest for shape in masks)  # one (1, 1, L, P + L) block mask
     for (score, attention), (ref_score, ref_map) in zip(segmented, dense):

@@ -8,19 +8,21 @@ of P: the question-to-question block grows quadratically with everything packed 
 (+192 question tokens cost 6x per variant).
 
 Here the row is attended segment by segment instead, the variable-length ("varlen") layout of
-FlashAttention-2 (Dao, 2023) and of FlexAttention's block-sparse masks (Dong et al., 2024),
-done with SDPA on gathered blocks: every question's queries and keys are gathered into a block
-of ``L = max L_q`` slots, the film's prefix keys are put in front of each block, and SDPA runs
-over (films·k) blocks with one small (L, P + L) mask shared by all of them (prefix fully
-visible, causal inside the block). The outputs are scattered back to the packed positions.
-Cost per layer: k·L·(P + L) scores, linear in the number of questions; the only copy is the
-prefix keys of the layer being computed (k per film, freed with the layer).
+FlashAttention-2 (Dao, 2023) and of FlexAttention's block-sparse masks (Dong et al., 2024):
+every question's queries and keys are gathered into a block of ``L = max L_q`` slots. On the
+CPU, each packed query's attention to the P prefix keys (one SDPA call over the whole row, no
+mask) and each block's causal attention to itself (one call over the (films·k) blocks) are
+computed apart with their log-normalisers and merged exactly by log-sum-exp, the split-KV
+merge of FlashAttention (Dao et al., 2022). Elsewhere (no CPU flash kernel to give the
+normaliser) the prefix keys are copied in front of each block, one layer at a time, and SDPA
+runs over the blocks with one small (L, P + L) mask. Either way the cost per layer is
+k·L·(P + L) scores, linear in the number of questions, and outputs are scattered back to the
+packed positions.
 
 Question tokens sit first in their block and padding after them, so causality alone keeps
-every real query off the padded keys; a padding query sees real keys and itself, and its
-output is dropped. FlexAttention itself was not used: on the CPU without ``torch.compile``
-(which needs a C++ toolchain the deployment may lack) it evaluates the whole score matrix,
-the cost this avoids.
+every real query off the padded keys; a padding query's output is dropped. FlexAttention
+itself was not used: on the CPU without ``torch.compile`` (which needs a C++ toolchain the
+deployment may lack) it evaluates the whole score matrix, the cost this avoids.
 
 The layout is active only around the suffix forward (``segmented``), thread-locally like the
 attention recorders; ``vlmcore.attention.capture`` dispatches to it, and a recorder reads its
@@ -40,6 +42,8 @@ import torch
 from vlmcore.errors import CaptureError
 
 _active = threading.local()
+#: on the CPU, merge the prefix and own-question parts by log-sum-exp (False: the copied-prefix way, as on GPUs)
+MERGE_ON_CPU = True
 
 
 @dataclass(frozen=True)
@@ -78,32 +82,68 @@ class SegmentLayout:
 
     def attend(self, module, query, key, value, **kwargs) -> tuple[torch.Tensor, None]:
         """The layer's output (F, W, H, D) for packed ``query`` (F, H, W, D) against the cached
-        prefix plus the packed keys (F, H_kv, P + W, D), through transformers' SDPA function."""
-        from transformers.integrations.sdpa_attention import sdpa_attention_forward
-
+        prefix plus the packed keys (F, H_kv, P + W, D)."""
         films, _, width, _ = query.shape
         if key.shape[2] != self.prefix + width or self.gather.shape != (films, self.blocks * self.block):
             raise CaptureError(f"segmented attention: {width} packed queries over {key.shape[2]} keys do not fit the "
                                f"layout ({films} rows, prefix {self.prefix}, {self.blocks} x {self.block} slots)")
-        gather = self.gather.to(query.device)
+        if query.device.type == "cpu" and MERGE_ON_CPU and hasattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu"):
+            return self._merged(module, query, key, value, kwargs.get("scaling")), None
+        return self._behind_copied_prefix(module, query, key, value, **kwargs)
 
-        def blocks(tensor):  # (F, h, W, d) -> (F·K, h, L, d)
-            heads, dim = tensor.shape[1], tensor.shape[-1]
-            picked = tensor.gather(2, gather[:, None, :, None].expand(films, heads, gather.shape[1], dim))
-            return picked.view(films, heads, self.blocks, self.block, dim).transpose(1, 2).reshape(-1, heads, self.block, dim)
+    def _blocks(self, tensor):
+        """(F, h, W, d) packed -> (F·K, h, L, d) one block per question."""
+        films, heads, _, dim = tensor.shape
+        gather = self.gather[:, None, :, None].expand(films, heads, self.gather.shape[1], dim)
+        picked = tensor.gather(2, gather)
+        return picked.view(films, heads, self.blocks, self.block, dim).transpose(1, 2).reshape(-1, heads, self.block, dim)
+
+    def _packed(self, tensor):
+        """(F·K, h, L, ...) one block per question -> (F, h, W, ...) at the packed positions."""
+        films, width = self.scatter.shape
+        rest = tensor.shape[3:]
+        heads = tensor.shape[1]
+        tensor = tensor.reshape(films, self.blocks, heads, self.block, *rest).transpose(1, 2)
+        tensor = tensor.reshape(films, heads, self.blocks * self.block, *rest)
+        index = self.scatter.view(films, 1, width, *([1] * len(rest))).expand(films, heads, width, *rest)
+        return tensor.gather(2, index)
+
+    def _merged(self, module, query, key, value, scaling):
+        """The prefix part and each question's own part computed apart, no key copied per question,
+        and merged by their log-sum-exp (FlashAttention's split-KV merge; Dao et al., 2022): every
+        packed query against the P prefix keys in one SDPA call, each question's block causally
+        against itself in another, both with their log-normalisers (torch's CPU flash kernel)."""
+        flash = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu
+        groups = query.shape[1] // key.shape[1]
+        if groups > 1:  # grouped-query attention: the kernel wants every head's keys
+            key, value = key.repeat_interleave(groups, dim=1), value.repeat_interleave(groups, dim=1)
+        scale = scaling if scaling is not None else query.shape[-1] ** -0.5
+        prefix_out, prefix_lse = flash(query, key[:, :, :self.prefix], value[:, :, :self.prefix], 0.0, False, scale=scale)[:2]
+        own_out, own_lse = flash(self._blocks(query), self._blocks(key[:, :, self.prefix:]), self._blocks(value[:, :, self.prefix:]),
+                                 0.0, True, scale=scale)[:2]  # square blocks: top-left causal is the question's own causality
+        own_out, own_lse = self._packed(own_out), self._packed(own_lse.unsqueeze(-1)).squeeze(-1)
+        top = torch.maximum(prefix_lse, own_lse)
+        prefix_weight, own_weight = (prefix_lse - top).exp(), (own_lse - top).exp()
+        merged = (prefix_out * prefix_weight[..., None] + own_out * own_weight[..., None]) / (prefix_weight + own_weight)[..., None]
+        return merged.to(query.dtype).transpose(1, 2).contiguous()
+
+    def _behind_copied_prefix(self, module, query, key, value, **kwargs):
+        """Devices without the CPU kernel's log-normaliser: the prefix keys are copied in front of
+        each question's block (one layer at a time) and transformers' SDPA runs over the blocks
+        with one (L, P + L) mask."""
+        from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+        films, width = query.shape[0], query.shape[2]
 
         def behind_prefix(tensor):  # (F, h, P + W, d) -> (F·K, h, P + L, d)
             heads, dim = tensor.shape[1], tensor.shape[-1]
             prefix = tensor[:, None, :, :self.prefix].expand(films, self.blocks, heads, self.prefix, dim)
-            return torch.cat([prefix.reshape(-1, heads, self.prefix, dim), blocks(tensor[:, :, self.prefix:])], dim=2)
+            return torch.cat([prefix.reshape(-1, heads, self.prefix, dim), self._blocks(tensor[:, :, self.prefix:])], dim=2)
 
         kwargs.pop("is_causal", None)
-        output, _ = sdpa_attention_forward(module, blocks(query), behind_prefix(key), behind_prefix(value),
+        output, _ = sdpa_attention_forward(module, self._blocks(query), behind_prefix(key), behind_prefix(value),
                                            self.mask, is_causal=False, **kwargs)
-        heads, dim = output.shape[-2], output.shape[-1]  # (F·K, L, H, D) -> packed (F, W, H, D)
-        output = output.reshape(films, self.blocks * self.block, heads, dim)
-        scatter = self.scatter.to(query.device)
-        return output.gather(1, scatter[:, :, None, None].expand(films, width, heads, dim)), None
+        return self._packed(output.transpose(1, 2)).transpose(1, 2).contiguous(), None
 
 
 def segment_layout(owner: torch.Tensor, prefix: int) -> SegmentLayout:

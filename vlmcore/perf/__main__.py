@@ -136,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
+    parser.add_argument("--suffix-packing", action="store_true",
+                        help="instead: packed questions through the dense mask beside block-diagonal segments, short and "
+                             "long questions (vlmcore.perf.suffix_packing)")
+    parser.add_argument("--extra-tokens", type=int, default=192, help="--suffix-packing: tokens added to the long questions")
     args = parser.parse_args(argv)
     try:  # a profile this machine cannot run is refused here, before any worker builds a model
         require_device(get_profile(args.profile), args.precision)
@@ -143,6 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"python -m vlmcore.perf: {error}\n")
     if args.worker:
         print(json.dumps(worker(args.profile, args.worker, args.threads, args.repeats, args.precision)))
+        return 0
+    if args.suffix_packing:
+        from vlmcore.perf.suffix_packing import report
+
+        lines, measured = report(args.profile, args.extra_tokens, args.repeats, args.threads)
+        print("\n".join(lines))
+        if args.json:
+            args.json.write_text(json.dumps({"profile": args.profile, **measured}, indent=1))
         return 0
     chosen = [name for name in PIPELINES if name in args.pipelines.split(",")]
     if "engine" not in chosen or not set(chosen) & set(PEERS_WITH_MAPS):
