@@ -46,3 +46,14 @@ def test_suffix_packing_compares_dense_and_segmented_in_one_run(tmp_path):
         assert measured["max_p_yes_diff"] <= 1e-5 and measured["max_map_diff"] <= 1e-5
         assert set(measured["ms_per_variant"]) == {"dense cold", "dense suffix", "segments cold", "segments suffix"}
         assert set(measured["peak_mb"]) == {"dense", "segments"}
+
+
+def test_generation_compares_prefix_generation_with_generate_in_one_run(tmp_path):
+    out = tmp_path / "generation.json"
+    done = subprocess.run([sys.executable, "-m", "vlmcore.perf", "--profile", "tiny", "--generation", "--repeats", "1",
+                           "--max-new-tokens", "6", "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(out.read_text())
+    assert figures["identical"] == {"generate": True, "from prefix, cold": True, "from prefix, after scoring": True}
+    assert set(figures["ms_per_variant"]) == set(figures["identical"]) and figures["variants"] == 12
+    assert "from prefix, after scoring" in done.stdout

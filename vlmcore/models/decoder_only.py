@@ -19,6 +19,7 @@ from vlmcore.attention.fusion import check_fusion, select_layers
 from vlmcore.errors import CaptureError
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.continuation import append_tokens, check_continuations
+from vlmcore.models.prefix_generation import greedy_from_prefix, plain_greedy
 from vlmcore.models.prefix_store import PrefixEntry, PrefixKey, PrefixKVCache, split_rows, stack_rows, storable
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, packed_suffixes, plan_shared_prefix, prefix_inputs
@@ -29,6 +30,9 @@ class DecoderOnlyAdapter(VLMAdapter):
     passes_position_ids = True
     #: run the image-first prefix once per group and only the questions per variant
     prefix_sharing = True
+    #: greedy generation continues the film's kept prefix (``prefix_generation``) instead of
+    #: running the whole prompt through transformers' ``generate`` again
+    prefix_generation = True
     #: packed questions attend block-diagonally ("segments", ``vlmcore.attention.segments``) or
     #: through one dense 4-D mask over the packed row ("dense": the earlier way, kept for the benchmark)
     suffix_attention = "segments"
@@ -144,6 +148,21 @@ class DecoderOnlyAdapter(VLMAdapter):
             return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion, continuations=continuations)
         results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)
         return list(zip([s for s, _ in results], self.registered([m for _, m in results], requests)))
+
+    def greedy_tokens(self, requests: list[Request], encoded: Encoded, max_new_tokens: int, stops: list[int], pad: int
+                      ) -> list[list[int]]:
+        """Greedy tokens continuing each film's kept prefix (computed once and kept when new); the
+        prompt again through ``generate`` when the requests share no image-first prefix or the
+        generation config asks for more than plain greedy search."""
+        plan = None
+        if self.prefix_sharing and self.prefix_generation and requests and plain_greedy(getattr(self.model, "generation_config", None)):
+            plan = plan_shared_prefix(encoded, self.image_token_id, [r.image_key for r in requests])
+        if plan is None:
+            return super().greedy_tokens(requests, encoded, max_new_tokens, stops, pad)
+        with torch.inference_mode():
+            cache, offsets = self.prefix_cache(plan, [])
+            return greedy_from_prefix(plan, cache, offsets, self.suffix_logits, self.device, max_new_tokens, stops, pad,
+                                      self.placeholder_token_ids())
 
     def __init__(self, model, processor, **kwargs):
         super().__init__(model, processor, **kwargs)

@@ -140,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: packed questions through the dense mask beside block-diagonal segments, short and "
                              "long questions (vlmcore.perf.suffix_packing)")
     parser.add_argument("--extra-tokens", type=int, default=192, help="--suffix-packing: tokens added to the long questions")
+    parser.add_argument("--generation", action="store_true",
+                        help="instead: greedy generation from the kept prefix beside transformers' generate (vlmcore.perf.generation)")
+    parser.add_argument("--max-new-tokens", type=int, default=16, help="--generation: the token budget")
     args = parser.parse_args(argv)
     try:  # a profile this machine cannot run is refused here, before any worker builds a model
         require_device(get_profile(args.profile), args.precision)
@@ -148,10 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         print(json.dumps(worker(args.profile, args.worker, args.threads, args.repeats, args.precision)))
         return 0
-    if args.suffix_packing:
-        from vlmcore.perf.suffix_packing import report
+    if args.suffix_packing or args.generation:
+        if args.suffix_packing:
+            from vlmcore.perf.suffix_packing import report
 
-        lines, measured = report(args.profile, args.extra_tokens, args.repeats, args.threads)
+            lines, measured = report(args.profile, args.extra_tokens, args.repeats, args.threads)
+        else:
+            from vlmcore.perf.generation import report
+
+            lines, measured = report(args.profile, args.max_new_tokens, args.repeats, args.threads)
         print("\n".join(lines))
         if args.json:
             args.json.write_text(json.dumps({"profile": args.profile, **measured}, indent=1))
