@@ -36,7 +36,9 @@ def test_generation_from_the_kept_prefix_equals_generate(family, adapters, gener
         pytest.skip(f"{family} has no image-first prefix to keep")
     reference = _generate(adapter, generation_requests, from_prefix=False)
     adapter.prefix_store.clear()
+    before = dict(adapter.prefix_computations)
     adapter.evaluate(generation_requests, with_maps=False)  # the group's scores: each film's prefix computed and kept
+    scored = dict(adapter.prefix_computations)
     calls = []
     original = adapter.model.generate
     monkeypatch.setattr(adapter.model, "generate", lambda *a, **k: calls.append(1) or original(*a, **k))
@@ -44,7 +46,9 @@ def test_generation_from_the_kept_prefix_equals_generate(family, adapters, gener
     assert not calls  # transformers' generate (the whole prompt again) was not used
     assert generated == reference  # tokens, text, offsets, finished, answer
     assert sum(len(g.token_ids) for g in generated) > len(generated)  # more than one step decoded
-    assert sorted(adapter.prefix_computations.values()) == [1, 1]  # two films, each prefix computed once
+    films = {request.image_key for request in generation_requests}
+    assert len(films) == 2 and all(scored[film] - before.get(film, 0) == 1 for film in films)  # each film's prefix computed once
+    assert dict(adapter.prefix_computations) == scored  # and not again for generation
 
 
 def test_a_generation_config_beyond_plain_greedy_goes_through_generate(adapters, generation_requests, monkeypatch):

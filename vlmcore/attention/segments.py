@@ -133,7 +133,7 @@ class SegmentLayout:
         with one (L, P + L) mask."""
         from transformers.integrations.sdpa_attention import sdpa_attention_forward
 
-        films, width = query.shape[0], query.shape[2]
+        films = query.shape[0]
 
         def behind_prefix(tensor):  # (F, h, P + W, d) -> (F·K, h, P + L, d)
             heads, dim = tensor.shape[1], tensor.shape[-1]

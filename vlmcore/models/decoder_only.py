@@ -14,8 +14,8 @@ import torch
 
 from vlmcore.attention.attention_map import AttentionMap
 from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, recording
-from vlmcore.attention.segments import segmented
 from vlmcore.attention.fusion import check_fusion, select_layers
+from vlmcore.attention.segments import segmented
 from vlmcore.errors import CaptureError
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.continuation import append_tokens, check_continuations

@@ -23,13 +23,14 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from vlmcore.errors import ConfigError
+from vlmcore.perf.memory import peak_rss_mb as _peak_rss_mb
+from vlmcore.perf.memory import rss_mb as _rss_mb
 from vlmcore.perf.profiles import PRECISIONS, PROFILES, get_profile, require_device
 
 PIPELINES = ("seed", "padded-eager", "generate-batched", "hf-prefix-cache", "sdpa-per-variant", "engine", "engine-no-capture")
@@ -39,20 +40,6 @@ LABELS = {"seed": "seed-style (64 tokens + eager fwd)", "padded-eager": "padded 
           "generate-batched": "generate <=4 tokens per group", "hf-prefix-cache": "HF prefix KV cache reused per film",
           "sdpa-per-variant": "SDPA fwd per variant (no maps)",
           "engine": "engine (shared prefix + capture)", "engine-no-capture": "engine without capture"}
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(profile_name: str, pipeline: str, threads: int | None, repeats: int = 3, precision: str = "bf16") -> dict:

@@ -13,8 +13,11 @@ to halve) runs the same two runs on that commit, checked out in a temporary git 
 the same script run, so both are measured on the same machine at the same time; an older
 commit writes no ``timings.json``, so only its wall time is shown. Each run is a fresh
 process with one torch thread per run left to torch's default. Both trees run the same work:
-the four tiny families the reference knows (``SAME_WORK``: the later Qwen2.5-VL and Idefics3
-tiny builds are deselected on both, by id).
+the tiny families the reference knows (``SAME_WORK``: the later Qwen2.5-VL and Idefics3
+tiny builds are deselected on both, by id; ``--same-work`` gives another ``-k`` expression, e.g.
+for 7d0a7f9, which had those two but not qwen2_vl / qwen3_vl). ``--rounds N`` alternates the
+trees N times (reference cold and warm, this tree cold and warm, again...), so a shared
+machine's load falls on both alike, and prints every round's ratio and their median.
 """
 
 from __future__ import annotations
@@ -35,14 +38,14 @@ PARTS = (("engine (groups)", "engine_s"), ("flip search: model", "flip_model_s")
          ("report writing", "report_s"))
 
 
-def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None) -> dict:
+def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None, same_work: str = SAME_WORK) -> dict:
     """One ``pytest benchmarks -m smoke`` in ``tree``; wall seconds and the run's timings."""
     env = dict(os.environ)
     if extra_path is not None:  # the reference commit's package shadows the installed one
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH", "")]))
     # the report folder through the environment: the reference tree's plugin predates the --vlm- prefix
     env["VLMCORE_REPORT_DIR"] = str(report_dir)
-    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", SAME_WORK, "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", same_work, "-q", "-p", "no:cacheprovider"]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -57,10 +60,10 @@ def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None) -> d
     return {"wall_s": wall, "exit": done.returncode, "timings": timings, "summary": done.stdout.strip().splitlines()[-1]}
 
 
-def cold_and_warm(tree: Path, scratch: Path, extra_path: Path | None = None) -> dict:
+def cold_and_warm(tree: Path, scratch: Path, extra_path: Path | None = None, same_work: str = SAME_WORK) -> dict:
     report_dir = scratch / "reports"
     shutil.rmtree(report_dir, ignore_errors=True)
-    return {"cold": smoke_run(tree, report_dir, extra_path), "warm": smoke_run(tree, report_dir, extra_path)}
+    return {"cold": smoke_run(tree, report_dir, extra_path, same_work), "warm": smoke_run(tree, report_dir, extra_path, same_work)}
 
 
 def breakdown_lines(label: str, runs: dict) -> list[str]:
@@ -86,33 +89,48 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reference", default="d2296d6", help="commit to measure beside this tree ('none' to skip)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
+    parser.add_argument("--same-work", default=SAME_WORK, help=f"the -k expression both trees run (default: {SAME_WORK!r})")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the two trees this many times (default 1)")
     args = parser.parse_args(argv)
     tree = Path(__file__).resolve().parents[2]
-    results = {}
+    rounds: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="vlmcore-smoke-") as scratch_name:
         scratch = Path(scratch_name)
+        worktree = scratch / "reference"
         if args.reference != "none":
-            worktree = scratch / "reference"
             subprocess.run(["git", "-C", str(tree), "worktree", "add", "--detach", str(worktree), args.reference],
                            check=True, capture_output=True)
-            try:
-                results[f"commit {args.reference}"] = cold_and_warm(worktree, scratch / "ref", extra_path=worktree)
-            finally:
+        try:
+            for _ in range(max(1, args.rounds)):
+                results = {}
+                if args.reference != "none":
+                    results[f"commit {args.reference}"] = cold_and_warm(worktree, scratch / "ref", worktree, args.same_work)
+                results["this tree"] = cold_and_warm(tree, scratch / "this", same_work=args.same_work)
+                rounds.append(results)
+        finally:
+            if args.reference != "none":
                 subprocess.run(["git", "-C", str(tree), "worktree", "remove", "--force", str(worktree)], capture_output=True)
-        results["this tree"] = cold_and_warm(tree, scratch / "this")
-    lines = [f"pytest benchmarks -m smoke -k '{SAME_WORK}', cold (empty stores) and warm (rerun), on {os.cpu_count()} cores"]
-    for label, runs in results.items():
-        lines += breakdown_lines(label, runs)
-    mine = results["this tree"]
-    if len(results) == 2:
-        reference = results[f"commit {args.reference}"]
-        lines.append(f"cold run: {mine['cold']['wall_s']:.1f} s vs {reference['cold']['wall_s']:.1f} s "
-                     f"({mine['cold']['wall_s'] / reference['cold']['wall_s']:.2f} of commit {args.reference})")
+    lines = [f"pytest benchmarks -m smoke -k '{args.same_work}', cold (empty stores) and warm (rerun), on {os.cpu_count()} cores"]
+    ratios = []
+    for number, results in enumerate(rounds, 1):
+        for label, runs in results.items():
+            lines += breakdown_lines(label if len(rounds) == 1 else f"{label} #{number}", runs)
+        if len(results) == 2:
+            mine, reference = results["this tree"], results[f"commit {args.reference}"]
+            ratios.append(mine["cold"]["wall_s"] / reference["cold"]["wall_s"])
+            lines.append(f"cold run: {mine['cold']['wall_s']:.1f} s vs {reference['cold']['wall_s']:.1f} s "
+                         f"({ratios[-1]:.2f} of commit {args.reference})")
+    if len(ratios) > 1:
+        ordered = sorted(ratios)
+        median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+        lines.append(f"cold run over {len(ratios)} alternating rounds: {', '.join(f'{r:.2f}' for r in ratios)} of commit "
+                     f"{args.reference} (median {median:.2f})")
+    mine = rounds[-1]["this tree"]
     warm_calls = int(mine["warm"]["timings"].get("model_calls_groups", -1) + mine["warm"]["timings"].get("model_calls_flip_search", 0))
     lines.append(f"warm rerun model calls: {warm_calls}")
     print("\n".join(lines))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+        args.json.write_text(json.dumps(rounds if len(rounds) > 1 else rounds[0], indent=1))
     return 0 if warm_calls == 0 else 1
 
 

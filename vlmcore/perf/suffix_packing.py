@@ -114,7 +114,7 @@ def memory_worker(profile_name: str, mode: str, extra_tokens: int, threads: int 
     """Peak RSS above the loaded model for one cold run of ``mode`` (after a warm-up)."""
     import torch
 
-    from vlmcore.perf.__main__ import _peak_rss_mb, _rss_mb
+    from vlmcore.perf.memory import peak_rss_mb, rss_mb
     from vlmcore.perf.profiles import build_adapter, get_profile
 
     if threads:
@@ -123,9 +123,9 @@ def memory_worker(profile_name: str, mode: str, extra_tokens: int, threads: int 
     adapter = build_adapter(profile)
     groups = requests_for(profile, adapter, extra_tokens)
     _run(adapter, groups[:2], mode, cold=True)
-    before = _rss_mb()
+    before = rss_mb()
     _run(adapter, groups, mode, cold=True)
-    return {"peak_mb": max(_peak_rss_mb() - before, 0.0)}
+    return {"peak_mb": max(peak_rss_mb() - before, 0.0)}
 
 
 def _memory(profile: str, mode: str, extra_tokens: int, threads: int | None) -> float:
