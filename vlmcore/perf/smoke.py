@@ -34,6 +34,8 @@ from pathlib import Path
 
 #: ``-k`` expression both trees run: the tiny families d2296d6 had (ids of unknown families match nothing there)
 SAME_WORK = "not tiny-qwen2_5_vl and not tiny-idefics3"
+#: exit codes of a run that ran: PASS, FAIL, interrupted-by-verdict (older trees), NOT EVALUATED, COMPARISON IMPOSSIBLE
+VERDICT_EXITS = (0, 1, 2, 10, 11)
 PARTS = (("engine (groups)", "engine_s"), ("flip search: model", "flip_model_s"), ("flip search: search", "flip_search_s"),
          ("report writing", "report_s"))
 
@@ -49,7 +51,7 @@ def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None, same
     started = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    if done.returncode not in (0, 1, 2):  # 1: failed checks (random tiny weights), 2: verdict codes; anything else is broken
+    if done.returncode not in VERDICT_EXITS:  # a verdict (random tiny weights fail or are not evaluated); anything else is broken
         raise SystemExit(f"smoke run in {tree} failed to run (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     latest = report_dir / "latest.txt"
     timings = {}
