@@ -37,7 +37,7 @@ SAME_WORK = "not tiny-qwen2_5_vl and not tiny-idefics3"
 #: exit codes of a run that ran: PASS, FAIL, interrupted-by-verdict (older trees), NOT EVALUATED, COMPARISON IMPOSSIBLE
 VERDICT_EXITS = (0, 1, 2, 10, 11)
 PARTS = (("engine (groups)", "engine_s"), ("flip search: model", "flip_model_s"), ("flip search: search", "flip_search_s"),
-         ("report writing", "report_s"))
+         ("collector", "collector_s"), ("report writing", "report_s"))
 
 
 def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None, same_work: str = SAME_WORK) -> dict:
