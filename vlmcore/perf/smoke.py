@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -40,14 +41,16 @@ PARTS = (("engine (groups)", "engine_s"), ("flip search: model", "flip_model_s")
          ("collector", "collector_s"), ("report writing", "report_s"))
 
 
-def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None, same_work: str = SAME_WORK) -> dict:
+def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None, same_work: str = SAME_WORK,
+              extra_args: tuple[str, ...] = ()) -> dict:
     """One ``pytest benchmarks -m smoke`` in ``tree``; wall seconds and the run's timings."""
     env = dict(os.environ)
     if extra_path is not None:  # the reference commit's package shadows the installed one
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH", "")]))
     # the report folder through the environment: the reference tree's plugin predates the --vlm- prefix
     env["VLMCORE_REPORT_DIR"] = str(report_dir)
-    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", same_work, "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "smoke", "-k", same_work, "-q", "-p", "no:cacheprovider",
+               *extra_args]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -62,10 +65,11 @@ def smoke_run(tree: Path, report_dir: Path, extra_path: Path | None = None, same
     return {"wall_s": wall, "exit": done.returncode, "timings": timings, "summary": done.stdout.strip().splitlines()[-1]}
 
 
-def cold_and_warm(tree: Path, scratch: Path, extra_path: Path | None = None, same_work: str = SAME_WORK) -> dict:
+def cold_and_warm(tree: Path, scratch: Path, extra_path: Path | None = None, same_work: str = SAME_WORK,
+                  extra_args: tuple[str, ...] = ()) -> dict:
     report_dir = scratch / "reports"
     shutil.rmtree(report_dir, ignore_errors=True)
-    return {"cold": smoke_run(tree, report_dir, extra_path, same_work), "warm": smoke_run(tree, report_dir, extra_path, same_work)}
+    return {phase: smoke_run(tree, report_dir, extra_path, same_work, extra_args) for phase in ("cold", "warm")}
 
 
 def breakdown_lines(label: str, runs: dict) -> list[str]:
@@ -93,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
     parser.add_argument("--same-work", default=SAME_WORK, help=f"the -k expression both trees run (default: {SAME_WORK!r})")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the two trees this many times (default 1)")
+    parser.add_argument("--also", action="append", default=[], metavar="ARGS",
+                        help="also run this tree with these pytest arguments in each round, e.g. --also='--vlm-probes none' "
+                             "(this tree's options only: the reference's plugin may not know them)")
     args = parser.parse_args(argv)
     tree = Path(__file__).resolve().parents[2]
     rounds: list[dict] = []
@@ -108,25 +115,34 @@ def main(argv: list[str] | None = None) -> int:
                 if args.reference != "none":
                     results[f"commit {args.reference}"] = cold_and_warm(worktree, scratch / "ref", worktree, args.same_work)
                 results["this tree"] = cold_and_warm(tree, scratch / "this", same_work=args.same_work)
+                for number, also in enumerate(args.also):
+                    results[f"this tree {also}"] = cold_and_warm(tree, scratch / f"also{number}", same_work=args.same_work,
+                                                                 extra_args=tuple(shlex.split(also)))
                 rounds.append(results)
         finally:
             if args.reference != "none":
                 subprocess.run(["git", "-C", str(tree), "worktree", "remove", "--force", str(worktree)], capture_output=True)
     lines = [f"pytest benchmarks -m smoke -k '{args.same_work}', cold (empty stores) and warm (rerun), on {os.cpu_count()} cores"]
-    ratios = []
+    ratios: dict[str, list[float]] = {}  # each of this tree's runs, as a share of the reference's in its round
+    reference_label = f"commit {args.reference}"
     for number, results in enumerate(rounds, 1):
         for label, runs in results.items():
             lines += breakdown_lines(label if len(rounds) == 1 else f"{label} #{number}", runs)
-        if len(results) == 2:
-            mine, reference = results["this tree"], results[f"commit {args.reference}"]
-            ratios.append(mine["cold"]["wall_s"] / reference["cold"]["wall_s"])
-            lines.append(f"cold run: {mine['cold']['wall_s']:.1f} s vs {reference['cold']['wall_s']:.1f} s "
-                         f"({ratios[-1]:.2f} of commit {args.reference})")
-    if len(ratios) > 1:
-        ordered = sorted(ratios)
-        median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
-        lines.append(f"cold run over {len(ratios)} alternating rounds: {', '.join(f'{r:.2f}' for r in ratios)} of commit "
-                     f"{args.reference} (median {median:.2f})")
+        if reference_label in results:
+            reference = results[reference_label]
+            for label, mine in results.items():
+                if label == reference_label:
+                    continue
+                ratios.setdefault(label, []).append(mine["cold"]["wall_s"] / reference["cold"]["wall_s"])
+                lines.append(f"cold run{label[len('this tree'):]}: {mine['cold']['wall_s']:.1f} s vs "
+                             f"{reference['cold']['wall_s']:.1f} s ({ratios[label][-1]:.2f} of commit {args.reference})")
+    for label, shares in ratios.items():
+        if len(shares) > 1:
+            ordered = sorted(shares)
+            middle = len(ordered) // 2
+            median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+            lines.append(f"cold run{label[len('this tree'):]} over {len(shares)} alternating rounds: "
+                         f"{', '.join(f'{r:.2f}' for r in shares)} of commit {args.reference} (median {median:.2f})")
     mine = rounds[-1]["this tree"]
     warm_calls = int(mine["warm"]["timings"].get("model_calls_groups", -1) + mine["warm"]["timings"].get("model_calls_flip_search", 0))
     lines.append(f"warm rerun model calls: {warm_calls}")
