@@ -303,10 +303,12 @@ def holm(results: list[RegressionResult], alpha: float, weights: list[float] | N
     return decided
 
 
-def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionResult]:
-    """Every gated rate over the model's pairs and each subgroup its spec gates; a subgroup that
-    holds every pair of the model-level test (one finding in the dataset) is left out."""
-    results = []
+def gate_subgroups(pairing: Pairing, settings: GateSettings) -> list[tuple[str, Scope, str, list]]:
+    """(rate, scope, subject, applicable pairs) of every test the gate runs on one model's pairs:
+    each gated rate over all its pairs and each subgroup its spec gates; a subgroup that holds every
+    pair of the model-level test (one finding in the dataset) is left out. ``vlmcore margins``
+    calibrates a margin for exactly these."""
+    tests = []
     for name in settings.metrics:
         rate = RATES[name]
         applicable = _applicable(pairing, name, Scope.MODEL, "")
@@ -318,15 +320,23 @@ def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionR
                 if subject is not None:
                     by_subject.setdefault(subject, []).append((old, new))
             for subject in sorted(by_subject):
-                result = paired_rate_test(pairing, name, settings.margin(name, scope, subject), scope, subject,
-                                          settings.harm_patients, by_subject[subject])
-                if result is None:
-                    continue
+                pairs = by_subject[subject]
                 if scope is Scope.MODEL:
-                    whole = result.cases
-                elif result.cases == whole:
+                    whole = len(pairs)
+                elif len(pairs) == whole:
                     continue
-                results.append(result)
+                tests.append((name, scope, subject, pairs))
+    return tests
+
+
+def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionResult]:
+    """Every gated rate over the model's pairs and each subgroup its spec gates (``gate_subgroups``)."""
+    results = []
+    for name, scope, subject, pairs in gate_subgroups(pairing, settings):
+        result = paired_rate_test(pairing, name, settings.margin(name, scope, subject), scope, subject,
+                                  settings.harm_patients, pairs)
+        if result is not None:
+            results.append(result)
     return results
 
 
