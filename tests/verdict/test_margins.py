@@ -202,3 +202,24 @@ def test_replicas_at_two_paths_on_one_adapter_are_replicas_and_two_adapters_are_
     described["llava@s2"] = described["llava@s2"].replace("adapter=LlavaAdapter", "adapter=GenericAdapter")
     with pytest.raises(ConfigError, match=r"llava@s1 and llava@s2 run on different adapters \(LlavaAdapter, GenericAdapter\)"):
         replica_margins(rows, ["llava@s1", "llava@s2"], settings, described)
+
+
+def test_strategy_and_probe_margin_tables_are_checked_stored_and_never_loosen_the_other_side(tmp_path):
+    from vlmcore.verdict.thresholds import load_thresholds
+
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[gate.strategies.register]\nconsistency_margin = 0.08\n[gate.probes.label_swap]\ngrounding_margin = 0.09\n")
+    gate = load_thresholds(path).gate
+    assert gate.margin("consistency", Scope.STRATEGY, "register") == 0.08 and gate.margin("consistency", Scope.STRATEGY, "voice") == 0.05
+    assert gate.margin("grounding", Scope.PROBE, "label_swap") == 0.09 and gate.margin("grounding", Scope.PROBE, "lesion_occlusion") == 0.05
+    stored = GateSettings.from_json(gate.to_json(), "manifest.json")  # a baseline keeps them
+    assert stored.strategy_margins == gate.strategy_margins and stored.probe_margins == gate.probe_margins
+    assert "strategies" not in GateSettings().to_json()  # a baseline saved without them reads as before
+    merged = gate.stricter(GateSettings())  # the other side applies its 0.05 subgroup margin there: 0.05 wins
+    assert merged.margin("consistency", Scope.STRATEGY, "register") == 0.05 and merged.margin("grounding", Scope.PROBE, "label_swap") == 0.05
+    path.write_text("[gate.probes.labelswap]\ngrounding_margin = 0.09\n")
+    with pytest.raises(ConfigError, match=r"\[gate.probes.labelswap\] names no known probe family; did you mean 'label_swap'"):
+        load_thresholds(path)
+    path.write_text("[gate.strategies.register]\nconsistency_margin = 1.0\n")
+    with pytest.raises(ConfigError, match=r"gate.strategies.register\] consistency_margin = 1.0"):
+        load_thresholds(path)
