@@ -19,5 +19,5 @@ def test_the_at_threshold_model_really_sits_at_the_thresholds():
     assert abs(model.expected_consistency() - 0.9) < 1e-12
     for finding in FINDINGS:
         assert abs(model.expected_accuracy(finding) - thresholds.get("accuracy", finding)) < 1e-12
-    kinds = {s.kind for s in all_scenarios()}
+    kinds = {r.kind for s in all_scenarios() for r in s.readouts}
     assert {"first run", "gate null", "gate alternative", "coverage"} <= kinds

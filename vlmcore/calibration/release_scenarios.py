@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from vlmcore.calibration.scenario import Scenario, at_thresholds
+from vlmcore.calibration.scenario import Readout, Scenario, Simulation, at_thresholds
 from vlmcore.testing.releases import collapse_finding, collapse_strategy, grow, ignore_negation, regress_patients
 from vlmcore.testing.study import FINDINGS, StudyDesign, StudyModel, fix_groups, plant_flips, study_rows
 from vlmcore.verdict.decision import Verdict, decide_against_baseline, decide_first_run
@@ -78,48 +78,57 @@ def nulls(m: dict[str, StudyModel]) -> list[tuple[str, StudyModel, Callable]]:
     return out
 
 
-def release_scenarios(thresholds: Thresholds, groups: int = 100) -> list[Scenario]:
+def release_scenarios(thresholds: Thresholds, groups: int = 100) -> list[Simulation]:
+    """Each (model, change) simulated once, read by every rule its lines name (``ALARMS``)."""
     m = models(thresholds)
     design = StudyDesign(groups=groups, negations=True)
     small = StudyDesign(groups=12, negations=True)
 
-    def scenario(kind, name, target, model, change, alarm, use=design):
-        return Scenario(kind, name, target, lambda rng: ALARMS[alarm](verdict_of(thresholds, model, use, change, rng)))
+    def simulation(model, change, *readouts, use=design):
+        return Simulation(lambda rng: verdict_of(thresholds, model, use, change, rng),
+                          tuple(Readout(kind, name, target, ALARMS[alarm]) for kind, name, target, alarm in readouts))
 
     out = []
     for name, model, change in nulls(m):
-        out.append(scenario("gate null", f"[gate rules] {name}", "pass", model, change, "gate rules"))
+        readouts = [("gate null", f"[gate rules] {name}", "pass", "gate rules")]
         if name.startswith("strong"):
-            out.append(scenario("gate null", f"[verdict] {name}", "pass", model, change, "verdict"))
-        out.append(scenario("null, info", f"[cannot tell] {name}", "pass", model, change, "cannot tell"))
+            readouts.append(("gate null", f"[verdict] {name}", "pass", "verdict"))
+        readouts.append(("null, info", f"[cannot tell] {name}", "pass", "cannot tell"))
+        out.append(simulation(model, change, *readouts))
     at, strong, published = m["at thresholds"], m["strong"], m["published"]
+    collapse = "pneumothorax collapse: 5 right groups turn wrong, 5 of others turn right"
+    regression = "5-patient regression: 5 consistent patients lose 4 of 5 paraphrases"
     out += [
-        scenario("gate null", "[first-run checks (new)] at thresholds, 10% of answers redrawn", "pass", at,
-                 lambda run, rng: at.redraw_answers(run, rng, 0.10), "first-run checks (new)"),
-        scenario("gate null", "[new cases] at thresholds, dataset grown by 15 groups of equal quality", "pass", at,
-                 lambda run, rng: grow(run, rng, at, 15), "new cases"),
-        scenario("gate null", "[verdict] strong, dataset grown by 15% (old cases unchanged)", "pass", strong,
-                 lambda run, rng: grow(run, rng, strong, groups * 15 // 100), "verdict"),
-        scenario("gate alternative", "[verdict] pneumothorax collapse: 5 right groups turn wrong, 5 of others turn right", "fail",
-                 strong, lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5), "verdict"),
-        scenario("gate, info", "[gate rules] the same pneumothorax collapse, gate alone", "fail", strong,
-                 lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5), "gate rules"),
-        scenario("gate alternative", "[verdict] strategy 'register' departs in 60% of its groups, 15 other flips fixed", "fail",
-                 strong, lambda run, rng: collapse_strategy(run, rng, "register", 0.6, 15), "verdict"),
-        scenario("gate alternative", "[verdict] 5-patient regression: 5 consistent patients lose 4 of 5 paraphrases", "fail",
-                 published, lambda run, rng: regress_patients(run, rng, 5), "verdict"),
-        scenario("gate alternative", "[gate rules] the same 5-patient regression on top of 5% of answers redrawn", "fail",
-                 published, lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5), "gate rules"),
-        scenario("gate alternative", "[verdict] 4 of 12 patients regressed (12-patient set)", "fail", published,
-                 lambda run, rng: regress_patients(run, rng, 4), "verdict", small),
-        scenario("gate alternative", "[verdict] new finding: 10 new groups of atelectasis, all wrong", "fail", strong,
-                 lambda run, rng: grow(run, rng, strong, 10, "atelectasis", wrong=True), "verdict"),
-        scenario("gate alternative", "[verdict] dataset grown by 10 groups answered all wrong", "fail", strong,
-                 lambda run, rng: grow(run, rng, strong, 10, wrong=True), "verdict"),
-        scenario("gate alternative", "[verdict] negation ignored since the baseline", "fail", strong,
-                 lambda run, rng: ignore_negation(run), "verdict"),
-        scenario("gate, info", "[gate rules] 2 new flips in 15 consistent groups", "fail", published,
-                 lambda run, rng: plant_flips(run, rng, 15)[0], "gate rules"),
+        simulation(at, lambda run, rng: at.redraw_answers(run, rng, 0.10),
+                   ("gate null", "[first-run checks (new)] at thresholds, 10% of answers redrawn", "pass", "first-run checks (new)")),
+        simulation(at, lambda run, rng: grow(run, rng, at, 15),
+                   ("gate null", "[new cases] at thresholds, dataset grown by 15 groups of equal quality", "pass", "new cases")),
+        simulation(strong, lambda run, rng: grow(run, rng, strong, groups * 15 // 100),
+                   ("gate null", "[verdict] strong, dataset grown by 15% (old cases unchanged)", "pass", "verdict")),
+        simulation(strong, lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5),
+                   ("gate alternative", f"[verdict] {collapse}", "fail", "verdict"),
+                   ("gate, info", "[gate rules] the same pneumothorax collapse, gate alone", "fail", "gate rules")),
+        simulation(strong, lambda run, rng: collapse_finding(strong.redraw_answers(run, rng, 0.05), rng, "pneumothorax", 5, 5),
+                   ("gate, info", "[verdict] the same pneumothorax collapse on top of 5% of answers redrawn", "fail", "verdict")),
+        simulation(strong, lambda run, rng: collapse_strategy(run, rng, "register", 0.6, 15),
+                   ("gate alternative", "[verdict] strategy 'register' departs in 60% of its groups, 15 other flips fixed", "fail",
+                    "verdict")),
+        simulation(published, lambda run, rng: regress_patients(run, rng, 5),
+                   ("gate alternative", f"[verdict] {regression}", "fail", "verdict"),
+                   ("gate, info", "[gate rules] the same 5-patient regression, gate alone", "fail", "gate rules")),
+        simulation(published, lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5),
+                   ("gate alternative", "[gate rules] the same 5-patient regression on top of 5% of answers redrawn", "fail",
+                    "gate rules")),
+        simulation(published, lambda run, rng: regress_patients(run, rng, 4),
+                   ("gate alternative", "[verdict] 4 of 12 patients regressed (12-patient set)", "fail", "verdict"), use=small),
+        simulation(strong, lambda run, rng: grow(run, rng, strong, 10, "atelectasis", wrong=True),
+                   ("gate alternative", "[verdict] new finding: 10 new groups of atelectasis, all wrong", "fail", "verdict")),
+        simulation(strong, lambda run, rng: grow(run, rng, strong, 10, wrong=True),
+                   ("gate alternative", "[verdict] dataset grown by 10 groups answered all wrong", "fail", "verdict")),
+        simulation(strong, lambda run, rng: ignore_negation(run),
+                   ("gate alternative", "[verdict] negation ignored since the baseline", "fail", "verdict")),
+        simulation(published, lambda run, rng: plant_flips(run, rng, 15)[0],
+                   ("gate, info", "[gate rules] 2 new flips in 15 consistent groups", "fail", "gate rules")),
     ]
     return out
 
