@@ -31,6 +31,7 @@ from vlmcore.testing.study import FINDINGS, StudyDesign, StudyModel, fix_groups,
 from vlmcore.verdict.decision import Verdict, decide_against_baseline, decide_first_run
 from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.first_run import ALL_CASES, NEW_CASES
+from vlmcore.metrics.specs import Scope
 from vlmcore.verdict.regression import harm_count
 from vlmcore.verdict.thresholds import Thresholds
 
@@ -144,33 +145,50 @@ def negation_first_run(thresholds: Thresholds, groups: int = 100) -> list[Scenar
     return [Scenario("first run", "negation ignored: every negated question answered as its base question", "fail", trial)]
 
 
-# -- how the harm rule's count was chosen --------------------------------------------------------
+# -- how the harm rule was chosen ---------------------------------------------------------------
 HARM_COUNTS = (3, 4, 5, 6, 7)
+#: the harm rule's forms re-judged: "same in subgroups" (the count and "none turned better" everywhere, the
+#: rule before the equal-quality null was measured) and "strict in subgroups" (the rule: a subgroup also
+#: needs no patient improved at all, and counts a fifth of a small subgroup's patients)
+HARM_FORMS = ("same in subgroups", "strict in subgroups")
 
 
-def harm_alarm(verdict: Verdict, count: int) -> bool:
-    """Would the harm rule have fired with ``count`` (the same results re-judged)?"""
-    return any(g.beyond_margin and not g.regressed and not g.turned_better and len(g.turned_worse) >= harm_count(count, g.clusters)
-               for g in verdict.gate)
+def harm_alarm(verdict: Verdict, count: int, form: str = "strict in subgroups") -> bool:
+    """Would the harm rule have fired with ``count`` in this ``form`` (the same results re-judged)?"""
+    strict = form == "strict in subgroups"
+
+    def fires(g) -> bool:
+        subgroup = g.scope is not Scope.MODEL
+        needed = harm_count(count, g.clusters, subgroup=subgroup and strict)
+        return (g.beyond_margin and not g.regressed and not g.turned_better and len(g.turned_worse) >= needed
+                and not (strict and subgroup and g.improved))
+
+    return any(fires(g) for g in verdict.gate)
 
 
 def harm_choice(thresholds: Thresholds, runs: int, seed: int, groups: int = 100) -> list[str]:
-    """False alarms (worst same-quality null) and power (5-patient regression) per harm count."""
+    """Per harm-rule form and count: the worst same-quality null's share of runs in which the gate
+    alarmed (REGRESSION, or HARM re-judged), and the power of the gate for the regressions the harm
+    rule exists for (5 patients, the same on 5% redrawn answers, a 5-group finding collapse)."""
     m = models(thresholds)
     design = StudyDesign(groups=groups, negations=True)
-    published = m["published"]
-    cases = [(name, model, change, True) for name, model, change in nulls(m)]
-    cases += [("5-patient regression", published, lambda run, rng: regress_patients(run, rng, 5), False),
-              ("5-patient regression + 5% redrawn", published,
-               lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5), False)]
-    shares: dict[str, list[float]] = {}
-    for index, (name, model, change, _) in enumerate(cases):
+    published, strong = m["published"], m["strong"]
+    cases = [(name, model, change) for name, model, change in nulls(m)]
+    alternatives = [("5 patients", published, lambda run, rng: regress_patients(run, rng, 5)),
+                    ("5 patients + 5% redrawn", published,
+                     lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5)),
+                    ("finding collapse", strong, lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5))]
+    shares: dict[str, dict[tuple[str, int], float]] = {}
+    for index, (name, model, change) in enumerate(cases + alternatives):
         rng = np.random.default_rng([seed, 90_000 + index])
         verdicts = [verdict_of(thresholds, model, design, change, rng) for _ in range(runs)]
-        shares[name] = [sum(harm_alarm(v, count) for v in verdicts) / runs for count in HARM_COUNTS]
-    lines = ["harm rule count | worst null alarm (which) | power, 5 patients | power, 5 patients + 5% redrawn"]
-    for column, count in enumerate(HARM_COUNTS):
-        worst = max((name for name, *_ in cases if name in shares and not name.startswith("5-")), key=lambda n: shares[n][column])
-        lines.append(f"{count:15} | {shares[worst][column]:6.1%} ({worst}) | {shares['5-patient regression'][column]:6.1%} | "
-                     f"{shares['5-patient regression + 5% redrawn'][column]:6.1%}")
+        regressed = [any(g.regressed for g in v.gate) for v in verdicts]
+        shares[name] = {(form, count): sum(r or harm_alarm(v, count, form) for r, v in zip(regressed, verdicts)) / runs
+                        for form in HARM_FORMS for count in HARM_COUNTS}
+    lines = ["harm rule form, count | worst null: gate alarms (which) | power: " + " | ".join(n for n, *_ in alternatives)]
+    for form in HARM_FORMS:
+        for count in HARM_COUNTS:
+            worst = max((name for name, *_ in cases), key=lambda n: shares[n][(form, count)])
+            lines.append(f"{form}, {count} | {shares[worst][(form, count)]:6.1%} ({worst}) | "
+                         + " | ".join(f"{shares[n][(form, count)]:6.1%}" for n, *_ in alternatives))
     return lines
