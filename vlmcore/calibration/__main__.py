@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=300, help="simulated runs per scenario (default 300: a 6%% rate is "
                         "measured to +/- 1.4 points)")
     parser.add_argument("--quick", action="store_true", help="100 runs per scenario: a smoke run, not a calibration")
+    parser.add_argument("--part", default="1/1", metavar="K/N", help="run only the K-th of N interleaved shares of the scenarios "
+                        "(each keeps its own seed, so N processes print exactly the lines one would)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--groups", type=int, default=100, help="films (one paraphrase group each) per run (default 100)")
     parser.add_argument("--thresholds", default=None, help="thresholds file (default: benchmarks/thresholds.toml)")
@@ -56,12 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--harm-choice", action="store_true", help="also print the harm rule's false alarms and power per count")
     args = parser.parse_args(argv)
     runs = 100 if args.quick else args.runs
+    try:
+        part, parts = (int(x) for x in args.part.split("/"))
+        assert 1 <= part <= parts
+    except (ValueError, AssertionError):
+        parser.error(f"--part {args.part!r}: must be K/N with 1 <= K <= N")
     print(f"vlmcore calibration: {runs} simulated runs per scenario, {args.groups} films x (base + 5 paraphrases; the "
           f"release-gate scenarios also a negated control), seed {args.seed}")
     started_all = time.perf_counter()
     for index, simulation in enumerate(all_scenarios(args.thresholds, args.groups)):
         readouts = [r for r in simulation.readouts if not args.only or args.only in f"{r.kind} {r.name}"]
-        if not readouts:
+        if not readouts or index % parts != part - 1:
             continue
         rng = np.random.default_rng([args.seed, index])
         started = time.perf_counter()
