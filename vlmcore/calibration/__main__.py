@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100 runs per scenario: a smoke run, not a calibration")
     parser.add_argument("--part", default="1/1", metavar="K/N", help="run only the K-th of N interleaved shares of the scenarios "
                         "(each keeps its own seed, so N processes print exactly the lines one would)")
+    parser.add_argument("--reverse", action="store_true", help="run the scenarios last to first (same seeds, same lines): a "
+                        "second process meets a forward one in the middle")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--groups", type=int, default=100, help="films (one paraphrase group each) per run (default 100)")
     parser.add_argument("--thresholds", default=None, help="thresholds file (default: benchmarks/thresholds.toml)")
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"vlmcore calibration: {runs} simulated runs per scenario, {args.groups} films x (base + 5 paraphrases; the "
           f"release-gate scenarios also a negated control), seed {args.seed}")
     started_all = time.perf_counter()
-    for index, simulation in enumerate(all_scenarios(args.thresholds, args.groups)):
+    scenarios = list(enumerate(all_scenarios(args.thresholds, args.groups)))
+    for index, simulation in reversed(scenarios) if args.reverse else scenarios:
         readouts = [r for r in simulation.readouts if not args.only or args.only in f"{r.kind} {r.name}"]
         if not readouts or index % parts != part - 1:
             continue
