@@ -8,9 +8,11 @@ standard error and the target docs/verdict.md states (false alarms at most alpha
 power at least 80%). The release-gate scenarios (``release_scenarios``) name the rule they
 measure in brackets; the lines of one release scenario are read off the same simulated runs
 (``scenario.Simulation``). ``--harm-choice`` adds the table the harm rule was chosen from.
-A script, not a timed test: the full table (``--runs 300``, the default) takes about 25 minutes on
-2 idle CPU cores; each line states its Monte-Carlo standard error. ``--quick`` (100 runs) is a
-smoke run whose errors are too wide to judge a 6% target.
+A script, not a timed test: the full table (200 runs per scenario, the default) takes about 20
+minutes of one idle CPU core, and over an hour on a core shared with other work; ``--part K/N``
+and ``--reverse`` split it between processes without changing a line (each scenario keeps its own
+seed). Each line states its Monte-Carlo standard error. ``--quick`` (100 runs) is a smoke run
+whose errors are too wide to judge a 6% target.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ def _line(scenario: Scenario | Readout, share: float, runs: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vlmcore.calibration", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=300, help="simulated runs per scenario (default 300: a 6%% rate is "
-                        "measured to +/- 1.4 points)")
+    parser.add_argument("--runs", type=int, default=200, help="simulated runs per scenario (default 200: a 6%% rate is "
+                        "measured to +/- 1.7 points)")
     parser.add_argument("--quick", action="store_true", help="100 runs per scenario: a smoke run, not a calibration")
     parser.add_argument("--part", default="1/1", metavar="K/N", help="run only the K-th of N interleaved shares of the scenarios "
                         "(each keeps its own seed, so N processes print exactly the lines one would)")
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         from vlmcore.calibration.release_scenarios import harm_choice
         from vlmcore.verdict.thresholds import load_thresholds
 
-        print("\nharm rule: patients turned from right to wrong (none the other way) needed to fail, re-judged on the same runs")
+        print("\nharm rule: each form and count re-judged on the same runs (gate alarms: REGRESSION or HARM)")
         print("\n".join(harm_choice(load_thresholds(args.thresholds), runs, args.seed, args.groups)))
     return 0
 
