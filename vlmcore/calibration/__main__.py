@@ -8,8 +8,8 @@ standard error and the target docs/verdict.md states (false alarms at most alpha
 power at least 80%). The release-gate scenarios (``release_scenarios``) name the rule they
 measure in brackets; the lines of one release scenario are read off the same simulated runs
 (``scenario.Simulation``). ``--harm-choice`` adds the table the harm rule was chosen from.
-A script, not a timed test: the full table (200 runs per scenario, the default) takes about 20
-minutes of one idle CPU core, and over an hour on a core shared with other work; ``--part K/N``
+A script, not a timed test: the full table (200 runs per scenario, the default) took 5,260 s of
+simulation on 2 CPU cores shared with other work (docs/verdict.md); ``--part K/N``
 and ``--reverse`` split it between processes without changing a line (each scenario keeps its own
 seed). Each line states its Monte-Carlo standard error. ``--quick`` (100 runs) is a smoke run
 whose errors are too wide to judge a 6% target.
