@@ -152,9 +152,9 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     if calibrated:
         # flagged margins are used (the demo gates its candidates with them) but never silently: each is named here
         flagged = calibrated.flagged()
-        shown = calibrated.lines() + ([f"- {line}" for line in flagged] + ["", "The demo gates with these margins anyway, flagged: "
-                                      "retrain the replicas (or accept them with `vlmcore margins --max-margin`) before "
-                                      "trusting the gate on these rates or subgroups.", ""] if flagged else [])
+        warning = ("The demo gates with these margins anyway, flagged: retrain the replicas (or accept them with "
+                   "`vlmcore margins --max-margin`) before trusting the gate on these rates or subgroups.")
+        shown = calibrated.lines() + ([f"- {line}" for line in flagged] + ["", warning, ""] if flagged else [])
         lines += [""] + shown
         (run_dir / "gate" / "margins.md").write_text("\n".join(shown) + "\n" + calibrated.toml())
     return lines, as_expected

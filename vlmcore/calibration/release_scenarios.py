@@ -26,12 +26,12 @@ from typing import Callable
 import numpy as np
 
 from vlmcore.calibration.scenario import Readout, Scenario, Simulation, at_thresholds
+from vlmcore.metrics.specs import Scope
 from vlmcore.testing.releases import collapse_finding, collapse_strategy, grow, ignore_negation, regress_patients
 from vlmcore.testing.study import FINDINGS, StudyDesign, StudyModel, fix_groups, plant_flips, study_rows
 from vlmcore.verdict.decision import Verdict, decide_against_baseline, decide_first_run
 from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.first_run import ALL_CASES, NEW_CASES
-from vlmcore.metrics.specs import Scope
 from vlmcore.verdict.regression import harm_count
 from vlmcore.verdict.thresholds import Thresholds
 

@@ -168,7 +168,6 @@ class GateSettings:
             subgroups[table] = data.pop(table, {})
             if not isinstance(subgroups[table], dict) or not all(isinstance(v, dict) for v in subgroups[table].values()):
                 raise ConfigError(f"{source}: gate {table} must map a subgroup to its margins")
-        findings = subgroups["findings"]
         notes = ()
         metrics = data.get("metrics") if isinstance(data.get("metrics"), list) else []
         named = {m for m in metrics if isinstance(m, str)} | {k.removesuffix("_margin") for k in data}

@@ -126,10 +126,10 @@ class CalibratedMargins:
     margins: tuple[CalibratedMargin, ...] = ()
 
     def lines(self) -> list[str]:
-        lines = [f"Gate margins calibrated from the seed replicas {', '.join(self.replicas)} (vlmcore.verdict.margins), one per "
-                 "test the gate runs (model level, per finding, per strategy, per probe family): the upper end of the one-sided "
-                 f"{CONFIDENCE:.0%} patient-clustered interval of the replicas' paired gap, over every ordered pair, rounded up to "
-                 "0.01, never below the margin in force.", "",
+        lines = [(f"Gate margins calibrated from the seed replicas {', '.join(self.replicas)} (vlmcore.verdict.margins), one per "
+                  "test the gate runs (model level, per finding, per strategy, per probe family): the upper end of the one-sided "
+                  f"{CONFIDENCE:.0%} patient-clustered interval of the replicas' paired gap, over every ordered pair, rounded up to "
+                  "0.01, never below the margin in force."), "",
                  "| test | patients | largest replica drop (baseline -> candidate, p) | clustered SE | bound | margin |",
                  "| --- | --- | --- | --- | --- | --- |"]
         for calibrated in self.margins:
