@@ -150,8 +150,13 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
                                                                       + ("" if ok_gate else " UNEXPECTED"))
         lines.append(f"| {cell(key)} | {cell(recipe['purpose'])} | {first_cell} | {gate_cell} | {cell('; '.join(why))} |")
     if calibrated:
-        lines += [""] + calibrated.lines()
-        (run_dir / "gate" / "margins.md").write_text("\n".join(calibrated.lines()) + "\n" + calibrated.toml())
+        # flagged margins are used (the demo gates its candidates with them) but never silently: each is named here
+        flagged = calibrated.flagged()
+        warning = ("The demo gates with these margins anyway, flagged: retrain the replicas (or accept them with "
+                   "`vlmcore margins --max-margin`) before trusting the gate on these rates or subgroups.")
+        shown = calibrated.lines() + ([f"- {line}" for line in flagged] + ["", warning, ""] if flagged else [])
+        lines += [""] + shown
+        (run_dir / "gate" / "margins.md").write_text("\n".join(shown) + "\n" + calibrated.toml())
     return lines, as_expected
 
 

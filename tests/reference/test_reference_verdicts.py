@@ -3,6 +3,7 @@
 and summary.json), then ``vlmcore compare`` between models of that run (exit codes)."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -58,17 +59,19 @@ def calibrated_thresholds(first_run, tmp_path_factory):
     command = [sys.executable, "-m", "vlmcore", "margins", str(run_dir), "--models", ",".join(keys[name] for name in REPLICAS)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if done.returncode == 1:
-        # The shipped seed replicas disagree on the negated controls by more than the 0.10 sanity bound
-        # (inverted flip rate: a paired drop of 0.177 from robust-seed2 to robust-seed1, measured
-        # 2026-12-05): the tool rightly flags it (they were trained before the negation check gated).
-        # Only that rate (and grounding, whose probes they also predate) may be flagged; the rest must
-        # be sane. Retraining the replicas (refmodels) is what removes the flag.
-        flagged = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FLAG ")]
-        assert flagged and all(name.split("_margin")[0] in ("inverted_flip_rate", "grounding") for name in flagged), done.stdout
-        done = subprocess.run(command + ["--max-margin", "0.5"], capture_output=True, text=True, timeout=300, check=True)
+        # Flagged values are named per test ("FLAG [gate.probes.lesion_occlusion] grounding_margin = 0.17 ..."), each
+        # beyond the 0.10 bound, and no thresholds file is printed. The shipped replicas differ by more than that on the
+        # negated controls and on lesion occlusion (they predate both gating) and on consolidation accuracy (measured
+        # 2026-12-05: inverted_flip_rate 0.22, [gate.probes.lesion_occlusion] 0.17, [gate.findings.consolidation] 0.11);
+        # retraining them (refmodels) is what removes the flags. Accepted here only up to 0.25: wider is no retrain.
+        flags = [re.search(r"^FLAG \[gate[.\w]*\] (\w+)_margin = ([0-9.]+) is beyond the sanity bound 0.1", line)
+                 for line in done.stdout.splitlines() if line.startswith("FLAG ")]
+        assert flags and all(f and float(f.group(2)) > 0.10 for f in flags), done.stdout
+        assert "Paste into" not in done.stdout
+        done = subprocess.run(command + ["--max-margin", "0.25"], capture_output=True, text=True, timeout=300, check=True)
     assert done.returncode == 0, done.stdout + done.stderr
     path = tmp_path_factory.mktemp("margins") / "thresholds.toml"
-    path.write_text(done.stdout[done.stdout.index("[gate]"):])
+    path.write_text(done.stdout[done.stdout.index("[gate]\n"):])
     return path
 
 
@@ -82,16 +85,7 @@ def test_the_default_margin_calls_a_retrain_a_regression(first_run):
     assert done.returncode == exit_codes.FAIL and "REGRESSION llava@robust-seed1: accuracy" in done.stdout, done.stdout[-2000:]
 
 
-# Known, and kept visible: `vlmcore margins` calibrates the model-level margins from the replicas,
-# not the per-finding and per-probe-family ones the gate now also tests (issue 25), so each retrain
-# is called a subgroup regression (robust-seed1: accuracy on cardiomegaly 0.983 -> 0.922 against a
-# 0.05 margin, label swap 0.954 -> 0.898; robust-seed2: lesion occlusion 0.890 -> 0.750). Strict:
-# when subgroup margins come from the replicas these pass and the mark must go.
-REPLICA_SUBGROUPS = pytest.mark.xfail(strict=True, reason="subgroup / probe-family margins are not yet calibrated from "
-                                      "the seed replicas (vlmcore margins covers model-level rates only)")
-
-
-@pytest.mark.parametrize("candidate, expected", [pytest.param(name, exit_codes.PASS, marks=REPLICA_SUBGROUPS) for name in REPLICAS]
+@pytest.mark.parametrize("candidate, expected", [(name, exit_codes.PASS) for name in REPLICAS]
                          + [("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL), ("blind", exit_codes.FAIL)])
 def test_gate_against_robust(first_run, calibrated_thresholds, candidate, expected):
     _, run_dir, keys = first_run
