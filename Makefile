@@ -9,7 +9,7 @@ TORCH_SPEC ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo torch || ech
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
 
-.PHONY: install demo test docs benchmark clean
+.PHONY: install demo test test-slow docs benchmark clean
 
 install: $(STAMP)
 
@@ -28,8 +28,14 @@ demo: install
 
 # --dist loadfile: a module's expensive module-scoped fixture (a whole benchmark run) runs on one
 # worker only. (xdist_group marks do not group under pytest 9.2 + xdist 3.8: each worker ran it.)
+# `make test` leaves out the tests marked slow (end-to-end release scenarios, the reference models'
+# verdicts, the wheel installed into a fresh virtualenv, map evaluation runs); `make test-slow` runs
+# them, and CI runs both.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow" $(PYTEST_ARGS)
+
+test-slow: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)
 
 # The documentation site (docs/ + mkdocs.yml, material theme), built as CI builds it: any warning fails.
 docs: install

@@ -37,3 +37,31 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared test data {path} is absent (real files live beside the checkout, never in the repo)")
     return path
+
+
+def save_tiny_checkpoint(folder: Path, family: str) -> Path:
+    """A tiny build of ``family`` saved as a real checkpoint folder (safetensors + processor files)."""
+    from vlmcore.models.tiny import build_tiny
+
+    model, processor = build_tiny(family)
+    model.save_pretrained(folder, safe_serialization=True)
+    processor.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def saved_tiny_checkpoints(tmp_path_factory):
+    """Saved tiny checkpoints, one per (family, folder name), built once per session and shared
+    read-only (a test that edits files copies the folder first). Ask for them from a fixture, never
+    from a test body that uses ``pytester``: pytester drops every module imported while it is active,
+    and transformers' classes re-imported later are new objects (a processor then fails its own
+    isinstance check in every later model test of the worker)."""
+    made: dict[tuple[str, str], Path] = {}
+
+    def saved(family: str, name: str | None = None) -> Path:
+        key = (family, name or f"tiny-{family}")
+        if key not in made:
+            made[key] = save_tiny_checkpoint(tmp_path_factory.mktemp("checkpoint") / key[1], family)
+        return made[key]
+
+    return saved

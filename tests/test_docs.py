@@ -31,6 +31,9 @@ def test_ci_builds_the_site_strictly_and_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text()
     readme = (REPO / "README.md").read_text()
     assert "make test" in readme and re.search(r"^make test$", ci, re.MULTILINE)
+    assert re.search(r"^make test-slow$", ci, re.MULTILINE)  # what `make test` leaves out as slow still runs in CI
+    makefile = (REPO / "Makefile").read_text()
+    assert '-m "not slow"' in makefile.split("\ntest:")[1].split("\n\n")[0] and "-m slow" in makefile.split("\ntest-slow:")[1]
     assert re.search(r"^make docs$", ci, re.MULTILINE) and "mkdocs build --strict" in (REPO / "Makefile").read_text()
 
 

@@ -17,6 +17,7 @@ models: ``pytest benchmarks -m smoke``.)
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from vlmcore import bundled
@@ -35,10 +36,35 @@ BASELINE_MODEL = "robust"
 FLIP_SEARCH_GROUPS = 24
 
 
+#: pytest's log capture attaches its handlers to the root logger and to every non-propagating logger (torch
+#: registers 51) in each of a case's three phases: about a fifth of a cached demo run's CPU (robust, 10,701 cases:
+#: 27.6-31.5 s with it, 23.7-24.2 s without; docs/performance.md). The demo's cases log nothing worth keeping;
+#: a user's ``--log-...`` option keeps it.
+_NO_LOG_CAPTURE = ("-p", "no:logging")
+
+
 def reference_models(folder: Path = MODELS) -> list[Path]:
     """Checkpoint folders with a model card, ``robust`` first."""
     found = sorted(p for p in folder.glob("*") if (p / "model_card.json").is_file())
     return sorted(found, key=lambda p: (p.name != BASELINE_MODEL, p.name))
+
+
+def workers(extra: list[str], models: int, cores: int | None = None) -> list[str]:
+    """``-n N --dist loadgroup`` over the machine's cores (one model stays on one worker: each case
+    carries ``xdist_group(model)``), unless the user chose (``-n``, ``--numprocesses``, ``--dist``,
+    ``-p no:xdist``). A one-process demo used one of two cores: the models are independent until the
+    gate, so a second worker halves the wall time. One torch thread per worker (inherited by the
+    workers unless the user set ``OMP_NUM_THREADS``): two workers of two threads each on two cores
+    oversubscribe them."""
+    chosen = any(a in ("-n", "--numprocesses", "--dist", "no:xdist") or a.startswith(("-n", "--numprocesses=", "--dist="))
+                 for a in extra)
+    count = min(cores if cores is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                                  else os.cpu_count() or 1), models)
+    if chosen or count < 2:
+        return []
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+    return ["-n", str(count), "--dist", "loadgroup"]
 
 
 def model_key(folder: Path) -> str:
@@ -64,9 +90,9 @@ def run_demo(report_dir: Path, extra: list[str], only: list[str] | None = None) 
     from vlmcore.report.map_section import MapEvaluationReport
 
     maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
-    code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models),
+    code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models), *workers(extra, len(models)),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
-                        "-o", "addopts=", "--tb=no", "-rN", "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
+                        "-o", "addopts=", "--tb=no", "-rN", *([] if any(a.startswith("--log") for a in extra) else _NO_LOG_CAPTURE), "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
                         *(["--vlm-thresholds", str(THRESHOLDS)] if THRESHOLDS.is_file() else []), *extra], plugins=[maps])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():
@@ -124,8 +150,13 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
                                                                       + ("" if ok_gate else " UNEXPECTED"))
         lines.append(f"| {cell(key)} | {cell(recipe['purpose'])} | {first_cell} | {gate_cell} | {cell('; '.join(why))} |")
     if calibrated:
-        lines += [""] + calibrated.lines()
-        (run_dir / "gate" / "margins.md").write_text("\n".join(calibrated.lines()) + "\n" + calibrated.toml())
+        # flagged margins are used (the demo gates its candidates with them) but never silently: each is named here
+        flagged = calibrated.flagged()
+        warning = ("The demo gates with these margins anyway, flagged: retrain the replicas (or accept them with "
+                   "`vlmcore margins --max-margin`) before trusting the gate on these rates or subgroups.")
+        shown = calibrated.lines() + ([f"- {line}" for line in flagged] + ["", warning, ""] if flagged else [])
+        lines += [""] + shown
+        (run_dir / "gate" / "margins.md").write_text("\n".join(shown) + "\n" + calibrated.toml())
     return lines, as_expected
 
 

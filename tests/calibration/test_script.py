@@ -19,5 +19,16 @@ def test_the_at_threshold_model_really_sits_at_the_thresholds():
     assert abs(model.expected_consistency() - 0.9) < 1e-12
     for finding in FINDINGS:
         assert abs(model.expected_accuracy(finding) - thresholds.get("accuracy", finding)) < 1e-12
-    kinds = {s.kind for s in all_scenarios()}
+    kinds = {r.kind for s in all_scenarios() for r in s.readouts}
     assert {"first run", "gate null", "gate alternative", "coverage"} <= kinds
+
+
+def test_parts_print_exactly_the_lines_of_one_run(capsys):
+    """``--part K/N`` and ``--reverse`` split the scenarios between processes without changing a line (each keeps its seed)."""
+    def lines(*extra):
+        assert main(["--runs", "2", "--only", "fixed", *extra]) == 0
+        return sorted(line.rsplit("|", 1)[0] for line in capsys.readouterr().out.splitlines() if line.count("|") >= 3)
+
+    whole, first, second = lines(), lines("--part", "1/2"), lines("--part", "2/2")
+    assert len(whole) >= 4 and first and second and sorted(first + second) == whole  # "fixed": scenarios of both parities
+    assert lines("--reverse") == whole  # last to first: the same lines

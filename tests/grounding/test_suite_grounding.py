@@ -62,3 +62,22 @@ def test_a_model_that_reads_the_film_passes_and_ones_that_ignore_the_lesion_or_t
     assert "| tiny-llava | **Worst** |" in page  # neither consistent (answers hash the wording) nor grounded
     outcomes = question.parseoutcomes()
     assert outcomes["failed"] >= 2 and outcomes["xfailed"] > 100  # label swap, occlusion; the per-group probe cases: diagnostics
+
+
+def test_a_whole_run_without_probes_skips_their_cases_by_name(pytester, tmp_path, restore_pythonpath):
+    """``--vlm-probes none`` (or a dataset that allows no trial of a probe) leaves the per-group probe
+    cases with no subject: pytest's own empty-parameter case carries no model, which crashed the report
+    with an internal error. Every model gets one skipped case per probe, saying why."""
+    pytester.makepyfile(**{"scripted_reader": textwrap.dedent(PLUGIN.format(rule="by_label"))})
+    os.environ["PYTHONPATH"] = f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    result = run_suite(pytester, "-m", "smoke", "-k", "tiny-llava and (grounding or test_group_consistency or test_lesion_occlusion)", "--vlm-dataset",
+                       str(TEST_SET), "--vlm-report-dir", str(tmp_path / "r"), "--vlm-progress", "off", "--vlm-probes", "label_swap",
+                       "-rs", plugin="scripted_reader")
+    out = result.stdout.str()
+    assert result.ret in (0, 1, 10), out[-3000:]
+    assert "INTERNALERROR" not in out
+    for kind in ("lesion_occlusion", "mirror_laterality"):
+        assert f"the {kind} probe is not run (--vlm-probes leaves it out)" in out
+    assert "label_swap probe is not run" not in out
+    assert "lesion_occlusion : not judged: the lesion_occlusion probe was not run (--vlm-probes label_swap)" in out  # model level
+    assert (latest_run(tmp_path / "r") / "summary.json").is_file()

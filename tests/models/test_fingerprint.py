@@ -11,16 +11,11 @@ import time
 import pytest
 
 from vlmcore.models.fingerprint import CheckpointFileError, adapter_code_digest, checkpoint_fingerprint
-from vlmcore.models.tiny import build_tiny
 
 
 @pytest.fixture(scope="module")
-def saved_medgemma(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fp") / "medgemma"
-    model, processor = build_tiny("medgemma")
-    model.save_pretrained(folder, safe_serialization=True)
-    processor.save_pretrained(folder)
-    return folder
+def saved_medgemma(saved_tiny_checkpoints):
+    return saved_tiny_checkpoints("medgemma")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from tests.conftest import save_tiny_checkpoint
 from vlmcore.errors import ConfigError
 from vlmcore.models.loading import LoadSpec, WeightsUnavailable, load_adapter, quantization_config, resolve_checkpoint
 from vlmcore.models.tiny import build_tiny
@@ -11,9 +12,7 @@ from vlmcore.models.tiny import build_tiny
 
 @pytest.mark.parametrize("family", ["medgemma", "llava", "blip2", "florence2", "qwen2_vl", "qwen2_5_vl", "qwen3_vl", "idefics3"])
 def test_saved_tiny_checkpoint_loads_offline_with_same_scores(family, tmp_path, adapters, requests_four):
-    model, processor = build_tiny(family)
-    model.save_pretrained(tmp_path, safe_serialization=True)
-    processor.save_pretrained(tmp_path)
+    save_tiny_checkpoint(tmp_path, family)
     loaded = load_adapter(LoadSpec(path=str(tmp_path), device="cpu"))
     assert loaded.family == family
     assert len(loaded.fingerprint) == 20
@@ -149,9 +148,7 @@ def test_quantized_load_on_gpu(mode, tmp_path):
     if not torch.cuda.is_available():
         pytest.skip("needs CUDA and bitsandbytes: quantized loading runs on a GPU runner only")
     pytest.importorskip("bitsandbytes", reason="bitsandbytes is the 'gpu' extra: pip install -e '.[gpu]'")
-    model, processor = build_tiny("llava")
-    model.save_pretrained(tmp_path, safe_serialization=True)
-    processor.save_pretrained(tmp_path)
+    save_tiny_checkpoint(tmp_path, "llava")
     adapter = load_adapter(LoadSpec(path=str(tmp_path), device="cuda", quantization=mode))
     assert len(adapter.fingerprint) == 20
     from vlmcore.models.requests import Request
@@ -181,12 +178,8 @@ def test_digest_memo_survives_a_half_written_file_and_writes_atomically(tmp_path
 
 
 @pytest.fixture(scope="module")
-def qwen_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("qwen") / "tiny-qwen"
-    model, processor = build_tiny("qwen2_5_vl")
-    model.save_pretrained(folder, safe_serialization=True)
-    processor.save_pretrained(folder)
-    return folder
+def qwen_folder(saved_tiny_checkpoints):
+    return saved_tiny_checkpoints("qwen2_5_vl", "tiny-qwen")
 
 
 def test_hf_prefix_forces_the_generic_adapter_and_keeps_the_architecture_marker(qwen_folder):

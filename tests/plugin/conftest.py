@@ -10,6 +10,11 @@ REPO = Path(__file__).resolve().parents[2]
 BENCHMARKS = REPO / "benchmarks"
 PHANTOM = REPO / "fixtures" / "phantom"
 
+# Scripted models answer from a table keyed by the question, not by the film: every counterfactual
+# grounding probe (issue 27) would rightly fail them. These runs test the gate / answer reading, so
+# the probes are off (`--vlm-probes none`); grounding end to end: tests/grounding.
+NO_PROBES = ("--vlm-probes", "none")
+
 
 SCRIPTED_PLUGIN = '''
 import re

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.plugin.conftest import BENCHMARKS, latest_run
+from tests.plugin.conftest import BENCHMARKS, NO_PROBES, latest_run
 from vlmcore.testing.study import StudyDesign, StudyModel, write_study
 
 pytestmark = [pytest.mark.xdist_group("talking-study")]
@@ -33,11 +33,6 @@ def pytest_vlmcore_make_adapter(spec, run):
         return talking_study_adapter(os.environ["STUDY_ANSWERS"], os.environ["TALKING_STYLE"])
 '''
 
-
-# Scripted models answer from a table keyed by the question, not by the film: every counterfactual
-# grounding probe (issue 27) would rightly fail them. These runs test the gate / answer reading, so
-# the probes are off (`--vlm-probes none`); grounding end to end: tests/grounding.
-NO_PROBES = ("--vlm-probes", "none")
 
 
 class Talking:

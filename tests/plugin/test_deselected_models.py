@@ -20,3 +20,13 @@ def test_a_marker_that_deselects_a_requested_model_names_the_marker_it_needs(pyt
 def test_no_such_line_when_the_model_keeps_cases(pytester):
     result = _run(pytester, "-m", "smoke", "--vlm-model", "tiny-llava", "-k", "test_model and consistency")
     assert result.ret in (0, 1, 10) and "was requested (--vlm-model) but" not in result.stdout.str()
+
+
+def test_the_marker_line_also_comes_under_xdist(pytester):
+    """The controller collects nothing under ``-n``: the workers' counts reach it, once, not per worker."""
+    result = _run(pytester, "-n", "2", "-m", "medgemma", "--vlm-model", "tiny-llava")
+    out = result.stdout.str()
+    assert result.ret == 5
+    line = next(line for line in out.splitlines() if "vlmcore: tiny-llava was requested (--vlm-model) but -m 'medgemma'" in line)
+    single = _run(pytester, "-m", "medgemma", "--vlm-model", "tiny-llava").stdout.str()
+    assert line in single  # the same count as a single-process run: one worker's view, not the sum

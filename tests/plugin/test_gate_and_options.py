@@ -106,17 +106,9 @@ def test_progress_lines_show_under_default_capture_and_in_ci_unless_off(pytester
 
 
 @pytest.fixture(scope="session")
-def medgemma_checkpoint_folder(tmp_path_factory):
-    """A saved tiny MedGemma, built in a session fixture on purpose: ``pytester`` drops every module
-    imported while it is active, and transformers' classes re-imported later are new objects (a
-    processor then fails its own isinstance check in every later model test of the worker)."""
-    from vlmcore.models.tiny import build_tiny
-
-    folder = tmp_path_factory.mktemp("checkpoint") / "medgemma-candidate"
-    model, processor = build_tiny("medgemma")
-    model.save_pretrained(folder, safe_serialization=True)
-    processor.save_pretrained(folder)
-    return folder
+def medgemma_checkpoint_folder(saved_tiny_checkpoints):
+    """A saved tiny MedGemma (built before pytester is active: see ``saved_tiny_checkpoints``)."""
+    return saved_tiny_checkpoints("medgemma", "medgemma-candidate")
 
 
 def test_real_checkpoint_folder_runs_under_its_family_marker(medgemma_checkpoint_folder, pytester, tmp_path):
@@ -134,15 +126,9 @@ def test_real_checkpoint_folder_runs_under_its_family_marker(medgemma_checkpoint
 
 
 @pytest.fixture(scope="session")
-def qwen_checkpoint_folder(tmp_path_factory):
-    """A saved tiny Qwen2.5-VL (session fixture: see ``medgemma_checkpoint_folder``)."""
-    from vlmcore.models.tiny import build_tiny
-
-    folder = tmp_path_factory.mktemp("checkpoint") / "tiny-qwen-vl"
-    model, processor = build_tiny("qwen2_5_vl")
-    model.save_pretrained(folder, safe_serialization=True)
-    processor.save_pretrained(folder)
-    return folder
+def qwen_checkpoint_folder(saved_tiny_checkpoints):
+    """A saved tiny Qwen2.5-VL (see ``saved_tiny_checkpoints``)."""
+    return saved_tiny_checkpoints("qwen2_5_vl", "tiny-qwen-vl")
 
 
 def test_saved_qwen_checkpoint_runs_offline_under_hf_prefix(qwen_checkpoint_folder, pytester, tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from tests.plugin.conftest import ANSWERS_PLUGIN as PLUGIN
-from tests.plugin.conftest import BENCHMARKS, latest_run
+from tests.plugin.conftest import BENCHMARKS, NO_PROBES, latest_run
 from vlmcore.testing.releases import collapse_finding, collapse_strategy, grow, ignore_negation, regress_patients
 from vlmcore.testing.study import StudyDesign, StudyModel, write_study
 from vlmcore.verdict import exit_codes
@@ -41,11 +41,6 @@ min_paired_share = 0.1
 min_clusters = 2
 harm_patients = 1000
 """
-
-# Scripted models answer from a table keyed by the question, not by the film: every counterfactual
-# grounding probe (issue 27) would rightly fail them. These runs test the gate / answer reading, so
-# the probes are off (`--vlm-probes none`); grounding end to end: tests/grounding.
-NO_PROBES = ("--vlm-probes", "none")
 
 
 class Releases:

@@ -15,20 +15,10 @@ from tests.plugin.conftest import read_results, read_summary, run_suite
 ONE_GROUP = ["-k", "test_group_accuracy and phantom01"]
 
 
-def _save(folder, family):
-    from vlmcore.models.tiny import build_tiny
-
-    model, processor = build_tiny(family)
-    model.save_pretrained(folder, safe_serialization=True)
-    processor.save_pretrained(folder)
-    return folder
-
-
 @pytest.fixture(scope="session")
-def tiny_checkpoints(tmp_path_factory):
-    """Saved tiny MedGemma and LLaVA, built before pytester is active (see ``medgemma_checkpoint_folder``)."""
-    root = tmp_path_factory.mktemp("hostile-checkpoints")
-    return {family: _save(root / family, family) for family in ("medgemma", "llava")}
+def tiny_checkpoints(saved_tiny_checkpoints):
+    """Saved tiny MedGemma and LLaVA, built before pytester is active (see ``saved_tiny_checkpoints``)."""
+    return {family: saved_tiny_checkpoints(family) for family in ("medgemma", "llava")}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.plugin.conftest import BENCHMARKS, latest_run
+from tests.plugin.conftest import BENCHMARKS, NO_PROBES, latest_run
 from vlmcore.testing.study import StudyModel, fix_groups, group_id, plant_flips, write_study
 
 pytestmark = [pytest.mark.xdist_group("study-scenarios"), pytest.mark.slow]
@@ -30,11 +30,6 @@ def pytest_vlmcore_make_adapter(spec, run):
         return study_adapter(os.environ["STUDY_ANSWERS"])
 '''
 
-
-# Scripted models answer from a table keyed by the question, not by the film: every counterfactual
-# grounding probe (issue 27) would rightly fail them. These runs test the gate / answer reading, so
-# the probes are off (`--vlm-probes none`); grounding end to end: tests/grounding.
-NO_PROBES = ("--vlm-probes", "none")
 
 
 class Study:

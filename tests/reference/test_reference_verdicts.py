@@ -3,6 +3,7 @@
 and summary.json), then ``vlmcore compare`` between models of that run (exit codes)."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -79,17 +80,18 @@ def calibrated_thresholds(first_run, tmp_path_factory):
     command = [sys.executable, "-m", "vlmcore", "margins", str(run_dir), "--models", ",".join(keys[name] for name in REPLICAS)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if done.returncode == 1:
-        # The seed replicas disagree on the negated controls by more than the 0.10 sanity bound: inverted
-        # flip rate, a paired drop of 0.096 from robust-seed1 to robust-seed2 (margin 0.11), measured
-        # 2026-12-05 on the replicas retrained with the current robust recipe (their first weights:
-        # 0.177). Negation is the least stable property of these tiny models; the tool rightly flags
-        # it. Only that rate (or grounding) may be flagged; the rest must be sane.
-        flagged = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FLAG ")]
-        assert flagged and all(name.split("_margin")[0] in ("inverted_flip_rate", "grounding") for name in flagged), done.stdout
-        done = subprocess.run(command + ["--max-margin", "0.5"], capture_output=True, text=True, timeout=300, check=True)
+        # Flagged values are named per test ("FLAG [gate.probes.lesion_occlusion] grounding_margin = 0.17 ..."), each
+        # beyond the 0.10 bound, and no thresholds file is printed. Negation is the least stable property of these tiny
+        # models: even the replicas retrained with robust's current recipe differ on the negated controls by about
+        # the bound (REPLICA_FLAGS_MEASURED). Accepted here only up to 0.25: wider is no retrain.
+        flags = [re.search(r"^FLAG \[gate[.\w]*\] (\w+)_margin = ([0-9.]+) is beyond the sanity bound 0.1", line)
+                 for line in done.stdout.splitlines() if line.startswith("FLAG ")]
+        assert flags and all(f and float(f.group(2)) > 0.10 for f in flags), done.stdout
+        assert "Paste into" not in done.stdout
+        done = subprocess.run(command + ["--max-margin", "0.25"], capture_output=True, text=True, timeout=300, check=True)
     assert done.returncode == 0, done.stdout + done.stderr
     path = tmp_path_factory.mktemp("margins") / "thresholds.toml"
-    path.write_text(done.stdout[done.stdout.index("[gate]"):])
+    path.write_text(done.stdout[done.stdout.index("[gate]\n"):])
     return path
 
 
@@ -114,7 +116,8 @@ def test_the_default_margin_calls_a_retrain_a_regression(first_run):
 
 
 @pytest.mark.parametrize("candidate, expected", [(name, exit_codes.PASS) for name in REPLICAS]
-                         + [("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL), ("blind", exit_codes.FAIL)])
+                         + [("brittle", exit_codes.FAIL), ("degraded", exit_codes.FAIL), ("blind", exit_codes.FAIL),
+                            ("shortcut", exit_codes.FAIL)])
 def test_gate_against_robust(first_run, calibrated_thresholds, candidate, expected):
     _, run_dir, keys = first_run
     command = [sys.executable, "-m", "vlmcore", "compare", str(run_dir), str(run_dir), "--first-model", keys["robust"],

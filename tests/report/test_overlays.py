@@ -52,3 +52,20 @@ def test_panels_carry_side_and_level_markers_and_a_colour_bar():
     assert (left_marker.min(axis=2) > 240).any()  # the white "R" on the film's left: the patient's right
     bar = sheet[TITLE + PANEL + 3, 6:PANEL - 6]
     assert np.abs(np.diff(bar.sum(axis=1))).sum() > 200  # a gradient, not a blank strip
+
+
+def test_the_report_overlays_are_the_same_jpeg_without_the_png_in_between():
+    """The collector encodes overlays as JPEG straight from the drawn sheet: the same bytes as
+    the PNG (lossless) converted to JPEG, for the base map, a region and a comparison."""
+    from vlmcore.report.overlays import as_jpeg, comparison_jpeg, overlay_jpeg
+
+    gray = (np.random.default_rng(3).random((80, 96)) * 255).astype(np.uint8)
+    base = np.random.default_rng(4).random((12, 12))
+    variant = np.random.default_rng(5).random((12, 12))
+    region = (0.1, 0.0, 0.9, 1.0)
+    assert overlay_jpeg(gray, base, "t") == as_jpeg(overlay_png(gray, base, "t"))
+    assert overlay_jpeg(gray, base, "t", region=region) == as_jpeg(overlay_png(gray, base, "t", region=region))
+    titles = ("base: yes", "variant: no")
+    direct = comparison_jpeg(gray, base, variant, titles=titles, region=region)
+    assert direct == as_jpeg(comparison_png(gray, base, variant, titles=titles, region=region))
+    assert direct[:2] == b"\xff\xd8" and direct != comparison_jpeg(gray, base, base, titles=titles, region=region)

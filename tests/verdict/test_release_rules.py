@@ -163,3 +163,22 @@ def test_the_negation_check_fails_a_model_that_ignores_every_negation():
     verdict = decide_first_run(_run(40, **{f"p{p}": {"negation": False} for p in range(40)}), load_thresholds())
     assert verdict.status == "FAIL" and verdict.models[0].reasons[0].startswith("FAIL m inverted_flip_rate (model): 0.000")
     assert Thresholds().get("inverted_flip_rate") == 0.75
+
+
+def test_in_a_subgroup_the_harm_rule_needs_no_patient_improved_and_a_fifth_of_its_patients():
+    """The subgroup form (chosen against another model of equal quality, docs/verdict.md): five
+    pneumothorax patients turned from right to wrong are HARM in that finding only while no other
+    pneumothorax patient improved at all; the model-level form still allows small improvements."""
+    collapsed = {f"p{p}": {"consistent": 1} for p in range(0, 20, 4)}  # 5 of the 25 pneumothorax patients
+    baseline = _run(100, p20={"consistent": 4})
+    alone = decide_against_baseline(_run(100, **collapsed, p20={"consistent": 4}), baseline, GateSettings(), "release")
+    finding = next(g for g in alone.gate if g.rate == "consistency" and g.subject == "pneumothorax")
+    assert finding.harm_needed == 5 and finding.harm and not finding.improved  # 25 patients: a fifth is 5
+    one_better = decide_against_baseline(_run(100, **collapsed, p20={"consistent": 5}), baseline, GateSettings(), "release")
+    finding = next(g for g in one_better.gate if g.rate == "consistency" and g.subject == "pneumothorax")
+    assert finding.improved == ("patient:p020",) and not finding.turned_better and not finding.harm
+    model = next(g for g in one_better.gate if g.rate == "consistency" and g.scope is Scope.MODEL)
+    assert model.harm and one_better.status == "FAIL"  # one case better is no turn: the model-level form fires
+    small = next(g for g in decide_against_baseline(_run(80, **collapsed), _run(80), GateSettings(), "release").gate
+                 if g.rate == "consistency" and g.subject == "pneumothorax")
+    assert small.clusters == 20 and small.harm_needed == 4 and small.harm  # a fifth of 20

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from vlmcore.attention.segments import active_layout
 from vlmcore.errors import CaptureError
 
 CAPTURE_IMPLEMENTATION = "vlmcore_capture"
@@ -79,7 +80,11 @@ class AttentionRecorder:
         scores = torch.matmul(gathered.float(), keys.float().transpose(-1, -2)) * scale
         if softcap:
             scores = torch.tanh(scores / softcap) * softcap
-        scores = _apply_mask(scores, attention_mask, positions, key.shape[2], q_len, module, is_causal)
+        layout = active_layout()
+        if layout is not None:  # packed questions: the prefix and the query's own question (``segments``)
+            scores = scores.masked_fill(~layout.visible(positions, key.shape[2])[:, None], float("-inf"))
+        else:
+            scores = _apply_mask(scores, attention_mask, positions, key.shape[2], q_len, module, is_causal)
         probs = torch.softmax(scores, dim=-1)
         if self.key_index is not None:
             index = self.key_index.to(probs.device)
@@ -181,9 +186,14 @@ def _capture_attention_forward(module, query, key, value, attention_mask, **kwar
     for recorder in _recorders():
         if module in recorder.modules:
             recorder.record(module, query, key, attention_mask, kwargs.get("scaling"), kwargs.get("is_causal"), kwargs.get("softcap"))
+    layout = active_layout()
     for recorder in _gradient_recorders():
         if module in recorder.modules:
+            if layout is not None:
+                raise CaptureError("attention gradients are not recorded through a segmented (packed) suffix forward")
             return recorder.forward(module, query, key, value, attention_mask, kwargs.get("scaling"), kwargs.get("softcap"))
+    if layout is not None:  # questions packed behind a cached prefix: block-diagonal, no dense mask
+        return layout.attend(module, query, key, value, **kwargs)
     return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
 
 

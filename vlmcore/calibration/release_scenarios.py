@@ -25,7 +25,8 @@ from typing import Callable
 
 import numpy as np
 
-from vlmcore.calibration.scenario import Scenario, at_thresholds
+from vlmcore.calibration.scenario import Readout, Scenario, Simulation, at_thresholds
+from vlmcore.metrics.specs import Scope
 from vlmcore.testing.releases import collapse_finding, collapse_strategy, grow, ignore_negation, regress_patients
 from vlmcore.testing.study import FINDINGS, StudyDesign, StudyModel, fix_groups, plant_flips, study_rows
 from vlmcore.verdict.decision import Verdict, decide_against_baseline, decide_first_run
@@ -78,48 +79,57 @@ def nulls(m: dict[str, StudyModel]) -> list[tuple[str, StudyModel, Callable]]:
     return out
 
 
-def release_scenarios(thresholds: Thresholds, groups: int = 100) -> list[Scenario]:
+def release_scenarios(thresholds: Thresholds, groups: int = 100) -> list[Simulation]:
+    """Each (model, change) simulated once, read by every rule its lines name (``ALARMS``)."""
     m = models(thresholds)
     design = StudyDesign(groups=groups, negations=True)
     small = StudyDesign(groups=12, negations=True)
 
-    def scenario(kind, name, target, model, change, alarm, use=design):
-        return Scenario(kind, name, target, lambda rng: ALARMS[alarm](verdict_of(thresholds, model, use, change, rng)))
+    def simulation(model, change, *readouts, use=design):
+        return Simulation(lambda rng: verdict_of(thresholds, model, use, change, rng),
+                          tuple(Readout(kind, name, target, ALARMS[alarm]) for kind, name, target, alarm in readouts))
 
     out = []
     for name, model, change in nulls(m):
-        out.append(scenario("gate null", f"[gate rules] {name}", "pass", model, change, "gate rules"))
+        readouts = [("gate null", f"[gate rules] {name}", "pass", "gate rules")]
         if name.startswith("strong"):
-            out.append(scenario("gate null", f"[verdict] {name}", "pass", model, change, "verdict"))
-        out.append(scenario("null, info", f"[cannot tell] {name}", "pass", model, change, "cannot tell"))
+            readouts.append(("gate null", f"[verdict] {name}", "pass", "verdict"))
+        readouts.append(("null, info", f"[cannot tell] {name}", "pass", "cannot tell"))
+        out.append(simulation(model, change, *readouts))
     at, strong, published = m["at thresholds"], m["strong"], m["published"]
+    collapse = "pneumothorax collapse: 5 right groups turn wrong, 5 of others turn right"
+    regression = "5-patient regression: 5 consistent patients lose 4 of 5 paraphrases"
     out += [
-        scenario("gate null", "[first-run checks (new)] at thresholds, 10% of answers redrawn", "pass", at,
-                 lambda run, rng: at.redraw_answers(run, rng, 0.10), "first-run checks (new)"),
-        scenario("gate null", "[new cases] at thresholds, dataset grown by 15 groups of equal quality", "pass", at,
-                 lambda run, rng: grow(run, rng, at, 15), "new cases"),
-        scenario("gate null", "[verdict] strong, dataset grown by 15% (old cases unchanged)", "pass", strong,
-                 lambda run, rng: grow(run, rng, strong, groups * 15 // 100), "verdict"),
-        scenario("gate alternative", "[verdict] pneumothorax collapse: 5 right groups turn wrong, 5 of others turn right", "fail",
-                 strong, lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5), "verdict"),
-        scenario("gate, info", "[gate rules] the same pneumothorax collapse, gate alone", "fail", strong,
-                 lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5), "gate rules"),
-        scenario("gate alternative", "[verdict] strategy 'register' departs in 60% of its groups, 15 other flips fixed", "fail",
-                 strong, lambda run, rng: collapse_strategy(run, rng, "register", 0.6, 15), "verdict"),
-        scenario("gate alternative", "[verdict] 5-patient regression: 5 consistent patients lose 4 of 5 paraphrases", "fail",
-                 published, lambda run, rng: regress_patients(run, rng, 5), "verdict"),
-        scenario("gate alternative", "[gate rules] the same 5-patient regression on top of 5% of answers redrawn", "fail",
-                 published, lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5), "gate rules"),
-        scenario("gate alternative", "[verdict] 4 of 12 patients regressed (12-patient set)", "fail", published,
-                 lambda run, rng: regress_patients(run, rng, 4), "verdict", small),
-        scenario("gate alternative", "[verdict] new finding: 10 new groups of atelectasis, all wrong", "fail", strong,
-                 lambda run, rng: grow(run, rng, strong, 10, "atelectasis", wrong=True), "verdict"),
-        scenario("gate alternative", "[verdict] dataset grown by 10 groups answered all wrong", "fail", strong,
-                 lambda run, rng: grow(run, rng, strong, 10, wrong=True), "verdict"),
-        scenario("gate alternative", "[verdict] negation ignored since the baseline", "fail", strong,
-                 lambda run, rng: ignore_negation(run), "verdict"),
-        scenario("gate, info", "[gate rules] 2 new flips in 15 consistent groups", "fail", published,
-                 lambda run, rng: plant_flips(run, rng, 15)[0], "gate rules"),
+        simulation(at, lambda run, rng: at.redraw_answers(run, rng, 0.10),
+                   ("gate null", "[first-run checks (new)] at thresholds, 10% of answers redrawn", "pass", "first-run checks (new)")),
+        simulation(at, lambda run, rng: grow(run, rng, at, 15),
+                   ("gate null", "[new cases] at thresholds, dataset grown by 15 groups of equal quality", "pass", "new cases")),
+        simulation(strong, lambda run, rng: grow(run, rng, strong, groups * 15 // 100),
+                   ("gate null", "[verdict] strong, dataset grown by 15% (old cases unchanged)", "pass", "verdict")),
+        simulation(strong, lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5),
+                   ("gate alternative", f"[verdict] {collapse}", "fail", "verdict"),
+                   ("gate, info", "[gate rules] the same pneumothorax collapse, gate alone", "fail", "gate rules")),
+        simulation(strong, lambda run, rng: collapse_finding(strong.redraw_answers(run, rng, 0.05), rng, "pneumothorax", 5, 5),
+                   ("gate, info", "[verdict] the same pneumothorax collapse on top of 5% of answers redrawn", "fail", "verdict")),
+        simulation(strong, lambda run, rng: collapse_strategy(run, rng, "register", 0.6, 15),
+                   ("gate alternative", "[verdict] strategy 'register' departs in 60% of its groups, 15 other flips fixed", "fail",
+                    "verdict")),
+        simulation(published, lambda run, rng: regress_patients(run, rng, 5),
+                   ("gate alternative", f"[verdict] {regression}", "fail", "verdict"),
+                   ("gate, info", "[gate rules] the same 5-patient regression, gate alone", "fail", "gate rules")),
+        simulation(published, lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5),
+                   ("gate alternative", "[gate rules] the same 5-patient regression on top of 5% of answers redrawn", "fail",
+                    "gate rules")),
+        simulation(published, lambda run, rng: regress_patients(run, rng, 4),
+                   ("gate alternative", "[verdict] 4 of 12 patients regressed (12-patient set)", "fail", "verdict"), use=small),
+        simulation(strong, lambda run, rng: grow(run, rng, strong, 10, "atelectasis", wrong=True),
+                   ("gate alternative", "[verdict] new finding: 10 new groups of atelectasis, all wrong", "fail", "verdict")),
+        simulation(strong, lambda run, rng: grow(run, rng, strong, 10, wrong=True),
+                   ("gate alternative", "[verdict] dataset grown by 10 groups answered all wrong", "fail", "verdict")),
+        simulation(strong, lambda run, rng: ignore_negation(run),
+                   ("gate alternative", "[verdict] negation ignored since the baseline", "fail", "verdict")),
+        simulation(published, lambda run, rng: plant_flips(run, rng, 15)[0],
+                   ("gate, info", "[gate rules] 2 new flips in 15 consistent groups", "fail", "gate rules")),
     ]
     return out
 
@@ -135,33 +145,50 @@ def negation_first_run(thresholds: Thresholds, groups: int = 100) -> list[Scenar
     return [Scenario("first run", "negation ignored: every negated question answered as its base question", "fail", trial)]
 
 
-# -- how the harm rule's count was chosen --------------------------------------------------------
+# -- how the harm rule was chosen ---------------------------------------------------------------
 HARM_COUNTS = (3, 4, 5, 6, 7)
+#: the harm rule's forms re-judged: "same in subgroups" (the count and "none turned better" everywhere, the
+#: rule before the equal-quality null was measured) and "strict in subgroups" (the rule: a subgroup also
+#: needs no patient improved at all, and counts a fifth of a small subgroup's patients)
+HARM_FORMS = ("same in subgroups", "strict in subgroups")
 
 
-def harm_alarm(verdict: Verdict, count: int) -> bool:
-    """Would the harm rule have fired with ``count`` (the same results re-judged)?"""
-    return any(g.beyond_margin and not g.regressed and not g.turned_better and len(g.turned_worse) >= harm_count(count, g.clusters)
-               for g in verdict.gate)
+def harm_alarm(verdict: Verdict, count: int, form: str = "strict in subgroups") -> bool:
+    """Would the harm rule have fired with ``count`` in this ``form`` (the same results re-judged)?"""
+    strict = form == "strict in subgroups"
+
+    def fires(g) -> bool:
+        subgroup = g.scope is not Scope.MODEL
+        needed = harm_count(count, g.clusters, subgroup=subgroup and strict)
+        return (g.beyond_margin and not g.regressed and not g.turned_better and len(g.turned_worse) >= needed
+                and not (strict and subgroup and g.improved))
+
+    return any(fires(g) for g in verdict.gate)
 
 
 def harm_choice(thresholds: Thresholds, runs: int, seed: int, groups: int = 100) -> list[str]:
-    """False alarms (worst same-quality null) and power (5-patient regression) per harm count."""
+    """Per harm-rule form and count: the worst same-quality null's share of runs in which the gate
+    alarmed (REGRESSION, or HARM re-judged), and the power of the gate for the regressions the harm
+    rule exists for (5 patients, the same on 5% redrawn answers, a 5-group finding collapse)."""
     m = models(thresholds)
     design = StudyDesign(groups=groups, negations=True)
-    published = m["published"]
-    cases = [(name, model, change, True) for name, model, change in nulls(m)]
-    cases += [("5-patient regression", published, lambda run, rng: regress_patients(run, rng, 5), False),
-              ("5-patient regression + 5% redrawn", published,
-               lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5), False)]
-    shares: dict[str, list[float]] = {}
-    for index, (name, model, change, _) in enumerate(cases):
+    published, strong = m["published"], m["strong"]
+    cases = [(name, model, change) for name, model, change in nulls(m)]
+    alternatives = [("5 patients", published, lambda run, rng: regress_patients(run, rng, 5)),
+                    ("5 patients + 5% redrawn", published,
+                     lambda run, rng: regress_patients(published.redraw_answers(run, rng, 0.05), rng, 5)),
+                    ("finding collapse", strong, lambda run, rng: collapse_finding(run, rng, "pneumothorax", 5, 5))]
+    shares: dict[str, dict[tuple[str, int], float]] = {}
+    for index, (name, model, change) in enumerate(cases + alternatives):
         rng = np.random.default_rng([seed, 90_000 + index])
         verdicts = [verdict_of(thresholds, model, design, change, rng) for _ in range(runs)]
-        shares[name] = [sum(harm_alarm(v, count) for v in verdicts) / runs for count in HARM_COUNTS]
-    lines = ["harm rule count | worst null alarm (which) | power, 5 patients | power, 5 patients + 5% redrawn"]
-    for column, count in enumerate(HARM_COUNTS):
-        worst = max((name for name, *_ in cases if name in shares and not name.startswith("5-")), key=lambda n: shares[n][column])
-        lines.append(f"{count:15} | {shares[worst][column]:6.1%} ({worst}) | {shares['5-patient regression'][column]:6.1%} | "
-                     f"{shares['5-patient regression + 5% redrawn'][column]:6.1%}")
+        regressed = [any(g.regressed for g in v.gate) for v in verdicts]
+        shares[name] = {(form, count): sum(r or harm_alarm(v, count, form) for r, v in zip(regressed, verdicts)) / runs
+                        for form in HARM_FORMS for count in HARM_COUNTS}
+    lines = ["harm rule form, count | worst null: gate alarms (which) | power: " + " | ".join(n for n, *_ in alternatives)]
+    for form in HARM_FORMS:
+        for count in HARM_COUNTS:
+            worst = max((name for name, *_ in cases), key=lambda n: shares[n][(form, count)])
+            lines.append(f"{form}, {count} | {shares[worst][(form, count)]:6.1%} ({worst}) | "
+                         + " | ".join(f"{shares[n][(form, count)]:6.1%}" for n, *_ in alternatives))
     return lines

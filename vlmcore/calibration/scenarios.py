@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from vlmcore.calibration.release_scenarios import negation_first_run, release_scenarios
-from vlmcore.calibration.scenario import Scenario, at_thresholds
+from vlmcore.calibration.scenario import Scenario, Simulation, at_thresholds
 from vlmcore.metrics.clusters import tally
 from vlmcore.metrics.intervals import rate_interval
 from vlmcore.testing.study import StudyDesign, StudyModel, fix_groups, plant_flips, plant_wrong_answers, study_rows
@@ -124,7 +124,8 @@ def coverage_scenarios(patients: tuple[int, ...]) -> list[Scenario]:
                      covers(count, rate, films)) for count in patients for films in (1, 2) for rate in ("consistency", "accuracy")]
 
 
-def all_scenarios(thresholds_path: str | None = None, groups: int = 100, patients=(3, 10, 30, 100)) -> list[Scenario]:
+def all_scenarios(thresholds_path: str | None = None, groups: int = 100, patients=(3, 10, 30, 100)) -> list[Scenario | Simulation]:
+    """Every scenario, each a ``Scenario`` (one rule) or a ``Simulation`` (several rules read off the same runs)."""
     thresholds = load_thresholds(thresholds_path)
     design = StudyDesign(groups=groups)
     from vlmcore.calibration.grounding import grounding_scenarios

@@ -125,6 +125,7 @@ class Engine:
         self.model_calls = {"groups": 0, "flip_search": 0}  # adapter calls by purpose (a warm rerun makes none)
         self.generated = {"groups": 0, "flip_search": 0}  # requests answered by generation (computed, not read from the store)
         self.seconds = {"groups": 0.0, "flip_search": 0.0}  # time spent evaluating (store reads included)
+        self.seconds["on_group"] = 0.0  # time in ``on_group`` (the collector's journal and overlays): not evaluation
         self._groups = {group.group_id: group for group in dataset.groups}
         self._order = list(self._groups)
         self._evaluated: dict[str, GroupEvaluation] = {}
@@ -150,9 +151,11 @@ class Engine:
             for evaluation in self._evaluate_chunk([self._groups[g] for g in images], list(images.values())):
                 self._evaluated[evaluation.group.group_id] = evaluation
             self.seconds["groups"] += time.perf_counter() - started
+            started = time.perf_counter()
             for group in chunk:
                 if self.on_group is not None and group in self._evaluated:
                     self.on_group(self._evaluated[group])
+            self.seconds["on_group"] += time.perf_counter() - started
         return self._evaluated[group_id]
 
     def all_groups(self) -> list[GroupEvaluation]:
@@ -202,7 +205,8 @@ class Engine:
         """Scores (and maps) for ``requests`` on any films: what the store holds is read, the
         rest is evaluated in forwards of at most ``batch_size`` requests and stored in one
         transaction. Identical requests are evaluated once."""
-        keys = [self._key(r.image_key, r.question, with_maps) for r in requests]
+        dtype = str(self.adapter.dtype)  # once per call: reading it walks the model's parameters
+        keys = [self._key(r.image_key, r.question, with_maps, dtype=dtype) for r in requests]
         return self._cached(keys, requests, lambda batch: self._evaluate_splitting(batch, with_maps),
                             lambda value: _encode(*value), _decode, purpose)
 
@@ -320,7 +324,8 @@ class Engine:
         """Greedy generations through the store, keyed by the token budget and decoding."""
         budget = self.answers.budget(self.reasoning.name)
         computed = {"kind": "generate", "max_new_tokens": budget, "decoding": "greedy, stop at the end of the turn"}
-        keys = [self._key(r.image_key, r.question, False, computed) for r in requests]
+        dtype = str(self.adapter.dtype)
+        keys = [self._key(r.image_key, r.question, False, computed, dtype=dtype) for r in requests]
 
         def run(batch: list[Request]) -> list[Generation]:
             self.generated[purpose] += len(batch)
@@ -376,9 +381,9 @@ class Engine:
                                f"{len(requests) - half}; at most {self.batch_size} requests per forward from now on")
             return self._splitting(requests[:half], run) + self._splitting(requests[half:], run)
 
-    def _key(self, film: str, question: str, with_maps: bool, computed: dict | None = None) -> str:
+    def _key(self, film: str, question: str, with_maps: bool, computed: dict | None = None, dtype: str | None = None) -> str:
         return result_key(fingerprint=self.adapter.fingerprint, prompt=self.prompt(question), image_hash=film, question=question,
-                          with_map=with_maps, dtype=str(self.adapter.dtype), computed=computed)
+                          with_map=with_maps, dtype=dtype or str(self.adapter.dtype), computed=computed)
 
     def prompt(self, question: str) -> str:
         """The text the model reads (``Capability.PROMPT``; the question itself otherwise)."""

@@ -273,10 +273,7 @@ class VLMAdapter(ABC):
         encoded = self.encode(requests)
         stops = self.stop_token_ids()
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else stops[0]
-        with torch.inference_mode():
-            output = self.model.generate(**self.generation_inputs(encoded), max_new_tokens=max_new_tokens, do_sample=False,
-                                         eos_token_id=stops, pad_token_id=pad, suppress_tokens=self.placeholder_token_ids() or None)
-        new_tokens = self.new_tokens(output, encoded).tolist()
+        new_tokens = self.greedy_tokens(requests, encoded, max_new_tokens, stops, pad)
         reasoning = self.reasoning_format().reading
         results = []
         for ids, request in zip(new_tokens, requests):
@@ -284,6 +281,14 @@ class VLMAdapter(ABC):
             reading = read_answer(generation.text, request.question, reasoning=reasoning)
             results.append(replace(generation, answer=reading.answer, rule=reading.rule))
         return results
+
+    def greedy_tokens(self, requests: list[Request], encoded: Encoded, max_new_tokens: int, stops: list[int], pad: int
+                      ) -> list[list[int]]:
+        """Each request's greedy new tokens (``pad`` after its stop token), by transformers' ``generate``."""
+        with torch.inference_mode():
+            output = self.model.generate(**self.generation_inputs(encoded), max_new_tokens=max_new_tokens, do_sample=False,
+                                         eos_token_id=stops, pad_token_id=pad, suppress_tokens=self.placeholder_token_ids() or None)
+        return self.new_tokens(output, encoded).tolist()
 
     def placeholder_token_ids(self) -> list[int]:
         """The image / video placeholder and vision delimiter tokens of the model's config: text never

@@ -13,11 +13,13 @@ from dataclasses import replace
 import torch
 
 from vlmcore.attention.attention_map import AttentionMap
-from vlmcore.attention.capture import AttentionRecorder, recording
+from vlmcore.attention.capture import CAPTURE_IMPLEMENTATION, AttentionRecorder, recording
 from vlmcore.attention.fusion import check_fusion, select_layers
+from vlmcore.attention.segments import segmented
 from vlmcore.errors import CaptureError
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.continuation import append_tokens, check_continuations
+from vlmcore.models.prefix_generation import greedy_from_prefix, plain_greedy
 from vlmcore.models.prefix_store import PrefixEntry, PrefixKey, PrefixKVCache, split_rows, stack_rows, storable
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, packed_suffixes, plan_shared_prefix, prefix_inputs
@@ -28,6 +30,12 @@ class DecoderOnlyAdapter(VLMAdapter):
     passes_position_ids = True
     #: run the image-first prefix once per group and only the questions per variant
     prefix_sharing = True
+    #: greedy generation continues the film's kept prefix (``prefix_generation``) instead of
+    #: running the whole prompt through transformers' ``generate`` again
+    prefix_generation = True
+    #: packed questions attend block-diagonally ("segments", ``vlmcore.attention.segments``) or
+    #: through one dense 4-D mask over the packed row ("dense": the earlier way, kept for the benchmark)
+    suffix_attention = "segments"
 
     @property
     def image_token_id(self) -> int:
@@ -141,6 +149,21 @@ class DecoderOnlyAdapter(VLMAdapter):
         results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)
         return list(zip([s for s, _ in results], self.registered([m for _, m in results], requests)))
 
+    def greedy_tokens(self, requests: list[Request], encoded: Encoded, max_new_tokens: int, stops: list[int], pad: int
+                      ) -> list[list[int]]:
+        """Greedy tokens continuing each film's kept prefix (computed once and kept when new); the
+        prompt again through ``generate`` when the requests share no image-first prefix or the
+        generation config asks for more than plain greedy search."""
+        plan = None
+        if self.prefix_sharing and self.prefix_generation and requests and plain_greedy(getattr(self.model, "generation_config", None)):
+            plan = plan_shared_prefix(encoded, self.image_token_id, [r.image_key for r in requests])
+        if plan is None:
+            return super().greedy_tokens(requests, encoded, max_new_tokens, stops, pad)
+        with torch.inference_mode():
+            cache, offsets = self.prefix_cache(plan, [])
+            return greedy_from_prefix(plan, cache, offsets, self.suffix_logits, self.device, max_new_tokens, stops, pad,
+                                      self.placeholder_token_ids())
+
     def __init__(self, model, processor, **kwargs):
         super().__init__(model, processor, **kwargs)
         self.prefix_store = PrefixKVCache()  # each film's prefix KV cache, kept across calls (LRU)
@@ -219,7 +242,7 @@ class DecoderOnlyAdapter(VLMAdapter):
         with torch.inference_mode():
             cache, offsets = self.prefix_cache(plan, extras)
             packed = packed_suffixes(plan, int(self.tokenizer.pad_token_id), cache, self.device,
-                                     with_token_types="token_type_ids" in plan.encoded.inputs)
+                                     with_token_types="token_type_ids" in plan.encoded.inputs, segmented=self._segmented_suffixes())
             if offsets is not None:  # e.g. Qwen2.5-VL: text after the image continues from the image's rotary extent
                 packed.inputs["position_ids"] = packed.inputs["position_ids"] + offsets.to(self.device)[:, None]
             recorders = []
@@ -228,7 +251,7 @@ class DecoderOnlyAdapter(VLMAdapter):
                 films = len(plan.films)
                 recorders = [AttentionRecorder({modules[i]: i for i in chosen}, plan.prefix_length + packed.answer,
                                                plan.image_positions.expand(films, -1), query_offset=plan.prefix_length)]
-            with recording(recorders):
+            with recording(recorders), segmented(packed.layout):
                 logits = self.suffix_logits(packed.inputs, packed.answer)
         for recorder in recorders + extras:
             recorder.require_all_layers()
@@ -242,6 +265,14 @@ class DecoderOnlyAdapter(VLMAdapter):
             extra.rows = {layer: rows.index_select(0, film_of.to(rows.device)) for layer, rows in extra.rows.items()}
         maps = self._maps(recorders + extras, plan.encoded, chosen, fusion, query="answer")
         return list(zip(scores, maps))
+
+    def _segmented_suffixes(self) -> bool:
+        """Block-diagonal suffix attention needs the capture implementation (which dispatches to
+        it) on the language model; any other (a peer set to eager or SDPA) gets the dense mask."""
+        if self.suffix_attention not in ("segments", "dense"):
+            raise CaptureError(f"suffix_attention {self.suffix_attention!r}: expected 'segments' or 'dense'")
+        text = self.model.config.get_text_config()
+        return self.suffix_attention == "segments" and getattr(text, "_attn_implementation", None) == CAPTURE_IMPLEMENTATION
 
     def _prefix_rows(self, plan: PrefixPlan) -> Encoded:
         films = len(plan.films)

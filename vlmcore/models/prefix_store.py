@@ -81,6 +81,19 @@ def split_rows(cache) -> list[object]:
     return rows
 
 
+def select_rows(cache, index: torch.Tensor) -> object:
+    """A new batched cache whose row i is ``cache``'s row ``index[i]`` (copied: each row may then be
+    extended on its own, as greedy generation does, without touching ``cache``)."""
+    selected = copy.copy(cache)
+    selected.layers = []
+    for layer in cache.layers:
+        kept = copy.copy(layer)
+        keys, values = _layer_tensors(layer)
+        kept.keys, kept.values = keys.index_select(0, index.to(keys.device)), values.index_select(0, index.to(values.device))
+        selected.layers.append(kept)
+    return selected
+
+
 def stack_rows(caches: list[object]) -> object:
     """One batched cache from per-film caches, in order (new tensors: the kept ones are never
     extended or changed by the suffix pass)."""

@@ -6,7 +6,9 @@ runs once per distinct film (the films batched together; a film whose prefix is 
 earlier call is not run again, ``vlmcore.models.prefix_store``), and each request's remaining
 tokens run against its film's KV cache. No cache row is ever copied: each film's requests are packed one after another in that
 film's suffix row (``PackedSuffixes``), so the suffix batch has one row per film like the
-prefix batch, and a mask and position ids keep every request exactly as if run alone. The
+prefix batch, and position ids plus block-diagonal attention (``vlmcore.attention.segments``:
+each question sees the prefix and itself; no (k·L_q)² mask) keep every request exactly as if
+run alone. The
 language-model head runs only at the answer positions. Attention rows are captured in the
 suffix pass (query positions offset by the prefix length; image keys live in the cached
 prefix). Planning is tensor work, not a loop over tokens.
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 import torch
 
+from vlmcore.attention.segments import SegmentLayout, segment_layout
 from vlmcore.models.base import Encoded
 
 
@@ -95,18 +98,24 @@ class PackedSuffixes:
     """Every request's question tokens packed after its film's prefix row.
 
     Row f of the suffix batch continues prefix row f and holds the suffixes of all of film f's
-    requests one after another; a 4-D mask lets each token see the prefix and the earlier
-    tokens of its own request only, and position ids restart at the prefix length for each
-    request, so every request is computed exactly as if run alone. No cache row is copied.
+    requests one after another; each token sees the prefix and the earlier tokens of its own
+    request only, and position ids restart at the prefix length for each request, so every
+    request is computed exactly as if run alone. No cache row is copied.
+
+    Segmented (the default): the forward runs under ``layout`` (``segments.segmented``), whose
+    attention is block-diagonal per request, and the model gets only the (1, 1, L, P + L)
+    block mask. Dense (``segmented=False``, kept as the benchmark's baseline and for attention
+    implementations other than capture): one 4-D (films, 1, W, P + W) mask over the packed row.
     """
 
     inputs: dict
     answer: torch.Tensor  # (films, K) each slot's answer position in the packed suffix (padded slots repeat one)
     slot_of: torch.Tensor  # (B,) each request's slot within its film's row
+    layout: SegmentLayout | None = None  # the segmented forward's layout (None: the dense mask is in ``inputs``)
 
 
-def packed_suffixes(plan: PrefixPlan, pad_id: int, cache, device, dtype_mask: bool = True, with_token_types: bool = False
-                    ) -> PackedSuffixes:
+def packed_suffixes(plan: PrefixPlan, pad_id: int, cache, device, dtype_mask: bool = True, with_token_types: bool = False,
+                    segmented: bool = True) -> PackedSuffixes:
     films, prefix = len(plan.films), plan.prefix_length
     suffix_lengths = (plan.lengths - prefix).tolist()
     rows: list[list[int]] = [[] for _ in range(films)]
@@ -128,12 +137,17 @@ def packed_suffixes(plan: PrefixPlan, pad_id: int, cache, device, dtype_mask: bo
     position_ids = torch.tensor([p + [prefix] * (width - len(p)) for p in positions], dtype=torch.long)
     who = torch.tensor([o + [-1] * (width - len(o)) for o in owner], dtype=torch.long)
     answer = torch.tensor([a + [a[-1]] * (slots - len(a)) for a in answers], dtype=torch.long)
-    causal = torch.arange(width)[:, None] >= torch.arange(width)[None, :]
-    own = (who[:, :, None] == who[:, None, :]) & (who[:, :, None] >= 0) & causal[None]
-    own |= torch.eye(width, dtype=torch.bool)[None] & (who[:, :, None] < 0)  # padding sees itself (no empty softmax row)
-    mask = torch.cat([torch.ones((films, width, prefix), dtype=torch.bool), own], dim=-1)[:, None]
-    inputs = {"input_ids": ids.to(device), "cache": reusable(cache), "attention_mask": mask.to(device),
+    layout = None
+    if segmented:
+        layout = segment_layout(who, prefix).to(device)
+        mask = layout.mask
+    else:
+        causal = torch.arange(width)[:, None] >= torch.arange(width)[None, :]
+        own = (who[:, :, None] == who[:, None, :]) & (who[:, :, None] >= 0) & causal[None]
+        own |= torch.eye(width, dtype=torch.bool)[None] & (who[:, :, None] < 0)  # padding sees itself (no empty softmax row)
+        mask = torch.cat([torch.ones((films, width, prefix), dtype=torch.bool), own], dim=-1)[:, None].to(device)
+    inputs = {"input_ids": ids.to(device), "cache": reusable(cache), "attention_mask": mask,
               "position_ids": position_ids.to(device)}
     if with_token_types:
         inputs["token_type_ids"] = torch.zeros_like(ids).to(device)
-    return PackedSuffixes(inputs, answer, torch.tensor(slot_of, dtype=torch.long))
+    return PackedSuffixes(inputs, answer, torch.tensor(slot_of, dtype=torch.long), layout)

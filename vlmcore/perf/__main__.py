@@ -23,13 +23,14 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from vlmcore.errors import ConfigError
+from vlmcore.perf.memory import peak_rss_mb as _peak_rss_mb
+from vlmcore.perf.memory import rss_mb as _rss_mb
 from vlmcore.perf.profiles import PRECISIONS, PROFILES, get_profile, require_device
 
 PIPELINES = ("seed", "padded-eager", "generate-batched", "hf-prefix-cache", "sdpa-per-variant", "engine", "engine-no-capture")
@@ -39,20 +40,6 @@ LABELS = {"seed": "seed-style (64 tokens + eager fwd)", "padded-eager": "padded 
           "generate-batched": "generate <=4 tokens per group", "hf-prefix-cache": "HF prefix KV cache reused per film",
           "sdpa-per-variant": "SDPA fwd per variant (no maps)",
           "engine": "engine (shared prefix + capture)", "engine-no-capture": "engine without capture"}
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(profile_name: str, pipeline: str, threads: int | None, repeats: int = 3, precision: str = "bf16") -> dict:
@@ -136,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
+    parser.add_argument("--suffix-packing", action="store_true",
+                        help="instead: packed questions through the dense mask beside block-diagonal segments, short and "
+                             "long questions (vlmcore.perf.suffix_packing)")
+    parser.add_argument("--extra-tokens", type=int, default=192, help="--suffix-packing: tokens added to the long questions")
+    parser.add_argument("--generation", action="store_true",
+                        help="instead: greedy generation from the kept prefix beside transformers' generate (vlmcore.perf.generation)")
+    parser.add_argument("--max-new-tokens", type=int, default=16, help="--generation: the token budget")
     args = parser.parse_args(argv)
     try:  # a profile this machine cannot run is refused here, before any worker builds a model
         require_device(get_profile(args.profile), args.precision)
@@ -143,6 +137,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"python -m vlmcore.perf: {error}\n")
     if args.worker:
         print(json.dumps(worker(args.profile, args.worker, args.threads, args.repeats, args.precision)))
+        return 0
+    if args.suffix_packing or args.generation:
+        if args.suffix_packing:
+            from vlmcore.perf.suffix_packing import report
+
+            lines, measured = report(args.profile, args.extra_tokens, args.repeats, args.threads)
+        else:
+            from vlmcore.perf.generation import report
+
+            lines, measured = report(args.profile, args.max_new_tokens, args.repeats, args.threads)
+        print("\n".join(lines))
+        if args.json:
+            args.json.write_text(json.dumps({"profile": args.profile, **measured}, indent=1))
         return 0
     chosen = [name for name in PIPELINES if name in args.pipelines.split(",")]
     if "engine" not in chosen or not set(chosen) & set(PEERS_WITH_MAPS):

@@ -22,7 +22,7 @@ def judge(vlm, model: str, check: str, subject: str = "", gating: bool = True) -
         pytest.skip(f"{model} {check} {subject}: NOT EVALUATED - {unread}")
     result = vlm.aggregate(model, check, subject)
     if result.passed is None:
-        pytest.skip(f"{model} {check} {subject}: no applicable case")
+        pytest.skip(f"{model} {check} {subject}: {vlm.not_asked(check) or 'no applicable case'}")
     vlm.expect(result.passed, result.sentence, level="aggregate" if gating else "case")
 
 

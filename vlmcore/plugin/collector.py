@@ -69,7 +69,7 @@ class ResultCollector:
 
     def _overlays(self, evaluation) -> None:
         from vlmcore.report.html import BASE_MAPS_PER_MODEL
-        from vlmcore.report.overlays import as_jpeg, comparison_png, overlay_png
+        from vlmcore.report.overlays import comparison_jpeg, overlay_jpeg
 
         base = evaluation.base
         shown = self._base_maps_shown.setdefault(base.model, [])
@@ -77,9 +77,9 @@ class ResultCollector:
         if base_map is not None and len(shown) < BASE_MAPS_PER_MODEL:
             shown.append(base.case_id)
             # every model's map is shown, flips or none: a new architecture's grid is seen on the film at once
-            png = overlay_png(evaluation.image, base_map.values, region=base.map_region or None,
-                              title=f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})")
-            self.overlays[f"{base.model}/{base.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
+            jpeg = overlay_jpeg(evaluation.image, base_map.values, region=base.map_region or None,
+                                title=f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})")
+            self.overlays[f"{base.model}/{base.case_id}"] = base64.b64encode(jpeg).decode()
         trials = {row.case_id: row for row in evaluation.probes}
         for case_id, film in evaluation.examples.items():  # one counterfactual film per probe arm, for the report
             from vlmcore.report.grounding_section import film_pair_jpeg
@@ -89,9 +89,9 @@ class ResultCollector:
             self.overlays[f"{row.model}/{case_id}"] = base64.b64encode(jpeg).decode()
         for row in evaluation.rows:
             if row.relation == "invariant" and not row.consistent:
-                png = comparison_png(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
-                                     region=row.map_region or None, titles=(f"base: {base.answer}", f"variant: {row.answer}"))
-                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(as_jpeg(png)).decode()
+                jpeg = comparison_jpeg(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
+                                       region=row.map_region or None, titles=(f"base: {base.answer}", f"variant: {row.answer}"))
+                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(jpeg).decode()
 
     # -- the partial journal and lost workers -----------------------------------------------------
     def _journal(self, rows) -> None:

@@ -52,6 +52,15 @@ class Vlm:
             self._aggregates[model] = {(c.check, c.subject): c for c in checks}
         return self._aggregates[model][(check, subject)]
 
+    def not_asked(self, check: str) -> str:
+        """Why ``check`` has no rows because the run was told not to make them ('' when it was not)."""
+        from vlmcore.grounding.plan import PROBE_KINDS
+
+        probes = self._run.configuration.options.probes
+        if check in PROBE_KINDS and probes is not None and check not in probes:
+            return f"not judged: the {check} probe was not run (--vlm-probes {','.join(probes) or 'none'})"
+        return ""
+
     def answers_not_read(self, model: str) -> str:
         """Why the model's answers cannot be judged (``verdict.unread_answers``), or ""."""
         from vlmcore.verdict.unread_answers import unread_answers

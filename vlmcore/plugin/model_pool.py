@@ -150,8 +150,10 @@ class ModelPool:
 
     def timings(self, flip_search_seconds: float) -> dict:
         """Where this process's time went: model work for the groups and for the flip search, the
-        search itself, and model calls made (a warm rerun makes none)."""
+        search itself, the collector's work on each evaluated group (journal, overlays), and model
+        calls made (a warm rerun makes none)."""
         engines = self._engines.values()
         return {"engine_s": sum(e.seconds["groups"] for e in engines), "flip_model_s": sum(e.seconds["flip_search"] for e in engines),
-                "flip_search_s": flip_search_seconds, "model_calls_groups": sum(e.model_calls["groups"] for e in engines),
+                "flip_search_s": flip_search_seconds, "collector_s": sum(e.seconds.get("on_group", 0.0) for e in engines),
+                "model_calls_groups": sum(e.model_calls["groups"] for e in engines),
                 "model_calls_flip_search": sum(e.model_calls["flip_search"] for e in engines)}

@@ -113,6 +113,16 @@ def _subjects(configuration, name: str) -> list[str]:
     return sorted({c.strategy for c in dataset.cases if c.relation == "invariant"})
 
 
+def _why_no_subjects(configuration, name: str) -> str:
+    kind = name[len("vlm_"):]
+    if kind in _probe_kinds():
+        asked = configuration.options.probes
+        if asked is not None and kind not in asked:
+            return f"the {kind} probe is not run (--vlm-probes leaves it out)"
+        return f"no group of the dataset allows a {kind} trial (docs/grounding.md says what each probe needs)"
+    return f"the dataset has no {kind.replace('_', ' ')} subjects"
+
+
 def _probe_kinds() -> tuple[str, ...]:
     from vlmcore.grounding.plan import PROBE_KINDS
 
@@ -130,8 +140,12 @@ def pytest_generate_tests(metafunc) -> None:
         if subject is None:
             params.append(pytest.param(spec.key, marks=marks, id=spec.key))
             continue
-        for item in _subjects(configuration, subject):
+        subjects = _subjects(configuration, subject)
+        for item in subjects:
             params.append(pytest.param(spec.key, item, marks=marks, id=f"{spec.key}-{item}"))
+        if not subjects:  # pytest's own empty-parameter case carries no model (NOTSET): one named skip per model instead
+            params.append(pytest.param(spec.key, None, id=f"{spec.key}-none", marks=[
+                *marks, pytest.mark.skip(reason=_why_no_subjects(configuration, subject))]))
     names = ["vlm_model"] + ([subject] if subject else [])
     metafunc.parametrize(names, params)
 
@@ -171,7 +185,7 @@ def vlm_threshold(request, vlm):
     overrides: dict = {}
     for marker in reversed(list(request.node.iter_markers("vlm_threshold"))):  # farthest first, closest wins
         overrides.update(marker.kwargs)
-    unknown = sorted(set(overrides) - set(defaults()))
+    unknown = sorted(set(overrides) - set(defaults())) if overrides else []  # most cases carry no marker
     if unknown:
         from vlmcore.verdict.gate_settings import RETIRED
 
@@ -226,6 +240,23 @@ def pytest_configure_node(node) -> None:
     from vlmcore.plugin.configuration import shared_run_id
 
     node.workerinput["vlmcore_run_id"] = shared_run_id(node.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` on a benchmark run: one model per worker (``plugin.model_scheduling`` says why
+    xdist's own grouping is not used); any other run keeps xdist's scheduler."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from vlmcore.errors import VlmcoreError
+
+    try:
+        models = [spec.key for spec in _run(config).configuration.models]
+    except (pytest.UsageError, VlmcoreError):  # not a benchmark run of ours (its options do not resolve): xdist decides
+        return None
+    from vlmcore.plugin.model_scheduling import ModelScopeScheduling
+
+    return ModelScopeScheduling(config, log, models)
 
 
 def pytest_testnodedown(node, error) -> None:

@@ -99,10 +99,15 @@ HEAT_LABELS = ("0", "relative", "p99")
 DIFFERENCE_LABELS = (f"-{DIFFERENCE_SCALE:g}x", "0 (x uniform cell)", f"+{DIFFERENCE_SCALE:g}x")
 
 
-def _png(panels: list[Image.Image], path: Path | None) -> bytes:
+def _sheet(panels: list[Image.Image]) -> Image.Image:
     sheet = Image.new("RGB", (PANEL * len(panels), TITLE + PANEL + BAR), "white")
     for index, panel in enumerate(panels):
         sheet.paste(panel, (index * PANEL, 0))
+    return sheet
+
+
+def _png(panels: list[Image.Image], path: Path | None) -> bytes:
+    sheet = _sheet(panels)
     buffer = io.BytesIO()
     sheet.save(buffer, format="PNG", compress_level=6)
     data = buffer.getvalue()
@@ -115,9 +120,18 @@ def overlay_png(gray: np.ndarray, attention, title: str = "", path: Path | None 
                 region=None) -> bytes:
     """One heatmap over the film (over ``region`` only, when the model saw only that part);
     returns the PNG bytes (and writes them when ``path`` is given)."""
+    return _png(_overlay_panels(gray, attention, title, percentile, region), path)
+
+
+def overlay_jpeg(gray: np.ndarray, attention, title: str = "", percentile: float = 99.0, region=None, quality: int = 72) -> bytes:
+    """``as_jpeg(overlay_png(...))`` without the PNG in between (the same bytes: the PNG is lossless),
+    for overlays embedded in pages: the PNG's compression was most of an overlay's cost."""
+    return _jpeg(_sheet(_overlay_panels(gray, attention, title, percentile, region)), quality)
+
+
+def _overlay_panels(gray: np.ndarray, attention, title: str, percentile: float, region) -> list[Image.Image]:
     box = _panel_box(region, gray.shape)
-    return _png([_titled(_blend(_film(gray), _heat(attention, percentile), "inferno", 0.45, box), title, "inferno", HEAT_LABELS)],
-                path)
+    return [_titled(_blend(_film(gray), _heat(attention, percentile), "inferno", 0.45, box), title, "inferno", HEAT_LABELS)]
 
 
 def difference_units(base, variant) -> np.ndarray:
@@ -131,6 +145,16 @@ def comparison_png(gray: np.ndarray, base, variant, titles: tuple[str, str] = ("
     """Baseline / variant / signed difference (variant - base; red more, blue less), side by side;
     maps drawn over ``region`` (the part of the film the model saw) only. The difference is in
     units of a uniform cell's mass, clipped at +-``DIFFERENCE_SCALE``: the same scale on every page."""
+    return _png(_comparison_panels(gray, base, variant, titles, percentile, region), path)
+
+
+def comparison_jpeg(gray: np.ndarray, base, variant, titles: tuple[str, str] = ("base", "variant"), percentile: float = 99.0,
+                    region=None, quality: int = 72) -> bytes:
+    """``as_jpeg(comparison_png(...))`` without the PNG in between (the same bytes)."""
+    return _jpeg(_sheet(_comparison_panels(gray, base, variant, titles, percentile, region)), quality)
+
+
+def _comparison_panels(gray: np.ndarray, base, variant, titles: tuple[str, str], percentile: float, region) -> list[Image.Image]:
     film = _film(gray)
     box = _panel_box(region, gray.shape)
     difference = difference_units(base, variant)
@@ -140,11 +164,15 @@ def comparison_png(gray: np.ndarray, base, variant, titles: tuple[str, str] = ("
         _titled(_blend(film, (np.clip(difference / DIFFERENCE_SCALE, -1, 1) + 1) / 2, "coolwarm", 0.6, box), "variant - base",
                 "coolwarm", DIFFERENCE_LABELS),
     ]
-    return _png(panels, path)
+    return panels
 
 
 def as_jpeg(png: bytes, quality: int = 72) -> bytes:
     """Overlays embedded in pages go as JPEG: a page with many of them stays small."""
+    return _jpeg(Image.open(io.BytesIO(png)).convert("RGB"), quality)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="JPEG", quality=quality)
+    image.save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()

@@ -22,10 +22,16 @@ collapse in one subgroup under a flat average. A test ends in one of four outcom
   from right to wrong (each lost at least half of its applicable cases, and at least two) with
   none turned the other way. The sign-flip test cannot see such a regression: with k changed patients its
   smallest p is 2^-k, above Holm's levels until k is 7 to 11. The harm rule is not a
-  significance test; its count was chosen by simulation (``python -m vlmcore.calibration``,
+  significance test; its form was chosen by simulation (``python -m vlmcore.calibration``,
   docs/verdict.md): same-quality reruns rarely turn several patients one way and none the other,
   while a regression confined to five patients does exactly that. With fewer patients than
-  ``4 * harm_patients`` the count is a quarter of them (at least 3).
+  ``4 * harm_patients`` the count is a quarter of them (at least 3). **In a subgroup** (a finding,
+  strategy or probe family: one test of many, each a chance to alarm) the rule also needs that
+  **no** patient of the subgroup improved at all, and counts a fifth of a small subgroup's
+  patients (at least 3): against another model of equal quality (every answer drawn afresh) the
+  model-level form fired in 2.4% of runs in some 20-patient finding alone, pushing the gate's
+  false alarms to 6.0%; such a model improves some patient in every subgroup, while a collapse
+  confined to a few patients leaves the others unchanged (``release_scenarios.harm_choice``).
 - **CANNOT TELL**: the drop is beyond the margin, neither rule fired, and the test could not have
   fired: its smallest attainable p (2^-k for k changed patients) is above its level. Never a
   silent pass: the verdict names it with that p (``decision``).
@@ -89,9 +95,10 @@ class ClusterChange:
         return self.difference >= max(MIN_TURNED_CASES, self.trials / 2)
 
 
-def harm_count(settings_count: int, clusters: int) -> int:
-    """Patients the harm rule needs: ``harm_patients``, or a quarter of a small test's patients (at least 3)."""
-    return max(MIN_HARM_PATIENTS, min(settings_count, math.ceil(clusters / 4)))
+def harm_count(settings_count: int, clusters: int, subgroup: bool = False) -> int:
+    """Patients the harm rule needs: ``harm_patients``, or a quarter of a small test's patients (a
+    fifth in a subgroup, where no patient may have improved at all), at least 3."""
+    return max(MIN_HARM_PATIENTS, min(settings_count, math.ceil(clusters / (5 if subgroup else 4))))
 
 
 def needed_changes(level: float) -> int | None:
@@ -120,6 +127,7 @@ class RegressionResult:
     first_level: float = 0.0  # its level at Holm's first step (alpha * weight): the best it can get but one
     turned_worse: tuple[str, ...] = ()  # clusters turned from right to wrong
     turned_better: tuple[str, ...] = ()
+    improved: tuple[str, ...] = ()  # clusters better by any amount (a subgroup's harm rule allows none)
     harm_needed: int = 5
     harm: bool = False  # HARM: the harm rule fired
     cannot_tell: bool = False  # beyond the margin, and the test could not have fired
@@ -184,7 +192,8 @@ class RegressionResult:
                 f"{len(self.worse)} worse, {len(self.better)} better; patients turned from right to wrong "
                 f"{len(self.turned_worse)}, the other way {len(self.turned_better)}")
         if self.harm:
-            text += f" (harm rule: at least {self.harm_needed} turned worse, none better)"
+            text += (f" (harm rule: at least {self.harm_needed} turned worse, none better"
+                     + (", no patient of the subgroup improved)" if self.scope is not Scope.MODEL else ")"))
         if self.cannot_tell:
             text += (f"; the gate cannot tell: the smallest p {self.changed_clusters} changed patients can give is "
                      f"{self.smallest_p:.3g}, above its level {self.first_level:.3g}")
@@ -197,7 +206,7 @@ class RegressionResult:
                 "changed_clusters": self.changed_clusters, "cases": self.cases, "worse": list(self.worse),
                 "better": list(self.better), "scope": self.scope.value, "subject": self.subject, "weight": self.weight,
                 "first_level": self.first_level, "turned_worse": list(self.turned_worse), "turned_better": list(self.turned_better),
-                "harm_needed": self.harm_needed, "smallest_p": self.smallest_p, "detectable_drop": self.detectable_drop,
+                "improved": list(self.improved), "harm_needed": self.harm_needed, "smallest_p": self.smallest_p, "detectable_drop": self.detectable_drop,
                 "power": self.power_note(), "sentence": self.sentence}
 
 
@@ -253,7 +262,8 @@ def paired_rate_test(pairing: Pairing, rate_name: str, margin: float, scope: Sco
                             False, len(changes), sum(d != 0 for d in differences), len(pairs), tuple(worse), tuple(better),
                             scope, subject, turned_worse=tuple(c.cluster for c in changes if c.turned_worse),
                             turned_better=tuple(c.cluster for c in changes if c.turned_better),
-                            harm_needed=harm_count(harm_patients, len(changes)))
+                            improved=tuple(c.cluster for c in changes if c.difference > 0),
+                            harm_needed=harm_count(harm_patients, len(changes), subgroup=scope is not Scope.MODEL))
 
 
 @dataclass(frozen=True)
@@ -303,10 +313,12 @@ def holm(results: list[RegressionResult], alpha: float, weights: list[float] | N
     return decided
 
 
-def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionResult]:
-    """Every gated rate over the model's pairs and each subgroup its spec gates; a subgroup that
-    holds every pair of the model-level test (one finding in the dataset) is left out."""
-    results = []
+def gate_subgroups(pairing: Pairing, settings: GateSettings) -> list[tuple[str, Scope, str, list]]:
+    """(rate, scope, subject, applicable pairs) of every test the gate runs on one model's pairs:
+    each gated rate over all its pairs and each subgroup its spec gates; a subgroup that holds every
+    pair of the model-level test (one finding in the dataset) is left out. ``vlmcore margins``
+    calibrates a margin for exactly these."""
+    tests = []
     for name in settings.metrics:
         rate = RATES[name]
         applicable = _applicable(pairing, name, Scope.MODEL, "")
@@ -318,15 +330,23 @@ def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionR
                 if subject is not None:
                     by_subject.setdefault(subject, []).append((old, new))
             for subject in sorted(by_subject):
-                result = paired_rate_test(pairing, name, settings.margin(name, scope, subject), scope, subject,
-                                          settings.harm_patients, by_subject[subject])
-                if result is None:
-                    continue
+                pairs = by_subject[subject]
                 if scope is Scope.MODEL:
-                    whole = result.cases
-                elif result.cases == whole:
+                    whole = len(pairs)
+                elif len(pairs) == whole:
                     continue
-                results.append(result)
+                tests.append((name, scope, subject, pairs))
+    return tests
+
+
+def subgroup_tests(pairing: Pairing, settings: GateSettings) -> list[RegressionResult]:
+    """Every gated rate over the model's pairs and each subgroup its spec gates (``gate_subgroups``)."""
+    results = []
+    for name, scope, subject, pairs in gate_subgroups(pairing, settings):
+        result = paired_rate_test(pairing, name, settings.margin(name, scope, subject), scope, subject,
+                                  settings.harm_patients, pairs)
+        if result is not None:
+            results.append(result)
     return results
 
 
@@ -348,7 +368,8 @@ def weights_of(results: list[RegressionResult]) -> list[float]:
 def judge(result: RegressionResult) -> RegressionResult:
     """The harm rule and "cannot tell", after Holm decided ``regressed``."""
     beyond = result.beyond_margin
-    harm = (beyond and not result.regressed and len(result.turned_worse) >= result.harm_needed and not result.turned_better)
+    harm = (beyond and not result.regressed and len(result.turned_worse) >= result.harm_needed and not result.turned_better
+            and (result.scope is Scope.MODEL or not result.improved))
     cannot_tell = beyond and not result.regressed and not harm and result.smallest_p > result.first_level
     return replace(result, harm=harm, cannot_tell=cannot_tell)
 

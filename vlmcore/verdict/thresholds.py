@@ -14,7 +14,8 @@ Tables:
   ``low_power_clusters``, below which a first run's verdict carries a low-power warning;
 - ``[gate]``: the regression gate's settings (``vlmcore.verdict.gate_settings``), stored
   with a baseline when it is saved; ``[gate.findings.<name>]``: a finding's own margins
-  (``accuracy_margin = 0.01`` for a critical finding);
+  (``accuracy_margin = 0.01`` for a critical finding); ``[gate.strategies.<name>]``,
+  ``[gate.probes.<name>]``: a paraphrase strategy's, a probe family's;
 - ``[answers]``: how answers are obtained and when they are too unreadable to judge
   (``vlmcore.answers.settings``: mode, reasoning, token budgets, the low-mass and no-answer bounds);
   ``--vlm-answer-mode`` / ``--vlm-reasoning`` override mode and reasoning.
@@ -30,8 +31,9 @@ from pathlib import Path
 from vlmcore import bundled
 from vlmcore.answers.settings import ANSWER_SCHEMA, AnswerSettings
 from vlmcore.data.findings import FINDINGS
+from vlmcore.data.strategies import SOURCE_LABELS, STRATEGIES
 from vlmcore.errors import ConfigError
-from vlmcore.metrics.rates import CASE_CHECKS, MEASURES, RATES
+from vlmcore.metrics.rates import CASE_CHECKS, GROUNDING_PROBES, MEASURES, RATES
 from vlmcore.verdict.gate_settings import RETIRED, GateSettings, check_value, finding_margin_schema, gate_schema
 
 if sys.version_info >= (3, 11):
@@ -171,18 +173,26 @@ def answer_schema() -> dict[str, tuple]:
 
 
 def _gate(document: dict, path: Path, known: set[str]) -> GateSettings:
-    """``[gate]`` and its ``[gate.findings.<name>]`` tables (a finding's own margins)."""
+    """``[gate]`` and its subgroup tables: ``[gate.findings.<name>]`` (a finding's own margins),
+    ``[gate.strategies.<name>]`` and ``[gate.probes.<name>]`` (a paraphrase strategy's or a
+    probe family's, e.g. calibrated from seed replicas by ``vlmcore margins``)."""
     table = dict(_table(document, "gate", path))
-    findings = table.pop("findings", {})
-    if not isinstance(findings, dict):
-        raise ConfigError(f"{path}: [gate.findings] must hold tables, one per finding, e.g. [gate.findings.pneumothorax]")
-    margins = {}
-    for name, values in findings.items():
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), 1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known findings: {sorted(known)}"
-            raise ConfigError(f"{path}: [gate.findings.{name}] names no known finding{hint}")
-        if not isinstance(values, dict):
-            raise ConfigError(f"{path}: [gate.findings.{name}] must be a table, got {type(values).__name__}")
-        margins[name] = _checked(values, finding_margin_schema(), f"gate.findings.{name}", path)
-    return GateSettings.from_table(_checked(table, gate_schema(), "gate", path), str(path), margins)
+    names = {"findings": ("finding", known), "strategies": ("strategy", set(STRATEGIES) | set(SOURCE_LABELS)),
+             "probes": ("probe family", set(GROUNDING_PROBES))}
+    own = {}
+    for key, (what, allowed) in names.items():
+        subgroups = table.pop(key, {})
+        example = {"findings": "pneumothorax", "strategies": "register", "probes": "label_swap"}[key]
+        if not isinstance(subgroups, dict):
+            raise ConfigError(f"{path}: [gate.{key}] must hold tables, one per {what}, e.g. [gate.{key}.{example}]")
+        own[key] = {}
+        for name, values in subgroups.items():
+            if name not in allowed:
+                close = difflib.get_close_matches(name, sorted(allowed), 1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; known: {sorted(allowed)}"
+                raise ConfigError(f"{path}: [gate.{key}.{name}] names no known {what}{hint}")
+            if not isinstance(values, dict):
+                raise ConfigError(f"{path}: [gate.{key}.{name}] must be a table, got {type(values).__name__}")
+            own[key][name] = _checked(values, finding_margin_schema(), f"gate.{key}.{name}", path)
+    return GateSettings.from_table(_checked(table, gate_schema(), "gate", path), str(path), own["findings"], own["strategies"],
+                                   own["probes"])
