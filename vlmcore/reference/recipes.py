@@ -88,13 +88,13 @@ RECIPES: dict[str, Recipe] = {
                                purpose="the robust recipe on the Gemma3 (MedGemma) architecture"),
     # The three below answer as real models do (after a preamble, after reasoning) or read the
     # film's burned-in tag. ``shortcut`` must fail the first run on the lesion-occlusion probe and
-    # nothing else (issue 27); the talking models' expectations stay unasserted while their
-    # weights are not shipped (issue 26: under ``auto`` they should earn robust's verdict).
-    "verbose": replace(_ROBUST, name="verbose", answer_format="verbose", expect_first_run=None,
+    # nothing else (issue 27); under the default answer mode (``auto``) the talking models earn
+    # robust's verdict (issue 26; under ``score`` verbose is NOT EVALUATED: tests/reference/test_talking_models.py).
+    "verbose": replace(_ROBUST, name="verbose", answer_format="verbose",
                        purpose="the robust recipe, but it answers after a preamble ('Based on the chest film, the answer "
                                "is yes.', 'Looking at the film, I would say no.'): the first token is the preamble's, so only "
                                "the generated answer, read back, is its answer"),
-    "reasoner": replace(_ROBUST, name="reasoner", answer_format="reasoner", expect_first_run=None,
+    "reasoner": replace(_ROBUST, name="reasoner", answer_format="reasoner",
                         purpose="the robust recipe, but it reasons first and answers in a tag, MedVLM-R1 style "
                                 "('<think> the heart is enlarged </think> <answer> yes </answer>')"),
     "shortcut": replace(_ROBUST, name="shortcut", tagged=True, lesion_strength=SHORTCUT_LESION_STRENGTH, expect_first_run="FAIL",
