@@ -121,3 +121,27 @@ def test_the_gate_calls_losing_the_lesion_a_grounding_regression(run):
     assert not {g.where for g in verdict.gate if g.failed and g.rate != "grounding"}  # nothing else moved
     same = decide_against_baseline(baseline, baseline, GateSettings(), "baseline")
     assert same.status == "PASS", same.models[0].reasons
+
+
+def _talks_first(margin):
+    """The same model answering after a preamble: its first token is the preamble's (low yes/no mass,
+    and its p(yes) there says the opposite), only the generated text carries the answer."""
+    said = lambda q, i: "yes" if margin(q, i) > 0 else "no"
+    return ScriptedAdapter(lambda q, i: -margin(q, i), name="talks-first", mass=0.02,
+                           text=lambda q, i: f"Based on the film, the answer is {said(q, i)}.")
+
+
+def test_a_model_that_talks_first_is_probed_on_what_it_says(dataset, plan, run):
+    """Under the default answer mode (auto) the counterfactual trials are answered as the cases are:
+    generated and read. Judged by their first token, a preamble model 'ignored' every counterfactual
+    film (label swap 0.5 on the trained ``verbose`` reference model, found in the demo, 2026-12-05)."""
+    engine = Engine(_talks_first(reads_the_film), dataset, model_key="talks-first", grounding=plan)
+    rows = [row for evaluation in engine.all_groups() for row in evaluation.rows + evaluation.probes]
+    trials = [r for r in rows if r.probe is not None]
+    assert trials and all(r.answer_mode == "generate" and r.parse_path.startswith("generate:") for r in trials)
+    assert all(r.generated_text.startswith("Based on the film") for r in trials)
+    direct = {r.case_id: r.answer for r in run("reads-the-film", reads_the_film)}
+    assert {r.case_id: r.answer for r in rows} == direct  # every case and every trial: the direct answerer's answers
+    verdict, checks = _checks(rows, "talks-first")
+    assert verdict.status == "PASS", verdict.models[0].reasons
+    assert checks["label_swap"].value == 1.0 and checks["lesion_occlusion"].value == 1.0

@@ -425,7 +425,11 @@ class Engine:
             evaluations.append(self._assemble(group, image, film, scored[start:end], answers[start:end], blank_answers[start:end]))
             start = end
         if probes is not None:
-            trial_rows = probes.rows(extra[len(blanks):], {e.group.group_id: e.rows for e in evaluations}, self.model_key,
+            # a trial is answered as the case it mirrors is: under ``auto`` a talking model's trials are generated and
+            # read (judged by their first token, a preamble model "ignores" every counterfactual film)
+            trial_scores = extra[len(blanks):]
+            trial_answers = self.answer(probes.requests, trial_scores, with_maps=False)
+            trial_rows = probes.rows(trial_scores, trial_answers, {e.group.group_id: e.rows for e in evaluations}, self.model_key,
                                      self.mass_floor)
             for evaluation in evaluations:
                 evaluation.probes = trial_rows.get(evaluation.group.group_id, [])

@@ -16,8 +16,10 @@ from typing import Callable
 
 import numpy as np
 
+from vlmcore.answers.settings import bounded_text
 from vlmcore.data.case import ParaphraseGroup
 from vlmcore.data.rows import COUNTERFACTUAL, Probe, VariantRow
+from vlmcore.engine.answering import Answer
 from vlmcore.grounding.films import counterfactual
 from vlmcore.grounding.laterality import question_key
 from vlmcore.grounding.plan import GroundingPlan, Trial
@@ -104,8 +106,10 @@ class ChunkProbes:
         """A group's counterfactual films by trial case id."""
         return {p.trial.case_id: p.pixels for p in self.pending if p.group.group_id == group_id}
 
-    def rows(self, scores: list, own_rows: dict[str, list[VariantRow]], model: str, mass_floor: float) -> dict[str, list[VariantRow]]:
-        """Each group's trial rows from the scores of ``requests`` (in order); ``own_rows``: each group's case rows."""
+    def rows(self, scores: list, answers: list[Answer], own_rows: dict[str, list[VariantRow]], model: str,
+             mass_floor: float) -> dict[str, list[VariantRow]]:
+        """Each group's trial rows from the first-token ``scores`` of ``requests`` and their ``answers`` under the run's
+        answer mode (in order: generated and read where the mode says so); ``own_rows``: each group's case rows."""
         out: dict[str, list[VariantRow]] = {}
         for pending in self.pending:
             group, trial = pending.group, pending.trial
@@ -114,14 +118,17 @@ class ChunkProbes:
             if pending.reference is None:
                 reference = next(r.answer for r in rows if question_key(r.question) == question_key(trial.reference_question))
             else:
-                reference = scores[pending.reference][0].answer
-            score = scores[pending.request][0]
+                reference = answers[pending.reference].answer
+            score, answer = scores[pending.request][0], answers[pending.request]
             out.setdefault(group.group_id, []).append(VariantRow(
                 model=model, case_id=trial.case_id, group_id=group.group_id, question=trial.question, relation=COUNTERFACTUAL,
                 strategy=trial.kind, finding=group.finding, patient_id=group.patient_id,
-                image=trial.source.name, expected=trial.expected, answer=score.answer, base_answer=base.answer,
-                p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6), parse_path="score",
+                image=trial.source.name, expected=trial.expected, answer=answer.answer, base_answer=base.answer,
+                p_yes=round(score.p_yes, 6), margin=round(score.margin, 6), mass=round(score.mass, 6),
+                parse_path="score" if answer.mode == "score" else f"generate:{answer.rule}",
                 map_method="none", map_fallback=False, map_grid=(0, 0), image_sha=pending.film, low_mass=score.mass < mass_floor,
+                answer_mode=answer.mode, generated_text=bounded_text(answer.text), reasoning=answer.reasoning,
+                generation_finished=answer.finished,
                 probe=Probe(trial.kind, trial.arm, trial.describe_film(), self._source_case(group, trial), reference,
                             trial.reference_expected, base.image_sha, group.image_path.name)))
         return out
