@@ -67,6 +67,19 @@ def workers(extra: list[str], models: int, cores: int | None = None) -> list[str
     return ["-n", str(count), "--dist", "loadgroup"]
 
 
+def by_cost(models: list[Path]) -> list[Path]:
+    """The models in the order the workers take them: those that generate their answers first (a talking
+    model costs several times a model answering with the word), then the larger family, then the rest.
+    xdist hands a model to the next free worker in this order, so the dearest run early and the run
+    does not end on one worker while the other idles (longest first)."""
+    def cost(folder: Path) -> tuple[int, int]:
+        card = json.loads((folder / "model_card.json").read_text())
+        talks = card["recipe"].get("answer_format", "short") != "short"
+        return (int(talks), int(card.get("family") == "medgemma"))
+
+    return sorted(models, key=cost, reverse=True)
+
+
 def model_key(folder: Path) -> str:
     card = json.loads((folder / "model_card.json").read_text())
     return f"{card['family']}@{folder.name}"
@@ -90,7 +103,7 @@ def run_demo(report_dir: Path, extra: list[str], only: list[str] | None = None) 
     from vlmcore.report.map_section import MapEvaluationReport
 
     maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
-    code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in models), *workers(extra, len(models)),
+    code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in by_cost(models)), *workers(extra, len(models)),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
                         "-o", "addopts=", "--tb=no", "-rN", *([] if any(a.startswith("--log") for a in extra) else _NO_LOG_CAPTURE), "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
                         *(["--vlm-thresholds", str(THRESHOLDS)] if THRESHOLDS.is_file() else []), *extra], plugins=[maps])
@@ -118,11 +131,14 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     from vlmcore.verdict.decision import ModelVerdict
     from vlmcore.verdict.exit_codes import Status
 
+    from vlmcore.verdict.baseline import read_run
+
     summary = json.loads((run_dir / "summary.json").read_text())
+    saved = read_run(run_dir)  # once: every gate below compares two models of this run
     first_run = {m.model: m for m in from_json(list[ModelVerdict], summary["decision"]["models"])}
     baseline_key = model_key(models[0])
     (run_dir / "gate").mkdir(exist_ok=True)
-    calibrated = _calibrated_margins(run_dir, models)
+    calibrated = _calibrated_margins(saved, models)
     intro = (f"First run: every model on the held-out phantom test set. Gate: each candidate against `{baseline_key}` "
              "(the release model), paired by case and patient"
              + (", with margins calibrated from the seed replicas' spread (below)." if calibrated else "."))
@@ -137,7 +153,7 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
         gate_status = "-"
         if recipe.get("expect_gate"):
             markdown, decision = compare_run_dirs(run_dir, run_dir, first_model=baseline_key, second_model=key,
-                                                  settings=calibrated.settings if calibrated else None)
+                                                  settings=calibrated.settings if calibrated else None, read=saved)
             (run_dir / "gate" / f"{folder.name}.md").write_text(markdown)
             gate_status = decision.status
             why += [f"gate: {r}" for m in decision.models for r in m.reasons[:2]]
@@ -160,15 +176,13 @@ def story(run_dir: Path, models: list[Path]) -> tuple[list[str], bool]:
     return lines, as_expected
 
 
-def _calibrated_margins(run_dir: Path, models: list[Path]):
+def _calibrated_margins(saved, models: list[Path]):
     """Margins from the seed replicas *other than* the baseline (robust-seed1 vs robust-seed2), so
     that each replica's gate against ``robust`` is a check, not true by construction."""
-    from vlmcore.verdict.baseline import read_run
     from vlmcore.verdict.margins import replica_margins
 
     replicas = [model_key(m) for m in models if m.name.startswith(f"{BASELINE_MODEL}-seed")]
     if len(replicas) < 2:
         return None
-    saved = read_run(run_dir)
     arguments = {model_key(m): str(m) for m in models}
     return replica_margins(saved.rows, replicas, saved.manifest.gate, saved.manifest.models, arguments)

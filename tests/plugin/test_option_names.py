@@ -60,3 +60,16 @@ def test_a_bad_device_on_the_command_line_is_a_usage_error_naming_the_option(pyt
     result = run_suite(pytester, "-m", "smoke", "--vlm-device", "gpu0")
     assert result.ret == 4
     assert "argument --vlm-device: 'gpu0' is not auto, cpu, cuda or cuda:N" in result.stderr.str()
+
+
+def test_the_plugin_loads_without_xdist(pytester, tmp_path):
+    """``-p no:xdist`` (a common way to debug a run in one process): the plugin's xdist hooks are
+    optional, so the run neither stops on an unknown hook nor loses anything. (It stopped with an
+    INTERNALERROR "unknown hook 'pytest_testnodedown'", found 2026-12-05.)"""
+    pytester.makepyfile(test_other="def test_plain():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-p", "no:xdist", "-p", "no:cacheprovider", "test_other.py")
+    assert result.ret == 0 and "INTERNALERROR" not in result.stdout.str() + result.stderr.str(), result.stdout.str()[-2000:]
+    result = run_suite(pytester, "-p", "no:xdist", "-m", "smoke", "-k", "test_model and tiny-llava", "--vlm-report-dir", str(tmp_path))
+    text = result.stdout.str() + result.stderr.str()
+    assert "INTERNALERROR" not in text and result.ret in (0, 1, 10), text[-3000:]
+    assert (tmp_path / "latest.txt").is_file(), text[-3000:]

@@ -83,7 +83,8 @@ def calibrated_thresholds(first_run, tmp_path_factory):
         # Flagged values are named per test ("FLAG [gate.probes.lesion_occlusion] grounding_margin = 0.17 ..."), each
         # beyond the 0.10 bound, and no thresholds file is printed. Negation is the least stable property of these tiny
         # models: even the replicas retrained with robust's current recipe differ on the negated controls by about
-        # the bound (REPLICA_FLAGS_MEASURED). Accepted here only up to 0.25: wider is no retrain.
+        # the bound (inverted_flip_rate_margin 0.12: robust-seed1 0.979 vs robust-seed2 0.883, measured 2026-12-05; the
+        # first weights also flagged consolidation accuracy and lesion occlusion). Accepted here only up to 0.25.
         flags = [re.search(r"^FLAG \[gate[.\w]*\] (\w+)_margin = ([0-9.]+) is beyond the sanity bound 0.1", line)
                  for line in done.stdout.splitlines() if line.startswith("FLAG ")]
         assert flags and all(f and float(f.group(2)) > 0.10 for f in flags), done.stdout

@@ -44,6 +44,8 @@ def pytest_configure(config) -> None:
 
     for name, text in [(spec.name, spec.marker) for spec in all_families()] + list(MARKERS.items()):
         config.addinivalue_line("markers", f"{name}: {text}")
+    if not config.pluginmanager.hasplugin("xdist"):  # the benchmark's cases carry xdist_group; -p no:xdist must not refuse them
+        config.addinivalue_line("markers", "xdist_group(name): cases xdist keeps on one worker (registered by vlmcore without xdist)")
     if config.option.help or getattr(config.option, "version", False):
         return
     from vlmcore.plugin.deselection import DeselectedModels
@@ -259,6 +261,7 @@ def pytest_xdist_make_scheduler(config, log):
     return ModelScopeScheduling(config, log, models)
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: a run with -p no:xdist (or without xdist) must still load the plugin
 def pytest_testnodedown(node, error) -> None:
     payload = getattr(node, "workeroutput", {}).get("vlmcore")
     if payload:  # the controller collects nothing itself: its session starts with the first payload

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 CASE_PROPERTY = "vlmcore_check"  # user property the plugin adds to every benchmark case's report
 GROUP_CHECK = "test_group_consistency"  # one per model and group: counts the groups judged
 STEP = 0.1
@@ -62,6 +64,7 @@ class CaseProgress:
     def pytest_collection_finish(self, session) -> None:
         self._count([item.nodeid for item in session.items])  # single process; with xdist the controller collects nothing
 
+    @pytest.hookimpl(optionalhook=True)  # xdist's hook: absent under -p no:xdist
     def pytest_xdist_node_collection_finished(self, node, ids) -> None:
         self.workers = max(self.workers, int(str(getattr(getattr(node, "gateway", None), "id", "gw0")).removeprefix("gw") or 0) + 1)
         if len(ids) > self.total:  # every worker collects the same cases

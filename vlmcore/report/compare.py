@@ -12,7 +12,7 @@ from vlmcore.errors import ConfigError
 from vlmcore.metrics.specs import Scope
 from vlmcore.report.comparison_section import comparison_tables
 from vlmcore.report.verdict_section import verdict_lines
-from vlmcore.verdict.baseline import read_run
+from vlmcore.verdict.baseline import SavedRun, read_run
 from vlmcore.verdict.decision import Verdict, decide_against_baseline
 from vlmcore.verdict.exit_codes import Status
 from vlmcore.verdict.thresholds import Thresholds, load_thresholds
@@ -28,14 +28,15 @@ def _only(rows: list, model: str | None, where: Path) -> list:
 
 
 def compare_run_dirs(first: Path, second: Path, thresholds: str | None = None, first_model: str | None = None,
-                     second_model: str | None = None, settings=None) -> tuple[str, Verdict]:
+                     second_model: str | None = None, settings=None, read: SavedRun | None = None) -> tuple[str, Verdict]:
     """Markdown comparing two run folders, and the gate's verdict on the second against the first.
 
     ``thresholds``: a thresholds file whose ``[gate]`` overrides the first run's stored settings.
     ``first_model`` / ``second_model``: compare one model of each run (they may be the same run
     folder: a new checkpoint against the release model evaluated beside it).
+    ``read``: ``first`` as the caller already read it (the demo gates several models of one run).
     """
-    baseline = read_run(first)
+    baseline = read if read is not None and read.folder.resolve() == first.resolve() else read_run(first)
     candidate = baseline if second.resolve() == first.resolve() else read_run(second)  # two models of one run: read it once
     baseline = replace(baseline, rows=_only(baseline.rows, first_model, first))
     candidate = replace(candidate, rows=_only(candidate.rows, second_model, second))
