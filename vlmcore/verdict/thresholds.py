@@ -130,17 +130,24 @@ def _checked(table: dict, schema: dict, where: str, path: Path) -> dict:
     return {key: check_value(value, schema[key], f"{path}: [{where}] {key}") for key, value in table.items()}
 
 
-def _findings(document: dict, path: Path, known: set[str]) -> dict:
-    findings = {}
-    for name, table in _table(document, "findings", path).items():
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), 1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known findings: {sorted(known)}"
-            raise ConfigError(f"{path}: [findings.{name}] names no known finding{hint}")
+def _named_tables(tables: dict, allowed: set[str], where: str, what: str, keys: dict, path: Path) -> dict:
+    """``[<where>.<name>]`` tables, each named by a known ``what`` (a close match suggested) and
+    holding only ``keys``."""
+    checked = {}
+    for name, table in tables.items():
+        if name not in allowed:
+            close = difflib.get_close_matches(name, sorted(allowed), 1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {sorted(allowed)}"
+            raise ConfigError(f"{path}: [{where}.{name}] names no known {what}{hint}")
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [findings.{name}] must be a table, got {type(table).__name__}")
-        findings[name] = _checked(table, {k: schema()[k] for k in finding_keys()}, f"findings.{name}", path)
-    return findings
+            raise ConfigError(f"{path}: [{where}.{name}] must be a table, got {type(table).__name__}")
+        checked[name] = _checked(table, keys, f"{where}.{name}", path)
+    return checked
+
+
+def _findings(document: dict, path: Path, known: set[str]) -> dict:
+    return _named_tables(_table(document, "findings", path), known, "findings", "finding",
+                         {k: schema()[k] for k in finding_keys()}, path)
 
 
 def load_thresholds(path: str | Path | None = None, dataset_findings: set[str] | frozenset = frozenset()) -> Thresholds:
@@ -185,14 +192,6 @@ def _gate(document: dict, path: Path, known: set[str]) -> GateSettings:
         example = {"findings": "pneumothorax", "strategies": "register", "probes": "label_swap"}[key]
         if not isinstance(subgroups, dict):
             raise ConfigError(f"{path}: [gate.{key}] must hold tables, one per {what}, e.g. [gate.{key}.{example}]")
-        own[key] = {}
-        for name, values in subgroups.items():
-            if name not in allowed:
-                close = difflib.get_close_matches(name, sorted(allowed), 1)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; known: {sorted(allowed)}"
-                raise ConfigError(f"{path}: [gate.{key}.{name}] names no known {what}{hint}")
-            if not isinstance(values, dict):
-                raise ConfigError(f"{path}: [gate.{key}.{name}] must be a table, got {type(values).__name__}")
-            own[key][name] = _checked(values, finding_margin_schema(), f"gate.{key}.{name}", path)
+        own[key] = _named_tables(subgroups, allowed, f"gate.{key}", what, finding_margin_schema(), path)
     return GateSettings.from_table(_checked(table, gate_schema(), "gate", path), str(path), own["findings"], own["strategies"],
                                    own["probes"])
