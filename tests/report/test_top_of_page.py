@@ -188,3 +188,13 @@ def test_a_model_failing_only_in_a_subgroup_shows_red_under_the_chart():
     svg = gate_chart_svg(decision)
     assert "class='chart-beyond' data-model='m' data-result='FAIL'" in svg and "finding_accuracy (finding effusion)" in svg
     assert "data-result='pass'" in gate_chart_svg(decide_first_run(right, load_thresholds(), ["m"])).split("chart-beyond")[1]
+
+
+def test_a_long_model_name_keeps_its_ends_in_the_label_column():
+    """The label column is fixed; "medgemma@medgemma-robust" overflowed it and lost its family
+    (seen in a headless-Chromium screenshot of the demo's report, 2026-12-05)."""
+    from vlmcore.report.chart import LABEL_CHARS, _label
+
+    assert _label("llava@robust-seed1") == "llava@robust-seed1"
+    shown = _label("medgemma@medgemma-robust-finetune-v2")
+    assert len(shown) == LABEL_CHARS and shown.startswith("medgemma@") and shown.endswith("-v2") and "\u2026" in shown

@@ -143,6 +143,18 @@ def _whisker(estimate: Estimate, y: float, colour: str, filled: bool, title: str
             f"<circle cx='{x:.1f}' cy='{y:.1f}' r='4' fill='{fill}' stroke='{colour}' stroke-width='2'/></g>")
 
 
+#: characters of a model's name that fit the label column at 12 px (a longer one keeps its ends: "medgemma@…-robust-v2")
+LABEL_CHARS = 23
+
+
+def _label(name: str) -> str:
+    """A model's name cut to the label column, keeping both ends (the family and the checkpoint's tail)."""
+    if len(name) <= LABEL_CHARS:
+        return name
+    head = (LABEL_CHARS - 1) // 2
+    return name[:head] + "\u2026" + name[-(LABEL_CHARS - 1 - head):]
+
+
 def _text(x: float, y: float, text: str, size: int = 12, colour: str = "#222", anchor: str = "start", weight: str = "normal") -> str:
     return (f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' fill='{colour}' text-anchor='{anchor}' font-weight='{weight}'>"
             f"{html.escape(text)}</text>")
@@ -166,7 +178,7 @@ def _row(row: ChartRow, y: float, multi_model: bool) -> list[str]:
     gated = row.baseline is not None
     middle = y + _row_height(row, multi_model) / 2
     offset = (4 if multi_model else 6) if gated else 0
-    label = row.model if multi_model else f"{RATES[row.rate].name} {row.relation} {row.threshold}"
+    label = _label(row.model) if multi_model else f"{RATES[row.rate].name} {row.relation} {row.threshold}"
     parts = [f"<g class='chart-row' data-model='{html.escape(row.model)}' data-rate='{row.rate}' data-result='{row.result}'>",
              _text(LABEL_WIDTH - 8, middle + 4, label, 12 if multi_model else 11, anchor="end")]
     if gated:
@@ -204,7 +216,7 @@ def _beyond(lines: list[BeyondTheRates], y: float) -> tuple[list[str], float]:
                 else f"all {line.judged} held" if line.judged else "none judged")
         colour = COLOURS.get(line.result, COLOURS["baseline"]) if line.judged or line.failed else COLOURS["baseline"]
         body.append(f"<g class='chart-beyond' data-model='{html.escape(line.model)}' data-result='{line.result}'>"
-                    + _text(LABEL_WIDTH - 8, y + 13, line.model, 12, anchor="end")
+                    + _text(LABEL_WIDTH - 8, y + 13, _label(line.model), 12, anchor="end")
                     + _text(LABEL_WIDTH, y + 13, text if len(text) <= 88 else text[:87] + "\u2026", 12, colour,
                             weight="bold" if line.failed else "normal")
                     + f"<title>{html.escape('; '.join(named) or text)}</title></g>")
