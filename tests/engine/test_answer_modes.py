@@ -47,6 +47,20 @@ def test_auto_generates_only_below_the_floor_and_reads_the_text(dataset):
     assert all(r.parse_path == "score" and r.generated_text == "" and r.map_query == "answer" for r in rows if r.answer_mode == "score")
 
 
+def test_auto_generates_where_the_first_token_is_a_preamble_word_even_above_the_floor(dataset):
+    """p(yes) + p(no) = 0.6 clears the floor, but the most likely first token is the preamble's:
+    greedy decoding writes "Based ...", and the first-token p(yes) vs p(no) says the opposite of the
+    answer it then gives. ``auto`` reads the text there; ``score`` would read the noise."""
+    split = preamble_model(mass=0.6, fingerprint="split-first-token")
+    rows = _rows(Engine(split, dataset, model_key="m", answers=AnswerSettings(mode="auto")))
+    assert rows and all(not r.low_mass for r in rows)  # above the floor on every row
+    assert all(r.answer_mode == "generate" and r.parse_path == "generate:explicit-answer" for r in rows)
+    assert all(r.answer == ("yes" if r.margin < 0 else "no") for r in rows)  # the text's answer, not the first token's
+    scored = _rows(Engine(preamble_model(mass=0.6, fingerprint="split-first-token"), dataset, model_key="m",
+                          answers=AnswerSettings(mode="score")))
+    assert all(a.answer != b.answer for a, b in zip(rows, scored))
+
+
 def test_score_mode_reads_the_first_token_and_generate_mode_reads_every_text(dataset):
     score = _rows(Engine(preamble_model(), dataset, model_key="m", answers=AnswerSettings(mode="score")))
     generate = _rows(Engine(preamble_model(), dataset, model_key="m", answers=AnswerSettings(mode="generate")))

@@ -37,6 +37,7 @@ from vlmcore.engine.cache_key import result_key
 from vlmcore.engine.films import RetainedFilms
 from vlmcore.engine.result_store import ResultStore
 from vlmcore.metrics import js_divergence
+from vlmcore.models.answer_tokens import is_answer_token
 from vlmcore.models.capabilities import Capability
 from vlmcore.models.protocol import check_adapter
 from vlmcore.models.reasoning import ReasoningFormat
@@ -277,10 +278,14 @@ class Engine:
         return self._reasoning
 
     def generates(self, score: YesNoScore) -> bool:
-        """Whether this case is answered by generation: always in ``generate`` mode, below the
-        mass floor in ``auto`` mode, never in ``score`` mode."""
+        """Whether this case is answered by generation: always in ``generate`` mode, never in
+        ``score`` mode; in ``auto`` mode below the mass floor, and wherever the most likely first
+        token is not an answer word. (A first token split, say, 0.30 "yes" / 0.25 "no" / 0.45 "The"
+        clears the floor, but greedy decoding writes "The ..." and its answer may be the other one.)"""
         mode = self.answers.mode
-        return mode == "generate" or (mode == "auto" and score.mass < self.mass_floor)
+        if mode != "auto":
+            return mode == "generate"
+        return score.mass < self.mass_floor or (bool(score.top_token) and not is_answer_token(score.top_token))
 
     def answer(self, requests: list[Request], scored: list, *, with_maps: bool, purpose: str = "groups") -> list[Answer]:
         """Each request's answer under the run's mode, from its first-token ``scored`` (score, map)."""

@@ -32,3 +32,13 @@ def answer_token_ids(tokenizer) -> tuple[list[int], list[int]]:
     if not yes or not no or set(yes) & set(no):
         raise CaptureError(f"tokenizer has no clean single-token yes/no answers (yes={yes}, no={no})")
     return yes, no
+
+
+def is_answer_token(token: str) -> bool:
+    """Whether a decoded token (as ``convert_ids_to_tokens`` spells it) is one of the answer words:
+    greedy decoding starting with it answers at the first token."""
+    for prefix in _PREFIXES[1:]:
+        if token.startswith(prefix):
+            token = token[len(prefix):]
+            break
+    return token in _SPELLINGS["yes"] or token in _SPELLINGS["no"]

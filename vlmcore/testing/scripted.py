@@ -86,7 +86,8 @@ class ScriptedAdapter:
         margin = float(self.margin(request.question, request.image))
         p_yes = 1 / (1 + math.exp(-margin))
         mass = self._mass(request)
-        top = ("yes" if margin > 0 else "no") if mass >= 0.5 or self.text is None else self._tokens(request)[0][0]
+        # the most likely first token is the one greedy decoding writes: the text's first, when the model talks
+        top = ("yes" if margin > 0 else "no") if self.text is None else self._tokens(request)[0][0]
         return YesNoScore(p_yes=p_yes, margin=margin, mass=mass, top_token=top)
 
     def _tokens(self, request: Request) -> list[tuple[str, int]]:
