@@ -125,7 +125,7 @@ USER_HELP = """Robustness benchmark for medical vision-language models on chest 
 
 The benchmark itself runs through pytest:
   pytest benchmarks -m medgemma --vlm-model medgemma --vlm-model-path /models/medgemma-4b-it
-  pytest benchmarks -m smoke                 (the four tiny random-weight models: plumbing only, CPU, seconds)
+  pytest benchmarks -m smoke                 (the tiny random-weight builds, one per family: plumbing only, CPU)
   vlmcore demo                               (trained reference models on held-out phantoms, then the gate)
   pytest benchmarks ... --vlm-save-baseline release   /   --vlm-baseline release   (gate a new checkpoint)
   vlmcore explain IMAGE "Is there a pleural effusion?" --model FOLDER   (one case: answer, maps, paraphrases)
@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--min-patients", type=int, default=None, metavar="N", help="exit 4 when the dataset has fewer than N "
                          "patients (films without a patient id count one each): the CI workflow's start-up check")
     summary.set_defaults(run=_summary)
-    demo = commands.add_parser("demo", help="run the suite on the trained reference models (robust, brittle, blind, replicas, degraded) "
+    demo = commands.add_parser("demo", help="run the suite on the ten trained reference models (robust and its seed replicas, verbose, reasoner, "
+                                  "medgemma-robust, brittle, blind, shortcut, degraded) "
                                   "over the bundled held-out phantom test set, then gate each against robust; exit 0 when every "
                                   "model earns the verdict its recipe expects", allow_abbrev=False)
     demo.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="where the report goes (default: reports)")
