@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from vlmcore.data.mask_runs import mask_from_runs, mask_runs
 from vlmcore.phantoms import PhantomSpec, render_phantom
 from vlmcore.phantoms.marker import LIT, PLATE, SIDES, tag_boxes, tag_cells
-from vlmcore.phantoms.truth import FINDING_KINDS, mask_from_runs, mask_runs
+from vlmcore.phantoms.truth import FINDING_KINDS
 from vlmcore.reference.phantom_set import phantom_films
 
 TEST_SET = Path(__file__).resolve().parents[2] / "fixtures" / "reference" / "test"

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from vlmcore.data.mask_runs import mask_from_runs
 from vlmcore.grounding.films import METHODS, control_region, fill, grow, halo
-from vlmcore.grounding.regions import runs_to_mask
 
 REPO = Path(__file__).resolve().parents[2]
 TEST_SET = REPO / "fixtures" / "reference" / "test"
@@ -90,7 +90,7 @@ def cases(limit: int | None):
         mask = np.zeros(shape, dtype=bool)
         for lesion in lesions:
             if lesion.get("mask_runs"):
-                mask |= runs_to_mask(lesion["mask_runs"], shape)
+                mask |= mask_from_runs(lesion["mask_runs"], shape)
             else:
                 x, y, w, h = lesion["box"]
                 mask[y:y + h, x:x + w] = True

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from vlmcore.data.findings import finding_of
+from vlmcore.data.mask_runs import mask_from_runs
 from vlmcore.errors import DatasetError
 
 NIH_SHAPE = (1024, 1024)
@@ -44,7 +45,7 @@ class Region:
         """The region as a boolean mask on a film of ``film_shape`` (scaled when the region was drawn on another size)."""
         height, width = film_shape
         if self.mask_runs and self.shape is not None:
-            drawn = runs_to_mask(self.mask_runs, self.shape)
+            drawn = mask_from_runs(self.mask_runs, self.shape)
             if tuple(self.shape) == (height, width):
                 return drawn
             import cv2
@@ -63,15 +64,6 @@ class Region:
     def describe(self) -> str:
         x, y, w, h = self.box
         return f"{'mask' if self.mask_runs else 'box'} x={x:g} y={y:g} w={w:g} h={h:g} ({self.source})"
-
-
-def runs_to_mask(runs: str, shape: tuple[int, int]) -> np.ndarray:
-    """A ``mask_runs`` string (start, length pairs over row-major pixels) as a boolean mask."""
-    values = [int(v) for v in runs.split()]
-    flat = np.zeros(shape[0] * shape[1], dtype=bool)
-    for start, length in zip(values[0::2], values[1::2]):
-        flat[start:start + length] = True
-    return flat.reshape(shape)
 
 
 @dataclass(frozen=True)

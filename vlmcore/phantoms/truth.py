@@ -47,20 +47,3 @@ def box_of(mask: np.ndarray) -> tuple[int, int, int, int]:
     if rows.size == 0:
         return (0, 0, 0, 0)
     return (int(cols.min()), int(rows.min()), int(cols.max() - cols.min() + 1), int(rows.max() - rows.min() + 1))
-
-
-def mask_runs(mask: np.ndarray) -> str:
-    """A mask as run-length pairs over its row-major pixels, ``"start length start length ..."``
-    (one short string in JSON; ``mask_from_runs`` inverts it)."""
-    flat = np.concatenate([[0], mask.ravel().astype(np.int8), [0]])
-    edges = np.flatnonzero(np.diff(flat))
-    starts, ends = edges[0::2], edges[1::2]
-    return " ".join(f"{start} {length}" for start, length in zip(starts, ends - starts))
-
-
-def mask_from_runs(runs: str, shape: tuple[int, int]) -> np.ndarray:
-    values = [int(v) for v in runs.split()]
-    flat = np.zeros(shape[0] * shape[1], dtype=bool)
-    for start, length in zip(values[0::2], values[1::2]):
-        flat[start:start + length] = True
-    return flat.reshape(shape)

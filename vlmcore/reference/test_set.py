@@ -13,7 +13,7 @@ training films and are measured not to be moved by them (``vlmcore.reference.cue
 model card; checkpoints trained before the tags: ``vlmcore.reference.checkpoint.stale_reason``).
 
 ``ground_truth.json`` keeps, per film, what the grounding probes need: each finding's box and
-mask (run-length, ``vlmcore.phantoms.truth.mask_from_runs``), the tags' boxes
+mask (run-length, ``vlmcore.data.mask_runs``), the tags' boxes
 (``marker_boxes``: ``(x, y, w, h)`` pixels, the patient's right tag then the left), and the
 phantom spec, so the film re-renders exactly (``render_entry``). Deterministic: the same bytes
 every time.
@@ -27,10 +27,11 @@ from pathlib import Path
 from PIL import Image
 
 from vlmcore import bundled
+from vlmcore.data.mask_runs import mask_runs
 from vlmcore.phantoms.anatomy import PhantomSpec, render_phantom
 from vlmcore.phantoms.fixture_dataset import group_rows, write_dataset
 from vlmcore.phantoms.questions import base_question
-from vlmcore.phantoms.truth import PhantomTruth, mask_runs
+from vlmcore.phantoms.truth import PhantomTruth
 from vlmcore.reference.held_out import film_questions
 from vlmcore.reference.phantom_set import Film, phantom_films
 from vlmcore.reference.recipes import RECIPES
