@@ -132,17 +132,3 @@ def test_the_demo_spreads_models_over_the_cores_unless_told_otherwise(monkeypatc
     assert workers([], models=9, cores=1) == []
     for chosen in (["-n", "4"], ["-n4"], ["--numprocesses=3"], ["-p", "no:xdist"], ["--dist", "load"]):
         assert workers(["-k", "not slow", *chosen], models=9, cores=2) == []
-
-
-def test_the_demo_runs_without_pytest_log_capture_unless_a_log_option_asks_for_it(monkeypatch, tmp_path):
-    import pytest
-
-    import vlmcore.demo
-
-    seen = []
-    monkeypatch.setattr(pytest, "main", lambda args, plugins=(): seen.append(args) or 5)
-    for extra in ([], ["--log-level", "DEBUG"]):
-        assert vlmcore.demo.run_demo(tmp_path, extra, only=["robust"]) == 5
-    plain, logged = seen
-    assert "no:logging" in plain  # pytest's per-phase handler churn over torch's loggers: a fifth of a cached run
-    assert "no:logging" not in logged and logged[-2:] == ["--log-level", "DEBUG"]

@@ -36,13 +36,6 @@ BASELINE_MODEL = "robust"
 FLIP_SEARCH_GROUPS = 24
 
 
-#: pytest's log capture attaches its handlers to the root logger and to every non-propagating logger (torch
-#: registers 51) in each of a case's three phases: about a fifth of a cached demo run's CPU (robust, 10,701 cases:
-#: 27.6-31.5 s with it, 23.7-24.2 s without; docs/performance.md). The demo's cases log nothing worth keeping;
-#: a user's ``--log-...`` option keeps it.
-_NO_LOG_CAPTURE = ("-p", "no:logging")
-
-
 def reference_models(folder: Path = MODELS) -> list[Path]:
     """Checkpoint folders with a model card, ``robust`` first."""
     found = sorted(p for p in folder.glob("*") if (p / "model_card.json").is_file())
@@ -105,7 +98,7 @@ def run_demo(report_dir: Path, extra: list[str], only: list[str] | None = None) 
     maps = MapEvaluationReport(REFERENCE / "map_evaluation.json", {m.name: m for m in models})
     code = pytest.main([str(BENCHMARKS), "-m", "not smoke", "--vlm-model", ",".join(str(m) for m in by_cost(models)), *workers(extra, len(models)),
                         "--vlm-dataset", str(TEST_SET), "-q", "--no-header", "-p", "no:cacheprovider", "--vlm-report-dir", str(report_dir),
-                        "-o", "addopts=", "--tb=no", "-rN", *([] if any(a.startswith("--log") for a in extra) else _NO_LOG_CAPTURE), "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
+                        "-o", "addopts=", "--tb=no", "-rN", "--vlm-flip-search-groups", str(FLIP_SEARCH_GROUPS),
                         *(["--vlm-thresholds", str(THRESHOLDS)] if THRESHOLDS.is_file() else []), *extra], plugins=[maps])
     latest = report_dir / "latest.txt"
     if int(code) not in exit_codes.BY_STATUS.values() or not latest.is_file():

@@ -1,9 +1,10 @@
-"""One film sent with every variant is preprocessed once, with identical pixel values."""
+"""One film sent with every variant, or asked for again by a later call, is preprocessed once, with identical pixel values."""
 
 import numpy as np
+import pytest
 import torch
 
-from vlmcore.models.image_memo import SharedImageProcessor
+from vlmcore.models.image_memo import FILM_KEY, SharedImageProcessor
 from vlmcore.models.requests import Request
 
 
@@ -39,3 +40,77 @@ def test_different_images_pass_through(adapters):
     wrapped = SharedImageProcessor(_plain(adapter.processor.image_processor))
     pixels = wrapped([a, b], return_tensors="pt")["pixel_values"]
     assert not torch.equal(pixels[0], pixels[1])
+
+
+def _encoded_pixels(adapter, requests):
+    encoded = adapter.encode(requests)
+    return {key: value for key, value in encoded.inputs.items() if key not in ("input_ids", "attention_mask", "position_ids")}
+
+
+@pytest.mark.parametrize("family", ["llava", "medgemma", "qwen2_vl", "qwen3_vl", "idefics3", "blip2", "florence2"])
+def test_a_film_asked_for_again_is_not_processed_again_and_its_inputs_are_the_processors(adapters, films, family):
+    """The flip search's candidates and the generated answers ask for a film its group just processed:
+    the second call takes the film's pixels from the memo, equal to what the unwrapped processor gives."""
+    adapter = adapters(family)
+    base, other = films
+    first = [Request.of(base, "Is there a pleural effusion?"), Request.of(other, "Is there a pleural effusion?")]
+    second = [Request.of(base, "Is the heart enlarged?"), Request.of(base, "Is there a pneumothorax on the left?")]
+    adapter.films(first)  # wraps the processor's image step
+    shared = adapter.processor.image_processor
+    _encoded_pixels(adapter, first)
+    before = shared.processed
+    again = _encoded_pixels(adapter, second)
+    assert shared.processed == before  # the film was kept: the real image step did not run
+    adapter.processor.image_processor = shared.inner
+    try:
+        plain = _encoded_pixels(adapter, second)
+    finally:
+        adapter.processor.image_processor = shared
+    assert again.keys() == plain.keys()
+    for key in plain:
+        if isinstance(plain[key], torch.Tensor):
+            assert torch.equal(again[key], plain[key]), key
+        else:
+            assert again[key] == plain[key], key
+
+
+def test_the_memo_is_bounded_and_keyed_by_content(adapters):
+    adapter = adapters("llava")
+    counting = Counting(_plain(adapter.processor.image_processor))
+    wrapped = SharedImageProcessor(counting, kept=2)
+    rng = np.random.default_rng(5)
+    images = []
+    for index in range(3):
+        request = Request.of((rng.random((48, 48)) * 255).astype(np.uint8), "q")
+        image = request.rgb()
+        image.info[FILM_KEY] = request.image_key
+        images.append(image)
+    for image in images:
+        wrapped([image, image], return_tensors="pt")
+    assert wrapped.processed == 3 and len(wrapped._kept) == 2  # the oldest film was let go
+    wrapped([images[2]], return_tensors="pt")
+    assert wrapped.processed == 3
+    wrapped([images[0]], return_tensors="pt")
+    assert wrapped.processed == 4
+    wrapped([images[0]], return_tensors="np")  # other call arguments: another entry, not the tensors of the first
+    assert wrapped.processed == 5
+
+
+def test_a_call_with_more_new_films_than_the_memo_keeps_still_joins_its_kept_ones(adapters):
+    """A call whose new films push its kept ones out of the memo (found by the smoke run: a
+    KeyError in twelve flip searches)."""
+    adapter = adapters("llava")
+    inner = _plain(adapter.processor.image_processor)
+    wrapped = SharedImageProcessor(inner, kept=2)
+    rng = np.random.default_rng(9)
+    images = []
+    for index in range(4):
+        request = Request.of((rng.random((48, 48)) * 255).astype(np.uint8), "q")
+        image = request.rgb()
+        image.info[FILM_KEY] = request.image_key
+        images.append(image)
+    wrapped([images[0]], return_tensors="pt")
+    call = [images[0], images[1], images[2], images[3], images[0]]
+    joined = wrapped(call, return_tensors="pt")["pixel_values"]
+    assert torch.equal(joined, inner(call, return_tensors="pt")["pixel_values"])
+    assert wrapped.processed == 4

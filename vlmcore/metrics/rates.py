@@ -129,15 +129,17 @@ MEASURE_SPECS: tuple[MeasureSpec, ...] = (
     MeasureSpec("apical", "map mass apical (upper half)", Direction.DESCRIPTIVE, _metric("apical"), _base_map),
     MeasureSpec("basal", "map mass basal (lower half)", Direction.DESCRIPTIVE, _metric("basal"), _base_map),
     MeasureSpec("inside_body_ratio", "map mass inside the body / body's area share (1 = uniform)", Direction.HIGHER,
-                _metric("inside_body_ratio"), _base_map, bar=1.0, bar_range=(0.0, 100.0), case="test_attention_inside_body"),
+                _metric("inside_body_ratio"), _base_map, bar=1.0, bar_range=(0.0, 100.0), case="test_group_attention_inside_body",
+                case_level=Level.GROUP),
     MeasureSpec("border_ratio", "map mass on the border ring / ring's area share (1 = uniform)", Direction.LOWER,
-                _metric("border_ratio"), _base_map, bar=1.5, bar_range=(0.0, 100.0), case="test_attention_off_border"),
+                _metric("border_ratio"), _base_map, bar=1.5, bar_range=(0.0, 100.0), case="test_group_attention_off_border",
+                case_level=Level.GROUP),
 )
 
 #: benchmark functions that judge something other than a declared rate or measure
 CASE_CHECKS: tuple[CaseCheck, ...] = (
     CaseCheck("test_no_flipping_paraphrase", Level.GROUP, {"flip_search_budget": (("int", 0, 10_000), 20)}),
-    CaseCheck("test_map_is_measured", Level.CASE, {"allow_fallback_maps": (("bool",), False)}),
+    CaseCheck("test_group_maps_measured", Level.GROUP, {"allow_fallback_maps": (("bool",), False)}),
 )
 
 RATES: dict[str, RateSpec] = {spec.name: spec for spec in RATE_SPECS}

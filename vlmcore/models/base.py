@@ -257,15 +257,19 @@ class VLMAdapter(ABC):
         return question
 
     def films(self, requests: list[Request]) -> list:
-        """One RGB image per request, the same object for requests on the same film, with the
-        processor's image step wrapped so a shared film is preprocessed once."""
-        from vlmcore.models.image_memo import SharedImageProcessor
+        """One RGB image per request, the same object for requests on the same film, carrying the
+        film's content hash, with the processor's image step wrapped so a film is preprocessed once
+        in a call and not again in the calls that soon ask for it (``image_memo``)."""
+        from vlmcore.models.image_memo import FILM_KEY, SharedImageProcessor
 
         if not isinstance(self.processor.image_processor, SharedImageProcessor):
             self.processor.image_processor = SharedImageProcessor(self.processor.image_processor)
         by_key: dict[str, object] = {}
         for request in requests:
-            by_key.setdefault(request.image_key, request.rgb())
+            if request.image_key not in by_key:
+                image = request.rgb()
+                image.info[FILM_KEY] = request.image_key
+                by_key[request.image_key] = image
         return [by_key[request.image_key] for request in requests]
 
     def generate(self, requests: list[Request], max_new_tokens: int = 16) -> list[Generation]:

@@ -1,17 +1,35 @@
-"""Process each film once, however many variants (and films) a call holds.
+"""Process each film once: within a call, and across the calls that ask for it again.
 
 HF processors run their image processor on every image of a call; a batch sends each film
-with every one of its variants, and with cross-image batching several films share a call.
-``SharedImageProcessor`` wraps a processor's image processor: it processes each distinct
-image object once and gathers the results back into the call's order. A call with one image
-per sample (``[a, b, a]`` or ``[[a], [b], [a]]``) is shared; anything else goes through
-unchanged. Pixel values are one row per image, or (Qwen2-VL) every image's patches
-concatenated, split by ``image_grid_thw``; any other layout is not shared.
+with every one of its variants, and with cross-image batching several films share a call. A
+film then comes back in later calls: the flip search scores its candidates on the film its
+group just evaluated, and the answers that are generated ask again. The image step is the
+dearest host work of a call (Gemma 3's processor: 49-86 ms of CPU per 896-px film, on the
+critical path of every call; issue 29), while the film's prefix is already kept
+(``prefix_store``), so a repeated film costs the image step and nothing else.
+
+``SharedImageProcessor`` wraps a processor's image processor. A call with one image per sample
+(``[a, b, a]`` or ``[[a], [b], [a]]``) is split into its distinct films; a film seen recently
+(``KEPT_FILMS``, keyed by the film's content hash that ``VLMAdapter.films`` puts in the image's
+``info``, and by the call's arguments) is taken from the memo, the others go through the real
+image processor in one call, and the per-film pieces are gathered back into the call's order.
+Pixel values are one row per image, or (Qwen2-VL) every image's patches concatenated, split by
+``image_grid_thw``; a call whose outputs do not split that way, or whose pieces do not join
+(padded tiles of different widths), goes through the real processor unchanged: never a wrong
+batch. ``processed`` counts the films the real processor ran on.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import torch
+
+#: films kept processed between calls: a group's films, its flip search and its probes come close together
+#: (group-major order); at 896 px a film's pixels are ~9.6 MB in fp32, so the memo stays small
+KEPT_FILMS = 16
+#: the key ``VLMAdapter.films`` sets in each PIL image's ``info``: the film's content hash
+FILM_KEY = "vlmcore_film"
 
 
 def _one_per_sample(images) -> list | None:
@@ -28,12 +46,56 @@ def _one_per_sample(images) -> list | None:
     return leaves
 
 
+def _film_key(leaf) -> str | None:
+    info = getattr(leaf, "info", None)
+    return info.get(FILM_KEY) if isinstance(info, dict) else None
+
+
+def _pieces(output, count: int) -> list[dict] | None:
+    """Each image's share of one processor output over ``count`` images, or None (a layout not known here)."""
+    pieces: list[dict] = [{} for _ in range(count)]
+    if "image_grid_thw" in output:  # Qwen2-VL style: every image's patches concatenated along dim 0
+        grid = torch.as_tensor(output["image_grid_thw"])
+        if grid.shape[0] != count:
+            return None
+        for piece, part in zip(pieces, torch.split(torch.as_tensor(output["pixel_values"]), grid.prod(-1).tolist())):
+            piece["pixel_values"] = part
+    for key, value in output.items():
+        if key in pieces[0]:
+            continue
+        if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == count:
+            for index, piece in enumerate(pieces):
+                piece[key] = value[index: index + 1]
+        elif isinstance(value, list) and len(value) == count:
+            for index, piece in enumerate(pieces):
+                piece[key] = [value[index]]
+        else:
+            return None
+    return pieces
+
+
+def _joined(pieces: list[dict]) -> dict | None:
+    joined = {}
+    for key in pieces[0]:
+        values = [piece[key] for piece in pieces]
+        if isinstance(values[0], torch.Tensor):
+            if any(v.shape[1:] != values[0].shape[1:] for v in values):
+                return None  # e.g. tiles padded to different widths in different calls
+            joined[key] = torch.cat(values)
+        else:
+            joined[key] = [item for value in values for item in value]
+    return joined
+
+
 class SharedImageProcessor:
-    def __init__(self, inner):
+    def __init__(self, inner, kept: int = KEPT_FILMS):
         self._inner = inner
+        self._kept: OrderedDict = OrderedDict()  # (film key, call arguments) -> the film's piece of an output
+        self._limit = kept
+        self.processed = 0
 
     def __getattr__(self, name):
-        if name == "_inner":  # not yet set (copy and pickle build the object without __init__)
+        if name in ("_inner", "_kept", "_limit"):  # not yet set (copy and pickle build the object without __init__)
             raise AttributeError(name)
         return getattr(self._inner, name)
 
@@ -41,35 +103,51 @@ class SharedImageProcessor:
     def inner(self):
         return self._inner
 
+    def _run(self, images, *args, **kwargs):
+        leaves = _one_per_sample(images)
+        self.processed += len(leaves) if leaves is not None else 1
+        return self._inner(images, *args, **kwargs)
+
     def __call__(self, images, *args, **kwargs):
         leaves = _one_per_sample(images)
-        if leaves is None or len(leaves) < 2:
-            return self._inner(images, *args, **kwargs)
-        first: dict[int, int] = {}
-        for leaf in leaves:
-            first.setdefault(id(leaf), len(first))
-        if len(first) == len(leaves):  # no film repeats: nothing to share
-            return self._inner(images, *args, **kwargs)
+        if leaves is None:
+            return self._run(images, *args, **kwargs)
+        arguments = repr((args, sorted(kwargs.items())))
+        # a leaf's identity: its content hash where films() put one (kept across calls), else the object (this call only)
+        identities = [(key, arguments) if (key := _film_key(leaf)) is not None else ("object", id(leaf)) for leaf in leaves]
+        distinct: dict = {}
+        for identity, leaf in zip(identities, leaves):
+            distinct.setdefault(identity, leaf)
+        missing = [identity for identity in distinct if identity not in self._kept]
+        if len(distinct) == len(leaves) and len(missing) == len(leaves):  # nothing repeats, nothing kept
+            output = self._run(images, *args, **kwargs)
+            pieces = _pieces(output, len(leaves))
+            if pieces is not None:
+                self._keep(zip(identities, pieces))
+            return output
+        pieces_of = {identity: self._kept[identity] for identity in distinct if identity in self._kept}  # before any eviction
+        if missing:
+            nested = isinstance(images[0], (list, tuple))
+            batch = [[distinct[i]] for i in missing] if nested else [distinct[i] for i in missing]
+            pieces = _pieces(self._run(batch, *args, **kwargs), len(missing))
+            if pieces is None:  # a layout not known here: no sharing rather than a wrong batch
+                return self._run(images, *args, **kwargs)
+            pieces_of.update(zip(missing, pieces))
+        joined = _joined([pieces_of[identity] for identity in identities])
+        if joined is None:
+            return self._run(images, *args, **kwargs)
+        self._keep((identity, pieces_of[identity]) for identity in distinct)  # this call's films, most recent last
         from transformers import BatchFeature
 
-        distinct = list({id(leaf): leaf for leaf in leaves}.values())
-        nested = isinstance(images[0], (list, tuple))
-        one = self._inner([[image] for image in distinct] if nested else distinct, *args, **kwargs)
-        order = [first[id(leaf)] for leaf in leaves]
-        gathered = {}
-        if "image_grid_thw" in one:  # Qwen2-VL style: every image's patches concatenated along dim 0
-            patches = one["image_grid_thw"].prod(-1).tolist()
-            pieces = torch.split(torch.as_tensor(one["pixel_values"]), patches)
-            gathered["pixel_values"] = torch.cat([pieces[index] for index in order])
-        elif "pixel_values" in one and len(one["pixel_values"]) != len(distinct):
-            return self._inner(images, *args, **kwargs)  # a layout not known here: no sharing rather than a wrong batch
-        for key, value in one.items():
-            if key in gathered:
+        return BatchFeature(joined, tensor_type=kwargs.get("return_tensors"))
+
+    def _keep(self, items) -> None:
+        for identity, piece in items:
+            if identity[0] == "object":  # an object's id means nothing after this call
                 continue
-            if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == len(distinct):
-                gathered[key] = value[torch.tensor(order)]
-            elif isinstance(value, list) and len(value) == len(distinct):
-                gathered[key] = [value[index] for index in order]
-            else:
-                gathered[key] = value
-        return BatchFeature(gathered, tensor_type=kwargs.get("return_tensors"))
+            if identity not in self._kept:
+                self._kept[identity] = {key: value.clone() if isinstance(value, torch.Tensor) else value  # not a view of the batch
+                                        for key, value in piece.items()}
+            self._kept.move_to_end(identity)
+        while len(self._kept) > self._limit:
+            self._kept.popitem(last=False)

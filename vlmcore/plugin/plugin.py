@@ -152,11 +152,20 @@ def pytest_generate_tests(metafunc) -> None:
     metafunc.parametrize(names, params)
 
 
+def _is_benchmark_case(item) -> bool:
+    return "vlm_model" in getattr(getattr(item, "callspec", None), "params", {})
+
+
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: the cases that will run
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Benchmark cases group by group (``plugin.ordering``): the ETA is honest from its first line."""
-    if _RUN not in config.stash or not any("vlm_model" in getattr(getattr(i, "callspec", None), "params", {}) for i in items):
+    """Benchmark cases group by group (``plugin.ordering``): the ETA is honest from its first line; a run of
+    benchmark cases only leaves out pytest's per-case log capture (``plugin.log_capture`` says why)."""
+    if _RUN not in config.stash or not any(_is_benchmark_case(i) for i in items):
         return
+    from vlmcore.plugin.log_capture import drop_per_case_capture
     from vlmcore.plugin.ordering import group_major
+
+    drop_per_case_capture(config, items, _is_benchmark_case)
 
     configuration = config.stash[_RUN].configuration
     dataset = configuration.dataset
