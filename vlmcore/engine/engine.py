@@ -130,7 +130,8 @@ class Engine:
         self._groups = {group.group_id: group for group in dataset.groups}
         self._order = list(self._groups)
         self._evaluated: dict[str, GroupEvaluation] = {}
-        self._images = ImagePrefetch(enabled=prefetch)
+        self._images = ImagePrefetch(enabled=prefetch, prepare=adapter.prepare_film if Capability.PREPARE_FILM in self._capabilities
+                                     else None)
         self._films = RetainedFilms(capacity=2 * self.films_per_forward)  # evaluated groups do not hold their films
         self.stopped = ""  # why this model was stopped (non-finite scores); every later request raises it
         self.grounding = grounding  # None: no counterfactual probes
@@ -514,19 +515,28 @@ class Engine:
 
 
 class ImagePrefetch:
-    """Films decoded on two threads ahead of the model (PNG / DICOM decoding releases the GIL);
-    a film not prefetched loads on the spot. Errors surface when the film is used."""
+    """Films decoded on two threads ahead of the model (PNG / DICOM decoding releases the GIL),
+    and with ``prepare`` (the adapter's ``prepare_film``) run through the processor's image step
+    there too, so the call that needs them finds their pixels ready; a film not prefetched loads
+    on the spot. Errors surface when the film is used."""
 
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, prepare: Callable[[np.ndarray], None] | None = None):
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vlmcore-images") if enabled else None
         self._pending: dict = {}
+        self._prepare = prepare
 
     def ahead(self, paths: list) -> None:
         if self._pool is None:
             return
         for path in paths:
             if path not in self._pending:
-                self._pending[path] = self._pool.submit(lambda p=path: load_image(p).pixels)
+                self._pending[path] = self._pool.submit(self._load_and_prepare, path)
+
+    def _load_and_prepare(self, path) -> np.ndarray:
+        pixels = load_image(path).pixels
+        if self._prepare is not None:
+            self._prepare(pixels)
+        return pixels
 
     def get(self, path) -> np.ndarray:
         pending = self._pending.pop(path, None)

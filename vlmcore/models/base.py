@@ -272,6 +272,16 @@ class VLMAdapter(ABC):
                 by_key[request.image_key] = image
         return [by_key[request.image_key] for request in requests]
 
+    def prepare_film(self, image) -> None:
+        """The processor's image step for ``image`` (an (H, W) uint8 film) ahead of the call that will
+        need it, kept in the image memo (``image_memo.SharedImageProcessor.warm``): the engine calls it
+        on its prefetch threads for the next chunk's films while the model runs the current chunk."""
+        from vlmcore.models.image_memo import SharedImageProcessor
+
+        shared = self.processor.image_processor
+        if isinstance(shared, SharedImageProcessor):  # wrapped by the first call (before it, the arguments are unknown)
+            shared.warm(self.films([Request.of(image, "")])[0])
+
     def generate(self, requests: list[Request], max_new_tokens: int = 16) -> list[Generation]:
         """Greedy generation, batched, each row stopping at the end of its turn (``stop_token_ids``)."""
         encoded = self.encode(requests)

@@ -21,6 +21,7 @@ class Capability(str, Enum):
     REASONING = "reasoning"  # reasoning_format() -> ReasoningFormat: plain / think / gemma, from the checkpoint
     CONTINUATION = "continuation"  # evaluate(requests, continuations=...): score and map after generated tokens
     DYNAMIC_GRID = "dynamic_grid"  # the map's grid depends on the film's shape (Encoded.layout), not only the config
+    PREPARE_FILM = "prepare_film"  # prepare_film(image): the processor's image step for a film ahead of its call (a prefetch thread)
 
     def __str__(self) -> str:
         return self.value
@@ -28,6 +29,6 @@ class Capability(str, Enum):
 
 #: what every ``VLMAdapter`` family offers through the shared base
 BASE = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE, Capability.TOKEN_MAPS, Capability.GENERATE,
-                  Capability.REASONING})
+                  Capability.REASONING, Capability.PREPARE_FILM})
 #: map methods that hook the vision tower (need ``vision_features``)
 VISION_HOOK = frozenset({Capability.GRAD_CAM, Capability.ACTIVATION_NORM})

@@ -45,6 +45,8 @@ class Adapter(Protocol):
     - ``BLANK_SHAPE``: ``blank_shape(image_shape) -> (H, W)``, the image-reliance blank's shape
       (default: the film's own shape);
     - ``PIN_FILM``: ``pin_film(image_key: str) -> None``, keep that film's prefix cached;
+    - ``PREPARE_FILM``: ``prepare_film(image) -> None``, the film's image preprocessing ahead of the
+      call that needs it; the engine calls it on its prefetch threads (so it must be thread-safe);
     - ``TOKEN_MAPS`` / ``GRAD_CAM`` / ``ACTIVATION_NORM`` / ``GENERATE`` / ``DYNAMIC_GRID``: what
       ``attention_maps`` and ``generate`` offer (``VLMAdapter`` documents them);
     - ``REASONING``: ``reasoning_format() -> ReasoningFormat``, how the model writes its answer
@@ -68,7 +70,7 @@ class Adapter(Protocol):
 METHODS = {Capability.PROMPT: "prompt", Capability.VIEW_REGION: "view_region", Capability.BLANK_SHAPE: "blank_shape",
            Capability.PIN_FILM: "pin_film", Capability.GENERATE: "generate", Capability.TOKEN_MAPS: "attention_maps",
            Capability.GRAD_CAM: "attention_maps", Capability.ACTIVATION_NORM: "attention_maps",
-           Capability.REASONING: "reasoning_format", Capability.CONTINUATION: "evaluate"}
+           Capability.REASONING: "reasoning_format", Capability.CONTINUATION: "evaluate", Capability.PREPARE_FILM: "prepare_film"}
 
 
 def check_adapter(adapter, where: str) -> Adapter:
