@@ -6,9 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from vlmcore.plugin.log_capture import LOGGING_PLUGIN, drop_per_case_capture
-
 from tests.plugin.conftest import run_suite
+from vlmcore.plugin.log_capture import LOGGING_PLUGIN, drop_per_case_capture
 
 
 def _case(model="m", fixtures=("vlm", "vlm_model")):

@@ -19,6 +19,10 @@ from vlmcore.records import from_json, to_json
 from vlmcore.report.outcomes import CaseOutcome, FlipFinding
 
 
+#: groups whose overlays may wait to be drawn (each holds its film until then)
+MAX_DRAWING = 16
+
+
 @dataclass(frozen=True)
 class WorkerPayload:
     """What an xdist worker hands the controller (``workeroutput["vlmcore"]``, JSON)."""
@@ -40,7 +44,9 @@ class ResultCollector:
         self.rows: dict[tuple[str, str], VariantRow] = {}
         self.cases: list[CaseOutcome] = []
         self.flips: dict[tuple[str, str], FlipFinding] = {}
-        self.overlays: dict[str, str] = {}  # "model/case_id" -> base64 JPEG
+        self._drawn: dict[str, str] = {}  # "model/case_id" -> base64 JPEG (``overlays`` waits for those being drawn)
+        self._drawing: list = []  # futures of overlays being drawn on the painter thread, oldest first
+        self._painter = None  # one thread drawing overlays while the model runs the next groups
         self.models: dict[str, str] = {}  # model key -> what was loaded, merged from workers
         self.events: list[str] = []  # degradations merged from workers, lost workers, journal failures
         self.lost_workers: list[str] = []
@@ -67,31 +73,58 @@ class ResultCollector:
     def flip(self, model: str, group_id: str) -> FlipFinding | None:
         return self.flips.get((model, group_id))
 
+    @property
+    def overlays(self) -> dict[str, str]:
+        """Every overlay drawn so far ("model/case_id" -> base64 JPEG), waiting for those still being drawn;
+        a drawing that failed raises here."""
+        pending, self._drawing = self._drawing, []
+        for job in pending:
+            self._drawn.update(job.result())
+        return self._drawn
+
     def _overlays(self, evaluation) -> None:
+        """Which overlays a group gets is decided here; they are drawn and JPEG-encoded on one painter
+        thread (OpenCV and PIL release the GIL) while the model runs the next groups (issue 29: the
+        overlays cost the smoke run more than the model's attention). At most ``MAX_DRAWING`` groups
+        wait to be drawn, so the films they hold stay bounded."""
+        jobs = self._overlay_jobs(evaluation)
+        if not jobs:
+            return
+        if self._painter is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._painter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vlmcore-overlays")
+        self._drawing.append(self._painter.submit(lambda: {key: base64.b64encode(draw()).decode() for key, draw in jobs}))
+        while len(self._drawing) > MAX_DRAWING:
+            self._drawn.update(self._drawing.pop(0).result())
+
+    def _overlay_jobs(self, evaluation) -> list[tuple[str, object]]:
+        from vlmcore.report.grounding_section import film_pair_jpeg
         from vlmcore.report.html import BASE_MAPS_PER_MODEL
         from vlmcore.report.overlays import comparison_jpeg, overlay_jpeg
 
-        base = evaluation.base
+        jobs = []
+        base, image = evaluation.base, evaluation.image
         shown = self._base_maps_shown.setdefault(base.model, [])
         base_map = evaluation.maps.get(base.case_id)
         if base_map is not None and len(shown) < BASE_MAPS_PER_MODEL:
             shown.append(base.case_id)
             # every model's map is shown, flips or none: a new architecture's grid is seen on the film at once
-            jpeg = overlay_jpeg(evaluation.image, base_map.values, region=base.map_region or None,
-                                title=f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})")
-            self.overlays[f"{base.model}/{base.case_id}"] = base64.b64encode(jpeg).decode()
+            title = f"{base.group_id}: {base.answer} ({base.map_method}, {base_map.grid[0]}x{base_map.grid[1]})"
+            jobs.append((f"{base.model}/{base.case_id}",
+                         lambda: overlay_jpeg(image, base_map.values, region=base.map_region or None, title=title)))
         trials = {row.case_id: row for row in evaluation.probes}
         for case_id, film in evaluation.examples.items():  # one counterfactual film per probe arm, for the report
-            from vlmcore.report.grounding_section import film_pair_jpeg
-
             row = trials[case_id]
-            jpeg = film_pair_jpeg(evaluation.image, film, (f"original: {row.probe.reference_answer}", f"{row.probe.kind}: {row.answer}"))
-            self.overlays[f"{row.model}/{case_id}"] = base64.b64encode(jpeg).decode()
+            titles = (f"original: {row.probe.reference_answer}", f"{row.probe.kind}: {row.answer}")
+            jobs.append((f"{row.model}/{case_id}", lambda film=film, titles=titles: film_pair_jpeg(image, film, titles)))
         for row in evaluation.rows:
             if row.relation == "invariant" and not row.consistent:
-                jpeg = comparison_jpeg(evaluation.image, evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values,
-                                       region=row.map_region or None, titles=(f"base: {base.answer}", f"variant: {row.answer}"))
-                self.overlays[f"{row.model}/{row.case_id}"] = base64.b64encode(jpeg).decode()
+                base_values, values = evaluation.maps[base.case_id].values, evaluation.maps[row.case_id].values
+                titles = (f"base: {base.answer}", f"variant: {row.answer}")
+                jobs.append((f"{row.model}/{row.case_id}", lambda row=row, values=values, base_values=base_values, titles=titles:
+                             comparison_jpeg(image, base_values, values, region=row.map_region or None, titles=titles)))
+        return jobs
 
     # -- the partial journal and lost workers -----------------------------------------------------
     def _journal(self, rows) -> None:
