@@ -74,17 +74,23 @@ def test_a_film_asked_for_again_is_not_processed_again_and_its_inputs_are_the_pr
             assert again[key] == plain[key], key
 
 
-def test_the_memo_is_bounded_and_keyed_by_content(adapters):
-    adapter = adapters("llava")
-    counting = Counting(_plain(adapter.processor.image_processor))
-    wrapped = SharedImageProcessor(counting, kept=2)
-    rng = np.random.default_rng(5)
+def _keyed_films(count: int, seed: int) -> list:
+    """Random films as ``VLMAdapter.films`` hands them to the processor: RGB, carrying their content hash."""
+    rng = np.random.default_rng(seed)
     images = []
-    for index in range(3):
+    for _ in range(count):
         request = Request.of((rng.random((48, 48)) * 255).astype(np.uint8), "q")
         image = request.rgb()
         image.info[FILM_KEY] = request.image_key
         images.append(image)
+    return images
+
+
+def test_the_memo_is_bounded_and_keyed_by_content(adapters):
+    adapter = adapters("llava")
+    counting = Counting(_plain(adapter.processor.image_processor))
+    wrapped = SharedImageProcessor(counting, kept=2)
+    images = _keyed_films(3, seed=5)
     for image in images:
         wrapped([image, image], return_tensors="pt")
     assert wrapped.processed == 3 and len(wrapped._kept) == 2  # the oldest film was let go
@@ -102,13 +108,7 @@ def test_a_call_with_more_new_films_than_the_memo_keeps_still_joins_its_kept_one
     adapter = adapters("llava")
     inner = _plain(adapter.processor.image_processor)
     wrapped = SharedImageProcessor(inner, kept=2)
-    rng = np.random.default_rng(9)
-    images = []
-    for index in range(4):
-        request = Request.of((rng.random((48, 48)) * 255).astype(np.uint8), "q")
-        image = request.rgb()
-        image.info[FILM_KEY] = request.image_key
-        images.append(image)
+    images = _keyed_films(4, seed=9)
     wrapped([images[0]], return_tensors="pt")
     call = [images[0], images[1], images[2], images[3], images[0]]
     joined = wrapped(call, return_tensors="pt")["pixel_values"]
