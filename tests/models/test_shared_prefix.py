@@ -2,6 +2,7 @@
 the batch size, padding side (the fast path right-pads, the plain path left-pads) or order."""
 
 import numpy as np
+import torch
 import pytest
 
 from vlmcore.data import load_dataset
@@ -105,23 +106,64 @@ def test_a_pinned_film_runs_its_prefix_once(adapters, three_films, monkeypatch):
         assert [s.p_yes for s, _ in a] == pytest.approx([s.p_yes for s, _ in b], abs=1e-6)
 
 
-@pytest.mark.parametrize("family", ["llava", "blip2", "medgemma"])
-def test_tokenising_the_image_expansion_once_gives_the_processors_ids(family, adapters, three_films):
-    """Spliced encodings equal the processor's own on every request (ids, mask, pixels);
-    MedGemma, whose expansion adds text around the image tokens, takes the processor path."""
+@pytest.mark.parametrize("family", ["llava", "blip2", "medgemma", "qwen2_vl", "qwen2_5_vl", "qwen3_vl", "idefics3"])
+def test_tokenising_the_image_expansion_once_gives_the_processors_batch(family, adapters, three_films):
+    """Spliced encodings equal the processor's own on every request, key by key: the ids and
+    per-token outputs on each request's tokens (BLIP-2's processor pads between image and text),
+    the per-image outputs (pixels, Idefics3's pixel mask, Qwen's grids and concatenated patches)
+    exactly. Every tiny family's expansion is a run of added tokens, so each is spliced."""
     adapter = adapters(family)
     requests = [r for group in three_films for r in group]
     requests += [Request(r.image, "Are the lungs clear, or is there an effusion on the left?", r.image_key) for r in requests[:3]]
+    requests += [Request(r.image, "  is there   cardiomegaly ,left side ?", r.image_key) for r in requests[3:5]]  # odd spacing
+    requests += [Request(r.image, "Is there an effusion?\nAnswer: yes/no — «brève» réponse", r.image_key) for r in requests[:2]]
     prompts = [adapter.prompt(r.question) for r in requests]
-    spliced = adapter._spliced_batch(requests, prompts)
-    if family == "medgemma":
-        assert spliced is None
-        return
     adapter.tokenizer.padding_side = "left"
-    reference = adapter.processor_call(adapter.films(requests), prompts)
+    spliced = adapter._spliced_batch(requests, prompts)
+    reference = dict(adapter.processor_call(adapter.films(requests), prompts))
     assert spliced is not None
-    def real(batch):  # each request's tokens without padding (BLIP-2's processor pads between image and text)
-        return [ids[mask.bool()].tolist() for ids, mask in zip(batch["input_ids"], batch["attention_mask"])]
+    assert set(spliced) == set(reference)
 
-    assert real(spliced) == real(reference)
-    np.testing.assert_allclose(spliced["pixel_values"].numpy(), reference["pixel_values"].numpy(), atol=0)
+    def real(batch, key):  # each request's values on its own tokens, without padding
+        return [values[mask.bool()].tolist() for values, mask in zip(batch[key], batch["attention_mask"])]
+
+    for key in reference:
+        if key in ("input_ids", "attention_mask", "token_type_ids", "mm_token_type_ids"):
+            assert real(spliced, key) == real(reference, key), key
+        else:
+            assert torch.equal(torch.as_tensor(spliced[key]), torch.as_tensor(reference[key])), key
+
+
+def test_an_expansion_holding_text_is_not_spliced(adapters, three_films):
+    """A processor that puts text around the image tokens (as Gemma 3's does with newlines a real
+    tokenizer keeps): the splice cannot know how that text joins the question's, so the batch goes
+    through the processor."""
+    adapter = adapters("llava")
+    requests = [r for group in three_films for r in group]
+    prompts = [adapter.prompt(r.question) for r in requests]
+    original = adapter.processor_call
+
+    def with_text(images, texts):
+        batch = dict(original(images, texts))
+        ids = batch["input_ids"]
+        word = adapter.tokenizer("effusion", add_special_tokens=False)["input_ids"][:1]
+        first = (ids == adapter.image_token_id).int().argmax(-1)
+        for row, column in enumerate(first.tolist()):  # a text token where the expansion starts
+            ids[row, column] = word[0]
+        return batch
+
+    adapter.processor_call = with_text
+    try:
+        assert adapter._spliced_batch(requests, prompts) is None
+    finally:
+        del adapter.processor_call
+
+
+def test_a_question_holding_an_image_token_is_left_to_the_processor(adapters, three_films):
+    """A hostile question spelling the image placeholder would add image tokens the splice did not
+    expand: the batch goes through the processor, which decides (and refuses)."""
+    adapter = adapters("llava")
+    film = three_films[0][0]
+    token = adapter.tokenizer.convert_ids_to_tokens(adapter.image_token_id)
+    requests = [film, Request(film.image, f"Is there {token} an effusion?", film.image_key)]
+    assert adapter._spliced_batch(requests, [adapter.prompt(r.question) for r in requests]) is None

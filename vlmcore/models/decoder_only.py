@@ -19,10 +19,15 @@ from vlmcore.attention.segments import segmented
 from vlmcore.errors import CaptureError
 from vlmcore.models.base import Encoded, VLMAdapter, image_positions_from_ids
 from vlmcore.models.continuation import append_tokens, check_continuations
+from vlmcore.models.per_image import join_per_image, split_per_image
 from vlmcore.models.prefix_generation import greedy_from_prefix, plain_greedy
 from vlmcore.models.prefix_store import PrefixEntry, PrefixKey, PrefixKVCache, split_rows, stack_rows, storable
 from vlmcore.models.requests import Request, YesNoScore
 from vlmcore.models.shared_prefix import PrefixPlan, packed_suffixes, plan_shared_prefix, prefix_inputs
+
+
+#: processor outputs with one value per token of the ids (the rest are per image: pixels, masks, grids)
+PER_TOKEN_KEYS = ("input_ids", "attention_mask", "token_type_ids", "mm_token_type_ids")
 
 
 class DecoderOnlyAdapter(VLMAdapter):
@@ -75,12 +80,19 @@ class DecoderOnlyAdapter(VLMAdapter):
         """The processor's batch, with the image-token expansion tokenised once per film.
 
         The processor runs on one request per film (pixels and the expanded ids); every
-        request's prompt is tokenised *unexpanded* (a few tokens) and the film's run of image
-        tokens is spliced in. That is exact when the expansion is a run of the image token
-        (LLaVA, BLIP-2): special tokens split the text, so text on either side tokenises
-        alike. When the representative's expanded ids are not its unexpanded ids plus a pure
-        run of image tokens (Gemma 3 adds text around the image), None: the whole batch goes
-        through the processor."""
+        request's prompt is tokenised *unexpanded* (a few tokens) and the film's expansion is
+        spliced in where its placeholder was. That is exact when the expansion is a run of added
+        special tokens (LLaVA's and Qwen2-VL's image tokens; Idefics3's tile markers, global-image
+        and image tokens) replacing at most one such token, none of them stripping whitespace: a
+        fast tokenizer splits the text at added tokens before it tokenises the pieces, so the text
+        on either side tokenises alike with and without the expansion. When the representative's
+        expansion holds text (Gemma 3's processor puts two newlines around the image, which a tokenizer
+        that keeps newlines encodes as text), None:
+        the whole batch goes through the processor. Per-token outputs beside the ids (Gemma 3's
+        ``token_type_ids``, Qwen's ``mm_token_type_ids``) are read off the representatives as a
+        function of the token inside the expansion (0 outside it); per-image outputs (pixels,
+        pixel masks, grids) are each film's share (``per_image``). Every film's request is checked
+        against the processor's own output, key by key."""
         first: dict[str, int] = {}
         for index, request in enumerate(requests):
             first.setdefault(request.image_key, index)
@@ -88,9 +100,16 @@ class DecoderOnlyAdapter(VLMAdapter):
             return None
         reps = list(first.values())
         full = dict(self.processor_call(self.films([requests[i] for i in reps]), [prompts[i] for i in reps]))
-        if set(full) - {"input_ids", "attention_mask", "pixel_values"}:
+        token_keys = [key for key in full if key in PER_TOKEN_KEYS]
+        if "input_ids" not in token_keys or "attention_mask" not in token_keys:
             return None
-        plain = self.tokenizer(prompts, padding=False)["input_ids"]
+        shape = full["input_ids"].shape
+        if any(isinstance(value, torch.Tensor) and value.shape == shape for key, value in full.items() if key not in token_keys):
+            return None  # another per-token output: it could not be rebuilt for the spliced ids
+        films = split_per_image({key: value for key, value in full.items() if key not in PER_TOKEN_KEYS}, len(reps))
+        if films is None:
+            return None
+        plain = self.tokenizer(prompts, padding=False, add_special_tokens=False)["input_ids"]
         mask = full["attention_mask"].bool()
         expanded = full["input_ids"][0][mask[0]].tolist()
         unexpanded = plain[reps[0]]
@@ -101,15 +120,19 @@ class DecoderOnlyAdapter(VLMAdapter):
         while end < min(len(expanded), len(unexpanded)) - start and expanded[-1 - end] == unexpanded[-1 - end]:
             end += 1
         run, replaced = expanded[start: len(expanded) - end], unexpanded[start: len(unexpanded) - end]
-        image = self.image_token_id
-        if not run or any(t != image for t in run) or any(t != image for t in replaced) or len(replaced) > 1:
+        if not run or len(replaced) > 1 or not self._splits_text(run + replaced):
             return None
+        if not replaced and start and end:  # the run went in between two tokens: one of them must split the text there
+            if not any(self._splits_text([token]) for token in (expanded[start - 1], expanded[len(expanded) - end])):
+                return None
         head = unexpanded[:start]
         tails = []
         for ids in plain:
             if ids[:start] != head or ids[start: start + len(replaced)] != replaced:
                 return None
             tails.append(ids[start + len(replaced):])
+        if set(run) & {token for tail in tails for token in tail}:  # a question holding an image token: the processor decides
+            return None
         lengths = torch.tensor([start + len(run) + len(tail) for tail in tails])
         width = int(lengths.max())
         pad = int(self.tokenizer.pad_token_id)
@@ -117,15 +140,52 @@ class DecoderOnlyAdapter(VLMAdapter):
         offsets = width - lengths  # left padding
         for row, (offset, tail) in enumerate(zip(offsets.tolist(), tails)):
             input_ids[row, offset: offset + start] = torch.tensor(head, dtype=torch.long)
-            input_ids[row, offset + start: offset + start + len(run)] = image
+            input_ids[row, offset + start: offset + start + len(run)] = torch.tensor(run, dtype=torch.long)
             input_ids[row, offset + start + len(run):] = torch.tensor(tail, dtype=torch.long)
         attention = (torch.arange(width)[None, :] >= offsets[:, None]).long()
+        batch = {"input_ids": input_ids, "attention_mask": attention}
+        for key in token_keys:
+            if key not in batch:
+                by_token = self._per_token_values(full[key], full["input_ids"], mask, run)
+                if by_token is None:
+                    return None
+                lookup = torch.zeros(max(by_token, default=0) + 1, dtype=full[key].dtype)
+                for token, value in by_token.items():
+                    lookup[token] = value
+                known = (input_ids <= len(lookup) - 1) & torch.isin(input_ids, torch.tensor(sorted(by_token), dtype=torch.long))
+                batch[key] = torch.where(known, lookup[input_ids.clamp(max=len(lookup) - 1)], torch.zeros((), dtype=full[key].dtype))
         for position, rep in enumerate(reps):  # the splice reproduces the processor on every film's request
-            if not torch.equal(input_ids[rep][attention[rep].bool()], full["input_ids"][position][mask[position]]):
-                return None
+            real = attention[rep].bool()
+            for key in token_keys:
+                if not torch.equal(batch[key][rep][real], full[key][position][mask[position]]):
+                    return None
         film_row = {key: position for position, key in enumerate(first)}
-        pixels = full["pixel_values"][torch.tensor([film_row[r.image_key] for r in requests])]
-        return {"input_ids": input_ids, "attention_mask": attention, "pixel_values": pixels}
+        joined = join_per_image([films[film_row[r.image_key]] for r in requests])
+        if joined is None:
+            return None
+        return {**batch, **joined}
+
+    def _splits_text(self, tokens: list[int]) -> bool:
+        """Every token is an added token that strips no whitespace: the tokenizer splits the text at it."""
+        added = self.tokenizer.added_tokens_decoder
+        return all(token in added and not added[token].lstrip and not added[token].rstrip for token in tokens)
+
+    @staticmethod
+    def _per_token_values(values: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor, run: list[int]) -> dict[int, int] | None:
+        """A per-token output as a function of the token id inside the expansion, 0 everywhere else; None
+        when the representatives' values are not that (the splice then cannot rebuild them)."""
+        inside = set(run)
+        by_token: dict[int, int] = {}
+        for row_values, row_ids, row_mask in zip(values.tolist(), ids.tolist(), mask.tolist()):
+            for value, token, real in zip(row_values, row_ids, row_mask):
+                if not real:
+                    continue
+                if token not in inside:
+                    if value != 0:
+                        return None
+                elif by_token.setdefault(token, value) != value:
+                    return None
+        return by_token
 
     def _to_device(self, key: str, value):
         if not isinstance(value, torch.Tensor):

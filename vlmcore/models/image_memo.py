@@ -33,6 +33,8 @@ from collections import OrderedDict
 
 import torch
 
+from vlmcore.models.per_image import join_per_image, split_per_image
+
 #: films kept processed between calls: a chunk's films (8 by default) and their label-swap partners, the
 #: next chunk's warmed by the prefetch threads, the flip search's and the probes' (group-major order keeps
 #: them close together)
@@ -60,42 +62,6 @@ def _one_per_sample(images) -> list | None:
 def _film_key(leaf) -> str | None:
     info = getattr(leaf, "info", None)
     return info.get(FILM_KEY) if isinstance(info, dict) else None
-
-
-def _pieces(output, count: int) -> list[dict] | None:
-    """Each image's share of one processor output over ``count`` images, or None (a layout not known here)."""
-    pieces: list[dict] = [{} for _ in range(count)]
-    if "image_grid_thw" in output:  # Qwen2-VL style: every image's patches concatenated along dim 0
-        grid = torch.as_tensor(output["image_grid_thw"])
-        if grid.shape[0] != count:
-            return None
-        for piece, part in zip(pieces, torch.split(torch.as_tensor(output["pixel_values"]), grid.prod(-1).tolist())):
-            piece["pixel_values"] = part
-    for key, value in output.items():
-        if key in pieces[0]:
-            continue
-        if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == count:
-            for index, piece in enumerate(pieces):
-                piece[key] = value[index: index + 1]
-        elif isinstance(value, list) and len(value) == count:
-            for index, piece in enumerate(pieces):
-                piece[key] = [value[index]]
-        else:
-            return None
-    return pieces
-
-
-def _joined(pieces: list[dict]) -> dict | None:
-    joined = {}
-    for key in pieces[0]:
-        values = [piece[key] for piece in pieces]
-        if isinstance(values[0], torch.Tensor):
-            if any(v.shape[1:] != values[0].shape[1:] for v in values):
-                return None  # e.g. tiles padded to different widths in different calls
-            joined[key] = torch.cat(values)
-        else:
-            joined[key] = [item for value in values for item in value]
-    return joined
 
 
 def _nbytes(piece: dict) -> int:
@@ -138,7 +104,7 @@ class SharedImageProcessor:
             identity = (key, repr((args, sorted(kwargs.items()))))
             if identity in self._kept:
                 return False
-        pieces = _pieces(self._run([[image]] if nested else [image], *args, **kwargs), 1)
+        pieces = split_per_image(self._run([[image]] if nested else [image], *args, **kwargs), 1)
         if pieces is None:
             return False
         with self._lock:
@@ -163,18 +129,18 @@ class SharedImageProcessor:
         missing = [identity for identity in distinct if identity not in pieces_of]
         if len(distinct) == len(leaves) and len(missing) == len(leaves):  # nothing repeats, nothing kept
             output = self._run(images, *args, **kwargs)
-            pieces = _pieces(output, len(leaves))
+            pieces = split_per_image(output, len(leaves))
             if pieces is not None:
                 self._keep(zip(identities, pieces))
             return output
         if missing:
             nested = isinstance(images[0], (list, tuple))
             batch = [[distinct[i]] for i in missing] if nested else [distinct[i] for i in missing]
-            pieces = _pieces(self._run(batch, *args, **kwargs), len(missing))
+            pieces = split_per_image(self._run(batch, *args, **kwargs), len(missing))
             if pieces is None:  # a layout not known here: no sharing rather than a wrong batch
                 return self._run(images, *args, **kwargs)
             pieces_of.update(zip(missing, pieces))
-        joined = _joined([pieces_of[identity] for identity in identities])
+        joined = join_per_image([pieces_of[identity] for identity in identities])
         if joined is None:
             return self._run(images, *args, **kwargs)
         self._keep((identity, pieces_of[identity]) for identity in distinct)  # this call's films, most recent last
