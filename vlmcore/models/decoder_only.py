@@ -149,11 +149,10 @@ class DecoderOnlyAdapter(VLMAdapter):
                 by_token = self._per_token_values(full[key], full["input_ids"], mask, run)
                 if by_token is None:
                     return None
-                lookup = torch.zeros(max(by_token, default=0) + 1, dtype=full[key].dtype)
-                for token, value in by_token.items():
-                    lookup[token] = value
-                known = (input_ids <= len(lookup) - 1) & torch.isin(input_ids, torch.tensor(sorted(by_token), dtype=torch.long))
-                batch[key] = torch.where(known, lookup[input_ids.clamp(max=len(lookup) - 1)], torch.zeros((), dtype=full[key].dtype))
+                rebuilt = torch.zeros(input_ids.shape, dtype=full[key].dtype)
+                for token, value in by_token.items():  # the expansion's few distinct tokens
+                    rebuilt[input_ids == token] = value
+                batch[key] = rebuilt
         for position, rep in enumerate(reps):  # the splice reproduces the processor on every film's request
             real = attention[rep].bool()
             for key in token_keys:
