@@ -16,6 +16,8 @@ from pathlib import Path
 from vlmcore.errors import ConfigError, StorageError
 
 RESUME = "what was stored before is kept, and a rerun resumes from it once there is room"
+#: seconds an opening store waits for a sibling process setting up the same file
+OPEN_WAIT = 30.0
 
 
 class ResultStore:
@@ -36,10 +38,24 @@ class ResultStore:
             self._open()
 
     def _open(self) -> None:
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)")
+        """Connect and set the store up, waiting out a sibling that is setting up the same file: xdist
+        workers open one new cache at the same moment, and switching it to WAL takes a lock SQLite's
+        busy timeout does not wait for ("database is locked" at once, 9 of 160 openings by four
+        processes; ``tests/engine/test_result_store.py``). Still locked after ``OPEN_WAIT`` seconds:
+        the error stands."""
+        deadline = time.monotonic() + OPEN_WAIT
+        while True:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)")
+                break
+            except sqlite3.OperationalError as error:
+                self._db.close()
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         if self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError("quick_check failed")
 
