@@ -20,8 +20,10 @@ from vlmcore.report.formatting import RANDOM_WEIGHTS, SERVED_BY_HOOK
 
 
 class ModelPool:
-    def __init__(self, configuration: RunConfiguration, hook, on_group: Callable, session=None):
+    def __init__(self, configuration: RunConfiguration, hook, on_group: Callable, session=None,
+                 after_load: Callable[[], None] | None = None):
         self.configuration = configuration
+        self.after_load = after_load  # called once a model is loaded (``plugin.long_lived_heap`` freezes it)
         self.hook = hook  # pytest's hook relay (``config.hook``)
         self.on_group = on_group  # each evaluated group goes to the result collector
         self.session = session  # handed to ``pytest_vlmcore_make_adapter`` as ``run``
@@ -42,6 +44,8 @@ class ModelPool:
             pytest.fail(self._engines[key].stopped, pytrace=False)
         if key not in self._engines:
             self._engines[key] = self._load(self.configuration.spec(key))
+            if self.after_load is not None:
+                self.after_load()
         return self._engines[key]
 
     def engines(self) -> list:

@@ -27,6 +27,7 @@ SUBJECTS = ("vlm_group", "vlm_case", "vlm_inverted", "vlm_finding", "vlm_strateg
 _RUN = pytest.StashKey()
 _VLM = pytest.StashKey()
 _LOST = pytest.StashKey[list]()
+_HEAP = pytest.StashKey()
 
 
 def pytest_addhooks(pluginmanager) -> None:
@@ -49,8 +50,10 @@ def pytest_configure(config) -> None:
     if config.option.help or getattr(config.option, "version", False):
         return
     from vlmcore.plugin.deselection import DeselectedModels
+    from vlmcore.plugin.long_lived_heap import LongLivedHeap
 
     config.pluginmanager.register(DeselectedModels(), "vlmcore-deselected-models")
+    config.stash[_HEAP] = LongLivedHeap(config)  # made here so its cleanup runs after pytest's end-of-run collection
     if explicitly_configured(config):
         _run(config)  # options were given for vlmcore: check them now, before anything loads
 
@@ -96,7 +99,8 @@ def _run(config):
     if _RUN not in config.stash:
         from vlmcore.plugin.session import VlmcoreRun
 
-        config.stash[_RUN] = VlmcoreRun(config)
+        heap = config.stash.get(_HEAP, None)
+        config.stash[_RUN] = VlmcoreRun(config, after_load=heap.freeze if heap is not None else None)
     return config.stash[_RUN]
 
 
@@ -159,13 +163,16 @@ def _is_benchmark_case(item) -> bool:
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection: the cases that will run
 def pytest_collection_modifyitems(session, config, items) -> None:
     """Benchmark cases group by group (``plugin.ordering``): the ETA is honest from its first line; a run of
-    benchmark cases only leaves out pytest's per-case log capture (``plugin.log_capture`` says why)."""
+    benchmark cases only leaves out pytest's per-case log capture (``plugin.log_capture`` says why); the heap
+    collected so far is frozen (``plugin.long_lived_heap``)."""
     if _RUN not in config.stash or not any(_is_benchmark_case(i) for i in items):
         return
     from vlmcore.plugin.log_capture import drop_per_case_capture
     from vlmcore.plugin.ordering import group_major
 
     drop_per_case_capture(config, items, _is_benchmark_case)
+    if _HEAP in config.stash:
+        config.stash[_HEAP].hold()  # the collected run is long-lived: out of the garbage collector's full passes
 
     configuration = config.stash[_RUN].configuration
     dataset = configuration.dataset
@@ -300,6 +307,12 @@ def _apply_lost_workers(config) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    _finish_session(session, exitstatus)
+    if _HEAP in session.config.stash:
+        session.config.stash[_HEAP].freeze()  # the report's objects too: pytest's end-of-run collections skip them
+
+
+def _finish_session(session, exitstatus) -> None:
     config = session.config
     if not hasattr(config, "workerinput"):
         _apply_lost_workers(config)

@@ -15,6 +15,7 @@ call the methods below.
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from vlmcore.plugin.collector import ResultCollector
 from vlmcore.plugin.configuration import RunConfiguration, shared_run_id
@@ -26,11 +27,11 @@ __all__ = ["VlmcoreRun", "shared_run_id"]
 
 
 class VlmcoreRun:
-    def __init__(self, config):
+    def __init__(self, config, after_load: Callable[[], None] | None = None):
         self.started = time.perf_counter()
         self.configuration = RunConfiguration.read(config)
         self.collector = ResultCollector(self.configuration)
-        self.pool = ModelPool(self.configuration, config.hook, self.collector.add_group, session=self)
+        self.pool = ModelPool(self.configuration, config.hook, self.collector.add_group, session=self, after_load=after_load)
         self.flips = FlipSearches(self.configuration, self.pool, self.collector)
         self.builder = ReportBuilder(self.configuration, self.pool, self.collector, config, self.timings)
         self.end: RunEnd | None = None
