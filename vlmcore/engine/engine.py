@@ -209,14 +209,17 @@ class Engine:
         transaction. Identical requests are evaluated once."""
         dtype = str(self.adapter.dtype)  # once per call: reading it walks the model's parameters
         keys = [self._key(r.image_key, r.question, with_maps, dtype=dtype) for r in requests]
+        ahead = self.adapter.encode_ahead if Capability.ENCODE_AHEAD in self._capabilities else None
         return self._cached(keys, requests, lambda batch: self._evaluate_splitting(batch, with_maps),
-                            lambda value: _encode(*value), _decode, purpose)
+                            lambda value: _encode(*value), _decode, purpose, announce=ahead)
 
     def _cached(self, keys: list[str], items: list, compute: Callable[[list], list], encode: Callable, decode: Callable,
-                purpose: str, scored: bool = True) -> list:
+                purpose: str, scored: bool = True, announce: Callable[[list], None] | None = None) -> list:
         """What the store holds for ``keys`` is read; the rest computed by ``compute`` in batches of
         at most ``batch_size`` and stored in one transaction. Identical keys are computed once.
-        ``scored``: the values are (score, map) pairs, checked finite (``_check_finite``)."""
+        ``scored``: the values are (score, map) pairs, checked finite (``_check_finite``).
+        ``announce``: told each batch one batch ahead of its forward, when there are several
+        (``Capability.ENCODE_AHEAD``: its encoding leaves the critical path)."""
         if self.stopped:
             raise ModelStopped(self.stopped)
         found = self._read(keys, decode, scored)
@@ -227,9 +230,16 @@ class Engine:
         if missing:
             todo = list(missing.values())
             results = []
+            size = self.batch_size
+            if announce is not None and len(todo) > size:
+                announce(todo[:size])
             while len(results) < len(todo):
                 self.model_calls[purpose] += 1
-                results += compute(todo[len(results): len(results) + self.batch_size])
+                start = len(results)
+                if announce is not None and start + size < len(todo):
+                    announce(todo[start + size: start + 2 * size])  # encoded while this batch's forward runs
+                results += compute(todo[start: start + size])
+                size = self.batch_size  # lowered by an out-of-memory split: what is announced no longer matches, and is encoded anew
             if scored:
                 self._check_finite(todo, results)
             computed = dict(zip(missing, results))

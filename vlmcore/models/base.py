@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -97,6 +98,22 @@ class VLMAdapter(ABC):
         ``continuations``: generated token ids appended after each prompt (the answer position
         is then the last of them: the one that emits the next token)."""
 
+    def encoding(self, requests: list[Request], continuations: list[tuple[int, ...]] | None = None) -> Encoded:
+        """``encode``'s batch, as every forward asks for it: encoded ahead on the worker thread when the
+        engine announced it (``encode_ahead``), else now; every encode holds one lock (``models.encode_ahead``)."""
+        return self._ahead.take(requests, continuations)
+
+    def encode_ahead(self, requests: list[Request]) -> None:
+        """Encode this batch on a worker thread while the model runs the one before it
+        (``Capability.ENCODE_AHEAD``: the engine announces a call's batches in the order it runs them)."""
+        self._ahead.submit(requests)
+
+    @cached_property
+    def _ahead(self):
+        from vlmcore.models.encode_ahead import EncodeAhead
+
+        return EncodeAhead(self.encode)
+
     @abstractmethod
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         """The language decoder's attention modules whose rows make the map, in layer order."""
@@ -155,7 +172,7 @@ class VLMAdapter(ABC):
                 continuations: list[tuple[int, ...]] | None = None) -> "Capture":
         """One forward with the recorders active: logits at the answer position and the raw
         rows per layer, (B, H, 1, N) over image keys (or over every key with ``keep_all_keys``)."""
-        encoded = self.encode(requests, continuations)
+        encoded = self.encoding(requests, continuations)
         chosen = select_layers(self.num_layers, layers)
         recorder = self._recorder(encoded, chosen, encoded.answer_index)
         if keep_all_keys:
@@ -172,7 +189,7 @@ class VLMAdapter(ABC):
         continuations = check_continuations(continuations, len(requests))
         if not with_maps:
             with torch.inference_mode():
-                logits = self._run(self.encode(requests, continuations), [])
+                logits = self._run(self.encoding(requests, continuations), [])
             return [(score, None) for score in self.score_from_logits(logits)]
         captured = self.capture(requests, layers=layers, continuations=continuations)
         scores = self.score_from_logits(captured.logits)
@@ -244,7 +261,7 @@ class VLMAdapter(ABC):
         return self.registered([self._token_map(request, query[len("token:"):], layers, fusion) for request in requests], requests)
 
     def _token_map(self, request: Request, word: str, layers, fusion: str) -> AttentionMap:
-        encoded = self.encode([request])
+        encoded = self.encoding([request])
         positions = find_word_positions(self.tokenizer, encoded.input_ids[0], word)
         modules = self.token_query_modules()
         chosen = select_layers(len(modules), layers)
@@ -284,7 +301,7 @@ class VLMAdapter(ABC):
 
     def generate(self, requests: list[Request], max_new_tokens: int = 16) -> list[Generation]:
         """Greedy generation, batched, each row stopping at the end of its turn (``stop_token_ids``)."""
-        encoded = self.encode(requests)
+        encoded = self.encoding(requests)
         stops = self.stop_token_ids()
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else stops[0]
         new_tokens = self.greedy_tokens(requests, encoded, max_new_tokens, stops, pad)

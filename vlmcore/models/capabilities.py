@@ -22,6 +22,7 @@ class Capability(str, Enum):
     CONTINUATION = "continuation"  # evaluate(requests, continuations=...): score and map after generated tokens
     DYNAMIC_GRID = "dynamic_grid"  # the map's grid depends on the film's shape (Encoded.layout), not only the config
     PREPARE_FILM = "prepare_film"  # prepare_film(image): the processor's image step for a film ahead of its call (a prefetch thread)
+    ENCODE_AHEAD = "encode_ahead"  # encode_ahead(requests): encode a call's next batch on a worker while the model runs this one
 
     def __str__(self) -> str:
         return self.value
@@ -29,6 +30,6 @@ class Capability(str, Enum):
 
 #: what every ``VLMAdapter`` family offers through the shared base
 BASE = frozenset({Capability.PROMPT, Capability.VIEW_REGION, Capability.BLANK_SHAPE, Capability.TOKEN_MAPS, Capability.GENERATE,
-                  Capability.REASONING, Capability.PREPARE_FILM})
+                  Capability.REASONING, Capability.PREPARE_FILM, Capability.ENCODE_AHEAD})
 #: map methods that hook the vision tower (need ``vision_features``)
 VISION_HOOK = frozenset({Capability.GRAD_CAM, Capability.ACTIVATION_NORM})

@@ -136,12 +136,8 @@ class DecoderOnlyAdapter(VLMAdapter):
         lengths = torch.tensor([start + len(run) + len(tail) for tail in tails])
         width = int(lengths.max())
         pad = int(self.tokenizer.pad_token_id)
-        input_ids = torch.full((len(requests), width), pad, dtype=torch.long)
         offsets = width - lengths  # left padding
-        for row, (offset, tail) in enumerate(zip(offsets.tolist(), tails)):
-            input_ids[row, offset: offset + start] = torch.tensor(head, dtype=torch.long)
-            input_ids[row, offset + start: offset + start + len(run)] = torch.tensor(run, dtype=torch.long)
-            input_ids[row, offset + start + len(run):] = torch.tensor(tail, dtype=torch.long)
+        input_ids = torch.tensor([[pad] * offset + head + run + tail for offset, tail in zip(offsets.tolist(), tails)], dtype=torch.long)
         attention = (torch.arange(width)[None, :] >= offsets[:, None]).long()
         batch = {"input_ids": input_ids, "attention_mask": attention}
         for key in token_keys:
@@ -202,7 +198,7 @@ class DecoderOnlyAdapter(VLMAdapter):
         continuations = check_continuations(continuations, len(requests))
         plan = None
         if self.prefix_sharing and requests:  # one request too: its film's prefix may be kept
-            plan = plan_shared_prefix(self.encode(requests, continuations), self.image_token_id, [r.image_key for r in requests])
+            plan = plan_shared_prefix(self.encoding(requests, continuations), self.image_token_id, [r.image_key for r in requests])
         if plan is None:
             return super().evaluate(requests, with_maps=with_maps, layers=layers, fusion=fusion, continuations=continuations)
         results = self._evaluate_with_prefix(plan, with_maps, layers, fusion)

@@ -105,7 +105,7 @@ class HFImageTextAdapter(ChatTemplatePrompt, DecoderOnlyAdapter):
         import numpy as np
 
         probe = Request.of(np.full((256, 256), 128, dtype=np.uint8), "Is there a pleural effusion?")
-        return self.encode([probe]).layout.grid
+        return self.encoding([probe]).layout.grid
 
     def decoder_attention_modules(self) -> list[torch.nn.Module]:
         return [layer.self_attn for layer in _decoder_layers(self.model)]

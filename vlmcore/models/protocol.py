@@ -47,6 +47,9 @@ class Adapter(Protocol):
     - ``PIN_FILM``: ``pin_film(image_key: str) -> None``, keep that film's prefix cached;
     - ``PREPARE_FILM``: ``prepare_film(image) -> None``, the film's image preprocessing ahead of the
       call that needs it; the engine calls it on its prefetch threads (so it must be thread-safe);
+    - ``ENCODE_AHEAD``: ``encode_ahead(requests) -> None``, encode a batch on a worker thread: the
+      engine announces each batch of a call it splits, one batch ahead of the forward that runs it
+      (``evaluate`` must then find it; ``VLMAdapter`` does, through ``models.encode_ahead``);
     - ``TOKEN_MAPS`` / ``GRAD_CAM`` / ``ACTIVATION_NORM`` / ``GENERATE`` / ``DYNAMIC_GRID``: what
       ``attention_maps`` and ``generate`` offer (``VLMAdapter`` documents them);
     - ``REASONING``: ``reasoning_format() -> ReasoningFormat``, how the model writes its answer
@@ -70,7 +73,8 @@ class Adapter(Protocol):
 METHODS = {Capability.PROMPT: "prompt", Capability.VIEW_REGION: "view_region", Capability.BLANK_SHAPE: "blank_shape",
            Capability.PIN_FILM: "pin_film", Capability.GENERATE: "generate", Capability.TOKEN_MAPS: "attention_maps",
            Capability.GRAD_CAM: "attention_maps", Capability.ACTIVATION_NORM: "attention_maps",
-           Capability.REASONING: "reasoning_format", Capability.CONTINUATION: "evaluate", Capability.PREPARE_FILM: "prepare_film"}
+           Capability.REASONING: "reasoning_format", Capability.CONTINUATION: "evaluate", Capability.PREPARE_FILM: "prepare_film",
+           Capability.ENCODE_AHEAD: "encode_ahead"}
 
 
 def check_adapter(adapter, where: str) -> Adapter:
