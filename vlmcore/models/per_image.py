@@ -39,13 +39,9 @@ def split_per_image(output, count: int) -> list[dict] | None:
 def join_per_image(pieces: list[dict]) -> dict | None:
     """One output over the pieces' images, in their order; None when their shapes do not join.
 
-    When every piece is one film's (a group's paraphrases, a flip search's candidates) and each
-    tensor holds one row per image, the rows are views of that film's pixels (``expand``), not
-    copies: at 896 px a copy is 9.6 MB per request. Consumers read these tensors, never write them."""
-    if len(pieces) > 1 and all(piece is pieces[0] for piece in pieces):
-        repeated = _repeated(pieces[0], len(pieces))
-        if repeated is not None:
-            return repeated
+    Each request gets its own copy, not a view of its film's (``expand``): model code reshapes
+    pixel inputs with ``view`` (Idefics3 merges its batch and tile dimensions), which a stride-0
+    batch dimension refuses, and moving the batch to a GPU copies every row anyway."""
     joined = {}
     for key in pieces[0]:
         values = [piece[key] for piece in pieces]
@@ -56,19 +52,3 @@ def join_per_image(pieces: list[dict]) -> dict | None:
         else:
             joined[key] = [item for value in values for item in value]
     return joined
-
-
-def _repeated(piece: dict, count: int) -> dict | None:
-    """``piece`` for ``count`` requests as views; None when a tensor is not one row per image
-    (Qwen2-VL's patches along dim 0: those are concatenated)."""
-    repeated = {}
-    for key, value in piece.items():
-        if isinstance(value, torch.Tensor):
-            if value.dim() == 0 or value.shape[0] != 1:
-                return None
-            repeated[key] = value.expand(count, *value.shape[1:])
-        elif isinstance(value, list) and len(value) == 1:
-            repeated[key] = value * count
-        else:
-            return None
-    return repeated
