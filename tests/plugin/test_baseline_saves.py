@@ -16,6 +16,9 @@ import numpy as np
 from vlmcore.testing import ScriptedAdapter
 
 CALLS = [0]
+# a run started in the background by a shell without job control inherits SIGINT ignored, and Python
+# then keeps it ignored: the Ctrl-C this plugin sends must reach pytest as it would at a terminal
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def margin(question, image):
