@@ -40,7 +40,7 @@ class EncodeAhead:
         self._lock = threading.Lock()
         self._pending: OrderedDict[tuple, Future] = OrderedDict()
         self._worker: ThreadPoolExecutor | None = None
-        self.taken_ahead = 0  # batches the forward found encoded (counted for the tests and the benchmark)
+        self.taken_ahead = 0  # batches the forward found encoded ahead (what the tests check)
 
     def submit(self, requests, continuations=None) -> None:
         """Encode this batch on the worker thread; it will be asked for by ``take``."""
@@ -64,6 +64,3 @@ class EncodeAhead:
     def encode_now(self, requests, continuations=None):
         with self._lock:
             return self._encode(requests, continuations)
-
-    def clear(self) -> None:
-        self._pending.clear()
